@@ -1,0 +1,94 @@
+# stet: plain make, dependencies through pkg-config.
+#   make            the binary, ./stet
+#   make check      every test: unit, end-to-end, and both again under
+#                   AddressSanitizer and UndefinedBehaviorSanitizer
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate
+WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
+	-pthread
+
+# A variant builds into its own folder, so the sanitizer build and the
+# plain one never share objects.
+VARIANT	?= release
+B	 = build/$(VARIANT)
+ifeq ($(VARIANT),sanitize)
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LIBS	+= -fsanitize=address,undefined
+endif
+
+SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c)
+OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
+LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
+EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
+	src/favicon.svg $(shell find src/skel -type f | LC_ALL=C sort)
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+all: stet
+
+ifeq ($(VARIANT),release)
+stet: $(B)/stet
+	cp $(B)/stet stet
+else
+stet: $(B)/stet
+endif
+
+$(B)/stet: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(B)/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/embed: tools/embed.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O1 -o $@ $<
+
+$(B)/embedded.c: $(B)/embed $(EMBED)
+	$(B)/embed src/ $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(B)/embedded.o: $(B)/embedded.c src/embedded.h
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(shell $(PKG_CONFIG) --cflags cmocka) \
+		-o $@ $< $(LIBOBJS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+e2e: $(B)/stet
+	STET=$(CURDIR)/$(B)/stet tests/e2e/run
+
+# The whole suite, plain and then under the sanitizers.
+check:
+	$(MAKE) VARIANT=release unit e2e
+	$(MAKE) VARIANT=sanitize unit e2e
+	tests/e2e/validate
+
+install: stet
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5
+	install -m 755 stet $(DESTDIR)$(BINDIR)/stet
+	install -m 644 docs/stet.1 $(DESTDIR)$(MANDIR)/man1/stet.1
+	install -m 644 docs/stet-templates.5 \
+		$(DESTDIR)$(MANDIR)/man5/stet-templates.5
+
+clean:
+	rm -rf build stet
+
+.PHONY: all stet unit e2e check install clean

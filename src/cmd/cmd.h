@@ -1,0 +1,18 @@
+#ifndef STET_CMD_H
+#define STET_CMD_H
+
+/*
+ * One function per subcommand.  Each parses its own flags, does its work
+ * through the layers below, prints errors and returns the exit status.
+ */
+int	cmd_init(int argc, char *argv[]);
+int	cmd_build(int argc, char *argv[]);
+int	cmd_help(int argc, char *argv[]);
+
+/* The usage of one command (or all when name is NULL) to f. */
+void	usage_print(const char *name, void *f);
+int	usage_known(const char *name);
+
+#define STET_VERSION	"0.1.0"
+
+#endif

@@ -1,0 +1,72 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* Kept in step with docs/stet.1's SYNOPSIS. */
+static const struct {
+	const char	*name;
+	const char	*synopsis;
+	const char	*text;
+} usages[] = {
+	{ "init", "stet init DIR",
+	  "Make a new site in DIR (which must not exist or be empty) with\n"
+	  "example content that builds as it is.\n" },
+	{ "build", "stet build [-s SITE] [--drafts] [--future] [--portable]",
+	  "Build SITE (default: the current folder) into SITE/public/.\n"
+	  "  -s SITE      the site folder\n"
+	  "  --drafts     include posts marked draft: true\n"
+	  "  --future     include posts dated later than now\n"
+	  "  --portable   end internal links in index.html, so public/\n"
+	  "               works opened straight from disk (file://)\n" },
+	{ "help", "stet help [COMMAND]",
+	  "Show how to use stet, or one command.\n" },
+};
+
+int
+usage_known(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(usages) / sizeof(*usages); i++)
+		if (strcmp(usages[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+void
+usage_print(const char *name, void *fp)
+{
+	FILE	*f = fp;
+	size_t	 i;
+
+	if (name == NULL) {
+		fprintf(f, "usage:\n");
+		for (i = 0; i < sizeof(usages) / sizeof(*usages); i++)
+			fprintf(f, "  %s\n", usages[i].synopsis);
+		fprintf(f, "  stet --version\n\n"
+		    "stet builds a small, durable site from Markdown posts.\n"
+		    "Run 'stet help COMMAND' for one command, or see stet(1).\n");
+		return;
+	}
+	for (i = 0; i < sizeof(usages) / sizeof(*usages); i++)
+		if (strcmp(usages[i].name, name) == 0)
+			fprintf(f, "usage: %s\n\n%s", usages[i].synopsis,
+			    usages[i].text);
+}
+
+int
+cmd_help(int argc, char *argv[])
+{
+	if (argc < 2) {
+		usage_print(NULL, stdout);
+		return 0;
+	}
+	if (!usage_known(argv[1])) {
+		fprintf(stderr, "stet: no command named %s\n", argv[1]);
+		usage_print(NULL, stderr);
+		return 2;
+	}
+	usage_print(argv[1], stdout);
+	return 0;
+}

@@ -1,0 +1,441 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/esc.h"
+#include "../support/fsutil.h"
+#include "../support/text.h"
+#include "config.h"
+
+#define CONFIG_FILE	"stet.yaml"
+#define CONFIG_MAX	(1024 * 1024)
+
+struct cfgload {
+	struct arena	*arena;
+	struct err	*err;
+};
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->title = "A stet site";
+	c->author = "";
+	c->description = "";
+	c->url = "https://example.com/";
+	c->base_path = "/";
+	c->language = "en";
+	c->timezone = "UTC";
+	c->home_recent = 10;
+	c->feed_entries = 20;
+	c->mail_from = NULL;
+	c->mail_transport = "maildir:mail";
+	c->server_listen = "127.0.0.1:8080";
+}
+
+static int
+want_scalar(struct cfgload *l, const struct ynode *n, const char *what,
+    const char **out)
+{
+	if (n->kind != YNODE_SCALAR)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want a single value", what);
+	*out = n->str;
+	return 0;
+}
+
+static int
+want_count(struct cfgload *l, const struct ynode *n, const char *what,
+    size_t lo, size_t hi, size_t *out)
+{
+	char	*end;
+	long	 v;
+
+	if (n->kind != YNODE_SCALAR || n->len == 0)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want a number", what);
+	errno = 0;
+	v = strtol(n->str, &end, 10);
+	if (errno != 0 || *end != '\0' || v < (long)lo || v > (long)hi)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want a number from %zu to %zu", what, lo, hi);
+	*out = (size_t)v;
+	return 0;
+}
+
+static int
+unknown(struct cfgload *l, const struct ynode *key, const char *where)
+{
+	return err_set(l->err, CONFIG_FILE, key->line,
+	    "unknown key %s%s%s", where, *where ? "." : "", key->str);
+}
+
+static int
+want_map(struct cfgload *l, const struct ynode *n, const char *what)
+{
+	if (n->kind != YNODE_MAP)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want keys and values", what);
+	return 0;
+}
+
+static int
+want_url(struct cfgload *l, const struct ynode *n, const char *what,
+    const char **out)
+{
+	if (want_scalar(l, n, what, out) == -1)
+		return -1;
+	if (!esc_url_scheme_ok(n->str, n->len) || n->len == 0 ||
+	    strpbrk(n->str, " \t\r\n\"<>") != NULL)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want an http, https or mailto URL", what);
+	return 0;
+}
+
+/* url: absolute http(s), ending in '/'; its path is the base path. */
+static int
+site_url(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const char	*s, *host, *path;
+	size_t		 len;
+	char		*u;
+
+	if (want_url(l, n, "url", &s) == -1)
+		return -1;
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "url: want http:// or https://");
+	if (*host == '\0' || *host == '/' || strpbrk(s, "?#") != NULL)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "url: want https://host/ or https://host/path/");
+	len = strlen(s);
+	if ((u = arena_alloc(l->arena, len + 2)) == NULL)
+		return err_set(l->err, CONFIG_FILE, 0, "out of memory");
+	memcpy(u, s, len + 1);
+	if (u[len - 1] != '/') {
+		u[len] = '/';
+		u[len + 1] = '\0';
+	}
+	c->url = u;
+	path = strchr(u + (host - s), '/');
+	c->base_path = path;
+	return 0;
+}
+
+static int
+timezone_ok(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	struct stat	 st;
+	char		 path[512];
+	size_t		 i;
+
+	if (want_scalar(l, n, "timezone", &c->timezone) == -1)
+		return -1;
+	for (i = 0; i < n->len; i++) {
+		char ch = n->str[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '/' || ch == '_' ||
+		    ch == '-' || ch == '+'))
+			break;
+	}
+	if (n->len == 0 || i != n->len || strstr(n->str, "..") != NULL ||
+	    n->str[0] == '/' || n->len > 200)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "timezone: want a zone name like Europe/London");
+	if (strcmp(n->str, "UTC") == 0)
+		return 0;
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", n->str);
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "timezone: no zone named %s on this system", n->str);
+	return 0;
+}
+
+static int
+home(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+
+	if (want_map(l, n, "home") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "recent") == 0) {
+			if (want_count(l, e, "home.recent", 0, 1000,
+			    &c->home_recent) == -1)
+				return -1;
+		} else
+			return unknown(l, e->key, "home");
+	}
+	return 0;
+}
+
+static int
+links(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *item, *e;
+	size_t	 k = 0;
+
+	if (n->kind != YNODE_SEQ)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "links: want a list");
+	for (item = n->child; item != NULL; item = item->next)
+		k++;
+	c->links = arena_alloc(l->arena, (k ? k : 1) * sizeof(*c->links));
+	if (c->links == NULL)
+		return err_set(l->err, CONFIG_FILE, 0, "out of memory");
+	for (item = n->child; item != NULL; item = item->next) {
+		struct link *lk = &c->links[c->nlinks++];
+
+		memset(lk, 0, sizeof(*lk));
+		if (want_map(l, item, "links") == -1)
+			return -1;
+		for (e = item->child; e != NULL; e = e->next) {
+			if (strcmp(e->key->str, "name") == 0) {
+				if (want_scalar(l, e, "name", &lk->name) == -1)
+					return -1;
+			} else if (strcmp(e->key->str, "url") == 0) {
+				if (want_url(l, e, "url", &lk->url) == -1)
+					return -1;
+			} else if (strcmp(e->key->str, "note") == 0) {
+				if (want_scalar(l, e, "note", &lk->note) == -1)
+					return -1;
+			} else
+				return unknown(l, e->key, "links");
+		}
+		if (lk->name == NULL || *lk->name == '\0')
+			return err_set(l->err, CONFIG_FILE, item->line,
+			    "links: each link needs a name");
+	}
+	return 0;
+}
+
+static int
+topics(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *item, *e;
+	struct buf	 slug;
+	size_t		 k = 0, i;
+
+	if (n->kind != YNODE_SEQ)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "topics: want a list");
+	for (item = n->child; item != NULL; item = item->next)
+		k++;
+	c->topics = arena_alloc(l->arena, (k ? k : 1) * sizeof(*c->topics));
+	if (c->topics == NULL)
+		return err_set(l->err, CONFIG_FILE, 0, "out of memory");
+	buf_init(&slug, 0);
+	for (item = n->child; item != NULL; item = item->next) {
+		struct topic *t = &c->topics[c->ntopics];
+
+		memset(t, 0, sizeof(*t));
+		if (want_map(l, item, "topics") == -1)
+			goto fail;
+		for (e = item->child; e != NULL; e = e->next) {
+			if (strcmp(e->key->str, "tag") == 0) {
+				if (want_scalar(l, e, "tag", &t->tag) == -1)
+					goto fail;
+			} else if (strcmp(e->key->str, "title") == 0) {
+				if (want_scalar(l, e, "title", &t->title) == -1)
+					goto fail;
+			} else if (strcmp(e->key->str, "about") == 0) {
+				if (want_scalar(l, e, "about", &t->about) == -1)
+					goto fail;
+			} else {
+				unknown(l, e->key, "topics");
+				goto fail;
+			}
+		}
+		buf_reset(&slug);
+		if (t->tag == NULL || text_slug(&slug, t->tag,
+		    strlen(t->tag)) == -1 || slug.len == 0) {
+			err_set(l->err, CONFIG_FILE, item->line,
+			    "topics: each topic needs a tag with a letter or "
+			    "digit");
+			goto fail;
+		}
+		for (i = 0; i < c->ntopics; i++)
+			if (strcmp(c->topics[i].slug, slug.data) == 0) {
+				err_set(l->err, CONFIG_FILE, item->line,
+				    "topics: %s is listed twice", t->tag);
+				goto fail;
+			}
+		if ((t->slug = arena_strdup(l->arena, slug.data)) == NULL) {
+			err_set(l->err, CONFIG_FILE, 0, "out of memory");
+			goto fail;
+		}
+		if (t->title == NULL)
+			t->title = t->tag;
+		t->declared = 1;
+		t->first_file = CONFIG_FILE;
+		c->ntopics++;
+	}
+	buf_free(&slug);
+	return 0;
+fail:
+	buf_free(&slug);
+	return -1;
+}
+
+static int
+mail(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+	const char	*t = NULL;
+
+	if (want_map(l, n, "mail") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "from") == 0) {
+			if (want_scalar(l, e, "mail.from", &c->mail_from) == -1)
+				return -1;
+		} else if (strcmp(e->key->str, "transport") == 0) {
+			if (want_scalar(l, e, "mail.transport", &t) == -1)
+				return -1;
+			if (strncmp(t, "maildir:", 8) != 0 &&
+			    strncmp(t, "smtp://", 7) != 0 &&
+			    strncmp(t, "smtps://", 8) != 0 &&
+			    strcmp(t, "sendmail") != 0)
+				return err_set(l->err, CONFIG_FILE, e->line,
+				    "mail.transport: want maildir:PATH, "
+				    "smtp://HOST:PORT, smtps://HOST:PORT or "
+				    "sendmail");
+			c->mail_transport = t;
+		} else
+			return unknown(l, e->key, "mail");
+	}
+	return 0;
+}
+
+static int
+section_scalars(struct cfgload *l, const struct ynode *n, const char *name,
+    const char *key, const char **out, int is_url)
+{
+	const struct ynode *e;
+
+	if (want_map(l, n, name) == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, key) != 0)
+			return unknown(l, e->key, name);
+		if ((is_url ? want_url(l, e, key, out) :
+		    want_scalar(l, e, key, out)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+feeds(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+
+	if (want_map(l, n, "feeds") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "entries") != 0)
+			return unknown(l, e->key, "feeds");
+		if (e->kind == YNODE_SCALAR && strcmp(e->str, "all") == 0)
+			c->feed_entries = 0;
+		else if (want_count(l, e, "feeds.entries", 1, 100000,
+		    &c->feed_entries) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+language_ok(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	size_t	 i;
+
+	if (want_scalar(l, n, "language", &c->language) == -1)
+		return -1;
+	for (i = 0; i < n->len; i++) {
+		char ch = n->str[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-'))
+			break;
+	}
+	if (n->len == 0 || n->len > 35 || i != n->len)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "language: want a language tag like en or pt-BR");
+	return 0;
+}
+
+int
+config_load(struct arena *a, int dirfd, struct config *c, struct err *err)
+{
+	struct cfgload	 l = { a, err };
+	struct ynode	*root, *e;
+	struct buf	 src;
+	const char	*why, *k;
+	size_t		 line;
+	int		 rc;
+
+	config_defaults(c);
+	buf_init(&src, 0);
+	rc = fs_read_at(dirfd, CONFIG_FILE, CONFIG_MAX, &src, 1, err);
+	if (rc == 1)
+		return 0;
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
+		err_set(err, CONFIG_FILE, line, "%s", why);
+		goto out;
+	}
+	if (yaml_load(a, src.data, src.len, CONFIG_FILE, 1, &root, err) == -1)
+		goto out;
+	if (root->kind != YNODE_MAP) {
+		err_set(err, CONFIG_FILE, root->line, "want keys and values");
+		goto out;
+	}
+	c->file = CONFIG_FILE;
+	for (e = root->child; e != NULL; e = e->next) {
+		k = e->key->str;
+		if (strcmp(k, "title") == 0)
+			rc = want_scalar(&l, e, k, &c->title);
+		else if (strcmp(k, "author") == 0)
+			rc = want_scalar(&l, e, k, &c->author);
+		else if (strcmp(k, "description") == 0)
+			rc = want_scalar(&l, e, k, &c->description);
+		else if (strcmp(k, "url") == 0)
+			rc = site_url(&l, e, c);
+		else if (strcmp(k, "language") == 0)
+			rc = language_ok(&l, e, c);
+		else if (strcmp(k, "timezone") == 0)
+			rc = timezone_ok(&l, e, c);
+		else if (strcmp(k, "home") == 0)
+			rc = home(&l, e, c);
+		else if (strcmp(k, "links") == 0)
+			rc = links(&l, e, c);
+		else if (strcmp(k, "topics") == 0)
+			rc = topics(&l, e, c);
+		else if (strcmp(k, "mail") == 0)
+			rc = mail(&l, e, c);
+		else if (strcmp(k, "server") == 0)
+			rc = section_scalars(&l, e, "server", "listen",
+			    &c->server_listen, 0);
+		else if (strcmp(k, "subscribe") == 0)
+			rc = section_scalars(&l, e, "subscribe", "action",
+			    &c->subscribe_action, 1);
+		else if (strcmp(k, "feeds") == 0)
+			rc = feeds(&l, e, c);
+		else
+			rc = unknown(&l, e->key, "");
+		if (rc == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&src);
+	return rc;
+}

@@ -1,0 +1,19 @@
+#ifndef STET_CONFIG_H
+#define STET_CONFIG_H
+
+#include "../support/buf.h"
+#include "../support/err.h"
+#include "model.h"
+
+/*
+ * Read stet.yaml from the site folder dirfd into cfg (strings in the
+ * arena).  Unknown keys, wrong types and bad values are errors naming
+ * stet.yaml and the line.  A folder without stet.yaml gets defaults and
+ * cfg->file is NULL, so the caller can say so.
+ */
+int	config_load(struct arena *, int dirfd, struct config *, struct err *);
+
+/* Fill cfg with the defaults alone. */
+void	config_defaults(struct config *);
+
+#endif

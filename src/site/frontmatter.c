@@ -1,0 +1,61 @@
+#include <string.h>
+
+#include "frontmatter.h"
+
+/* Does the line at p (up to end) hold exactly mark, then CR? LF? */
+static int
+is_fence(const char *p, const char *end, const char *mark, size_t *linelen)
+{
+	size_t	 n = strlen(mark), i;
+
+	if ((size_t)(end - p) < n || memcmp(p, mark, n) != 0)
+		return 0;
+	i = n;
+	while (p + i < end && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (p + i < end && p[i] == '\r')
+		i++;
+	if (p + i < end && p[i] != '\n')
+		return 0;
+	if (p + i < end)
+		i++;
+	*linelen = i;
+	return 1;
+}
+
+int
+fm_split(const char *src, size_t len, const char *file,
+    struct front_split *fs, struct err *err)
+{
+	const char	*p = src, *end = src + len, *nl;
+	size_t		 ll, line = 2;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if (is_fence(p, end, "+++", &ll))
+		return err_set(err, file, 1, "TOML front matter (+++) is not "
+		    "supported: write it as YAML between --- lines");
+	if (!is_fence(p, end, "---", &ll))
+		return err_set(err, file, 1, "no front matter: the file must "
+		    "start with a --- line, then title: and date:");
+	p += ll;
+	fs->yaml = p;
+	fs->yaml_line = 2;
+	while (p < end) {
+		if (is_fence(p, end, "---", &ll) ||
+		    is_fence(p, end, "...", &ll)) {
+			fs->yaml_len = (size_t)(p - fs->yaml);
+			fs->body = p + ll;
+			fs->body_len = (size_t)(end - fs->body);
+			fs->body_line = line + 1;
+			return 0;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return err_set(err, file, 1, "front matter is never closed: no "
+	    "--- line after it");
+}

@@ -1,0 +1,775 @@
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../support/fsutil.h"
+#include "../support/text.h"
+#include "config.h"
+#include "load.h"
+
+#define SOURCE_MAX	(16 * 1024 * 1024)
+#define SLUG_MAX	200
+
+/* Paths stet writes itself: no page may take one. */
+static const char *const reserved[] = { "writing", "topics", "notes",
+    "feed.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt",
+    "404", "404.html", "index", "index.html", "style.css", "favicon.svg",
+    "subscribe", "unsubscribe", NULL };
+
+struct names {
+	char	**v;
+	size_t	 n;
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_ext(const char *name, const char *ext)
+{
+	size_t	 n = strlen(name), e = strlen(ext);
+
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+/*
+ * The source files of one folder, sorted: directory order differs
+ * between filesystems, and a build must give the same bytes every time.
+ */
+static int
+list_sources(struct site *s, const char *dir, struct names *out,
+    struct err *err)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 cap = 0;
+	int		 fd;
+	char		**v;
+
+	out->v = NULL;
+	out->n = 0;
+	fd = openat(s->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : err_set(err, dir, 0, "%s",
+		    strerror(errno));
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return err_set(err, dir, 0, "%s", strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    !(has_ext(de->d_name, ".md") ||
+		    has_ext(de->d_name, ".markdown") ||
+		    has_ext(de->d_name, ".html")))
+			continue;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((v = realloc(out->v, cap * sizeof(*v))) == NULL)
+				goto oom;
+			out->v = v;
+		}
+		if ((out->v[out->n] = arena_strdup(s->arena, de->d_name)) ==
+		    NULL)
+			goto oom;
+		out->n++;
+	}
+	closedir(d);
+	if (out->n > 0)
+		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
+	return 0;
+oom:
+	closedir(d);
+	free(out->v);
+	out->v = NULL;
+	return err_set(err, dir, 0, "out of memory");
+}
+
+static int
+scalar(const struct ynode *n, const char *file, const char *what,
+    const char **out, struct err *err)
+{
+	if (n->kind != YNODE_SCALAR)
+		return err_set(err, file, n->line, "%s: want a single value",
+		    what);
+	*out = n->str;
+	return 0;
+}
+
+static int
+boolean(const struct ynode *n, const char *file, const char *what, int *out,
+    struct err *err)
+{
+	const char *v = NULL;
+
+	if (scalar(n, file, what, &v, err) == -1)
+		return -1;
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+		*out = 1;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+		*out = 0;
+	else
+		return err_set(err, file, n->line, "%s: want true or false",
+		    what);
+	return 0;
+}
+
+static int
+date_field(const struct ynode *n, const char *file, const char *what,
+    struct date *d, struct err *err)
+{
+	const char	*v = NULL, *why;
+
+	if (scalar(n, file, what, &v, err) == -1)
+		return -1;
+	if (date_parse(v, n->len, d, &why) == -1)
+		return err_set(err, file, n->line, "%s: %s: %s", what, why, v);
+	return 0;
+}
+
+/* A slug becomes a folder name in public/: keep it to one safe segment. */
+static int
+slug_ok(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > SLUG_MAX || s[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' ||
+		    c == '?' || c == '#' || c == '%' || c == '"' ||
+		    c == '<' || c == '>' || c == ' ')
+			return 0;
+	}
+	return 1;
+}
+
+/* Count the tags of a sequence or a comma-separated scalar. */
+static int
+tags_field(struct arena *a, const struct ynode *n, const char *file,
+    struct post *p, struct err *err)
+{
+	const struct ynode *t;
+	size_t		 k = p->ntags, more = 0;
+	const char	*s = NULL, *c;
+
+	if (n->kind == YNODE_MAP)
+		return err_set(err, file, n->line, "%s: want a list",
+		    n->key->str);
+	if (n->kind == YNODE_SEQ) {
+		for (t = n->child; t != NULL; t = t->next)
+			more++;
+	} else if (n->len > 0) {
+		more = 1;
+		for (c = n->str; (c = strchr(c, ',')) != NULL; c++)
+			more++;
+	}
+	if (more == 0)
+		return 0;
+	{
+		const char **nt = arena_alloc(a, (k + more) * sizeof(*nt));
+		size_t *nl = arena_alloc(a, (k + more) * sizeof(*nl));
+
+		if (nt == NULL || nl == NULL)
+			return err_set(err, file, 0, "out of memory");
+		if (k) {
+			memcpy(nt, p->tags, k * sizeof(*nt));
+			memcpy(nl, p->tag_lines, k * sizeof(*nl));
+		}
+		p->tags = nt;
+		p->tag_lines = nl;
+	}
+	if (n->kind == YNODE_SEQ) {
+		for (t = n->child; t != NULL; t = t->next) {
+			if (scalar(t, file, n->key->str, &s, err) == -1)
+				return -1;
+			p->tag_lines[p->ntags] = t->line;
+			p->tags[p->ntags++] = s;
+		}
+		return 0;
+	}
+	for (s = n->str; ; s = c + 1) {
+		size_t len;
+
+		c = strchr(s, ',');
+		len = c ? (size_t)(c - s) : strlen(s);
+		while (len > 0 && *s == ' ')
+			s++, len--;
+		while (len > 0 && s[len - 1] == ' ')
+			len--;
+		if (len > 0) {
+			p->tag_lines[p->ntags] = n->line;
+			if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) ==
+			    NULL)
+				return err_set(err, file, 0, "out of memory");
+		}
+		if (c == NULL)
+			break;
+	}
+	return 0;
+}
+
+/* "2024-01-08-slug.md" -> date prefix length (11) or 0. */
+static size_t
+date_prefix(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (name[i] != '-')
+				return 0;
+		} else if (name[i] < '0' || name[i] > '9')
+			return 0;
+	}
+	return name[10] == '-' ? 11 : 0;
+}
+
+struct postload {
+	struct site	*site;
+	struct names	*names;
+	struct err	*errs;		/* one per post, read on failure */
+};
+
+static int
+load_post(void *ctx, size_t i, int worker)
+{
+	struct postload	*pl = ctx;
+	struct site	*s = pl->site;
+	struct post	*p = &s->posts[i];
+	struct arena	*a = s->warena[worker];
+	struct err	*err = &pl->errs[i];
+	struct front_split fs;
+	struct buf	 src, path;
+	struct ynode	*root, *e;
+	struct stat	 st;
+	const char	*name = pl->names->v[i], *k, *v = NULL, *why;
+	size_t		 line, pre, n;
+	int		 rc = -1, have_date = 0;
+
+	memset(p, 0, sizeof(*p));
+	buf_init(&src, 0);
+	buf_init(&path, 0);
+	if (buf_printf(&path, "posts/%s", name) == -1 ||
+	    (p->file = arena_strdup(a, path.data)) == NULL) {
+		err_set(err, name, 0, "out of memory");
+		goto out;
+	}
+	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, err) == -1)
+		goto out;
+	if (fstatat(s->dirfd, p->file, &st, 0) == 0) {
+		p->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec;
+		p->size = (int64_t)st.st_size;
+	}
+	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
+		err_set(err, p->file, line, "%s", why);
+		goto out;
+	}
+	if (fm_split(src.data, src.len, p->file, &fs, err) == -1 ||
+	    yaml_load(a, fs.yaml, fs.yaml_len, p->file, fs.yaml_line, &root,
+	    err) == -1)
+		goto out;
+	if (root->kind != YNODE_MAP) {
+		err_set(err, p->file, root->line, "front matter: want keys "
+		    "and values");
+		goto out;
+	}
+	p->front = root;
+	p->body_line = fs.body_line;
+	p->is_html = has_ext(name, ".html");
+	for (e = root->child; e != NULL; e = e->next) {
+		k = e->key->str;
+		if (strcmp(k, "title") == 0) {
+			if (scalar(e, p->file, k, &p->title, err) == -1)
+				goto out;
+		} else if (strcmp(k, "date") == 0) {
+			if (date_field(e, p->file, k, &p->date, err) == -1)
+				goto out;
+			have_date = 1;
+		} else if (strcmp(k, "updated") == 0 ||
+		    strcmp(k, "lastmod") == 0) {
+			if (date_field(e, p->file, k, &p->updated, err) == -1)
+				goto out;
+			p->has_updated = 1;
+		} else if (strcmp(k, "summary") == 0 ||
+		    (strcmp(k, "description") == 0 && p->summary == NULL)) {
+			if (scalar(e, p->file, k, &p->summary, err) == -1)
+				goto out;
+		} else if (strcmp(k, "draft") == 0) {
+			if (boolean(e, p->file, k, &p->draft, err) == -1)
+				goto out;
+		} else if (strcmp(k, "published") == 0) {
+			/* Jekyll's spelling: published: false is a draft. */
+			int pub;
+			if (boolean(e, p->file, k, &pub, err) == -1)
+				goto out;
+			p->draft = !pub;
+		} else if (strcmp(k, "slug") == 0) {
+			if (scalar(e, p->file, k, &v, err) == -1)
+				goto out;
+			if (!slug_ok(v)) {
+				err_set(err, p->file, e->line, "slug: %s is not "
+				    "one plain path segment", v);
+				goto out;
+			}
+			p->slug = v;
+		} else if (strcmp(k, "tags") == 0 ||
+		    strcmp(k, "categories") == 0) {
+			if (tags_field(a, e, p->file, p, err) == -1)
+				goto out;
+		}
+		/* Other keys stay in p->front for templates. */
+	}
+	if (p->title == NULL || p->title[0] == '\0') {
+		err_set(err, p->file, fs.yaml_line, "title: missing");
+		goto out;
+	}
+	pre = date_prefix(name);
+	if (!have_date) {
+		/* Jekyll takes the date from the file name; so do we. */
+		if (pre == 0 || date_parse(name, 10, &p->date, &why) == -1) {
+			err_set(err, p->file, fs.yaml_line, "date: missing");
+			goto out;
+		}
+	}
+	if (p->slug == NULL) {
+		n = strlen(name) - pre;
+		n -= has_ext(name, ".markdown") ? 9 : has_ext(name, ".html") ?
+		    5 : 3;
+		if ((p->slug = arena_strndup(a, name + pre, n)) == NULL) {
+			err_set(err, p->file, 0, "out of memory");
+			goto out;
+		}
+		if (!slug_ok(p->slug)) {
+			err_set(err, p->file, 0, "the file name does not make "
+			    "a usable slug; set slug: in the front matter");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_free(&src);
+	buf_free(&path);
+	return rc;
+}
+
+static int
+post_cmp(const void *a, const void *b)
+{
+	const struct post *x = a, *y = b;
+
+	/*
+	 * Newest first, then by slug: directory order differs between
+	 * filesystems, and a build must give the same bytes every time.
+	 */
+	if (x->date.t != y->date.t)
+		return x->date.t > y->date.t ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+static int
+slug_cmp(const void *a, const void *b)
+{
+	const struct post *const *x = a, *const *y = b;
+	int	 c = strcmp((*x)->slug, (*y)->slug);
+
+	return c ? c : strcmp((*x)->file, (*y)->file);
+}
+
+static int
+check_slugs(struct site *s, struct err *err)
+{
+	struct post	**v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (s->nposts < 2)
+		return 0;
+	if ((v = malloc(s->nposts * sizeof(*v))) == NULL)
+		return err_set(err, "posts", 0, "out of memory");
+	for (i = 0; i < s->nposts; i++)
+		v[i] = &s->posts[i];
+	qsort(v, s->nposts, sizeof(*v), slug_cmp);
+	for (i = 1; i < s->nposts; i++)
+		if (strcmp(v[i - 1]->slug, v[i]->slug) == 0) {
+			rc = err_set(err, v[i]->file, 0, "slug %s is already "
+			    "taken by %s", v[i]->slug, v[i - 1]->file);
+			break;
+		}
+	free(v);
+	return rc;
+}
+
+/*
+ * A tag's spelling with case and spacing taken out: "Multi Tenant",
+ * "multi-tenant" and " multi  tenant" are one topic.
+ */
+static int
+tag_norm(struct buf *b, const char *s)
+{
+	int	 sep = 0;
+
+	buf_reset(b);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\t' || c == '-' || c == '_') {
+			sep = 1;
+			continue;
+		}
+		if (sep && b->len > 0 && buf_putc(b, '-') == -1)
+			return -1;
+		sep = 0;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (buf_putc(b, (char)c) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+topic_cmp(const void *a, const void *b)
+{
+	const struct topic *x = a, *y = b;
+
+	if (x->declared != y->declared)
+		return x->declared ? -1 : 1;
+	if (x->declared)
+		return 0;	/* qsort is unstable: see the index below */
+	return strcmp(x->slug, y->slug);
+}
+
+/*
+ * Map every post's tags to topics: stet.yaml's first, in its order, then
+ * the others by slug.  Two spellings that make one slug but are not the
+ * same tag (C and C++) are an error naming both files.
+ */
+static int
+resolve_topics(struct site *s, struct err *err)
+{
+	struct buf	 norm, slug;
+	struct topic	*t;
+	char		**norms = NULL;	/* norm of each topic */
+	size_t		 cap, i, j, k, *map = NULL;
+	int		 rc = -1;
+
+	buf_init(&norm, 0);
+	buf_init(&slug, 0);
+	cap = s->cfg.ntopics;
+	for (i = 0; i < s->nposts; i++)
+		cap += s->posts[i].ntags;
+	if ((s->topics = arena_alloc(s->arena, (cap ? cap : 1) *
+	    sizeof(*s->topics))) == NULL ||
+	    (norms = calloc(cap ? cap : 1, sizeof(*norms))) == NULL ||
+	    (map = calloc(cap ? cap : 1, sizeof(*map))) == NULL)
+		goto oom;
+	for (i = 0; i < s->cfg.ntopics; i++) {
+		s->topics[i] = s->cfg.topics[i];
+		if (tag_norm(&norm, s->topics[i].tag) == -1 ||
+		    (norms[i] = strdup(norm.data)) == NULL)
+			goto oom;
+	}
+	s->ntopics = s->cfg.ntopics;
+	for (i = 0; i < s->nposts; i++) {
+		struct post *p = &s->posts[i];
+
+		if (p->ntags && (p->topics = arena_alloc(s->arena, p->ntags *
+		    sizeof(*p->topics))) == NULL)
+			goto oom;
+		for (j = 0; j < p->ntags; j++) {
+			buf_reset(&slug);
+			if (tag_norm(&norm, p->tags[j]) == -1 ||
+			    text_slug(&slug, p->tags[j],
+			    strlen(p->tags[j])) == -1)
+				goto oom;
+			if (slug.len == 0) {
+				err_set(err, p->file, p->tag_lines[j], "tag %s "
+				    "has no letter or digit", p->tags[j]);
+				goto out;
+			}
+			for (k = 0; k < s->ntopics; k++)
+				if (strcmp(s->topics[k].slug, slug.data) == 0)
+					break;
+			if (k < s->ntopics && strcmp(norms[k], norm.data)) {
+				err_set(err, p->file, p->tag_lines[j], "tag %s "
+				    "and tag %s (%s) make the same topic path "
+				    "%s; rename one", p->tags[j],
+				    s->topics[k].tag, s->topics[k].first_file,
+				    slug.data);
+				goto out;
+			}
+			if (k == s->ntopics) {
+				t = &s->topics[s->ntopics++];
+				memset(t, 0, sizeof(*t));
+				t->tag = t->title = p->tags[j];
+				t->first_file = p->file;
+				if ((t->slug = arena_strdup(s->arena,
+				    slug.data)) == NULL ||
+				    (norms[k] = strdup(norm.data)) == NULL)
+					goto oom;
+			}
+			/* The same topic twice in one post counts once. */
+			for (size_t q = 0; q < p->ntopics; q++)
+				if (p->topics[q] == k)
+					goto next;
+			p->topics[p->ntopics++] = k;
+			s->topics[k].count++;
+next:			;
+		}
+	}
+	/* Sort the undeclared ones, then renumber the posts' topics. */
+	{
+		struct topic *sorted = s->topics + s->cfg.ntopics;
+		size_t n = s->ntopics - s->cfg.ntopics;
+		const char **old = calloc(n ? n : 1, sizeof(*old));
+
+		if (old == NULL)
+			goto oom;
+		for (i = 0; i < n; i++)
+			old[i] = sorted[i].slug;
+		qsort(sorted, n, sizeof(*sorted), topic_cmp);
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				if (sorted[j].slug == old[i])
+					map[i] = s->cfg.ntopics + j;
+		free(old);
+		for (i = 0; i < s->nposts; i++)
+			for (j = 0; j < s->posts[i].ntopics; j++)
+				if (s->posts[i].topics[j] >= s->cfg.ntopics)
+					s->posts[i].topics[j] =
+					    map[s->posts[i].topics[j] -
+					    s->cfg.ntopics];
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, "posts", 0, "out of memory");
+out:
+	if (norms != NULL)
+		for (i = 0; i < cap; i++)
+			free(norms[i]);
+	free(norms);
+	free(map);
+	buf_free(&norm);
+	buf_free(&slug);
+	return rc;
+}
+
+static int
+load_pages(struct site *s, struct err *err)
+{
+	struct names	 names;
+	struct buf	 src, path;
+	struct front_split fs;
+	struct ynode	*root, *e;
+	size_t		 i, line, r;
+	const char	*why;
+	int		 rc = -1;
+
+	buf_init(&src, 0);
+	buf_init(&path, 0);
+	if (list_sources(s, "pages", &names, err) == -1)
+		return -1;
+	if ((s->pages = arena_alloc(s->arena, (names.n ? names.n : 1) *
+	    sizeof(*s->pages))) == NULL) {
+		err_set(err, "pages", 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < names.n; i++) {
+		struct page *pg = &s->pages[s->npages];
+		const char *name = names.v[i];
+		size_t n = strlen(name);
+
+		memset(pg, 0, sizeof(*pg));
+		buf_reset(&path);
+		buf_reset(&src);
+		if (buf_printf(&path, "pages/%s", name) == -1 ||
+		    (pg->file = arena_strdup(s->arena, path.data)) == NULL)
+			goto oom;
+		pg->is_html = has_ext(name, ".html");
+		n -= has_ext(name, ".markdown") ? 9 : pg->is_html ? 5 : 3;
+		if ((pg->name = arena_strndup(s->arena, name, n)) == NULL)
+			goto oom;
+		if (!slug_ok(pg->name)) {
+			err_set(err, pg->file, 0, "the file name does not make "
+			    "a usable path");
+			goto out;
+		}
+		for (r = 0; reserved[r] != NULL; r++)
+			if (strcmp(pg->name, reserved[r]) == 0 &&
+			    strcmp(pg->name, "index") != 0) {
+				err_set(err, pg->file, 0, "/%s/ is a path stet "
+				    "makes itself; rename this page",
+				    pg->name);
+				goto out;
+			}
+		if (fs_read_at(s->dirfd, pg->file, SOURCE_MAX, &src, 0,
+		    err) == -1)
+			goto out;
+		if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
+			err_set(err, pg->file, line, "%s", why);
+			goto out;
+		}
+		pg->title = pg->name;
+		pg->body_line = 1;
+		if (src.len >= 3 && memcmp(src.data, "---", 3) == 0) {
+			if (fm_split(src.data, src.len, pg->file, &fs,
+			    err) == -1 || yaml_load(s->arena, fs.yaml,
+			    fs.yaml_len, pg->file, fs.yaml_line, &root,
+			    err) == -1)
+				goto out;
+			if (root->kind != YNODE_MAP) {
+				err_set(err, pg->file, root->line, "front "
+				    "matter: want keys and values");
+				goto out;
+			}
+			pg->front = root;
+			pg->body_line = fs.body_line;
+			for (e = root->child; e != NULL; e = e->next) {
+				if (strcmp(e->key->str, "title") == 0 &&
+				    scalar(e, pg->file, "title", &pg->title,
+				    err) == -1)
+					goto out;
+				if ((strcmp(e->key->str, "summary") == 0 ||
+				    strcmp(e->key->str, "description") == 0) &&
+				    scalar(e, pg->file, e->key->str,
+				    &pg->summary, err) == -1)
+					goto out;
+			}
+		} else if (src.len >= 3 && memcmp(src.data, "+++", 3) == 0) {
+			err_set(err, pg->file, 1, "TOML front matter (+++) is "
+			    "not supported: write it as YAML between --- "
+			    "lines");
+			goto out;
+		}
+		s->npages++;
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, "pages", 0, "out of memory");
+out:
+	free(names.v);
+	buf_free(&src);
+	buf_free(&path);
+	return rc;
+}
+
+int
+site_load(const char *dir, const struct load_opts *opts, struct site *s,
+    struct err *err)
+{
+	struct names	 names = { NULL, 0 };
+	struct postload	 pl;
+	struct date	 now;
+	size_t		 i, kept, failed;
+	int		 k, nthreads = pool_threads();
+
+	memset(s, 0, sizeof(*s));
+	s->dirfd = -1;
+	memset(&pl, 0, sizeof(pl));
+	if ((s->arena = arena_new()) == NULL)
+		return err_set(err, dir, 0, "out of memory");
+	for (k = 0; k < nthreads; k++)
+		if ((s->warena[k] = arena_new()) == NULL) {
+			err_set(err, dir, 0, "out of memory");
+			goto fail;
+		}
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd == -1) {
+		err_set(err, dir, 0, "%s", strerror(errno));
+		goto fail;
+	}
+	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
+		goto fail;
+	/* Dates without an offset are in the site's zone. */
+	if (setenv("TZ", s->cfg.timezone, 1) == -1) {
+		err_set(err, dir, 0, "%s", strerror(errno));
+		goto fail;
+	}
+	tzset();
+	if (list_sources(s, "posts", &names, err) == -1)
+		goto fail;
+	if (names.n > 0) {
+		s->posts = arena_alloc(s->arena, names.n * sizeof(*s->posts));
+		pl.errs = malloc(names.n * sizeof(*pl.errs));
+		if (s->posts == NULL || pl.errs == NULL) {
+			err_set(err, "posts", 0, "out of memory");
+			goto fail;
+		}
+		pl.site = s;
+		pl.names = &names;
+		if (pool_run(names.n, nthreads, load_post, &pl, &failed) ==
+		    -1) {
+			*err = pl.errs[failed];
+			goto fail;
+		}
+	}
+	s->nposts = names.n;
+	if (check_slugs(s, err) == -1)
+		goto fail;
+	date_now(&now);
+	for (i = kept = 0; i < s->nposts; i++) {
+		struct post *p = &s->posts[i];
+
+		if ((p->draft && !opts->drafts) ||
+		    (p->date.t > now.t && !opts->future))
+			continue;
+		s->posts[kept++] = *p;
+	}
+	s->nposts = kept;
+	if (s->nposts > 0)
+		qsort(s->posts, s->nposts, sizeof(*s->posts), post_cmp);
+	if (resolve_topics(s, err) == -1 || load_pages(s, err) == -1)
+		goto fail;
+	free(names.v);
+	free(pl.errs);
+	return 0;
+fail:
+	free(names.v);
+	free(pl.errs);
+	site_free(s);
+	return -1;
+}
+
+void
+site_free(struct site *s)
+{
+	int	 k;
+
+	if (s->dirfd != -1)
+		close(s->dirfd);
+	for (k = 0; k < POOL_MAX; k++)
+		arena_free(s->warena[k]);
+	arena_free(s->arena);
+	memset(s, 0, sizeof(*s));
+	s->dirfd = -1;
+}
+
+int
+site_source(const struct site *s, const char *file, int need_front,
+    struct buf *src, struct front_split *fs, struct err *err)
+{
+	buf_reset(src);
+	if (fs_read_at(s->dirfd, file, SOURCE_MAX, src, 0, err) == -1)
+		return -1;
+	if (!need_front && !(src->len >= 3 && memcmp(src->data, "---", 3) ==
+	    0)) {
+		memset(fs, 0, sizeof(*fs));
+		fs->body = src->data;
+		fs->body_len = src->len;
+		fs->body_line = 1;
+		return 0;
+	}
+	return fm_split(src->data, src->len, file, fs, err);
+}

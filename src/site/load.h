@@ -1,0 +1,26 @@
+#ifndef STET_LOAD_H
+#define STET_LOAD_H
+
+#include "../support/buf.h"
+#include "../support/err.h"
+#include "frontmatter.h"
+#include "model.h"
+
+/*
+ * Load the site in folder dir: stet.yaml, posts/ and pages/.  Posts are
+ * read on all cores; only their front matter is kept (bodies are read
+ * again when rendered, so memory stays flat in the number of posts).
+ * On -1, err names file:line and *site holds nothing to free.
+ */
+int	site_load(const char *dir, const struct load_opts *, struct site *,
+	    struct err *);
+void	site_free(struct site *);
+
+/*
+ * Read file (relative to the site) into src and split it; for a page
+ * without front matter the whole file is the body.
+ */
+int	site_source(const struct site *, const char *file, int need_front,
+	    struct buf *src, struct front_split *, struct err *);
+
+#endif

@@ -1,0 +1,278 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "../support/text.h"
+#include "../support/url.h"
+#include "markdown.h"
+
+#define MD_OPTIONS	(CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | \
+			    CMARK_OPT_SMART)
+
+static const char *const md_extensions[] = { "table", "strikethrough",
+    "autolink", "tagfilter" };
+
+void
+markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* A heading's id: its text's slug, or "section" when that is empty. */
+int
+markdown_slug(struct buf *out, const char *s, size_t n)
+{
+	size_t	 start = out->len;
+
+	if (text_slug(out, s, n) == -1)
+		return -1;
+	if (out->len == start)
+		return BUF_LIT(out, "section");
+	return 0;
+}
+
+/* Gather a node's text (what a reader sees) into b. */
+static int
+node_text(cmark_node *node, struct buf *b)
+{
+	cmark_iter	*it = cmark_iter_new(node);
+	cmark_event_type ev;
+	int		 rc = 0;
+
+	if (it == NULL)
+		return -1;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *lit;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    (t != CMARK_NODE_TEXT && t != CMARK_NODE_CODE))
+			continue;
+		if ((lit = cmark_node_get_literal(n)) != NULL &&
+		    buf_puts(b, lit) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+/*
+ * The id at open[idstart..] is made unique in the document by a suffix
+ * ("x", "x-1", "x-2"...), and recorded in ids, a list of ids each
+ * between newlines.
+ */
+static int
+unique_id(struct buf *ids, struct buf *open, size_t idstart)
+{
+	struct buf	 probe;
+	size_t		 k;
+	int		 rc = -1;
+
+	buf_init(&probe, 0);
+	for (k = 0;; k++) {
+		buf_reset(&probe);
+		if (BUF_LIT(&probe, "\n") == -1 ||
+		    buf_put(&probe, open->data + idstart,
+		    open->len - idstart) == -1 ||
+		    (k && buf_printf(&probe, "-%zu", k) == -1) ||
+		    BUF_LIT(&probe, "\n") == -1)
+			goto out;
+		if (memmem(ids->data, ids->len, probe.data, probe.len) == NULL)
+			break;
+	}
+	if (buf_put(ids, probe.data + 1, probe.len - 1) == -1 ||
+	    (k && buf_printf(open, "-%zu", k) == -1))
+		goto out;
+	rc = 0;
+out:
+	buf_free(&probe);
+	return rc;
+}
+
+/*
+ * Replace each heading by a custom block that prints <hN id="...">
+ * around the same children: cmark-gfm's renderer has no hook for
+ * attributes, but it prints a custom block's enter and exit text as is.
+ */
+static int
+heading_ids(cmark_node *doc)
+{
+	struct buf	 text, ids, open;
+	cmark_node	*n, *next, *blk, *c;
+	char		 close[8];
+	int		 rc = -1, level;
+	size_t		 idstart;
+
+	buf_init(&text, 0);
+	buf_init(&ids, 0);
+	buf_init(&open, 0);
+	if (BUF_LIT(&ids, "\n") == -1)
+		goto out;
+	for (n = cmark_node_first_child(doc); n != NULL; n = next) {
+		next = cmark_node_next(n);
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		level = cmark_node_get_heading_level(n);
+		buf_reset(&text);
+		buf_reset(&open);
+		if (node_text(n, &text) == -1 ||
+		    buf_printf(&open, "<h%d id=\"", level) == -1)
+			goto out;
+		idstart = open.len;
+		if (markdown_slug(&open, text.data, text.len) == -1)
+			goto out;
+		if (unique_id(&ids, &open, idstart) == -1)
+			goto out;
+		if (BUF_LIT(&open, "\">") == -1)
+			goto out;
+		(void)snprintf(close, sizeof(close), "</h%d>", level);
+		if ((blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
+			goto out;
+		/* on_enter and on_exit are copied by cmark. */
+		if (!cmark_node_set_on_enter(blk, open.data) ||
+		    !cmark_node_set_on_exit(blk, close)) {
+			cmark_node_free(blk);
+			goto out;
+		}
+		while ((c = cmark_node_first_child(n)) != NULL) {
+			cmark_node_unlink(c);
+			/* A custom block holds inlines as its children. */
+			if (!cmark_node_append_child(blk, c)) {
+				cmark_node_free(c);
+				cmark_node_free(blk);
+				goto out;
+			}
+		}
+		if (!cmark_node_replace(n, blk)) {
+			cmark_node_free(blk);
+			goto out;
+		}
+		cmark_node_free(n);
+	}
+	rc = 0;
+out:
+	buf_free(&text);
+	buf_free(&ids);
+	buf_free(&open);
+	return rc;
+}
+
+/* Turn <th align="left"> into <th class="align-left">, and so on. */
+static int
+align_classes(const char *h, size_t n, struct buf *out)
+{
+	static const char pat[] = " align=\"";
+	const char	*p = h, *end = h + n, *q;
+
+	while ((q = memmem(p, (size_t)(end - p), pat, sizeof(pat) - 1))
+	    != NULL) {
+		const char *v = q + sizeof(pat) - 1;
+		size_t vn = 0;
+
+		while (v + vn < end && v[vn] >= 'a' && v[vn] <= 'z')
+			vn++;
+		if (q - p >= 3 && (memcmp(q - 3, "<th", 3) == 0 ||
+		    memcmp(q - 3, "<td", 3) == 0) && v + vn < end &&
+		    v[vn] == '"' && v + vn + 1 < end && v[vn + 1] == '>') {
+			if (buf_put(out, p, (size_t)(q - p)) == -1 ||
+			    BUF_LIT(out, " class=\"align-") == -1 ||
+			    buf_put(out, v, vn + 1) == -1)
+				return -1;
+			p = v + vn + 1;
+			continue;
+		}
+		if (buf_put(out, p, (size_t)(v - p)) == -1)
+			return -1;
+		p = v;
+	}
+	return buf_put(out, p, (size_t)(end - p));
+}
+
+/* Make every relative link and image URL absolute against base. */
+static int
+absolute_urls(cmark_node *doc, const char *base)
+{
+	cmark_iter	*it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	struct buf	 u;
+	int		 rc = 0;
+
+	if (it == NULL)
+		return -1;
+	buf_init(&u, 0);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *url;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE) ||
+		    (url = cmark_node_get_url(n)) == NULL ||
+		    url_is_absolute(url))
+			continue;
+		buf_reset(&u);
+		if (url_resolve(&u, base, url) == -1 ||
+		    !cmark_node_set_url(n, u.data)) {
+			rc = -1;
+			break;
+		}
+	}
+	buf_free(&u);
+	cmark_iter_free(it);
+	return rc;
+}
+
+int
+markdown_to_html(const char *src, size_t len, struct buf *out,
+    const char *base, struct buf *abs_out)
+{
+	cmark_parser	*p;
+	cmark_node	*doc = NULL;
+	char		*html = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
+		cmark_syntax_extension *e =
+		    cmark_find_syntax_extension(md_extensions[i]);
+		if (e == NULL || !cmark_parser_attach_syntax_extension(p, e))
+			goto out;
+	}
+	cmark_parser_feed(p, src, len);
+	if ((doc = cmark_parser_finish(p)) == NULL)
+		goto out;
+	if (heading_ids(doc) == -1)
+		goto out;
+	html = cmark_render_html(doc, MD_OPTIONS,
+	    cmark_parser_get_syntax_extensions(p));
+	if (html == NULL)
+		goto out;
+	if (align_classes(html, strlen(html), out) == -1)
+		goto out;
+	if (abs_out != NULL) {
+		free(html);
+		html = NULL;
+		if (absolute_urls(doc, base) == -1)
+			goto out;
+		html = cmark_render_html(doc, MD_OPTIONS,
+		    cmark_parser_get_syntax_extensions(p));
+		if (html == NULL ||
+		    align_classes(html, strlen(html), abs_out) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(html);
+	if (doc != NULL)
+		cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}

@@ -1,0 +1,32 @@
+#ifndef STET_MARKDOWN_H
+#define STET_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "../support/buf.h"
+
+/*
+ * Markdown to HTML: the only header that knows cmark-gfm exists.
+ * CommonMark plus GFM tables, strikethrough, autolinks, footnotes and the
+ * tag filter (raw <script>, <style>, <iframe>... come out as text).
+ * Headings get ids from their text, unique within the document; table
+ * alignment comes out as classes (align-left, align-center, align-right)
+ * since align= is obsolete and style= would break the site's CSP.
+ */
+
+/* Once, before any thread calls markdown_to_html. */
+void	markdown_init(void);
+
+/*
+ * Append src's HTML to out; 0, or -1 when out of memory.  Thread-safe.
+ * When abs_out is not NULL, also append to it the same HTML with every
+ * relative link and image URL made absolute against base (for feeds and
+ * mail, which are read away from the site).
+ */
+int	markdown_to_html(const char *src, size_t len, struct buf *out,
+	    const char *base, struct buf *abs_out);
+
+/* Append the id a heading with this text gets (also used by templates). */
+int	markdown_slug(struct buf *out, const char *text, size_t len);
+
+#endif

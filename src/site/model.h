@@ -1,0 +1,104 @@
+#ifndef STET_MODEL_H
+#define STET_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../support/arena.h"
+#include "../support/date.h"
+#include "../support/pool.h"
+#include "../support/yamltree.h"
+
+/*
+ * The site model: settings, posts, pages and topics, built once by
+ * site_load and read-only afterwards (rendering runs on several threads).
+ * Everything in it lives in the site's arenas and goes with site_free.
+ */
+
+struct link {
+	const char	*name;
+	const char	*url;		/* NULL: "coming soon" */
+	const char	*note;
+};
+
+struct topic {
+	const char	*tag;		/* as written first */
+	const char	*slug;		/* its key and path segment */
+	const char	*title;
+	const char	*about;		/* NULL when stet.yaml says nothing */
+	int		 declared;	/* listed in stet.yaml */
+	size_t		 count;		/* posts with it */
+	const char	*first_file;	/* where the spelling came from */
+};
+
+struct config {
+	const char	*file;		/* "stet.yaml", or NULL: defaults */
+	const char	*title;
+	const char	*author;
+	const char	*description;
+	const char	*url;		/* always ends in '/' */
+	const char	*base_path;	/* url's path: "/" or "/blog/" */
+	const char	*language;
+	const char	*timezone;
+	size_t		 home_recent;
+	struct link	*links;
+	size_t		 nlinks;
+	struct topic	*topics;	/* declared ones, in order */
+	size_t		 ntopics;
+	const char	*subscribe_action;	/* NULL: the site's own */
+	size_t		 feed_entries;	/* 0: all */
+	const char	*mail_from;
+	const char	*mail_transport;
+	const char	*server_listen;
+};
+
+struct post {
+	const char	*file;		/* "posts/x.md", for errors */
+	const char	*slug;
+	const char	*title;
+	const char	*summary;	/* NULL when none */
+	struct date	 date;
+	struct date	 updated;
+	int		 has_updated;
+	int		 draft;
+	int		 is_html;	/* a .html body, taken as written */
+	const char	**tags;		/* as written */
+	size_t		*tag_lines;
+	size_t		 ntags;
+	size_t		*topics;	/* indexes into site->topics */
+	size_t		 ntopics;
+	size_t		 body_line;	/* first line of the body */
+	struct ynode	*front;		/* the whole front matter */
+	int64_t		 mtime_ns;	/* for the rebuild cache */
+	int64_t		 size;
+};
+
+struct page {
+	const char	*file;
+	const char	*name;		/* "about"; "index" is the home's */
+	const char	*title;
+	const char	*summary;
+	size_t		 body_line;
+	struct ynode	*front;
+	int		 is_html;
+};
+
+struct load_opts {
+	int		 drafts;	/* include drafts */
+	int		 future;	/* include posts dated later than now */
+};
+
+struct site {
+	struct arena	*arena;
+	struct arena	*warena[POOL_MAX];	/* one per loading thread */
+	int		 dirfd;		/* the site folder */
+	struct config	 cfg;
+	struct post	*posts;		/* newest first, then by slug */
+	size_t		 nposts;
+	struct page	*pages;		/* by name */
+	size_t		 npages;
+	struct topic	*topics;	/* declared first, then by slug */
+	size_t		 ntopics;
+};
+
+#endif

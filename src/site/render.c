@@ -1,0 +1,658 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/esc.h"
+#include "../support/text.h"
+#include "feed.h"
+#include "load.h"
+#include "markdown.h"
+#include "render.h"
+
+#define WORDS_PER_MINUTE	230
+
+struct job {
+	const struct site	*site;
+	const struct tset	*tpl;
+	struct writer		*w;
+	const struct render_opts *opts;
+	struct err		*errs;		/* one per job */
+	char			**feed_html;	/* bodies of feed entries */
+	size_t			 nfeed;
+	size_t			 nextra;	/* jobs after the posts */
+};
+
+/* What every page's template sees, besides its own data. */
+struct pagectx {
+	struct tbuild	 tb;
+	const struct job *job;
+	const char	*root;		/* "./", "../../", or the base path */
+	const char	*index;		/* "" or "index.html" */
+};
+
+/* "../" once per folder level of rel ("writing/x/index.html": 2). */
+static const char *
+root_for(struct pagectx *pc, const char *rel)
+{
+	size_t	 depth = 0, i;
+	char	*r;
+
+	for (i = 0; rel[i]; i++)
+		if (rel[i] == '/')
+			depth++;
+	if (depth == 0)
+		return "./";
+	if ((r = arena_alloc(pc->tb.arena, depth * 3 + 1)) == NULL) {
+		pc->tb.oom = 1;
+		return "./";
+	}
+	for (i = 0; i < depth; i++)
+		memcpy(r + i * 3, "../", 3);
+	r[depth * 3] = '\0';
+	return r;
+}
+
+static struct tval
+post_url(struct pagectx *pc, const struct post *p)
+{
+	struct buf	 b;
+	struct tval	 v;
+
+	buf_init(&b, 0);
+	if (buf_puts(&b, pc->root) == -1 || BUF_LIT(&b, "writing/") == -1 ||
+	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
+	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
+		buf_free(&b);
+		pc->tb.oom = 1;
+		return tv_null();
+	}
+	v = tv_str(arena_strndup(pc->tb.arena, b.data, b.len));
+	if (v.u.s[0] == '\0')
+		pc->tb.oom = 1;
+	buf_free(&b);
+	return v;
+}
+
+static struct tval
+topic_url(struct pagectx *pc, const struct topic *t)
+{
+	struct buf	 b;
+	struct tval	 v;
+
+	buf_init(&b, 0);
+	if (buf_puts(&b, pc->root) == -1 || BUF_LIT(&b, "topics/") == -1 ||
+	    esc_path_segment(&b, t->slug, strlen(t->slug)) == -1 ||
+	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
+		buf_free(&b);
+		pc->tb.oom = 1;
+		return tv_null();
+	}
+	v = tv_str(arena_strndup(pc->tb.arena, b.data, b.len));
+	buf_free(&b);
+	return v;
+}
+
+static struct tval
+date_vals(struct pagectx *pc, struct tval *obj, const struct date *d,
+    const char *human, const char *machine)
+{
+	char	 h[64], m[64];
+
+	date_human(d, h, sizeof(h));
+	date_rfc3339(d, m, sizeof(m));
+	tv_set(&pc->tb, obj, human, tv_str(arena_strdup(pc->tb.arena, h)));
+	tv_set(&pc->tb, obj, machine, tv_str(arena_strdup(pc->tb.arena, m)));
+	return *obj;
+}
+
+/* A post as lists show it. */
+static struct tval
+post_item(struct pagectx *pc, const struct post *p)
+{
+	struct tval	 o = tv_obj(&pc->tb, 6);
+
+	tv_set(&pc->tb, &o, "title", tv_str(p->title));
+	tv_set(&pc->tb, &o, "url", post_url(pc, p));
+	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
+	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
+	date_vals(pc, &o, &p->date, "date", "datetime");
+	return o;
+}
+
+static struct tval
+topic_item(struct pagectx *pc, const struct topic *t)
+{
+	struct tval	 o = tv_obj(&pc->tb, 6);
+
+	tv_set(&pc->tb, &o, "title", tv_str(t->title));
+	tv_set(&pc->tb, &o, "tag", tv_str(t->tag));
+	tv_set(&pc->tb, &o, "slug", tv_str(t->slug));
+	tv_set(&pc->tb, &o, "about", tv_str(t->about));
+	tv_set(&pc->tb, &o, "url", topic_url(pc, t));
+	tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu", t->count));
+	return o;
+}
+
+/*
+ * The fields every template gets: site, root, index, page, nav and
+ * subscribe_action.  path is the page's path from the site's root ("" for
+ * the home page, "writing/x/"), for its canonical URL.
+ */
+static struct tval
+page_base(struct pagectx *pc, size_t extra, const char *path,
+    const char *title, const char *description, const char *og_type)
+{
+	const struct site *s = pc->job->site;
+	struct tval	 ctx, site, page, nav, item;
+	size_t		 i;
+
+	ctx = tv_obj(&pc->tb, 6 + extra);
+	site = tv_obj(&pc->tb, 6);
+	tv_set(&pc->tb, &site, "title", tv_str(s->cfg.title));
+	tv_set(&pc->tb, &site, "author", tv_str(s->cfg.author));
+	tv_set(&pc->tb, &site, "description", tv_str(s->cfg.description));
+	tv_set(&pc->tb, &site, "language", tv_str(s->cfg.language));
+	tv_set(&pc->tb, &site, "url", tv_str(s->cfg.url));
+	tv_set(&pc->tb, &ctx, "site", site);
+	tv_set(&pc->tb, &ctx, "root", tv_str(pc->root));
+	tv_set(&pc->tb, &ctx, "index", tv_str(pc->index));
+
+	page = tv_obj(&pc->tb, 5);
+	if (title != NULL && strcmp(title, s->cfg.title) != 0)
+		tv_set(&pc->tb, &page, "title", tv_fmt(&pc->tb, "%s · %s",
+		    title, s->cfg.title));
+	else
+		tv_set(&pc->tb, &page, "title", tv_str(s->cfg.title));
+	tv_set(&pc->tb, &page, "og_title", tv_str(title ? title :
+	    s->cfg.title));
+	tv_set(&pc->tb, &page, "description", tv_str(description));
+	tv_set(&pc->tb, &page, "og_type", tv_str(og_type));
+	tv_set(&pc->tb, &page, "canonical", tv_fmt(&pc->tb, "%s%s",
+	    s->cfg.url, path));
+	tv_set(&pc->tb, &ctx, "page", page);
+
+	nav = tv_list(&pc->tb, s->npages);
+	for (i = 0; i < s->npages; i++) {
+		if (strcmp(s->pages[i].name, "index") == 0)
+			continue;
+		item = tv_obj(&pc->tb, 2);
+		tv_set(&pc->tb, &item, "title", tv_str(s->pages[i].title));
+		tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb, "%s%s/%s",
+		    pc->root, s->pages[i].name, pc->index));
+		tv_push(&pc->tb, &nav, item);
+	}
+	tv_set(&pc->tb, &ctx, "nav", nav);
+	if (s->cfg.subscribe_action != NULL)
+		tv_set(&pc->tb, &ctx, "subscribe_action",
+		    tv_str(s->cfg.subscribe_action));
+	else
+		tv_set(&pc->tb, &ctx, "subscribe_action", tv_fmt(&pc->tb,
+		    "%ssubscribe", pc->root));
+	return ctx;
+}
+
+static int
+pagectx_init(struct pagectx *pc, const struct job *job, const char *rel,
+    struct err *err)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->job = job;
+	pc->index = job->opts->portable ? "index.html" : "";
+	if ((pc->tb.arena = arena_new()) == NULL)
+		return err_set(err, rel, 0, "out of memory");
+	pc->root = root_for(pc, rel);
+	return 0;
+}
+
+/* Render template name with ctx and write it at rel. */
+static int
+emit(struct pagectx *pc, int worker, const char *name, const char *rel,
+    const struct tval *ctx, struct err *err)
+{
+	struct buf	 out;
+	int		 rc;
+
+	if (pc->tb.oom)
+		return err_set(err, rel, 0, "out of memory");
+	buf_init(&out, 0);
+	rc = template_render(pc->job->tpl, name, ctx, &out, err);
+	if (rc == 0)
+		rc = writer_put(pc->job->w, worker, rel, out.data, out.len, err);
+	buf_free(&out);
+	return rc;
+}
+
+/* Markdown or HTML body of file to html (and its absolute twin). */
+static int
+body_html(const struct site *s, const char *file, int is_html,
+    int need_front, const char *base, struct buf *html, struct buf *abs,
+    size_t *words, struct err *err)
+{
+	struct buf	 src;
+	struct front_split fs;
+	int		 rc = -1;
+
+	buf_init(&src, 0);
+	if (site_source(s, file, need_front, &src, &fs, err) == -1)
+		goto out;
+	if (words != NULL)
+		*words = text_words(fs.body, fs.body_len);
+	if (is_html) {
+		if (buf_put(html, fs.body, fs.body_len) == -1 ||
+		    (abs != NULL && buf_put(abs, fs.body, fs.body_len) == -1))
+			goto oom;
+	} else if (markdown_to_html(fs.body, fs.body_len, html, base, abs) ==
+	    -1)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, file, 0, "out of memory");
+out:
+	buf_free(&src);
+	return rc;
+}
+
+static int
+render_post(const struct job *job, size_t i, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct post *p = &s->posts[i];
+	struct pagectx	 pc;
+	struct buf	 rel, html, abs, base;
+	struct tval	 ctx, post, topics, t;
+	size_t		 words = 0, k, minutes;
+	int		 rc = -1, want_abs = i < job->nfeed;
+
+	buf_init(&rel, 0);
+	buf_init(&html, 0);
+	buf_init(&abs, 0);
+	buf_init(&base, 0);
+	if (buf_printf(&rel, "writing/%s/index.html", p->slug) == -1 ||
+	    BUF_LIT(&base, "writing/") == -1 ||
+	    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
+	    buf_putc(&base, '/') == -1)
+		return err_set(err, p->file, 0, "out of memory");
+	if (pagectx_init(&pc, job, rel.data, err) == -1)
+		goto out;
+	if (want_abs) {
+		struct buf full;
+
+		buf_init(&full, 0);
+		if (buf_printf(&full, "%s%s", s->cfg.url, base.data) == -1) {
+			buf_free(&full);
+			err_set(err, p->file, 0, "out of memory");
+			goto out;
+		}
+		rc = body_html(s, p->file, p->is_html, 1, full.data, &html,
+		    &abs, &words, err);
+		buf_free(&full);
+		if (rc == -1)
+			goto out;
+		rc = -1;
+	} else if (body_html(s, p->file, p->is_html, 1, NULL, &html, NULL,
+	    &words, err) == -1)
+		goto out;
+
+	ctx = page_base(&pc, 5, base.data, p->title, p->summary, "article");
+	post = post_item(&pc, p);
+	{
+		/* The list fields plus what only the post page shows. */
+		struct tval full = tv_obj(&pc.tb, post.n + 7);
+
+		for (k = 0; k < post.n; k++)
+			tv_set(&pc.tb, &full, post.u.fields[k].name,
+			    post.u.fields[k].v);
+		post = full;
+	}
+	minutes = (words + WORDS_PER_MINUTE / 2) / WORDS_PER_MINUTE;
+	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
+	    minutes ? minutes : 1));
+	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
+	if (p->has_updated)
+		date_vals(&pc, &post, &p->updated, "updated",
+		    "updated_datetime");
+	topics = tv_list(&pc.tb, p->ntopics);
+	for (k = 0; k < p->ntopics; k++) {
+		t = topic_item(&pc, &s->topics[p->topics[k]]);
+		tv_push(&pc.tb, &topics, t);
+	}
+	tv_set(&pc.tb, &post, "topics", topics);
+	tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" : ""));
+	tv_set(&pc.tb, &ctx, "post", post);
+	if (i > 0)
+		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &s->posts[i - 1]));
+	if (i + 1 < s->nposts)
+		tv_set(&pc.tb, &ctx, "older", post_item(&pc, &s->posts[i + 1]));
+	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(s->nposts > 1 ? "1" : ""));
+	if (emit(&pc, worker, "post", rel.data, &ctx, err) == -1)
+		goto out;
+	if (want_abs) {
+		/* The feed takes this body; freed by render_site. */
+		job->feed_html[i] = buf_take(&abs, NULL);
+		if (job->feed_html[i] == NULL) {
+			err_set(err, p->file, 0, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	arena_free(pc.tb.arena);
+	buf_free(&rel);
+	buf_free(&html);
+	buf_free(&abs);
+	buf_free(&base);
+	return rc;
+}
+
+static struct tval
+post_list(struct pagectx *pc, const struct site *s, size_t max,
+    const struct topic *only)
+{
+	struct tval	 list;
+	size_t		 i, k, n = only ? only->count : s->nposts;
+
+	if (max && n > max)
+		n = max;
+	list = tv_list(&pc->tb, n);
+	for (i = 0; i < s->nposts && list.n < n; i++) {
+		const struct post *p = &s->posts[i];
+
+		if (only != NULL) {
+			for (k = 0; k < p->ntopics; k++)
+				if (&s->topics[p->topics[k]] == only)
+					break;
+			if (k == p->ntopics)
+				continue;
+		}
+		tv_push(&pc->tb, &list, post_item(pc, p));
+	}
+	return list;
+}
+
+static int
+render_home(const struct job *job, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	struct pagectx	 pc;
+	struct tval	 ctx, topics, links, l;
+	struct buf	 intro;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&intro, 0);
+	if (pagectx_init(&pc, job, "index.html", err) == -1)
+		return -1;
+	for (i = 0; i < s->npages; i++)
+		if (strcmp(s->pages[i].name, "index") == 0 &&
+		    body_html(s, s->pages[i].file, s->pages[i].is_html, 0,
+		    NULL, &intro, NULL, NULL, err) == -1)
+			goto out;
+	ctx = page_base(&pc, 8, "", NULL, s->cfg.description, "website");
+	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
+	topics = tv_list(&pc.tb, s->cfg.ntopics);
+	for (i = 0; i < s->cfg.ntopics; i++)
+		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i]));
+	tv_set(&pc.tb, &ctx, "topics", topics);
+	tv_set(&pc.tb, &ctx, "has_topics", tv_str(topics.n ? "1" : ""));
+	links = tv_list(&pc.tb, s->cfg.nlinks);
+	for (i = 0; i < s->cfg.nlinks; i++) {
+		l = tv_obj(&pc.tb, 3);
+		tv_set(&pc.tb, &l, "name", tv_str(s->cfg.links[i].name));
+		tv_set(&pc.tb, &l, "url", tv_str(s->cfg.links[i].url));
+		tv_set(&pc.tb, &l, "note", tv_str(s->cfg.links[i].note));
+		tv_push(&pc.tb, &links, l);
+	}
+	tv_set(&pc.tb, &ctx, "links", links);
+	tv_set(&pc.tb, &ctx, "has_links", tv_str(links.n ? "1" : ""));
+	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, s->cfg.home_recent,
+	    NULL));
+	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts &&
+	    s->cfg.home_recent ? "1" : ""));
+	rc = emit(&pc, worker, "home", "index.html", &ctx, err);
+out:
+	arena_free(pc.tb.arena);
+	buf_free(&intro);
+	return rc;
+}
+
+static int
+render_writing(const struct job *job, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	struct pagectx	 pc;
+	struct tval	 ctx, years, year = tv_null(), posts = tv_null();
+	size_t		 i, j, nyears = 0;
+	int		 y, prev = 0, rc;
+
+	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
+		return -1;
+	for (i = 0; i < s->nposts; i++) {
+		y = date_year(&s->posts[i].date);
+		if (i == 0 || y != prev)
+			nyears++;
+		prev = y;
+	}
+	ctx = page_base(&pc, 1, "writing/", "Writing", "Everything written "
+	    "here, newest first.", "website");
+	years = tv_list(&pc.tb, nyears);
+	for (i = 0; i < s->nposts; i = j) {
+		y = date_year(&s->posts[i].date);
+		for (j = i; j < s->nposts && date_year(&s->posts[j].date) == y;
+		    j++)
+			;
+		year = tv_obj(&pc.tb, 2);
+		posts = tv_list(&pc.tb, j - i);
+		for (size_t k = i; k < j; k++)
+			tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[k]));
+		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y));
+		tv_set(&pc.tb, &year, "posts", posts);
+		tv_push(&pc.tb, &years, year);
+	}
+	tv_set(&pc.tb, &ctx, "years", years);
+	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+static int
+render_topics(const struct job *job, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	struct pagectx	 pc;
+	struct tval	 ctx, topics;
+	size_t		 i;
+	int		 rc;
+
+	if (pagectx_init(&pc, job, "topics/index.html", err) == -1)
+		return -1;
+	ctx = page_base(&pc, 1, "topics/", "Topics", "What this site writes "
+	    "about.", "website");
+	topics = tv_list(&pc.tb, s->ntopics);
+	for (i = 0; i < s->ntopics; i++)
+		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i]));
+	tv_set(&pc.tb, &ctx, "topics", topics);
+	rc = emit(&pc, worker, "topics", "topics/index.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+static int
+render_topic(const struct job *job, size_t t, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct topic *tp = &s->topics[t];
+	struct pagectx	 pc;
+	struct tval	 ctx;
+	struct buf	 rel, path;
+	int		 rc = -1;
+
+	buf_init(&rel, 0);
+	buf_init(&path, 0);
+	if (buf_printf(&rel, "topics/%s/index.html", tp->slug) == -1 ||
+	    BUF_LIT(&path, "topics/") == -1 ||
+	    esc_path_segment(&path, tp->slug, strlen(tp->slug)) == -1 ||
+	    buf_putc(&path, '/') == -1) {
+		buf_free(&rel);
+		buf_free(&path);
+		return err_set(err, "topics", 0, "out of memory");
+	}
+	if (pagectx_init(&pc, job, rel.data, err) == 0) {
+		ctx = page_base(&pc, 2, path.data, tp->title, tp->about,
+		    "website");
+		tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp));
+		tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
+		rc = emit(&pc, worker, "topic", rel.data, &ctx, err);
+		arena_free(pc.tb.arena);
+	}
+	buf_free(&rel);
+	buf_free(&path);
+	return rc;
+}
+
+static int
+render_page(const struct job *job, size_t i, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct page *pg = &s->pages[i];
+	struct pagectx	 pc;
+	struct tval	 ctx;
+	struct buf	 rel, path, html;
+	int		 rc = -1;
+
+	if (strcmp(pg->name, "index") == 0)
+		return 0;	/* the home page's introduction */
+	buf_init(&rel, 0);
+	buf_init(&path, 0);
+	buf_init(&html, 0);
+	if (buf_printf(&rel, "%s/index.html", pg->name) == -1 ||
+	    esc_path_segment(&path, pg->name, strlen(pg->name)) == -1 ||
+	    buf_putc(&path, '/') == -1) {
+		err_set(err, pg->file, 0, "out of memory");
+		goto out;
+	}
+	if (body_html(s, pg->file, pg->is_html, 0, NULL, &html, NULL, NULL,
+	    err) == -1)
+		goto out;
+	if (pagectx_init(&pc, job, rel.data, err) == -1)
+		goto out;
+	ctx = page_base(&pc, 2, path.data, pg->title, pg->summary, "website");
+	tv_set(&pc.tb, &ctx, "title", tv_str(pg->title));
+	tv_set(&pc.tb, &ctx, "content", tv_strn(html.data, html.len));
+	rc = emit(&pc, worker, "page", rel.data, &ctx, err);
+	arena_free(pc.tb.arena);
+out:
+	buf_free(&rel);
+	buf_free(&path);
+	buf_free(&html);
+	return rc;
+}
+
+static int
+render_404(const struct job *job, int worker, struct err *err)
+{
+	struct pagectx	 pc;
+	struct tval	 ctx;
+	int		 rc;
+
+	if (pagectx_init(&pc, job, "404.html", err) == -1)
+		return -1;
+	/* Served at any depth, so its links start from the base path. */
+	pc.root = job->site->cfg.base_path;
+	ctx = page_base(&pc, 0, "404.html", "Page not found", NULL,
+	    "website");
+	rc = emit(&pc, worker, "404", "404.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+static int
+render_robots(const struct job *job, int worker, struct err *err)
+{
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b, 0);
+	if (buf_printf(&b, "User-agent: *\nAllow: /\n") == -1)
+		return err_set(err, "robots.txt", 0, "out of memory");
+	rc = writer_put(job->w, worker, "robots.txt", b.data, b.len, err);
+	buf_free(&b);
+	return rc;
+}
+
+enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
+    EXTRA_FIXED };
+
+static int
+run_job(void *ctx, size_t i, int worker)
+{
+	const struct job *job = ctx;
+	const struct site *s = job->site;
+	struct err	*err = &job->errs[i];
+
+	/* Posts first: they are most of the work and balance best. */
+	if (i < s->nposts)
+		return render_post(job, i, worker, err);
+	i -= s->nposts;
+	switch (i) {
+	case EXTRA_HOME:
+		return render_home(job, worker, err);
+	case EXTRA_WRITING:
+		return render_writing(job, worker, err);
+	case EXTRA_TOPICS:
+		return render_topics(job, worker, err);
+	case EXTRA_404:
+		return render_404(job, worker, err);
+	case EXTRA_ROBOTS:
+		return render_robots(job, worker, err);
+	}
+	i -= EXTRA_FIXED;
+	if (i < s->ntopics)
+		return render_topic(job, i, worker, err);
+	return render_page(job, i - s->ntopics, worker, err);
+}
+
+int
+render_site(const struct site *s, const struct tset *tpl, struct writer *w,
+    const struct render_opts *opts, struct err *err)
+{
+	struct job	 job;
+	struct buf	 feed;
+	size_t		 n, i, failed;
+	int		 rc = -1;
+
+	memset(&job, 0, sizeof(job));
+	job.site = s;
+	job.tpl = tpl;
+	job.w = w;
+	job.opts = opts;
+	job.nfeed = s->cfg.feed_entries && s->cfg.feed_entries < s->nposts ?
+	    s->cfg.feed_entries : s->nposts;
+	n = s->nposts + EXTRA_FIXED + s->ntopics + s->npages;
+	job.errs = calloc(n, sizeof(*job.errs));
+	job.feed_html = calloc(job.nfeed ? job.nfeed : 1, sizeof(char *));
+	buf_init(&feed, 0);
+	if (job.errs == NULL || job.feed_html == NULL) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	if (pool_run(n, pool_threads(), run_job, &job, &failed) == -1) {
+		*err = job.errs[failed];
+		goto out;
+	}
+	if (feed_atom(s, (const char *const *)job.feed_html, job.nfeed,
+	    &feed) == -1) {
+		err_set(err, "feed.xml", 0, "out of memory");
+		goto out;
+	}
+	if (writer_put(w, 0, "feed.xml", feed.data, feed.len, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (job.feed_html != NULL)
+		for (i = 0; i < job.nfeed; i++)
+			free(job.feed_html[i]);
+	free(job.feed_html);
+	free(job.errs);
+	buf_free(&feed);
+	return rc;
+}

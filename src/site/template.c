@@ -1,0 +1,677 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/esc.h"
+#include "template.h"
+
+#define TPL_MAX		32	/* templates in a set */
+#define TPL_DEPTH	32	/* nested sections and partials */
+#define TPL_PATH	8	/* segments in a dotted name */
+
+enum tnode_kind { TN_TEXT, TN_VAR, TN_RAW, TN_SECTION, TN_INVERTED,
+    TN_PARTIAL };
+enum tesc { TESC_HTML, TESC_URL, TESC_URL_START };
+
+struct tnode {
+	enum tnode_kind	 kind;
+	const char	*s;		/* TEXT: bytes; others: the name */
+	size_t		 n;
+	const char	*path[TPL_PATH];	/* VAR, SECTION: segments */
+	size_t		 npath;
+	enum tesc	 esc;
+	size_t		 line;
+	int		 partial;	/* PARTIAL: index in the set */
+	struct tnode	*child;
+	struct tnode	*next;
+};
+
+struct template {
+	char		*name;
+	char		*file;
+	struct tnode	*root;
+};
+
+struct tset {
+	struct arena	*arena;
+	struct template	 tpl[TPL_MAX];
+	size_t		 n;
+};
+
+/* Values */
+
+struct tval
+tv_null(void)
+{
+	struct tval v;
+
+	memset(&v, 0, sizeof(v));
+	return v;
+}
+
+struct tval
+tv_strn(const char *s, size_t n)
+{
+	struct tval v = tv_null();
+
+	v.kind = TV_STR;
+	v.u.s = s ? s : "";
+	v.n = s ? n : 0;
+	return v;
+}
+
+struct tval
+tv_str(const char *s)
+{
+	return tv_strn(s, s ? strlen(s) : 0);
+}
+
+struct tval
+tv_fmt(struct tbuild *tb, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (p = arena_alloc(tb->arena, (size_t)n + 1)) == NULL) {
+		tb->oom = 1;
+		return tv_null();
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return tv_strn(p, (size_t)n);
+}
+
+struct tval
+tv_obj(struct tbuild *tb, size_t cap)
+{
+	struct tval v = tv_null();
+
+	v.kind = TV_OBJ;
+	v.u.fields = arena_alloc(tb->arena, (cap ? cap : 1) *
+	    sizeof(struct tfield));
+	if (v.u.fields == NULL)
+		tb->oom = 1;
+	else
+		v.cap = cap;
+	return v;
+}
+
+struct tval
+tv_list(struct tbuild *tb, size_t cap)
+{
+	struct tval v = tv_null();
+
+	v.kind = TV_LIST;
+	v.u.items = arena_alloc(tb->arena, (cap ? cap : 1) *
+	    sizeof(struct tval));
+	if (v.u.items == NULL)
+		tb->oom = 1;
+	else
+		v.cap = cap;
+	return v;
+}
+
+void
+tv_set(struct tbuild *tb, struct tval *obj, const char *name, struct tval v)
+{
+	if (obj->kind != TV_OBJ || obj->n >= obj->cap) {
+		/* A caller's miscount: treat it as a failed build. */
+		tb->oom = 1;
+		return;
+	}
+	obj->u.fields[obj->n].name = name;
+	obj->u.fields[obj->n].v = v;
+	obj->n++;
+}
+
+void
+tv_push(struct tbuild *tb, struct tval *list, struct tval v)
+{
+	if (list->kind != TV_LIST || list->n >= list->cap) {
+		tb->oom = 1;
+		return;
+	}
+	list->u.items[list->n++] = v;
+}
+
+const struct tval *
+tv_get(const struct tval *obj, const char *name)
+{
+	size_t	 i;
+
+	if (obj == NULL || obj->kind != TV_OBJ)
+		return NULL;
+	for (i = 0; i < obj->n; i++)
+		if (strcmp(obj->u.fields[i].name, name) == 0)
+			return &obj->u.fields[i].v;
+	return NULL;
+}
+
+/* Parsing */
+
+struct scan {
+	enum { HS_TEXT, HS_TAG, HS_DQ, HS_SQ } state;
+	char	 word[16];	/* the attribute name being read */
+	size_t	 nword;
+	char	 attr[16];	/* the attribute whose value we are in */
+	int	 value_empty;	/* nothing yet inside the quotes */
+};
+
+/* Follow the HTML around the tags, to know each tag's context. */
+static void
+scan_text(struct scan *sc, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		switch (sc->state) {
+		case HS_TEXT:
+			if (c == '<' && i + 1 < n && (s[i + 1] == '/' ||
+			    s[i + 1] == '!' || (s[i + 1] >= 'a' &&
+			    s[i + 1] <= 'z') || (s[i + 1] >= 'A' &&
+			    s[i + 1] <= 'Z'))) {
+				sc->state = HS_TAG;
+				sc->nword = 0;
+			}
+			break;
+		case HS_TAG:
+			if (c == '>')
+				sc->state = HS_TEXT;
+			else if (c == '"' || c == '\'') {
+				sc->state = c == '"' ? HS_DQ : HS_SQ;
+				memcpy(sc->attr, sc->word, sc->nword);
+				sc->attr[sc->nword] = '\0';
+				sc->value_empty = 1;
+			} else if ((c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || c == '-') {
+				if (i > 0 && (s[i - 1] == ' ' ||
+				    s[i - 1] == '\n' || s[i - 1] == '\t'))
+					sc->nword = 0;
+				if (sc->nword < sizeof(sc->word) - 1)
+					sc->word[sc->nword++] = (char)
+					    (c | 0x20);
+			}
+			/* '=' and spaces keep the word before as the name. */
+			break;
+		case HS_DQ:
+		case HS_SQ:
+			if (c == (sc->state == HS_DQ ? '"' : '\''))
+				sc->state = HS_TAG;
+			else
+				sc->value_empty = 0;
+			break;
+		}
+	}
+}
+
+struct parser {
+	struct tset	*set;
+	const char	*file;
+	const char	*src;
+	size_t		 len;
+	size_t		 pos;
+	size_t		 line;
+	struct scan	 scan;
+	struct err	*err;
+};
+
+static struct tnode *
+node_new(struct parser *p, enum tnode_kind kind, size_t line)
+{
+	struct tnode *n = arena_alloc(p->set->arena, sizeof(*n));
+
+	if (n == NULL) {
+		err_set(p->err, p->file, 0, "out of memory");
+		return NULL;
+	}
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->line = line;
+	return n;
+}
+
+static int
+split_path(struct parser *p, struct tnode *n, size_t line)
+{
+	const char	*s = n->s, *dot;
+	size_t		 left = n->n, k;
+
+	if (n->n == 1 && s[0] == '.') {
+		n->npath = 0;
+		return 0;
+	}
+	for (k = 0; k < n->n; k++) {
+		char c = s[k];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		    c == '.'))
+			return err_set(p->err, p->file, line,
+			    "bad name in tag: %.*s", (int)n->n, s);
+	}
+	while (left > 0) {
+		dot = memchr(s, '.', left);
+		k = dot ? (size_t)(dot - s) : left;
+		if (k == 0 || n->npath == TPL_PATH)
+			return err_set(p->err, p->file, line,
+			    "bad name in tag: %.*s", (int)n->n, n->s);
+		n->path[n->npath] = arena_strndup(p->set->arena, s, k);
+		if (n->path[n->npath] == NULL)
+			return err_set(p->err, p->file, 0, "out of memory");
+		n->npath++;
+		s += k;
+		left -= k;
+		if (left > 0) {
+			s++;
+			left--;
+			if (left == 0)
+				return err_set(p->err, p->file, line,
+				    "bad name in tag: %.*s", (int)n->n, n->s);
+		}
+	}
+	return 0;
+}
+
+static size_t
+count_lines(const char *s, size_t n)
+{
+	size_t	 k = 0;
+
+	while (n-- > 0)
+		if (*s++ == '\n')
+			k++;
+	return k;
+}
+
+/*
+ * If the tag spanning [tstart, tend) stands alone on its line, widen the
+ * span to the whole line, newline included.
+ */
+static void
+standalone(const char *src, size_t len, size_t *tstart, size_t *tend)
+{
+	size_t	 a = *tstart, b = *tend;
+
+	while (a > 0 && (src[a - 1] == ' ' || src[a - 1] == '\t'))
+		a--;
+	if (a > 0 && src[a - 1] != '\n')
+		return;
+	while (b < len && (src[b] == ' ' || src[b] == '\t' || src[b] == '\r'))
+		b++;
+	if (b < len && src[b] != '\n')
+		return;
+	if (b < len)
+		b++;
+	*tstart = a;
+	*tend = b;
+}
+
+static int	parse_list(struct parser *, struct tnode **, const char *,
+		    size_t, size_t);
+
+static int
+add_text(struct parser *p, struct tnode ***tail, size_t from, size_t to)
+{
+	struct tnode	*n;
+
+	if (to <= from)
+		return 0;
+	scan_text(&p->scan, p->src + from, to - from);
+	if ((n = node_new(p, TN_TEXT, p->line)) == NULL)
+		return -1;
+	n->s = p->src + from;
+	n->n = to - from;
+	**tail = n;
+	*tail = &n->next;
+	return 0;
+}
+
+/*
+ * Parse nodes until {{/close}} (or the end when close is NULL) into
+ * *head.  open_line is where the section opened, for errors.
+ */
+static int
+parse_list(struct parser *p, struct tnode **head, const char *close,
+    size_t closen, size_t open_line)
+{
+	struct tnode	**tail = head, *n;
+	const char	*src = p->src, *o, *c, *name;
+	size_t		 tstart, tend, namen, line, text_from = p->pos;
+	char		 sigil;
+	int		 triple;
+
+	*head = NULL;
+	for (;;) {
+		o = p->pos < p->len ? memmem(src + p->pos, p->len - p->pos,
+		    "{{", 2) : NULL;
+		if (o == NULL) {
+			if (add_text(p, &tail, text_from, p->len) == -1)
+				return -1;
+			p->line += count_lines(src + p->pos, p->len - p->pos);
+			p->pos = p->len;
+			if (close != NULL)
+				return err_set(p->err, p->file, open_line,
+				    "{{#%.*s}} is never closed", (int)closen,
+				    close);
+			return 0;
+		}
+		tstart = (size_t)(o - src);
+		line = p->line + count_lines(src + p->pos, tstart - p->pos);
+		triple = tstart + 2 < p->len && src[tstart + 2] == '{';
+		c = memmem(o, p->len - tstart, triple ? "}}}" : "}}",
+		    triple ? 3 : 2);
+		if (c == NULL)
+			return err_set(p->err, p->file, line,
+			    "unclosed tag: no }}%s", triple ? "}" : "");
+		tend = (size_t)(c - src) + (triple ? 3 : 2);
+		name = o + (triple ? 3 : 2);
+		sigil = triple ? '&' : *name;
+		if (strchr("#^/>!&", sigil) && !triple)
+			name++;
+		while (name < c && *name == ' ')
+			name++;
+		namen = (size_t)(c - name);
+		while (namen > 0 && name[namen - 1] == ' ')
+			namen--;
+		if (memchr(name, '\n', namen) != NULL && sigil != '!')
+			return err_set(p->err, p->file, line,
+			    "unclosed tag: no }} on this line");
+		if (strchr("#^/>!", sigil))
+			standalone(src, p->len, &tstart, &tend);
+		if (add_text(p, &tail, text_from, tstart) == -1)
+			return -1;
+		p->line = line + count_lines(src + (size_t)(o - src),
+		    tend - (size_t)(o - src));
+		p->pos = tend;
+		text_from = tend;
+		if (sigil == '!')
+			continue;
+		if (namen == 0)
+			return err_set(p->err, p->file, line, "empty tag");
+		if (sigil == '/') {
+			if (close == NULL || namen != closen ||
+			    memcmp(name, close, namen) != 0)
+				return err_set(p->err, p->file, line,
+				    "{{/%.*s}} closes nothing open",
+				    (int)namen, name);
+			return 0;
+		}
+		n = node_new(p, sigil == '#' ? TN_SECTION : sigil == '^' ?
+		    TN_INVERTED : sigil == '>' ? TN_PARTIAL : sigil == '&' ?
+		    TN_RAW : TN_VAR, line);
+		if (n == NULL)
+			return -1;
+		n->s = name;
+		n->n = namen;
+		if (n->kind != TN_PARTIAL && split_path(p, n, line) == -1)
+			return -1;
+		if (n->kind == TN_VAR) {
+			struct scan *sc = &p->scan;
+
+			if (sc->state == HS_TAG)
+				return err_set(p->err, p->file, line,
+				    "{{%.*s}} in a tag must be in quotes",
+				    (int)namen, name);
+			n->esc = TESC_HTML;
+			if ((sc->state == HS_DQ || sc->state == HS_SQ) &&
+			    (strcmp(sc->attr, "href") == 0 ||
+			    strcmp(sc->attr, "src") == 0 ||
+			    strcmp(sc->attr, "action") == 0 ||
+			    strcmp(sc->attr, "cite") == 0))
+				n->esc = sc->value_empty ? TESC_URL_START :
+				    TESC_URL;
+			if (sc->state == HS_DQ || sc->state == HS_SQ)
+				sc->value_empty = 0;
+		}
+		*tail = n;
+		tail = &n->next;
+		if (n->kind == TN_SECTION || n->kind == TN_INVERTED) {
+			if (parse_list(p, &n->child, name, namen, line) == -1)
+				return -1;
+			text_from = p->pos;
+		}
+	}
+}
+
+struct tset *
+template_set_new(void)
+{
+	struct tset	*s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	if ((s->arena = arena_new()) == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+template_set_free(struct tset *s)
+{
+	if (s == NULL)
+		return;
+	arena_free(s->arena);
+	free(s);
+}
+
+static int
+find(const struct tset *s, const char *name, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->tpl[i].name) == n &&
+		    memcmp(s->tpl[i].name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+template_has(const struct tset *s, const char *name)
+{
+	return find(s, name, strlen(name)) >= 0;
+}
+
+int
+template_add(struct tset *s, const char *name, const char *file,
+    const char *src, size_t len, struct err *err)
+{
+	struct parser	 p;
+	struct template	*t;
+	int		 i;
+
+	if ((i = find(s, name, strlen(name))) < 0) {
+		if (s->n == TPL_MAX)
+			return err_set(err, file, 0, "too many templates");
+		i = (int)s->n++;
+	}
+	t = &s->tpl[i];
+	memset(&p, 0, sizeof(p));
+	p.set = s;
+	p.file = file;
+	p.len = len;
+	p.line = 1;
+	p.err = err;
+	if ((t->name = arena_strdup(s->arena, name)) == NULL ||
+	    (t->file = arena_strdup(s->arena, file)) == NULL ||
+	    (p.src = arena_strndup(s->arena, src, len)) == NULL)
+		return err_set(err, file, 0, "out of memory");
+	return parse_list(&p, &t->root, NULL, 0, 0);
+}
+
+/* Resolve partials in a node list; depth catches cycles. */
+static int
+link_list(struct tset *s, const struct template *t, struct tnode *n,
+    int depth, struct err *err)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->kind == TN_SECTION || n->kind == TN_INVERTED) {
+			if (link_list(s, t, n->child, depth, err) == -1)
+				return -1;
+			continue;
+		}
+		if (n->kind != TN_PARTIAL)
+			continue;
+		if ((n->partial = find(s, n->s, n->n)) < 0)
+			return err_set(err, t->file, n->line,
+			    "{{>%.*s}}: no such template", (int)n->n, n->s);
+		if (depth >= TPL_DEPTH)
+			return err_set(err, t->file, n->line,
+			    "{{>%.*s}}: partials include each other in a "
+			    "loop", (int)n->n, n->s);
+		if (link_list(s, &s->tpl[n->partial],
+		    s->tpl[n->partial].root, depth + 1, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+template_link(struct tset *s, struct err *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		if (link_list(s, &s->tpl[i], s->tpl[i].root, 0, err) == -1)
+			return -1;
+	return 0;
+}
+
+/* Rendering */
+
+struct render {
+	const struct tset	*set;
+	const struct tval	*stack[TPL_DEPTH + 1];
+	size_t			 depth;
+	struct buf		*out;
+};
+
+static const struct tval *
+lookup(const struct render *r, const struct tnode *n)
+{
+	const struct tval *v = NULL;
+	size_t	 i, k;
+
+	if (n->npath == 0)
+		return r->stack[r->depth - 1];
+	for (i = r->depth; i > 0 && v == NULL; i--)
+		v = tv_get(r->stack[i - 1], n->path[0]);
+	for (k = 1; v != NULL && k < n->npath; k++)
+		v = tv_get(v, n->path[k]);
+	return v;
+}
+
+static int
+truthy(const struct tval *v)
+{
+	if (v == NULL)
+		return 0;
+	switch (v->kind) {
+	case TV_STR:
+	case TV_LIST:
+		return v->n > 0;
+	case TV_OBJ:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int	render_list(struct render *, const struct tnode *);
+
+static int
+push_render(struct render *r, const struct tval *v, const struct tnode *n)
+{
+	int	 rc;
+
+	if (r->depth >= TPL_DEPTH)
+		return -1;
+	r->stack[r->depth++] = v;
+	rc = render_list(r, n);
+	r->depth--;
+	return rc;
+}
+
+static int
+render_list(struct render *r, const struct tnode *n)
+{
+	const struct tval *v;
+	size_t	 i;
+
+	for (; n != NULL; n = n->next) {
+		switch (n->kind) {
+		case TN_TEXT:
+			if (buf_put(r->out, n->s, n->n) == -1)
+				return -1;
+			break;
+		case TN_VAR:
+		case TN_RAW:
+			v = lookup(r, n);
+			if (v == NULL || v->kind != TV_STR)
+				break;
+			if ((n->kind == TN_RAW ? buf_put(r->out, v->u.s, v->n) :
+			    n->esc == TESC_HTML ? esc_html(r->out, v->u.s,
+			    v->n) : n->esc == TESC_URL_START ? esc_url(r->out,
+			    v->u.s, v->n) : esc_url_rest(r->out, v->u.s,
+			    v->n)) == -1)
+				return -1;
+			break;
+		case TN_SECTION:
+			v = lookup(r, n);
+			if (!truthy(v))
+				break;
+			if (v->kind == TV_LIST) {
+				for (i = 0; i < v->n; i++)
+					if (push_render(r, &v->u.items[i],
+					    n->child) == -1)
+						return -1;
+			} else if (push_render(r, v, n->child) == -1)
+				return -1;
+			break;
+		case TN_INVERTED:
+			if (!truthy(lookup(r, n)) &&
+			    render_list(r, n->child) == -1)
+				return -1;
+			break;
+		case TN_PARTIAL:
+			if (r->depth >= TPL_DEPTH)
+				return -1;
+			r->depth++;
+			r->stack[r->depth - 1] = r->stack[r->depth - 2];
+			if (render_list(r, r->set->tpl[n->partial].root) == -1)
+				return -1;
+			r->depth--;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+template_render(const struct tset *s, const char *name,
+    const struct tval *ctx, struct buf *out, struct err *err)
+{
+	struct render	 r;
+	int		 i;
+
+	if ((i = find(s, name, strlen(name))) < 0)
+		return err_set(err, name, 0, "no such template");
+	memset(&r, 0, sizeof(r));
+	r.set = s;
+	r.out = out;
+	r.stack[0] = ctx;
+	r.depth = 1;
+	if (render_list(&r, s->tpl[i].root) == -1)
+		return err_set(err, s->tpl[i].file, 0,
+		    "out of memory or nested too deep");
+	return 0;
+}

@@ -1,0 +1,35 @@
+#ifndef STET_BUF_H
+#define STET_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A growable byte buffer.  data always has a NUL after len so it can be
+ * handed to C string functions, but the data itself may hold NULs and
+ * nothing here depends on the terminator.  max bounds the length: an
+ * append that would pass it fails and leaves the buffer as it was, which
+ * is what a reader of untrusted input wants.  max == 0 means no bound.
+ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+#define BUF_LIT(b, lit)	buf_put((b), (lit), sizeof(lit) - 1)
+
+void	 buf_init(struct buf *, size_t max);
+int	 buf_grow(struct buf *, size_t extra);		/* 0 or -1 */
+int	 buf_put(struct buf *, const void *, size_t);	/* 0 or -1 */
+int	 buf_puts(struct buf *, const char *);
+int	 buf_putc(struct buf *, char);
+int	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 buf_vprintf(struct buf *, const char *, va_list);
+void	 buf_reset(struct buf *);			/* len = 0, keeps memory */
+char	*buf_take(struct buf *, size_t *);		/* caller frees; buf resets */
+void	 buf_free(struct buf *);			/* buf reusable afterwards */
+
+#endif

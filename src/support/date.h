@@ -1,0 +1,39 @@
+#ifndef STET_DATE_H
+#define STET_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * A moment from a post's front matter.  t is seconds since the epoch;
+ * off is the UTC offset in seconds the date was written in (or the
+ * site's zone's offset at that moment when it named none), so output
+ * can show the time the author meant.
+ */
+struct date {
+	int64_t	 t;
+	int	 off;
+};
+
+/*
+ * Parse YYYY-MM-DD, RFC 3339 (YYYY-MM-DDTHH:MM[:SS][.frac](Z|+hh:mm)),
+ * or Jekyll's "YYYY-MM-DD HH:MM:SS +hhmm".  A date without an offset is
+ * read in the process's local zone (build sets TZ to the site's zone).
+ * Returns 0, or -1 with why in *why (a static string).
+ */
+int	date_parse(const char *, size_t, struct date *, const char **why);
+
+/* RFC 3339 with the date's own offset: 2026-11-25T09:00:00+00:00 */
+size_t	date_rfc3339(const struct date *, char *, size_t);
+/* RFC 822 for RSS: Wed, 25 Nov 2026 09:00:00 +0000 */
+size_t	date_rfc822(const struct date *, char *, size_t);
+/* For people: 25 November 2026 */
+size_t	date_human(const struct date *, char *, size_t);
+/* YYYY-MM-DD */
+size_t	date_ymd(const struct date *, char *, size_t);
+int	date_year(const struct date *);
+/* Now, in the local zone. */
+void	date_now(struct date *);
+
+#endif

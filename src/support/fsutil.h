@@ -1,0 +1,26 @@
+#ifndef STET_FSUTIL_H
+#define STET_FSUTIL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/*
+ * Read the regular file path (relative to dirfd) into out, appending.
+ * A file larger than max bytes is an error.  Returns 0, or -1 with err
+ * naming the file; with ENOENT and missing_ok set, returns 1 instead.
+ */
+int	fs_read_at(int dirfd, const char *path, size_t max, struct buf *out,
+	    int missing_ok, struct err *);
+
+/* Write all of p, retrying short writes.  0 or -1 (errno set). */
+int	fs_write_all(int fd, const void *p, size_t n);
+
+/* mkdir -p of path under dirfd.  0 or -1 (errno set). */
+int	fs_mkdirs_at(int dirfd, const char *path);
+
+/* rm -rf of path under dirfd; never follows symlinks.  0 or -1. */
+int	fs_remove_tree_at(int dirfd, const char *path);
+
+#endif

@@ -1,0 +1,29 @@
+#ifndef STET_TEXT_H
+#define STET_TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * Checks and transforms of text from files: UTF-8 validity and slugs.
+ */
+
+/*
+ * 0 when s is valid UTF-8 without NUL bytes; else -1 and *line is the
+ * 1-based line of the first bad byte and *why says what is wrong.
+ */
+int	text_check_utf8(const char *s, size_t n, size_t *line,
+	    const char **why);
+
+/*
+ * Append s's slug: ASCII letters lowercased and digits kept, non-ASCII
+ * (UTF-8) letters kept whole, every other run of bytes one '-', none at
+ * either end.  Appends nothing when s has no letter or digit.
+ */
+int	text_slug(struct buf *, const char *s, size_t n);
+
+/* Count words (runs of non-space) for reading time. */
+size_t	text_words(const char *s, size_t n);
+
+#endif
