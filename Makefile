@@ -10,7 +10,7 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \

@@ -12,13 +12,16 @@ static const struct {
 	{ "init", "stet init DIR",
 	  "Make a new site in DIR (which must not exist or be empty) with\n"
 	  "example content that builds as it is.\n" },
-	{ "build", "stet build [-s SITE] [--drafts] [--future] [--portable]",
+	{ "build", "stet build [-v] [-s SITE] [--drafts] [--future] [--portable] [--full]",
 	  "Build SITE (default: the current folder) into SITE/public/.\n"
 	  "  -s SITE      the site folder\n"
 	  "  --drafts     include posts marked draft: true\n"
 	  "  --future     include posts dated later than now\n"
 	  "  --portable   end internal links in index.html, so public/\n"
-	  "               works opened straight from disk (file://)\n" },
+	  "               works opened straight from disk (file://)\n"
+	  "  --full       ignore what the last build remembers (.stet/)\n"
+	  "               and build everything again\n"
+	  "  -v           say how long each step took\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../support/fsutil.h"
 #include "../support/text.h"
+#include "cache.h"
 #include "config.h"
 #include "load.h"
 
@@ -235,18 +237,17 @@ date_prefix(const char *name)
 
 struct postload {
 	struct site	*site;
+	const struct cache_post **hits;	/* the cache's entry per file */
 	struct names	*names;
-	struct err	*errs;		/* one per post, read on failure */
 };
 
 static int
-load_post(void *ctx, size_t i, int worker)
+load_post(void *ctx, size_t i, int worker, struct err *err)
 {
 	struct postload	*pl = ctx;
 	struct site	*s = pl->site;
 	struct post	*p = &s->posts[i];
 	struct arena	*a = s->warena[worker];
-	struct err	*err = &pl->errs[i];
 	struct front_split fs;
 	struct buf	 src, path;
 	struct ynode	*root, *e;
@@ -258,18 +259,35 @@ load_post(void *ctx, size_t i, int worker)
 	memset(p, 0, sizeof(*p));
 	buf_init(&src, 0);
 	buf_init(&path, 0);
-	if (buf_printf(&path, "posts/%s", name) == -1 ||
+	if (BUF_LIT(&path, "posts/") == -1 || buf_puts(&path, name) == -1 ||
 	    (p->file = arena_strdup(a, path.data)) == NULL) {
 		err_set(err, name, 0, "out of memory");
 		goto out;
 	}
-	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, err) == -1)
-		goto out;
 	if (fstatat(s->dirfd, p->file, &st, 0) == 0) {
+		const struct cache_post *cp = pl->hits ? pl->hits[i] : NULL;
+
 		p->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 		    st.st_mtim.tv_nsec;
 		p->size = (int64_t)st.st_size;
+		/*
+		 * Same size and mtime as when the last build read it: take
+		 * its front matter from the cache and skip reading the file.
+		 */
+		if (cp != NULL && cp->post.mtime_ns == p->mtime_ns &&
+		    cp->post.size == p->size) {
+			*p = cp->post;
+			p->cached = cp;
+			p->order = i;
+			rc = 0;
+			goto out;
+		}
+		p->cached = cp;
 	}
+	p->fresh = 1;
+	p->order = i;
+	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, err) == -1)
+		goto out;
 	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
 		err_set(err, p->file, line, "%s", why);
 		goto out;
@@ -362,6 +380,38 @@ out:
 	return rc;
 }
 
+/*
+ * Pair each file with its cache entry.  Both lists are in file name
+ * order, so one merge does it, rather than a search per file.
+ */
+static int
+match_cache(const struct cache *c, const struct names *names,
+    const struct cache_post ***out)
+{
+	const struct cache_post **hits;
+	size_t		 i, j = 0;
+	int		 cmp;
+
+	if ((hits = calloc(names->n ? names->n : 1, sizeof(*hits))) == NULL)
+		return -1;
+	for (i = 0; i < names->n; i++) {
+		while (j < c->nposts) {
+			const char *f = c->posts[j].post.file;
+
+			cmp = strncmp(f, "posts/", 6) == 0 ?
+			    strcmp(f + 6, names->v[i]) : -1;
+			if (cmp >= 0) {
+				if (cmp == 0)
+					hits[i] = &c->posts[j++];
+				break;
+			}
+			j++;
+		}
+	}
+	*out = hits;
+	return 0;
+}
+
 static int
 post_cmp(const void *a, const void *b)
 {
@@ -376,36 +426,49 @@ post_cmp(const void *a, const void *b)
 	return strcmp(x->slug, y->slug);
 }
 
-static int
-slug_cmp(const void *a, const void *b)
+static uint64_t
+slug_hash(const char *s)
 {
-	const struct post *const *x = a, *const *y = b;
-	int	 c = strcmp((*x)->slug, (*y)->slug);
+	uint64_t h = 14695981039346656037ULL;
 
-	return c ? c : strcmp((*x)->file, (*y)->file);
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
 }
 
+/*
+ * Titles may repeat, slugs may not.  A hash table (open addressing, at
+ * most half full) finds a repeat in one pass, where sorting would cost
+ * more than the rest of a rebuild.
+ */
 static int
 check_slugs(struct site *s, struct err *err)
 {
-	struct post	**v;
-	size_t		 i;
+	struct post	**t;
+	size_t		 size = 16, i, h;
 	int		 rc = 0;
 
-	if (s->nposts < 2)
-		return 0;
-	if ((v = malloc(s->nposts * sizeof(*v))) == NULL)
+	while (size < s->nposts * 2)
+		size *= 2;
+	if ((t = calloc(size, sizeof(*t))) == NULL)
 		return err_set(err, "posts", 0, "out of memory");
-	for (i = 0; i < s->nposts; i++)
-		v[i] = &s->posts[i];
-	qsort(v, s->nposts, sizeof(*v), slug_cmp);
-	for (i = 1; i < s->nposts; i++)
-		if (strcmp(v[i - 1]->slug, v[i]->slug) == 0) {
-			rc = err_set(err, v[i]->file, 0, "slug %s is already "
-			    "taken by %s", v[i]->slug, v[i - 1]->file);
-			break;
-		}
-	free(v);
+	for (i = 0; i < s->nposts && rc == 0; i++) {
+		struct post *p = &s->posts[i];
+
+		for (h = slug_hash(p->slug) & (size - 1); t[h] != NULL;
+		    h = (h + 1) & (size - 1))
+			if (strcmp(t[h]->slug, p->slug) == 0) {
+				/* Name them in file order, whatever the hash. */
+				struct post *a = t[h]->order < p->order ? t[h] : p;
+				struct post *b = a == p ? t[h] : p;
+
+				rc = err_set(err, b->file, 0, "slug %s is "
+				    "already taken by %s", b->slug, a->file);
+				break;
+			}
+		t[h] = p;
+	}
+	free(t);
 	return rc;
 }
 
@@ -459,9 +522,18 @@ resolve_topics(struct site *s, struct err *err)
 {
 	struct buf	 norm, slug;
 	struct topic	*t;
+	struct post	**byfile = NULL;
 	char		**norms = NULL;	/* norm of each topic */
-	size_t		 cap, i, j, k, *map = NULL;
+	size_t		 cap, i, j, k, *map = NULL, nspell = 0;
 	int		 rc = -1;
+	/*
+	 * Most posts spell their tags one of a few ways: remember each
+	 * spelling's topic, rather than normalising every tag of every post.
+	 */
+	struct {
+		const char	*tag;
+		size_t		 topic;
+	} spell[64];
 
 	buf_init(&norm, 0);
 	buf_init(&slug, 0);
@@ -480,13 +552,28 @@ resolve_topics(struct site *s, struct err *err)
 			goto oom;
 	}
 	s->ntopics = s->cfg.ntopics;
-	for (i = 0; i < s->nposts; i++) {
-		struct post *p = &s->posts[i];
+	/* In file order: a topic takes the first spelling met in it. */
+	if ((byfile = calloc(s->nposts + s->nhidden + 1, sizeof(*byfile))) ==
+	    NULL)
+		goto oom;
+	for (i = 0; i < s->nposts; i++)
+		byfile[s->posts[i].order] = &s->posts[i];
+	for (i = 0; i < s->nposts + s->nhidden; i++) {
+		struct post *p = byfile[i];
 
+		if (p == NULL)
+			continue;	/* a draft or future post */
 		if (p->ntags && (p->topics = arena_alloc(s->arena, p->ntags *
 		    sizeof(*p->topics))) == NULL)
 			goto oom;
 		for (j = 0; j < p->ntags; j++) {
+			for (k = 0; k < nspell; k++)
+				if (strcmp(spell[k].tag, p->tags[j]) == 0)
+					break;
+			if (k < nspell) {
+				k = spell[k].topic;
+				goto found;
+			}
 			buf_reset(&slug);
 			if (tag_norm(&norm, p->tags[j]) == -1 ||
 			    text_slug(&slug, p->tags[j],
@@ -518,6 +605,11 @@ resolve_topics(struct site *s, struct err *err)
 				    (norms[k] = strdup(norm.data)) == NULL)
 					goto oom;
 			}
+			if (nspell < sizeof(spell) / sizeof(*spell)) {
+				spell[nspell].tag = p->tags[j];
+				spell[nspell++].topic = k;
+			}
+found:
 			/* The same topic twice in one post counts once. */
 			for (size_t q = 0; q < p->ntopics; q++)
 				if (p->topics[q] == k)
@@ -560,6 +652,7 @@ out:
 			free(norms[i]);
 	free(norms);
 	free(map);
+	free(byfile);
 	buf_free(&norm);
 	buf_free(&slug);
 	return rc;
@@ -666,13 +759,13 @@ out:
 }
 
 int
-site_load(const char *dir, const struct load_opts *opts, struct site *s,
-    struct err *err)
+site_load(const char *dir, const struct load_opts *opts,
+    const struct cache *cache, struct site *s, struct err *err)
 {
 	struct names	 names = { NULL, 0 };
 	struct postload	 pl;
 	struct date	 now;
-	size_t		 i, kept, failed;
+	size_t		 i, kept;
 	int		 k, nthreads = pool_threads();
 
 	memset(s, 0, sizeof(*s));
@@ -702,30 +795,37 @@ site_load(const char *dir, const struct load_opts *opts, struct site *s,
 		goto fail;
 	if (names.n > 0) {
 		s->posts = arena_alloc(s->arena, names.n * sizeof(*s->posts));
-		pl.errs = malloc(names.n * sizeof(*pl.errs));
-		if (s->posts == NULL || pl.errs == NULL) {
+		if (s->posts == NULL) {
 			err_set(err, "posts", 0, "out of memory");
 			goto fail;
 		}
 		pl.site = s;
 		pl.names = &names;
-		if (pool_run(names.n, nthreads, load_post, &pl, &failed) ==
+		if (cache != NULL && match_cache(cache, &names, &pl.hits) ==
 		    -1) {
-			*err = pl.errs[failed];
+			err_set(err, "posts", 0, "out of memory");
 			goto fail;
 		}
+		if (pool_run(names.n, nthreads, load_post, &pl, err) == -1)
+			goto fail;
 	}
 	s->nposts = names.n;
 	if (check_slugs(s, err) == -1)
 		goto fail;
 	date_now(&now);
+	if ((s->hidden = arena_alloc(s->arena, (s->nposts ? s->nposts : 1) *
+	    sizeof(*s->hidden))) == NULL) {
+		err_set(err, "posts", 0, "out of memory");
+		goto fail;
+	}
 	for (i = kept = 0; i < s->nposts; i++) {
 		struct post *p = &s->posts[i];
 
 		if ((p->draft && !opts->drafts) ||
 		    (p->date.t > now.t && !opts->future))
-			continue;
-		s->posts[kept++] = *p;
+			s->hidden[s->nhidden++] = *p;
+		else
+			s->posts[kept++] = *p;
 	}
 	s->nposts = kept;
 	if (s->nposts > 0)
@@ -733,11 +833,11 @@ site_load(const char *dir, const struct load_opts *opts, struct site *s,
 	if (resolve_topics(s, err) == -1 || load_pages(s, err) == -1)
 		goto fail;
 	free(names.v);
-	free(pl.errs);
+	free(pl.hits);
 	return 0;
 fail:
 	free(names.v);
-	free(pl.errs);
+	free(pl.hits);
 	site_free(s);
 	return -1;
 }

@@ -6,14 +6,18 @@
 #include "frontmatter.h"
 #include "model.h"
 
+struct cache;
+
 /*
  * Load the site in folder dir: stet.yaml, posts/ and pages/.  Posts are
  * read on all cores; only their front matter is kept (bodies are read
  * again when rendered, so memory stays flat in the number of posts).
+ * A post whose file has the size and mtime the cache (may be NULL)
+ * remembers is taken from it unread; the cache must outlive the site.
  * On -1, err names file:line and *site holds nothing to free.
  */
-int	site_load(const char *dir, const struct load_opts *, struct site *,
-	    struct err *);
+int	site_load(const char *dir, const struct load_opts *,
+	    const struct cache *, struct site *, struct err *);
 void	site_free(struct site *);
 
 /*

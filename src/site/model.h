@@ -15,6 +15,8 @@
  * Everything in it lives in the site's arenas and goes with site_free.
  */
 
+struct cache_post;
+
 struct link {
 	const char	*name;
 	const char	*url;		/* NULL: "coming soon" */
@@ -71,6 +73,9 @@ struct post {
 	struct ynode	*front;		/* the whole front matter */
 	int64_t		 mtime_ns;	/* for the rebuild cache */
 	int64_t		 size;
+	size_t		 order;		/* its place in file name order */
+	int		 fresh;		/* read now, not taken from the cache */
+	const struct cache_post *cached; /* the last build's, or NULL */
 };
 
 struct page {
@@ -95,6 +100,8 @@ struct site {
 	struct config	 cfg;
 	struct post	*posts;		/* newest first, then by slug */
 	size_t		 nposts;
+	struct post	*hidden;	/* drafts and future posts left out */
+	size_t		 nhidden;
 	struct page	*pages;		/* by name */
 	size_t		 npages;
 	struct topic	*topics;	/* declared first, then by slug */

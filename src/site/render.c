@@ -15,7 +15,9 @@ struct job {
 	const struct tset	*tpl;
 	struct writer		*w;
 	const struct render_opts *opts;
-	struct err		*errs;		/* one per job */
+	const struct plan	*plan;
+	int			 phase;		/* PLAN_NEW, then PLAN_CHANGED */
+	int			 feed;		/* collect feed bodies */
 	char			**feed_html;	/* bodies of feed entries */
 	size_t			 nfeed;
 	size_t			 nextra;	/* jobs after the posts */
@@ -252,8 +254,13 @@ out:
 	return rc;
 }
 
+/*
+ * Render post i's page (when page is set) and, when it is among the
+ * feed's entries, keep its body with absolute URLs for the feed.
+ */
 static int
-render_post(const struct job *job, size_t i, int worker, struct err *err)
+render_post(const struct job *job, size_t i, int page, int worker,
+    struct err *err)
 {
 	const struct site *s = job->site;
 	const struct post *p = &s->posts[i];
@@ -261,7 +268,7 @@ render_post(const struct job *job, size_t i, int worker, struct err *err)
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
-	int		 rc = -1, want_abs = i < job->nfeed;
+	int		 rc = -1, want_abs = job->feed && i < job->nfeed;
 
 	buf_init(&rel, 0);
 	buf_init(&html, 0);
@@ -292,6 +299,8 @@ render_post(const struct job *job, size_t i, int worker, struct err *err)
 	} else if (body_html(s, p->file, p->is_html, 1, NULL, &html, NULL,
 	    &words, err) == -1)
 		goto out;
+	if (!page)
+		goto keep;
 
 	ctx = page_base(&pc, 5, base.data, p->title, p->summary, "article");
 	post = post_item(&pc, p);
@@ -326,6 +335,7 @@ render_post(const struct job *job, size_t i, int worker, struct err *err)
 	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(s->nposts > 1 ? "1" : ""));
 	if (emit(&pc, worker, "post", rel.data, &ctx, err) == -1)
 		goto out;
+keep:
 	if (want_abs) {
 		/* The feed takes this body; freed by render_site. */
 		job->feed_html[i] = buf_take(&abs, NULL);
@@ -583,41 +593,49 @@ enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
     EXTRA_FIXED };
 
 static int
-run_job(void *ctx, size_t i, int worker)
+run_job(void *ctx, size_t i, int worker, struct err *err)
 {
 	const struct job *job = ctx;
 	const struct site *s = job->site;
-	struct err	*err = &job->errs[i];
+	const struct plan *pl = job->plan;
+	int		 page;
 
 	/* Posts first: they are most of the work and balance best. */
-	if (i < s->nposts)
-		return render_post(job, i, worker, err);
+	if (i < s->nposts) {
+		page = pl->post[i] == job->phase;
+		if (page || (job->phase == PLAN_CHANGED && job->feed &&
+		    i < job->nfeed && job->feed_html[i] == NULL))
+			return render_post(job, i, page, worker, err);
+		return 0;
+	}
+	if (job->phase != PLAN_CHANGED)
+		return 0;
 	i -= s->nposts;
 	switch (i) {
 	case EXTRA_HOME:
-		return render_home(job, worker, err);
+		return pl->lists ? render_home(job, worker, err) : 0;
 	case EXTRA_WRITING:
-		return render_writing(job, worker, err);
+		return pl->lists ? render_writing(job, worker, err) : 0;
 	case EXTRA_TOPICS:
-		return render_topics(job, worker, err);
+		return pl->lists ? render_topics(job, worker, err) : 0;
 	case EXTRA_404:
-		return render_404(job, worker, err);
+		return pl->fixed ? render_404(job, worker, err) : 0;
 	case EXTRA_ROBOTS:
-		return render_robots(job, worker, err);
+		return pl->fixed ? render_robots(job, worker, err) : 0;
 	}
 	i -= EXTRA_FIXED;
 	if (i < s->ntopics)
-		return render_topic(job, i, worker, err);
-	return render_page(job, i - s->ntopics, worker, err);
+		return pl->lists ? render_topic(job, i, worker, err) : 0;
+	return pl->fixed ? render_page(job, i - s->ntopics, worker, err) : 0;
 }
 
 int
 render_site(const struct site *s, const struct tset *tpl, struct writer *w,
-    const struct render_opts *opts, struct err *err)
+    const struct render_opts *opts, const struct plan *plan, struct err *err)
 {
 	struct job	 job;
 	struct buf	 feed;
-	size_t		 n, i, failed;
+	size_t		 n, i;
 	int		 rc = -1;
 
 	memset(&job, 0, sizeof(job));
@@ -625,34 +643,74 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	job.tpl = tpl;
 	job.w = w;
 	job.opts = opts;
+	job.plan = plan;
+	job.feed = plan->feed;
 	job.nfeed = s->cfg.feed_entries && s->cfg.feed_entries < s->nposts ?
 	    s->cfg.feed_entries : s->nposts;
 	n = s->nposts + EXTRA_FIXED + s->ntopics + s->npages;
-	job.errs = calloc(n, sizeof(*job.errs));
 	job.feed_html = calloc(job.nfeed ? job.nfeed : 1, sizeof(char *));
 	buf_init(&feed, 0);
-	if (job.errs == NULL || job.feed_html == NULL) {
+	if (job.feed_html == NULL) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}
-	if (pool_run(n, pool_threads(), run_job, &job, &failed) == -1) {
-		*err = job.errs[failed];
-		goto out;
+	/*
+	 * New posts' pages go out before the pages that link to them, so a
+	 * reader of a half-written rebuild never follows a link to nothing.
+	 */
+	for (job.phase = PLAN_NEW; job.phase >= PLAN_CHANGED; job.phase--)
+		if (pool_run(n, pool_threads(), run_job, &job, err) == -1)
+			goto out;
+	if (plan->feed) {
+		if (feed_atom(s, (const char *const *)job.feed_html,
+		    job.nfeed, &feed) == -1) {
+			err_set(err, "feed.xml", 0, "out of memory");
+			goto out;
+		}
+		if (writer_put(w, 0, "feed.xml", feed.data, feed.len, err) ==
+		    -1)
+			goto out;
 	}
-	if (feed_atom(s, (const char *const *)job.feed_html, job.nfeed,
-	    &feed) == -1) {
-		err_set(err, "feed.xml", 0, "out of memory");
-		goto out;
-	}
-	if (writer_put(w, 0, "feed.xml", feed.data, feed.len, err) == -1)
-		goto out;
 	rc = 0;
 out:
 	if (job.feed_html != NULL)
 		for (i = 0; i < job.nfeed; i++)
 			free(job.feed_html[i]);
 	free(job.feed_html);
-	free(job.errs);
 	buf_free(&feed);
+	return rc;
+}
+
+int
+render_outputs(const struct site *s, struct outlist *out)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 rc = -1;
+	static const char *const fixed[] = { "index.html",
+	    "writing/index.html", "topics/index.html", "404.html",
+	    "robots.txt", "feed.xml" };
+
+	buf_init(&b, 0);
+	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+		if (outlist_add(out, fixed[i]) == -1)
+			goto out;
+	for (i = 0; i < s->ntopics; i++) {
+		buf_reset(&b);
+		if (buf_printf(&b, "topics/%s/index.html",
+		    s->topics[i].slug) == -1 || outlist_add(out, b.data) == -1)
+			goto out;
+	}
+	for (i = 0; i < s->npages; i++) {
+		if (strcmp(s->pages[i].name, "index") == 0)
+			continue;
+		buf_reset(&b);
+		if (buf_printf(&b, "%s/index.html", s->pages[i].name) == -1 ||
+		    outlist_add(out, b.data) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
 	return rc;
 }

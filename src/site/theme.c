@@ -11,6 +11,8 @@
 #include "../embedded.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
+#include <sodium.h>
+
 #include "theme.h"
 
 #define STATIC_FILE_MAX	(256 * 1024 * 1024)
@@ -88,6 +90,8 @@ out:
 struct walk {
 	const struct site *site;
 	struct writer	*w;
+	struct outlist	*out;
+	crypto_generichash_state *hash;	/* theme_static_sig's */
 	dev_t		 dev[STATIC_DEPTH];
 	ino_t		 ino[STATIC_DEPTH];
 	int		 depth;
@@ -171,6 +175,20 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;	/* sockets, fifos: nothing to publish */
+		if (wk->out != NULL && outlist_add(wk->out, outp.data) == -1)
+			goto oom;
+		if (wk->hash != NULL) {
+			int64_t meta[3] = { (int64_t)st.st_size,
+			    (int64_t)st.st_mtim.tv_sec,
+			    (int64_t)st.st_mtim.tv_nsec };
+
+			crypto_generichash_update(wk->hash,
+			    (const unsigned char *)outp.data, outp.len + 1);
+			crypto_generichash_update(wk->hash,
+			    (const unsigned char *)meta, sizeof(meta));
+		}
+		if (wk->w == NULL)
+			continue;	/* only listing */
 		buf_reset(&wk->data);
 		if (fs_read_at(wk->site->dirfd, child.data, STATIC_FILE_MAX,
 		    &wk->data, 0, wk->err) == -1 ||
@@ -194,7 +212,8 @@ out:
 }
 
 int
-theme_static(const struct site *s, struct writer *w, struct err *err)
+theme_static(const struct site *s, struct writer *w, struct outlist *out,
+    struct err *err)
 {
 	static const char *const builtin[] = { "style.css", "favicon.svg" };
 	const struct embedded *e;
@@ -207,6 +226,7 @@ theme_static(const struct site *s, struct writer *w, struct err *err)
 	memset(&wk, 0, sizeof(wk));
 	wk.site = s;
 	wk.w = w;
+	wk.out = out;
 	wk.err = err;
 	buf_init(&wk.data, 0);
 	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
@@ -221,8 +241,32 @@ theme_static(const struct site *s, struct writer *w, struct err *err)
 		if ((e = embedded_find(builtin[i])) == NULL)
 			return err_set(err, builtin[i], 0, "missing from "
 			    "this build of stet");
-		if (writer_put(w, 0, builtin[i], e->data, e->len, err) == -1)
+		if (out != NULL && outlist_add(out, builtin[i]) == -1)
+			return err_set(err, builtin[i], 0, "out of memory");
+		if (w != NULL && writer_put(w, 0, builtin[i], e->data, e->len, err) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+int
+theme_static_sig(const struct site *s, unsigned char *out, size_t outlen,
+    struct err *err)
+{
+	crypto_generichash_state h;
+	struct walk	 wk;
+	struct stat	 st;
+	int		 rc = 0;
+
+	memset(&wk, 0, sizeof(wk));
+	wk.site = s;
+	wk.err = err;
+	wk.hash = &h;
+	buf_init(&wk.data, 0);
+	crypto_generichash_init(&h, NULL, 0, outlen);
+	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
+		rc = walk_dir(&wk, "static", "");
+	buf_free(&wk.data);
+	crypto_generichash_final(&h, out, outlen);
+	return rc;
 }

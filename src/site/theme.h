@@ -1,8 +1,11 @@
 #ifndef STET_THEME_H
 #define STET_THEME_H
 
+#include <stddef.h>
+
 #include "../support/err.h"
 #include "model.h"
+#include "outlist.h"
 #include "template.h"
 #include "write.h"
 
@@ -15,9 +18,18 @@ int	theme_templates(const struct site *, struct tset **out, struct err *);
 
 /*
  * Copy SITE/static/ into the output as is, then the built-in style.css
- * and favicon.svg where static/ has none.  A symlink loop, or a link to
- * a folder that contains it, is an error naming the file.
+ * and favicon.svg where static/ has none, adding each path to out (when
+ * not NULL).  With w NULL, only lists.  A symlink loop, or a link to a
+ * folder that contains it, is an error naming the file.
  */
-int	theme_static(const struct site *, struct writer *, struct err *);
+int	theme_static(const struct site *, struct writer *, struct outlist *,
+	    struct err *);
+
+/*
+ * A signature of static/: every file's path, size and mtime, so a rebuild
+ * copies the folder again only when something in it changed.
+ */
+int	theme_static_sig(const struct site *, unsigned char *out,
+	    size_t outlen, struct err *);
 
 #endif

@@ -7,6 +7,13 @@
 
 static char	empty[1];
 
+/* Room for n more bytes and the NUL, within max: no call to buf_grow. */
+static inline int
+room(const struct buf *b, size_t n)
+{
+	return n < b->cap - b->len && (b->max == 0 || n <= b->max - b->len);
+}
+
 void
 buf_init(struct buf *b, size_t max)
 {
@@ -47,7 +54,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 int
-buf_put(struct buf *b, const void *p, size_t n)
+buf_put_slow(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return 0;
@@ -68,7 +75,11 @@ buf_puts(struct buf *b, const char *s)
 int
 buf_putc(struct buf *b, char c)
 {
-	return buf_put(b, &c, 1);
+	if (!room(b, 1) && buf_grow(b, 1) == -1)
+		return -1;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 int

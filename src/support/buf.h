@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * A growable byte buffer.  data always has a NUL after len so it can be
@@ -22,7 +23,7 @@ struct buf {
 
 void	 buf_init(struct buf *, size_t max);
 int	 buf_grow(struct buf *, size_t extra);		/* 0 or -1 */
-int	 buf_put(struct buf *, const void *, size_t);	/* 0 or -1 */
+int	 buf_put_slow(struct buf *, const void *, size_t);
 int	 buf_puts(struct buf *, const char *);
 int	 buf_putc(struct buf *, char);
 int	 buf_printf(struct buf *, const char *, ...)
@@ -31,5 +32,21 @@ int	 buf_vprintf(struct buf *, const char *, va_list);
 void	 buf_reset(struct buf *);			/* len = 0, keeps memory */
 char	*buf_take(struct buf *, size_t *);		/* caller frees; buf resets */
 void	 buf_free(struct buf *);			/* buf reusable afterwards */
+
+/*
+ * Append n bytes: 0 or -1.  Inline, since most appends fit and builds
+ * make millions of them; the rest go through buf_put_slow.
+ */
+static inline int
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && (b->max == 0 || n <= b->max - b->len)) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_put_slow(b, p, n);
+}
 
 #endif

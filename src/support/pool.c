@@ -7,12 +7,13 @@
 
 struct pool {
 	size_t		 n;
-	int		(*fn)(void *, size_t, int);
+	int		(*fn)(void *, size_t, int, struct err *);
 	void		*ctx;
 	atomic_size_t	 next;
 	atomic_int	 stop;
 	pthread_mutex_t	 lock;
 	size_t		 failed;	/* SIZE_MAX: none */
+	struct err	 err;		/* the failed item's */
 };
 
 struct worker {
@@ -25,16 +26,19 @@ work(void *arg)
 {
 	struct worker	*w = arg;
 	struct pool	*p = w->pool;
+	struct err	 err;
 	size_t		 i;
 
 	while (!atomic_load(&p->stop)) {
 		i = atomic_fetch_add(&p->next, 1);
 		if (i >= p->n)
 			break;
-		if (p->fn(p->ctx, i, w->id) == -1) {
+		if (p->fn(p->ctx, i, w->id, &err) == -1) {
 			pthread_mutex_lock(&p->lock);
-			if (i < p->failed)
+			if (i < p->failed) {
 				p->failed = i;
+				p->err = err;
+			}
 			pthread_mutex_unlock(&p->lock);
 			atomic_store(&p->stop, 1);
 		}
@@ -53,8 +57,8 @@ pool_threads(void)
 }
 
 int
-pool_run(size_t n, int nthreads, int (*fn)(void *, size_t, int), void *ctx,
-    size_t *failed)
+pool_run(size_t n, int nthreads, int (*fn)(void *, size_t, int,
+    struct err *), void *ctx, struct err *err)
 {
 	struct pool	 p;
 	struct worker	 w[POOL_MAX];
@@ -89,8 +93,8 @@ pool_run(size_t n, int nthreads, int (*fn)(void *, size_t, int), void *ctx,
 		pthread_join(t[k], NULL);
 	pthread_mutex_destroy(&p.lock);
 	if (p.failed != SIZE_MAX) {
-		if (failed != NULL)
-			*failed = p.failed;
+		if (err != NULL)
+			*err = p.err;
 		return -1;
 	}
 	return 0;

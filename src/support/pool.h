@@ -3,18 +3,20 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 #define POOL_MAX	16	/* threads at most */
 
 /*
- * Run fn(ctx, i, worker) for every i in [0, n) on up to nthreads threads
- * (worker is 0..nthreads-1, for per-thread scratch).  Work is handed out
- * one index at a time, so uneven items balance out.  After an item fails
- * no new ones start; the result is -1 and *failed is the smallest index
- * that failed, so errors are reported the same on every run.
+ * Run fn(ctx, i, worker, err) for every i in [0, n) on up to nthreads
+ * threads (worker is 0..nthreads-1, for per-thread scratch).  Work is
+ * handed out one index at a time, so uneven items balance out.  After an
+ * item fails no new ones start; the result is -1 and err is that of the
+ * smallest index that failed, so errors read the same on every run.
  */
 int	pool_run(size_t n, int nthreads,
-	    int (*fn)(void *ctx, size_t i, int worker), void *ctx,
-	    size_t *failed);
+	    int (*fn)(void *ctx, size_t i, int worker, struct err *),
+	    void *ctx, struct err *err);
 
 /* Threads worth using here: the CPUs online, at most POOL_MAX. */
 int	pool_threads(void);

@@ -1,0 +1,201 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../cmd/cmd.h"
+#include "../embedded.h"
+#include "../support/buf.h"
+#include "../support/fsutil.h"
+#include "sig.h"
+
+#define SIG_FILE_MAX	(16 * 1024 * 1024)
+
+/* Feed a string with its length, so "ab"+"c" and "a"+"bc" differ. */
+static void
+h_str(crypto_generichash_state *h, const char *s, size_t n)
+{
+	uint64_t len = n;
+
+	crypto_generichash_update(h, (const unsigned char *)&len,
+	    sizeof(len));
+	if (n > 0)
+		crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+static void
+h_cstr(crypto_generichash_state *h, const char *s)
+{
+	if (s == NULL)
+		h_str(h, "\xff", 1);	/* NULL is not "" */
+	else
+		h_str(h, s, strlen(s));
+}
+
+static void
+h_num(crypto_generichash_state *h, int64_t v)
+{
+	crypto_generichash_update(h, (const unsigned char *)&v, sizeof(v));
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Hash the names and bytes of every file in dir (sorted). */
+static int
+h_dir(crypto_generichash_state *h, int sitefd, const char *dir,
+    struct err *err)
+{
+	struct dirent	*de;
+	struct buf	 path, data;
+	DIR		*d;
+	char		**names = NULL, **nv;
+	size_t		 n = 0, cap = 0, i;
+	int		 fd, rc = -1;
+
+	fd = openat(sitefd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : err_set(err, dir, 0, "%s",
+		    strerror(errno));
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return err_set(err, dir, 0, "%s", strerror(errno));
+	}
+	buf_init(&path, 0);
+	buf_init(&data, 0);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(names, cap * sizeof(*nv))) == NULL)
+				goto oom;
+			names = nv;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			goto oom;
+		n++;
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		buf_reset(&path);
+		buf_reset(&data);
+		if (buf_printf(&path, "%s/%s", dir, names[i]) == -1)
+			goto oom;
+		if (fs_read_at(sitefd, path.data, SIG_FILE_MAX, &data, 1,
+		    err) == -1)
+			goto out;
+		h_cstr(h, names[i]);
+		h_str(h, data.data, data.len);
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, dir, 0, "out of memory");
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&path);
+	buf_free(&data);
+	closedir(d);
+	return rc;
+}
+
+int
+sig_global(const struct site *s, const struct load_opts *lo,
+    const struct render_opts *ro, unsigned char out[CACHE_SIG],
+    struct err *err)
+{
+	crypto_generichash_state h;
+	const struct embedded *e;
+	struct buf	 cfg;
+	int		 rc;
+
+	crypto_generichash_init(&h, NULL, 0, CACHE_SIG);
+	h_cstr(&h, "stet " STET_VERSION);
+	for (e = embedded_files; e->name != NULL; e++) {
+		h_cstr(&h, e->name);
+		h_str(&h, (const char *)e->data, e->len);
+	}
+	h_num(&h, lo->drafts);
+	h_num(&h, lo->future);
+	h_num(&h, ro->portable);
+	buf_init(&cfg, 0);
+	rc = fs_read_at(s->dirfd, "stet.yaml", SIG_FILE_MAX, &cfg, 1, err);
+	if (rc == -1) {
+		buf_free(&cfg);
+		return -1;
+	}
+	h_str(&h, cfg.data, cfg.len);
+	buf_free(&cfg);
+	if (h_dir(&h, s->dirfd, "templates", err) == -1 ||
+	    h_dir(&h, s->dirfd, "pages", err) == -1)
+		return -1;
+	crypto_generichash_final(&h, out, CACHE_SIG);
+	return 0;
+}
+
+/* Append a string with its NUL, so "ab","c" is not "a","bc". */
+static int
+b_str(struct buf *b, const char *s)
+{
+	return s == NULL ? BUF_LIT(b, "\xff") : buf_put(b, s, strlen(s) + 1);
+}
+
+static int
+b_num(struct buf *b, int64_t v)
+{
+	return buf_put(b, &v, sizeof(v));
+}
+
+/*
+ * Gather the fields in one buffer and hash it once: one BLAKE2b call per
+ * field would cost more than the rest of a rebuild.
+ */
+int
+sig_lists(const struct site *s, unsigned char out[CACHE_SIG])
+{
+	struct buf	 b;
+	size_t		 i, k;
+	int		 bad = 0;
+
+	buf_init(&b, 0);
+	bad |= buf_grow(&b, s->nposts * 256);
+	bad |= b_num(&b, (int64_t)s->nposts);
+	for (i = 0; i < s->nposts; i++) {
+		const struct post *p = &s->posts[i];
+
+		bad |= b_str(&b, p->slug);
+		bad |= b_str(&b, p->title);
+		bad |= b_str(&b, p->summary);
+		bad |= b_num(&b, p->date.t);
+		bad |= b_num(&b, p->date.off);
+		bad |= b_num(&b, p->has_updated);
+		bad |= b_num(&b, p->updated.t);
+		bad |= b_num(&b, p->updated.off);
+		bad |= b_num(&b, (int64_t)p->ntopics);
+		for (k = 0; k < p->ntopics; k++)
+			bad |= b_num(&b, (int64_t)p->topics[k]);
+	}
+	bad |= b_num(&b, (int64_t)s->ntopics);
+	for (i = 0; i < s->ntopics; i++) {
+		bad |= b_str(&b, s->topics[i].slug);
+		bad |= b_str(&b, s->topics[i].title);
+		bad |= b_str(&b, s->topics[i].about);
+		bad |= b_num(&b, (int64_t)s->topics[i].count);
+	}
+	if (!bad)
+		crypto_generichash(out, CACHE_SIG,
+		    (const unsigned char *)b.data, b.len, NULL, 0);
+	buf_free(&b);
+	return bad ? -1 : 0;
+}
