@@ -479,25 +479,31 @@ check_slugs(struct site *s, struct err *err)
 static int
 tag_norm(struct buf *b, const char *s)
 {
-	int	 sep = 0;
+	struct buf	 low;
+	size_t		 i;
+	int		 sep = 0, rc = -1;
 
 	buf_reset(b);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	buf_init(&low, 0);
+	if (text_lower(&low, s, strlen(s)) == -1)
+		goto out;
+	for (i = 0; i < low.len; i++) {
+		char c = low.data[i];
 
 		if (c == ' ' || c == '\t' || c == '-' || c == '_') {
 			sep = 1;
 			continue;
 		}
 		if (sep && b->len > 0 && buf_putc(b, '-') == -1)
-			return -1;
+			goto out;
 		sep = 0;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (buf_putc(b, (char)c) == -1)
-			return -1;
+		if (buf_putc(b, c) == -1)
+			goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	buf_free(&low);
+	return rc;
 }
 
 static int

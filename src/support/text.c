@@ -60,23 +60,123 @@ bad:
 	return -1;
 }
 
+/*
+ * Lowercase for the bicameral scripts a tag is likely to be written in:
+ * Latin (with Latin-1 and Latin Extended-A), Greek and Cyrillic.  Others
+ * are left as they are; that only means two spellings stay two topics.
+ */
+static unsigned int
+lower_cp(unsigned int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 0x20;
+	if (c < 0xc0)
+		return c;
+	if (c <= 0xde)
+		return c == 0xd7 ? c : c + 0x20;
+	if (c >= 0x100 && c <= 0x17e) {
+		if ((c <= 0x12f || (c >= 0x132 && c <= 0x137) ||
+		    (c >= 0x14a && c <= 0x177)) && c % 2 == 0)
+			return c + 1;
+		if (((c >= 0x139 && c <= 0x148) || (c >= 0x179)) && c % 2 == 1)
+			return c + 1;
+		return c == 0x178 ? 0xff : c;
+	}
+	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
+		return c + 0x20;
+	if (c == 0x386)
+		return 0x3ac;
+	if (c >= 0x388 && c <= 0x38a)
+		return c + 0x25;
+	if (c == 0x38c)
+		return 0x3cc;
+	if (c == 0x38e || c == 0x38f)
+		return c + 0x3f;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 0x20;
+	if (((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf)) &&
+	    c % 2 == 0)
+		return c + 1;
+	return c;
+}
+
+/* Decode one code point of valid UTF-8 at s (n > 0 bytes left). */
+static unsigned int
+decode(const unsigned char *s, size_t n, size_t *len)
+{
+	if (s[0] < 0x80 || n < 2) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] < 0xe0) {
+		*len = 2;
+		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	}
+	if (s[0] < 0xf0 || n < 4) {
+		*len = n < 3 ? n : 3;
+		return n < 3 ? s[0] : (unsigned)(s[0] & 0x0f) << 12 |
+		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	}
+	*len = 4;
+	return (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
+	    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+}
+
+static int
+encode(struct buf *b, unsigned int c)
+{
+	char	 u[4];
+
+	if (c < 0x80)
+		return buf_putc(b, (char)c);
+	if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		return buf_put(b, u, 2);
+	}
+	if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		return buf_put(b, u, 3);
+	}
+	u[0] = (char)(0xf0 | c >> 18);
+	u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	u[3] = (char)(0x80 | (c & 0x3f));
+	return buf_put(b, u, 4);
+}
+
+int
+text_lower(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i, len;
+
+	for (i = 0; i < n; i += len)
+		if (encode(b, lower_cp(decode(p + i, n - i, &len))) == -1)
+			return -1;
+	return 0;
+}
+
 int
 text_slug(struct buf *b, const char *s, size_t n)
 {
-	size_t	 i, start = b->len;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i, len, start = b->len;
+	unsigned int c;
 	int	 dash = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
+	for (i = 0; i < n; i += len) {
+		c = lower_cp(decode(p + i, n - i, &len));
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    c >= 0x80) {
 			if (dash && b->len > start && buf_putc(b, '-') == -1)
 				return -1;
 			dash = 0;
-			if (buf_putc(b, (char)c) == -1)
+			if (encode(b, c) == -1)
 				return -1;
 		} else
 			dash = 1;

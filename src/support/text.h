@@ -17,11 +17,15 @@ int	text_check_utf8(const char *s, size_t n, size_t *line,
 	    const char **why);
 
 /*
- * Append s's slug: ASCII letters lowercased and digits kept, non-ASCII
- * (UTF-8) letters kept whole, every other run of bytes one '-', none at
- * either end.  Appends nothing when s has no letter or digit.
+ * Append s's slug: letters lowercased (ASCII, Latin, Greek, Cyrillic) and
+ * digits kept, other non-ASCII characters kept whole, every other run of
+ * ASCII one '-', none at either end.  Appends nothing when s has no
+ * letter or digit.  s must be valid UTF-8.
  */
 int	text_slug(struct buf *, const char *s, size_t n);
+
+/* Append s lowercased as text_slug does it. */
+int	text_lower(struct buf *, const char *s, size_t n);
 
 /* Count words (runs of non-space) for reading time. */
 size_t	text_words(const char *s, size_t n);

@@ -1,0 +1,138 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "site/frontmatter.h"
+#include "site/markdown.h"
+#include "support/text.h"
+
+static void
+utf8(void **state)
+{
+	size_t		 line;
+	const char	*why;
+
+	(void)state;
+	assert_int_equal(text_check_utf8("ok é 日本", strlen("ok é 日本"), &line,
+	    &why), 0);
+	assert_int_equal(text_check_utf8("a\nb\xff", 4, &line, &why), -1);
+	assert_int_equal(line, 2);
+	assert_int_equal(text_check_utf8("a\n\nb\0c", 6, &line, &why), -1);
+	assert_int_equal(line, 3);
+	assert_string_equal(why, "holds a NUL byte");
+	/* Overlong '/', a surrogate, a truncated sequence, a control. */
+	assert_int_equal(text_check_utf8("\xc0\xaf", 2, &line, &why), -1);
+	assert_int_equal(text_check_utf8("\xed\xa0\x80", 3, &line, &why), -1);
+	assert_int_equal(text_check_utf8("\xe6\x97", 2, &line, &why), -1);
+	assert_int_equal(text_check_utf8("a\x01", 2, &line, &why), -1);
+	assert_string_equal(why, "holds a control character");
+	assert_int_equal(text_check_utf8("tab\there\r\n", 10, &line, &why), 0);
+}
+
+static void
+slug(const char *in, const char *want)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	assert_int_equal(text_slug(&b, in, strlen(in)), 0);
+	assert_string_equal(b.data, want);
+	buf_free(&b);
+}
+
+static void
+slugs(void **state)
+{
+	(void)state;
+	slug("Multi Tenant", "multi-tenant");
+	slug("  C++ & Rust! ", "c-rust");
+	slug("C++", "c");
+	slug("Базы данных", "базы-данных");
+	slug("../..", "");
+	slug("feed.xml", "feed-xml");
+	slug("ÉCOLE Ÿ Ωmega", "école-ÿ-ωmega");
+	slug("日本語", "日本語");
+	assert_int_equal(text_words("one  two\nthree ", 15), 3);
+}
+
+static void
+front(void **state)
+{
+	struct front_split fs;
+	struct err	 err;
+	const char	*src = "---\ntitle: x\ndate: 2026-01-01\n---\nbody\n";
+
+	(void)state;
+	assert_int_equal(fm_split(src, strlen(src), "p.md", &fs, &err), 0);
+	assert_int_equal(fs.yaml_line, 2);
+	assert_int_equal(fs.body_line, 5);
+	assert_int_equal(fs.body_len, 5);
+	assert_memory_equal(fs.body, "body\n", 5);
+	src = "+++\ntitle = 'x'\n+++\n";
+	assert_int_equal(fm_split(src, strlen(src), "p.md", &fs, &err), -1);
+	assert_non_null(strstr(err.msg, "p.md:1: TOML"));
+	src = "---\ntitle: x\n";
+	assert_int_equal(fm_split(src, strlen(src), "p.md", &fs, &err), -1);
+	assert_string_equal(err.msg, "p.md:1: front matter is never closed: "
+	    "no --- line after it");
+	src = "no front matter";
+	assert_int_equal(fm_split(src, strlen(src), "p.md", &fs, &err), -1);
+}
+
+static void
+md(const char *in, const char *want_sub)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	assert_int_equal(markdown_to_html(in, strlen(in), &b, NULL, NULL), 0);
+	if (strstr(b.data, want_sub) == NULL)
+		fail_msg("want %s in %s", want_sub, b.data);
+	buf_free(&b);
+}
+
+static void
+markdown(void **state)
+{
+	struct buf	 b, abs;
+	const char	*src = "[a](../x/) ![i](img.png) [f](#fn)";
+
+	(void)state;
+	markdown_init();
+	md("## Hello, World!\n", "<h2 id=\"hello-world\">");
+	md("# A\n\n# A\n", "<h1 id=\"a-1\">");
+	md("| a | b |\n|--:|:-:|\n| 1 | 2 |\n", "<th class=\"align-right\">");
+	md("| a | b |\n|--:|:-:|\n| 1 | 2 |\n", "<td class=\"align-center\">");
+	md("x <script>alert(1)</script>\n", "&lt;script>");
+	md("x[^1]\n\n[^1]: note\n", "class=\"footnotes\"");
+	md("~~gone~~ https://x.org\n", "<del>gone</del> <a href=\"https://x.org\">");
+	buf_init(&b, 0);
+	buf_init(&abs, 0);
+	assert_int_equal(markdown_to_html(src, strlen(src), &b,
+	    "https://e.com/writing/p/", &abs), 0);
+	assert_non_null(strstr(b.data, "href=\"../x/\""));
+	assert_non_null(strstr(abs.data, "href=\"https://e.com/writing/x/\""));
+	assert_non_null(strstr(abs.data,
+	    "src=\"https://e.com/writing/p/img.png\""));
+	assert_non_null(strstr(abs.data,
+	    "href=\"https://e.com/writing/p/#fn\""));
+	assert_null(strstr(b.data, "align="));
+	buf_free(&b);
+	buf_free(&abs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf8),
+		cmocka_unit_test(slugs),
+		cmocka_unit_test(front),
+		cmocka_unit_test(markdown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
