@@ -78,7 +78,7 @@ e2e: $(B)/stet
 check:
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
-	tests/e2e/validate
+	STET=$(CURDIR)/build/release/stet tests/e2e/validate
 
 install: stet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

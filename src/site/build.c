@@ -1,0 +1,266 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cache.h"
+#include "load.h"
+#include "markdown.h"
+#include "outlist.h"
+#include "render.h"
+#include "sig.h"
+#include "theme.h"
+#include "write.h"
+
+struct build {
+	const struct build_opts *o;
+	struct load_opts lopts;
+	struct render_opts ropts;
+	struct cache	*cache;
+	struct site	 site;
+	struct tset	*tpl;
+	struct writer	 w;
+	int		 wopen;
+	struct outlist	 outputs;
+	struct plan	 plan;
+	char		(*nbs)[CACHE_NEIGHBOURS];	/* one per post */
+	unsigned char	 sig[CACHE_SIG], list_sig[CACHE_SIG];
+	unsigned char	 static_sig[CACHE_SIG];
+};
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+public_exists(int sitefd)
+{
+	struct stat	 st;
+
+	return fstatat(sitefd, "public", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+/*
+ * Decide what this build renders.  Without a usable cache (or public/),
+ * everything, into a fresh folder swapped in at the end.  With one whose
+ * global signature still holds, only the posts whose file changed or
+ * whose neighbours did, and the lists and feed when what they show
+ * changed.  Otherwise everything again, but written over public/ file by
+ * file, so unchanged files keep their mtime.  Returns 1 for a cold build.
+ */
+static int
+plan_build(struct build *b, struct err *err)
+{
+	const struct site *s = &b->site;
+	const struct cache *c = b->cache;
+	size_t		 i, nfeed;
+	int		 selective, cold;
+
+	cold = c == NULL || !public_exists(s->dirfd);
+	selective = !cold && memcmp(c->sig, b->sig, CACHE_SIG) == 0;
+	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
+	b->nbs = malloc((s->nposts ? s->nposts : 1) * sizeof(*b->nbs));
+	if (b->plan.post == NULL || b->nbs == NULL)
+		return err_set(err, "public", 0, "out of memory");
+	b->plan.lists = !selective || memcmp(c->list_sig, b->list_sig,
+	    CACHE_SIG) != 0;
+	b->plan.fixed = !selective;
+	b->plan.feed = b->plan.lists;
+	nfeed = s->cfg.feed_entries ? s->cfg.feed_entries : s->nposts;
+	for (i = 0; i < s->nposts; i++) {
+		const struct post *p = &s->posts[i];
+		const struct cache_post *cp;
+
+		cache_neighbours(s, i, b->nbs[i]);
+		if (cold) {
+			b->plan.post[i] = PLAN_CHANGED;
+			continue;
+		}
+		cp = p->cached;
+		if (cp == NULL || !cp->visible ||
+		    strcmp(cp->post.slug, p->slug) != 0)
+			b->plan.post[i] = PLAN_NEW;
+		else if (!selective || p->fresh || cp->neighbours == NULL ||
+		    strcmp(cp->neighbours, b->nbs[i]) != 0)
+			b->plan.post[i] = PLAN_CHANGED;
+		if (b->plan.post[i] != PLAN_SKIP && i < nfeed)
+			b->plan.feed = 1;
+	}
+	return cold;
+}
+
+static void
+remove_one(int fd, const char *rel)
+{
+	char	 gz[4096], dir[4096], *slash;
+
+	/* Best effort: a file already gone is what we want. */
+	(void)unlinkat(fd, rel, 0);
+	if ((size_t)snprintf(gz, sizeof(gz), "%s.gz", rel) < sizeof(gz))
+		(void)unlinkat(fd, gz, 0);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", rel) >= sizeof(dir))
+		return;
+	/* And the folders it leaves empty (rmdir fails otherwise). */
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (unlinkat(fd, dir, AT_REMOVEDIR) == -1)
+			break;
+	}
+}
+
+/*
+ * Remove what the last build made and this one did not: files in the old
+ * output list, and pages of posts that were visible then and whose slug
+ * no post has now.
+ */
+static void
+remove_stale(struct build *b)
+{
+	const struct cache *c = b->cache;
+	const struct site *s = &b->site;
+	unsigned char	*seen;
+	char		 rel[4096];
+	size_t		 i, k;
+	int		 fd;
+
+	if ((fd = openat(s->dirfd, "public", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	for (i = 0; i < c->outputs.n; i++)
+		if (!outlist_has(&b->outputs, c->outputs.v[i]))
+			remove_one(fd, c->outputs.v[i]);
+	if ((seen = calloc(c->nposts ? c->nposts : 1, 1)) == NULL) {
+		close(fd);
+		return;
+	}
+	for (i = 0; i < s->nposts; i++) {
+		const struct cache_post *cp = s->posts[i].cached;
+
+		if (cp != NULL && strcmp(cp->post.slug, s->posts[i].slug) == 0)
+			seen[cp - c->posts] = 1;
+	}
+	for (i = 0; i < c->nposts; i++) {
+		if (seen[i] || !c->posts[i].visible)
+			continue;
+		/* Rare (a post gone or renamed): a plain scan will do. */
+		for (k = 0; k < s->nposts; k++)
+			if (strcmp(s->posts[k].slug, c->posts[i].post.slug) == 0)
+				break;
+		if (k < s->nposts || (size_t)snprintf(rel, sizeof(rel),
+		    "writing/%s/index.html", c->posts[i].post.slug) >=
+		    sizeof(rel))
+			continue;
+		remove_one(fd, rel);
+	}
+	free(seen);
+	close(fd);
+}
+
+static int
+run(struct build *b, struct build_result *res, struct err *err)
+{
+	struct site	*s = &b->site;
+	double		 t0 = now_ms(), t1, t2;
+	size_t		 i;
+	int		 sitefd, cold;
+
+	if ((sitefd = open(b->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return err_set(err, b->o->dir, 0, "%s", strerror(errno));
+	if (!b->o->full && cache_read(sitefd, &b->cache, err) == -1) {
+		close(sitefd);
+		return -1;
+	}
+	close(sitefd);
+	if (site_load(b->o->dir, &b->lopts, b->cache, s, err) == -1)
+		return -1;
+	res->defaults = s->cfg.file == NULL;
+	if (sig_global(s, &b->lopts, &b->ropts, b->sig, err) == -1 ||
+	    theme_static_sig(s, b->static_sig, CACHE_SIG, err) == -1)
+		return -1;
+	if (sig_lists(s, b->list_sig) == -1)
+		return err_set(err, "posts", 0, "out of memory");
+	if ((cold = plan_build(b, err)) == -1)
+		return -1;
+	if (theme_templates(s, &b->tpl, err) == -1 ||
+	    writer_open(&b->w, s->dirfd, !cold, err) == -1)
+		return -1;
+	b->wopen = 1;
+	t1 = now_ms();
+	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
+		return -1;
+	t2 = now_ms();
+	if (render_outputs(s, &b->outputs) == -1)
+		return err_set(err, "public", 0, "out of memory");
+	/* static/ is copied again only when something in it changed. */
+	if (theme_static(s, cold || b->plan.fixed ||
+	    memcmp(b->cache->static_sig, b->static_sig, CACHE_SIG) != 0 ?
+	    &b->w : NULL, &b->outputs, err) == -1)
+		return -1;
+	outlist_sort(&b->outputs);
+	if (writer_commit(&b->w, err) == -1)
+		return -1;
+	b->wopen = 0;
+	if (!cold)
+		remove_stale(b);
+	if (cache_write(s->dirfd, s, b->sig, b->list_sig, b->static_sig,
+	    (const char (*)[CACHE_NEIGHBOURS])b->nbs, &b->outputs, err) == -1)
+		return -1;
+	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
+	res->load_ms = t1 - t0;
+	res->render_ms = t2 - t1;
+	res->finish_ms = now_ms() - t2;
+	res->total_ms = now_ms() - t0;
+	res->nposts = s->nposts;
+	res->npages = s->npages;
+	res->ntopics = s->ntopics;
+	res->written = atomic_load(&b->w.written);
+	res->unchanged = atomic_load(&b->w.unchanged);
+	/* The next future post, for a server that rebuilds when it is due. */
+	res->next_due = 0;
+	for (i = 0; i < s->nhidden; i++)
+		if (!s->hidden[i].draft && (res->next_due == 0 ||
+		    s->hidden[i].date.t < res->next_due))
+			res->next_due = s->hidden[i].date.t;
+	return 0;
+}
+
+int
+site_build(const struct build_opts *o, struct build_result *res,
+    struct err *err)
+{
+	struct build	 b;
+	int		 rc;
+
+	memset(&b, 0, sizeof(b));
+	memset(res, 0, sizeof(*res));
+	b.o = o;
+	b.lopts.drafts = o->drafts;
+	b.lopts.future = o->future;
+	b.ropts.portable = o->portable;
+	b.site.dirfd = -1;
+	markdown_init();
+	rc = run(&b, res, err);
+	if (rc == -1 && b.wopen)
+		writer_abort(&b.w);
+	template_set_free(b.tpl);
+	if (b.site.arena != NULL)
+		site_free(&b.site);
+	cache_free(b.cache);
+	outlist_free(&b.outputs);
+	free(b.plan.post);
+	free(b.nbs);
+	return rc;
+}
