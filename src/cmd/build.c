@@ -23,6 +23,7 @@ parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
 	int	 c;
 
 	optind = 1;
+	opterr = 0;	/* we say it ourselves, as "stet: ..." */
 	while ((c = getopt_long(argc, argv, "s:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->dir = optarg; break;
@@ -32,7 +33,11 @@ parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
 		case 'F': o->full = 1; break;
 		case 'v': *verbose = 1; break;
 		case 'h': usage_print("build", stdout); return 0;
-		default: usage_print("build", stderr); return 2;
+		default:
+			fprintf(stderr, "stet: build: unknown or incomplete "
+			    "option %s\n", argv[optind - 1]);
+			usage_print("build", stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {

@@ -14,14 +14,15 @@ static const struct {
 	  "example content that builds as it is.\n" },
 	{ "build", "stet build [-v] [-s SITE] [--drafts] [--future] [--portable] [--full]",
 	  "Build SITE (default: the current folder) into SITE/public/.\n"
-	  "  -s SITE      the site folder\n"
-	  "  --drafts     include posts marked draft: true\n"
-	  "  --future     include posts dated later than now\n"
-	  "  --portable   end internal links in index.html, so public/\n"
-	  "               works opened straight from disk (file://)\n"
-	  "  --full       ignore what the last build remembers (.stet/)\n"
-	  "               and build everything again\n"
-	  "  -v           say how long each step took\n" },
+	  "  -s, --site SITE  the site folder\n"
+	  "  --drafts         include posts marked draft: true\n"
+	  "  --future         include posts dated later than now\n"
+	  "  --portable       end internal links in index.html, so\n"
+	  "                   public/ works straight from disk (file://)\n"
+	  "  --full           ignore what the last build remembers\n"
+	  "                   (.stet/cache) and build everything again\n"
+	  "  -v, --verbose    say how long each step took\n"
+	  "  -h, --help       show this\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

@@ -10,6 +10,7 @@
 
 #include "build.h"
 #include "cache.h"
+#include "ids.h"
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
@@ -31,7 +32,8 @@ struct build {
 	struct plan	 plan;
 	char		(*nbs)[CACHE_NEIGHBOURS];	/* one per post */
 	unsigned char	 sig[CACHE_SIG], list_sig[CACHE_SIG];
-	unsigned char	 static_sig[CACHE_SIG];
+	unsigned char	 static_sig[CACHE_SIG], topics_sig[CACHE_SIG];
+	struct ids	*ids;
 };
 
 static double
@@ -65,8 +67,8 @@ plan_build(struct build *b, struct err *err)
 {
 	const struct site *s = &b->site;
 	const struct cache *c = b->cache;
-	size_t		 i, nfeed;
-	int		 selective, cold;
+	size_t		 i, k, nfeed, *rank;
+	int		 selective, cold, all;
 
 	cold = c == NULL || !public_exists(s->dirfd);
 	selective = !cold && memcmp(c->sig, b->sig, CACHE_SIG) == 0;
@@ -74,10 +76,19 @@ plan_build(struct build *b, struct err *err)
 	b->nbs = malloc((s->nposts ? s->nposts : 1) * sizeof(*b->nbs));
 	if (b->plan.post == NULL || b->nbs == NULL)
 		return err_set(err, "public", 0, "out of memory");
+	b->plan.feeds = calloc(s->ntopics + 1, 1);
+	rank = calloc(s->ntopics + 1, sizeof(*rank));
+	if (b->plan.feeds == NULL || rank == NULL) {
+		free(rank);
+		return err_set(err, "public", 0, "out of memory");
+	}
 	b->plan.lists = !selective || memcmp(c->list_sig, b->list_sig,
 	    CACHE_SIG) != 0;
 	b->plan.fixed = !selective;
-	b->plan.feed = b->plan.lists;
+	/* Post pages name their topics: a change there reaches them all. */
+	all = !selective || memcmp(c->topics_sig, b->topics_sig,
+	    CACHE_SIG) != 0;
+	memset(b->plan.feeds, b->plan.lists, s->ntopics + 1);
 	nfeed = s->cfg.feed_entries ? s->cfg.feed_entries : s->nposts;
 	for (i = 0; i < s->nposts; i++) {
 		const struct post *p = &s->posts[i];
@@ -86,18 +97,28 @@ plan_build(struct build *b, struct err *err)
 		cache_neighbours(s, i, b->nbs[i]);
 		if (cold) {
 			b->plan.post[i] = PLAN_CHANGED;
+			b->plan.feeds[0] = 1;
 			continue;
 		}
 		cp = p->cached;
 		if (cp == NULL || !cp->visible ||
 		    strcmp(cp->post.slug, p->slug) != 0)
 			b->plan.post[i] = PLAN_NEW;
-		else if (!selective || p->fresh || cp->neighbours == NULL ||
+		else if (all || p->fresh || cp->neighbours == NULL ||
 		    strcmp(cp->neighbours, b->nbs[i]) != 0)
 			b->plan.post[i] = PLAN_CHANGED;
-		if (b->plan.post[i] != PLAN_SKIP && i < nfeed)
-			b->plan.feed = 1;
+		/* A changed post changes the feeds it is an entry of. */
+		if (b->plan.post[i] != PLAN_SKIP && rank[0] < nfeed)
+			b->plan.feeds[0] = 1;
+		for (k = 0; k < p->ntopics; k++)
+			if (b->plan.post[i] != PLAN_SKIP &&
+			    rank[1 + p->topics[k]] < nfeed)
+				b->plan.feeds[1 + p->topics[k]] = 1;
+		rank[0]++;
+		for (k = 0; k < p->ntopics; k++)
+			rank[1 + p->topics[k]]++;
 	}
+	free(rank);
 	return cold;
 }
 
@@ -168,6 +189,104 @@ remove_stale(struct build *b)
 	close(fd);
 }
 
+/* Is path among the first n (sorted) entries of l? */
+static int
+bsearch_n(const struct outlist *l, size_t n, const char *path)
+{
+	struct outlist	 head = *l;
+
+	head.n = n;
+	return outlist_has(&head, path);
+}
+
+static size_t
+count_aliases(const struct site *s)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s->nposts; i++)
+		n += s->posts[i].naliases;
+	return n;
+}
+
+/* Is rel a post's page ("writing/<slug>/index.html")? */
+static int
+is_post_page(const struct site *s, const char *rel)
+{
+	size_t	 i, n;
+
+	if (strncmp(rel, "writing/", 8) != 0)
+		return 0;
+	rel += 8;
+	n = strcspn(rel, "/");
+	if (strcmp(rel + n, "/index.html") != 0)
+		return 0;
+	for (i = 0; i < s->nposts; i++)
+		if (strlen(s->posts[i].slug) == n &&
+		    memcmp(s->posts[i].slug, rel, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The files this build makes, but for post pages (the cache knows those
+ * by their slugs): what stet renders, the redirect pages of aliases, and
+ * static/.  A static file or an alias that would take the place of a
+ * page stet makes is an error: which one won would depend on the order
+ * of writing.
+ */
+static int
+list_outputs(struct build *b, struct err *err)
+{
+	const struct site *s = &b->site;
+	struct outlist	 st;
+	size_t		 i, k, n;
+	int		 rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	if (render_outputs(s, &b->outputs) == -1)
+		return err_set(err, "public", 0, "out of memory");
+	outlist_sort(&b->outputs);
+	n = b->outputs.n;
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].naliases; k++) {
+			const char *a = s->posts[i].aliases[k];
+
+			if (outlist_has(&b->outputs, a) || is_post_page(s, a))
+				return err_set(err, s->posts[i].file, 0,
+				    "alias /%s would replace a page stet "
+				    "makes", a);
+			if (outlist_add(&b->outputs, a) == -1)
+				return err_set(err, "public", 0,
+				    "out of memory");
+		}
+	if (theme_static(s, NULL, &st, err) == -1)
+		goto out;
+	for (i = 0; i < st.n; i++) {
+		if (is_post_page(s, st.v[i]) || bsearch_n(&b->outputs, n,
+		    st.v[i])) {
+			err_set(err, "static", 0, "static/%s would replace a "
+			    "page stet makes; remove it or rename it",
+			    st.v[i]);
+			goto out;
+		}
+		if (outlist_add(&b->outputs, st.v[i]) == -1) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+	}
+	outlist_sort(&b->outputs);
+	if (b->outputs.n != n + st.n + count_aliases(s)) {
+		err_set(err, "posts", 0, "two aliases, or an alias and a "
+		    "static file, name the same path");
+		goto out;
+	}
+	rc = 0;
+out:
+	outlist_free(&st);
+	return rc;
+}
+
 static int
 run(struct build *b, struct build_result *res, struct err *err)
 {
@@ -187,11 +306,15 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (site_load(b->o->dir, &b->lopts, b->cache, s, err) == -1)
 		return -1;
 	res->defaults = s->cfg.file == NULL;
-	if (sig_global(s, &b->lopts, &b->ropts, b->sig, err) == -1 ||
+	if (ids_assign(s, &b->ids, err) == -1 ||
+	    sig_global(s, &b->lopts, &b->ropts, b->sig, err) == -1 ||
 	    theme_static_sig(s, b->static_sig, CACHE_SIG, err) == -1)
 		return -1;
-	if (sig_lists(s, b->list_sig) == -1)
+	if (sig_lists(s, b->list_sig) == -1 ||
+	    sig_topics(s, b->topics_sig) == -1)
 		return err_set(err, "posts", 0, "out of memory");
+	if (list_outputs(b, err) == -1)
+		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
 	if (theme_templates(s, &b->tpl, err) == -1 ||
@@ -202,21 +325,19 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
 	t2 = now_ms();
-	if (render_outputs(s, &b->outputs) == -1)
-		return err_set(err, "public", 0, "out of memory");
 	/* static/ is copied again only when something in it changed. */
-	if (theme_static(s, cold || b->plan.fixed ||
-	    memcmp(b->cache->static_sig, b->static_sig, CACHE_SIG) != 0 ?
-	    &b->w : NULL, &b->outputs, err) == -1)
+	if ((cold || b->plan.fixed || memcmp(b->cache->static_sig,
+	    b->static_sig, CACHE_SIG) != 0) &&
+	    theme_static(s, &b->w, NULL, err) == -1)
 		return -1;
-	outlist_sort(&b->outputs);
 	if (writer_commit(&b->w, err) == -1)
 		return -1;
 	b->wopen = 0;
 	if (!cold)
 		remove_stale(b);
 	if (cache_write(s->dirfd, s, b->sig, b->list_sig, b->static_sig,
-	    (const char (*)[CACHE_NEIGHBOURS])b->nbs, &b->outputs, err) == -1)
+	    b->topics_sig, (const char (*)[CACHE_NEIGHBOURS])b->nbs,
+	    &b->outputs, err) == -1 || ids_save(s, b->ids, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
 	res->load_ms = t1 - t0;
@@ -260,7 +381,9 @@ site_build(const struct build_opts *o, struct build_result *res,
 		site_free(&b.site);
 	cache_free(b.cache);
 	outlist_free(&b.outputs);
+	ids_free(b.ids);
 	free(b.plan.post);
+	free(b.plan.feeds);
 	free(b.nbs);
 	return rc;
 }

@@ -15,7 +15,7 @@
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 2\n"
+#define CACHE_MAGIC	"stet-cache 5\n"
 #define CACHE_MAX	(512 * 1024 * 1024)
 
 /*
@@ -150,6 +150,7 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 	get_sig(&r, c->sig);
 	get_sig(&r, c->list_sig);
 	get_sig(&r, c->static_sig);
+	get_sig(&r, c->topics_sig);
 	n = get_num(&r);
 	if (r.bad || n < 0 || n > 10000000)
 		goto bad;
@@ -166,6 +167,7 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 		p->mtime_ns = get_num(&r);
 		p->size = get_num(&r);
 		p->slug = get_str(&r);
+		p->slug_line = (size_t)get_num(&r);
 		p->title = get_str(&r);
 		p->summary = get_str(&r);
 		p->date.t = get_num(&r);
@@ -193,6 +195,17 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 			p->tags[j] = get_str(&r);
 			p->tag_lines[j] = (size_t)get_num(&r);
 		}
+		p->fm_id = get_str(&r);
+		t = get_num(&r);
+		if (r.bad || t < 0 || t > 10000)
+			goto bad;
+		p->naliases = (size_t)t;
+		if (t > 0 && (p->aliases = arena_alloc(c->arena, (size_t)t *
+		    sizeof(*p->aliases))) == NULL)
+			goto bad;
+		for (int64_t j = 0; j < t; j++)
+			if ((p->aliases[j] = get_str(&r)) == NULL)
+				goto bad;
 		cp->neighbours = get_str(&r);
 		if (p->file == NULL || p->slug == NULL || p->title == NULL)
 			goto bad;
@@ -246,17 +259,23 @@ cache_neighbours(const struct site *s, size_t i, char out[CACHE_NEIGHBOURS])
 {
 	static const char digits[] = "0123456789abcdef";
 	const struct post *n[2];
-	const char	*f[4];
+	const char	*f[6];
 	uint64_t	 h = 14695981039346656037ULL;
 	size_t		 k;
 
 	n[0] = i > 0 ? &s->posts[i - 1] : NULL;
 	n[1] = i + 1 < s->nposts ? &s->posts[i + 1] : NULL;
-	f[0] = n[0] ? n[0]->slug : "";
-	f[1] = n[0] ? n[0]->title : "";
-	f[2] = n[1] ? n[1]->slug : "";
-	f[3] = n[1] ? n[1]->title : "";
-	for (k = 0; k < 4; k++) {
+	/* What a post page's template can show of its neighbours. */
+	for (k = 0; k < 2; k++) {
+		f[k * 3] = n[k] ? n[k]->slug : "";
+		f[k * 3 + 1] = n[k] ? n[k]->title : "";
+		f[k * 3 + 2] = n[k] && n[k]->summary ? n[k]->summary : "";
+		if (n[k] != NULL)
+			h = (h ^ (uint64_t)n[k]->date.t ^
+			    ((uint64_t)(uint32_t)n[k]->date.off << 32)) *
+			    1099511628211ULL;
+	}
+	for (k = 0; k < 6; k++) {
 		size_t len = strlen(f[k]) + 1, j;	/* with its NUL */
 		uint64_t w;
 
@@ -282,6 +301,7 @@ put_post(struct buf *b, const struct post *p, const char *neighbours,
 
 	if (put_str(b, p->file) == -1 || put_num(b, p->mtime_ns) == -1 ||
 	    put_num(b, p->size) == -1 || put_str(b, p->slug) == -1 ||
+	    put_num(b, (int64_t)p->slug_line) == -1 ||
 	    put_str(b, p->title) == -1 || put_str(b, p->summary) == -1 ||
 	    put_num(b, p->date.t) == -1 || put_num(b, p->date.off) == -1 ||
 	    put_num(b, p->has_updated) == -1 ||
@@ -296,14 +316,20 @@ put_post(struct buf *b, const struct post *p, const char *neighbours,
 		if (put_str(b, p->tags[j]) == -1 ||
 		    put_num(b, (int64_t)p->tag_lines[j]) == -1)
 			return -1;
+	if (put_str(b, p->fm_id) == -1 ||
+	    put_num(b, (int64_t)p->naliases) == -1)
+		return -1;
+	for (j = 0; j < p->naliases; j++)
+		if (put_str(b, p->aliases[j]) == -1)
+			return -1;
 	return put_str(b, neighbours);
 }
 
 int
 cache_write(int sitefd, const struct site *s, const unsigned char *sig,
     const unsigned char *list_sig, const unsigned char *static_sig,
-    const char (*neighbours)[CACHE_NEIGHBOURS], const struct outlist *outputs,
-    struct err *err)
+    const unsigned char *topics_sig, const char (*neighbours)[CACHE_NEIGHBOURS],
+    const struct outlist *outputs, struct err *err)
 {
 	struct buf	 b;
 	const struct post **v = NULL;
@@ -323,6 +349,7 @@ cache_write(int sitefd, const struct site *s, const unsigned char *sig,
 		v[s->hidden[i].order] = &s->hidden[i];
 	if (BUF_LIT(&b, CACHE_MAGIC) == -1 || put_sig(&b, sig) == -1 ||
 	    put_sig(&b, list_sig) == -1 || put_sig(&b, static_sig) == -1 ||
+	    put_sig(&b, topics_sig) == -1 ||
 	    put_num(&b, (int64_t)n) == -1)
 		goto oom;
 	for (i = 0; i < n; i++) {

@@ -31,6 +31,7 @@ struct cache {
 	unsigned char	 sig[CACHE_SIG];
 	unsigned char	 list_sig[CACHE_SIG];
 	unsigned char	 static_sig[CACHE_SIG];
+	unsigned char	 topics_sig[CACHE_SIG];
 	struct cache_post *posts;	/* by file name */
 	size_t		 nposts;
 	struct outlist	 outputs;
@@ -52,7 +53,7 @@ void	cache_neighbours(const struct site *, size_t i,
  */
 int	cache_write(int sitefd, const struct site *,
 	    const unsigned char *sig, const unsigned char *list_sig,
-	    const unsigned char *static_sig,
+	    const unsigned char *static_sig, const unsigned char *topics_sig,
 	    const char (*neighbours)[CACHE_NEIGHBOURS],
 	    const struct outlist *, struct err *);
 

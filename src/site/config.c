@@ -198,13 +198,13 @@ links(struct cfgload *l, const struct ynode *n, struct config *c)
 			return -1;
 		for (e = item->child; e != NULL; e = e->next) {
 			if (strcmp(e->key->str, "name") == 0) {
-				if (want_scalar(l, e, "name", &lk->name) == -1)
+				if (want_scalar(l, e, "links.name", &lk->name) == -1)
 					return -1;
 			} else if (strcmp(e->key->str, "url") == 0) {
-				if (want_url(l, e, "url", &lk->url) == -1)
+				if (want_url(l, e, "links.url", &lk->url) == -1)
 					return -1;
 			} else if (strcmp(e->key->str, "note") == 0) {
-				if (want_scalar(l, e, "note", &lk->note) == -1)
+				if (want_scalar(l, e, "links.note", &lk->note) == -1)
 					return -1;
 			} else
 				return unknown(l, e->key, "links");
@@ -240,13 +240,13 @@ topics(struct cfgload *l, const struct ynode *n, struct config *c)
 			goto fail;
 		for (e = item->child; e != NULL; e = e->next) {
 			if (strcmp(e->key->str, "tag") == 0) {
-				if (want_scalar(l, e, "tag", &t->tag) == -1)
+				if (want_scalar(l, e, "topics.tag", &t->tag) == -1)
 					goto fail;
 			} else if (strcmp(e->key->str, "title") == 0) {
-				if (want_scalar(l, e, "title", &t->title) == -1)
+				if (want_scalar(l, e, "topics.title", &t->title) == -1)
 					goto fail;
 			} else if (strcmp(e->key->str, "about") == 0) {
-				if (want_scalar(l, e, "about", &t->about) == -1)
+				if (want_scalar(l, e, "topics.about", &t->about) == -1)
 					goto fail;
 			} else {
 				unknown(l, e->key, "topics");
@@ -325,8 +325,11 @@ section_scalars(struct cfgload *l, const struct ynode *n, const char *name,
 	for (e = n->child; e != NULL; e = e->next) {
 		if (strcmp(e->key->str, key) != 0)
 			return unknown(l, e->key, name);
-		if ((is_url ? want_url(l, e, key, out) :
-		    want_scalar(l, e, key, out)) == -1)
+		char full[64];
+
+		(void)snprintf(full, sizeof(full), "%s.%s", name, key);
+		if ((is_url ? want_url(l, e, full, out) :
+		    want_scalar(l, e, full, out)) == -1)
 			return -1;
 	}
 	return 0;

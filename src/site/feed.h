@@ -7,15 +7,27 @@
 #include "model.h"
 
 /*
- * Append the site's Atom 1.0 feed to out: the newest n posts, whose
- * bodies (HTML with absolute URLs) are html[0..n).  Every date comes from
- * the posts, never from the clock, so builds stay byte-identical.
- * 0, or -1 when out of memory.
+ * The feeds of one list of posts (the whole site, or one topic), in the
+ * three formats readers ask for.  Every entry carries the full post; every
+ * date comes from the posts, never from the clock, so builds stay
+ * byte-identical; ids are the posts' permanent ids.
  */
-int	feed_atom(const struct site *, const char *const *html, size_t n,
-	    struct buf *out);
+struct feed {
+	const char	*title;		/* the feed's title */
+	const char	*description;
+	const char	*page;		/* absolute URL of its HTML page */
+	const char	*self;		/* absolute URL of the folder: feed.xml... */
+	const size_t	*posts;		/* indexes into site->posts, newest first */
+	size_t		 n;
+	const char *const *html;	/* bodies by post index, absolute URLs */
+};
 
-/* Append post's permanent id, a tag: URI (RFC 4151). */
-int	feed_post_id(const struct site *, const struct post *, struct buf *);
+/* Append the feed as Atom 1.0, RSS 2.0 or JSON Feed 1.1.  0 or -1. */
+int	feed_atom(const struct site *, const struct feed *, struct buf *);
+int	feed_rss(const struct site *, const struct feed *, struct buf *);
+int	feed_json(const struct site *, const struct feed *, struct buf *);
+
+/* Append the tag: URI (RFC 4151) a new post's id is made from. */
+int	feed_new_id(const struct site *, const struct post *, struct buf *);
 
 #endif

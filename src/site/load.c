@@ -23,6 +23,17 @@ static const char *const reserved[] = { "writing", "topics", "notes",
     "404", "404.html", "index", "index.html", "style.css", "favicon.svg",
     "subscribe", "unsubscribe", NULL };
 
+/* Does the file start with a front matter fence (after a BOM)? */
+static int
+has_front(const char *s, size_t n)
+{
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	return n >= 3 && memcmp(s, "---", 3) == 0;
+}
+
 struct names {
 	char	**v;
 	size_t	 n;
@@ -219,6 +230,79 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 	return 0;
 }
 
+/*
+ * An old URL path that should land on this post, as the file to write:
+ * "/posts/x/" -> "posts/x/index.html", "/2015/01/08/x.html" as it is,
+ * "/old" -> "old/index.html".  Anything that could leave public/ or
+ * that a static host would not serve as a file is refused.
+ */
+static const char *
+alias_path(struct arena *a, const char *v)
+{
+	struct buf	 b;
+	const char	*last, *out;
+	size_t		 i, n;
+
+	while (*v == '/')
+		v++;
+	n = strlen(v);
+	if (n == 0 || n > 1024)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == '?' ||
+		    c == '#' || c == '%' || c == '"' || c == '<' || c == '>')
+			return NULL;
+	}
+	if (strstr(v, "//") != NULL || strcmp(v, "..") == 0 ||
+	    strncmp(v, "../", 3) == 0 || strstr(v, "/../") != NULL ||
+	    strstr(v, "/./") != NULL || strncmp(v, "./", 2) == 0 ||
+	    (n >= 3 && strcmp(v + n - 3, "/..") == 0) || v[0] == '.')
+		return NULL;
+	buf_init(&b, 0);
+	last = strrchr(v, '/');
+	last = last ? last + 1 : v;
+	if (buf_puts(&b, v) == -1 ||
+	    (v[n - 1] == '/' ? BUF_LIT(&b, "index.html") :
+	    strchr(last, '.') == NULL ? BUF_LIT(&b, "/index.html") : 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	out = arena_strdup(a, b.data);
+	buf_free(&b);
+	return out;
+}
+
+static int
+aliases_field(struct arena *a, const struct ynode *n, const char *file,
+    struct post *p, struct err *err)
+{
+	const struct ynode *t;
+	const char	*v = NULL;
+	size_t		 k = 0;
+
+	if (n->kind == YNODE_MAP)
+		return err_set(err, file, n->line, "%s: want a list of paths",
+		    n->key->str);
+	for (t = n->kind == YNODE_SEQ ? n->child : n; t != NULL;
+	    t = n->kind == YNODE_SEQ ? t->next : NULL)
+		k++;
+	if ((p->aliases = arena_alloc(a, (k ? k : 1) * sizeof(*p->aliases))) ==
+	    NULL)
+		return err_set(err, file, 0, "out of memory");
+	for (t = n->kind == YNODE_SEQ ? n->child : n; t != NULL;
+	    t = n->kind == YNODE_SEQ ? t->next : NULL) {
+		if (scalar(t, file, n->key->str, &v, err) == -1)
+			return -1;
+		if ((p->aliases[p->naliases] = alias_path(a, v)) == NULL)
+			return err_set(err, file, t->line, "%s: %s is not a "
+			    "path inside the site", n->key->str, v);
+		p->naliases++;
+	}
+	return 0;
+}
+
 /* "2024-01-08-slug.md" -> date prefix length (11) or 0. */
 static size_t
 date_prefix(const char *name)
@@ -340,9 +424,24 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 				goto out;
 			}
 			p->slug = v;
+			p->slug_line = e->line;
 		} else if (strcmp(k, "tags") == 0 ||
 		    strcmp(k, "categories") == 0) {
 			if (tags_field(a, e, p->file, p, err) == -1)
+				goto out;
+		} else if (strcmp(k, "id") == 0) {
+			if (scalar(e, p->file, k, &p->fm_id, err) == -1)
+				goto out;
+			if (*p->fm_id == '\0' || strpbrk(p->fm_id,
+			    " \t\r\n<>\"") != NULL) {
+				err_set(err, p->file, e->line, "id: want a URI "
+				    "without spaces, like tag:example.com,"
+				    "2026-01-01:/x");
+				goto out;
+			}
+		} else if (strcmp(k, "aliases") == 0 ||
+		    strcmp(k, "redirect_from") == 0) {
+			if (aliases_field(a, e, p->file, p, err) == -1)
 				goto out;
 		}
 		/* Other keys stay in p->front for templates. */
@@ -462,8 +561,9 @@ check_slugs(struct site *s, struct err *err)
 				struct post *a = t[h]->order < p->order ? t[h] : p;
 				struct post *b = a == p ? t[h] : p;
 
-				rc = err_set(err, b->file, 0, "slug %s is "
-				    "already taken by %s", b->slug, a->file);
+				rc = err_set(err, b->file, b->slug_line,
+				    "slug %s is already taken by %s", b->slug,
+				    a->file);
 				break;
 			}
 		t[h] = p;
@@ -719,9 +819,15 @@ load_pages(struct site *s, struct err *err)
 			err_set(err, pg->file, line, "%s", why);
 			goto out;
 		}
+		for (r = 0; r < s->npages; r++)
+			if (strcmp(s->pages[r].name, pg->name) == 0) {
+				err_set(err, pg->file, 0, "%s makes the same "
+				    "page, /%s/", s->pages[r].file, pg->name);
+				goto out;
+			}
 		pg->title = pg->name;
 		pg->body_line = 1;
-		if (src.len >= 3 && memcmp(src.data, "---", 3) == 0) {
+		if (has_front(src.data, src.len)) {
 			if (fm_split(src.data, src.len, pg->file, &fs,
 			    err) == -1 || yaml_load(s->arena, fs.yaml,
 			    fs.yaml_len, pg->file, fs.yaml_line, &root,
@@ -739,8 +845,10 @@ load_pages(struct site *s, struct err *err)
 				    scalar(e, pg->file, "title", &pg->title,
 				    err) == -1)
 					goto out;
+				/* summary wins over Hugo's description. */
 				if ((strcmp(e->key->str, "summary") == 0 ||
-				    strcmp(e->key->str, "description") == 0) &&
+				    (strcmp(e->key->str, "description") == 0 &&
+				    pg->summary == NULL)) &&
 				    scalar(e, pg->file, e->key->str,
 				    &pg->summary, err) == -1)
 					goto out;
@@ -869,8 +977,7 @@ site_source(const struct site *s, const char *file, int need_front,
 	buf_reset(src);
 	if (fs_read_at(s->dirfd, file, SOURCE_MAX, src, 0, err) == -1)
 		return -1;
-	if (!need_front && !(src->len >= 3 && memcmp(src->data, "---", 3) ==
-	    0)) {
+	if (!need_front && !has_front(src->data, src->len)) {
 		memset(fs, 0, sizeof(*fs));
 		fs->body = src->data;
 		fs->body_len = src->len;

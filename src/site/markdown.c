@@ -228,16 +228,95 @@ absolute_urls(cmark_node *doc, const char *base)
 	return rc;
 }
 
+/* "x/" -> "x/index.html", "x/#a" -> "x/index.html#a" (relative only). */
+static int
+portable_urls(cmark_node *doc)
+{
+	cmark_iter	*it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	struct buf	 u;
+	int		 rc = 0;
+
+	if (it == NULL)
+		return -1;
+	buf_init(&u, 0);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *url;
+		size_t path;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_LINK ||
+		    (url = cmark_node_get_url(n)) == NULL ||
+		    url_is_absolute(url) || url[0] == '/' || url[0] == '#' ||
+		    url[0] == '?')
+			continue;
+		path = strcspn(url, "?#");
+		if (path == 0 || url[path - 1] != '/')
+			continue;
+		buf_reset(&u);
+		if (buf_put(&u, url, path) == -1 ||
+		    BUF_LIT(&u, "index.html") == -1 ||
+		    buf_puts(&u, url + path) == -1 ||
+		    !cmark_node_set_url(n, u.data)) {
+			rc = -1;
+			break;
+		}
+	}
+	buf_free(&u);
+	cmark_iter_free(it);
+	return rc;
+}
+
+/*
+ * Footnote links are made by cmark-gfm's renderer, not from link nodes:
+ * give their bare "#fn-1" the page's address too, in the feed's copy.
+ */
+static int
+absolute_fragments(const char *h, size_t n, const char *base, struct buf *out)
+{
+	static const char pat[] = "href=\"#";
+	const char	*p = h, *end = h + n, *q;
+
+	while ((q = memmem(p, (size_t)(end - p), pat, sizeof(pat) - 1)) !=
+	    NULL) {
+		if (buf_put(out, p, (size_t)(q - p)) == -1 ||
+		    BUF_LIT(out, "href=\"") == -1 || buf_puts(out, base) == -1)
+			return -1;
+		p = q + sizeof(pat) - 2;	/* from the '#' */
+	}
+	return buf_put(out, p, (size_t)(end - p));
+}
+
+static int	to_html(const char *, size_t, struct buf *, const char *,
+		    struct buf *, int);
+
 int
 markdown_to_html(const char *src, size_t len, struct buf *out,
     const char *base, struct buf *abs_out)
 {
+	return to_html(src, len, out, base, abs_out, 0);
+}
+
+int
+markdown_to_html_portable(const char *src, size_t len, struct buf *out,
+    const char *base, struct buf *abs_out)
+{
+	return to_html(src, len, out, base, abs_out, 1);
+}
+
+static int
+to_html(const char *src, size_t len, struct buf *out, const char *base,
+    struct buf *abs_out, int portable)
+{
+	struct buf	 tmp;
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	char		*html = NULL;
 	size_t		 i;
 	int		 rc = -1;
 
+	buf_init(&tmp, 0);
 	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
 		return -1;
 	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
@@ -250,6 +329,8 @@ markdown_to_html(const char *src, size_t len, struct buf *out,
 	if ((doc = cmark_parser_finish(p)) == NULL)
 		goto out;
 	if (heading_ids(doc) == -1)
+		goto out;
+	if (portable && portable_urls(doc) == -1)
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
@@ -264,12 +345,14 @@ markdown_to_html(const char *src, size_t len, struct buf *out,
 			goto out;
 		html = cmark_render_html(doc, MD_OPTIONS,
 		    cmark_parser_get_syntax_extensions(p));
-		if (html == NULL ||
-		    align_classes(html, strlen(html), abs_out) == -1)
+		if (html == NULL || align_classes(html, strlen(html), &tmp) ==
+		    -1 || absolute_fragments(tmp.data, tmp.len, base,
+		    abs_out) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
+	buf_free(&tmp);
 	free(html);
 	if (doc != NULL)
 		cmark_node_free(doc);

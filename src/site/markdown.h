@@ -26,6 +26,13 @@ void	markdown_init(void);
 int	markdown_to_html(const char *src, size_t len, struct buf *out,
 	    const char *base, struct buf *abs_out);
 
+/*
+ * The same, for a --portable build: relative links to a folder ("x/")
+ * get "index.html" added, so they work opened from disk.
+ */
+int	markdown_to_html_portable(const char *src, size_t len,
+	    struct buf *out, const char *base, struct buf *abs_out);
+
 /* Append the id a heading with this text gets (also used by templates). */
 int	markdown_slug(struct buf *out, const char *text, size_t len);
 

@@ -51,12 +51,28 @@ struct config {
 	size_t		 feed_entries;	/* 0: all */
 	const char	*mail_from;
 	const char	*mail_transport;
-	const char	*server_listen;
+	const char	*server_listen;	/* ADDR:PORT */
+	/*
+	 * The rest of server: (stet serve); config.c says what each means
+	 * and its default.  tls_listen is NULL when TLS is off.
+	 */
+	const char	*server_tls_listen;
+	const char	*server_tls_cert;
+	const char	*server_tls_key;
+	const char	**server_trusted_proxies;	/* addresses or CIDR */
+	size_t		 server_ntrusted_proxies;
+	size_t		 server_max_connections;
+	size_t		 server_max_per_client;
+	size_t		 server_header_timeout;		/* seconds */
+	size_t		 server_send_timeout;		/* seconds */
+	size_t		 server_max_request;		/* bytes */
+	size_t		 server_max_body;		/* bytes */
 };
 
 struct post {
 	const char	*file;		/* "posts/x.md", for errors */
 	const char	*slug;
+	size_t		 slug_line;	/* of slug: in the front matter, or 0 */
 	const char	*title;
 	const char	*summary;	/* NULL when none */
 	struct date	 date;
@@ -73,6 +89,10 @@ struct post {
 	struct ynode	*front;		/* the whole front matter */
 	int64_t		 mtime_ns;	/* for the rebuild cache */
 	int64_t		 size;
+	const char	*id;		/* permanent: feeds and mail key on it */
+	const char	*fm_id;		/* id: from the front matter, or NULL */
+	const char	**aliases;	/* old paths that redirect here */
+	size_t		 naliases;
 	size_t		 order;		/* its place in file name order */
 	int		 fresh;		/* read now, not taken from the cache */
 	const struct cache_post *cached; /* the last build's, or NULL */

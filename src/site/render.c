@@ -1,9 +1,11 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
 #include "../support/text.h"
 #include "feed.h"
+#include "sitemap.h"
 #include "load.h"
 #include "markdown.h"
 #include "render.h"
@@ -17,9 +19,8 @@ struct job {
 	const struct render_opts *opts;
 	const struct plan	*plan;
 	int			 phase;		/* PLAN_NEW, then PLAN_CHANGED */
-	int			 feed;		/* collect feed bodies */
-	char			**feed_html;	/* bodies of feed entries */
-	size_t			 nfeed;
+	unsigned char		*need_body;	/* per post: a feed wants it */
+	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
 };
 
@@ -29,7 +30,52 @@ struct pagectx {
 	const struct job *job;
 	const char	*root;		/* "./", "../../", or the base path */
 	const char	*index;		/* "" or "index.html" */
+	const struct topic *topic;	/* a topic page's topic, for its feeds */
 };
+
+static const struct {
+	const char	*file;
+	const char	*type;
+	const char	*name;
+} feed_formats[] = {
+	{ "feed.xml", "application/atom+xml", "Atom" },
+	{ "rss.xml", "application/rss+xml", "RSS" },
+	{ "feed.json", "application/feed+json", "JSON Feed" },
+};
+
+/* The feeds a page announces: the site's, and its topic's if it has one. */
+static struct tval
+feed_links(struct pagectx *pc)
+{
+	const struct site *s = pc->job->site;
+	struct tval	 list, item;
+	size_t		 k, n = sizeof(feed_formats) / sizeof(*feed_formats);
+	int		 t;
+
+	list = tv_list(&pc->tb, pc->topic ? 2 * n : n);
+	for (t = pc->topic ? 1 : 0; t >= 0; t--)
+		for (k = 0; k < n; k++) {
+			item = tv_obj(&pc->tb, 3);
+			tv_set(&pc->tb, &item, "type",
+			    tv_str(feed_formats[k].type));
+			if (t) {
+				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
+				    "%s: %s (%s)", s->cfg.title,
+				    pc->topic->title, feed_formats[k].name));
+				/* The topic page sits beside its feeds. */
+				tv_set(&pc->tb, &item, "url",
+				    tv_str(feed_formats[k].file));
+			} else {
+				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
+				    "%s (%s)", s->cfg.title,
+				    feed_formats[k].name));
+				tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb,
+				    "%s%s", pc->root, feed_formats[k].file));
+			}
+			tv_push(&pc->tb, &list, item);
+		}
+	return list;
+}
 
 /* "../" once per folder level of rel ("writing/x/index.html": 2). */
 static const char *
@@ -120,8 +166,12 @@ post_item(struct pagectx *pc, const struct post *p)
 	return o;
 }
 
+/*
+ * A topic.  Post pages get it without its count: the count changes with
+ * every post, and would make a rebuild rewrite every page.
+ */
 static struct tval
-topic_item(struct pagectx *pc, const struct topic *t)
+topic_item(struct pagectx *pc, const struct topic *t, int with_count)
 {
 	struct tval	 o = tv_obj(&pc->tb, 6);
 
@@ -130,7 +180,9 @@ topic_item(struct pagectx *pc, const struct topic *t)
 	tv_set(&pc->tb, &o, "slug", tv_str(t->slug));
 	tv_set(&pc->tb, &o, "about", tv_str(t->about));
 	tv_set(&pc->tb, &o, "url", topic_url(pc, t));
-	tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu", t->count));
+	if (with_count)
+		tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu",
+		    t->count));
 	return o;
 }
 
@@ -147,7 +199,7 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 	struct tval	 ctx, site, page, nav, item;
 	size_t		 i;
 
-	ctx = tv_obj(&pc->tb, 6 + extra);
+	ctx = tv_obj(&pc->tb, 7 + extra);
 	site = tv_obj(&pc->tb, 6);
 	tv_set(&pc->tb, &site, "title", tv_str(s->cfg.title));
 	tv_set(&pc->tb, &site, "author", tv_str(s->cfg.author));
@@ -183,6 +235,7 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 		tv_push(&pc->tb, &nav, item);
 	}
 	tv_set(&pc->tb, &ctx, "nav", nav);
+	tv_set(&pc->tb, &ctx, "feeds", feed_links(pc));
 	if (s->cfg.subscribe_action != NULL)
 		tv_set(&pc->tb, &ctx, "subscribe_action",
 		    tv_str(s->cfg.subscribe_action));
@@ -225,7 +278,7 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 
 /* Markdown or HTML body of file to html (and its absolute twin). */
 static int
-body_html(const struct site *s, const char *file, int is_html,
+body_html(const struct job *job, const char *file, int is_html,
     int need_front, const char *base, struct buf *html, struct buf *abs,
     size_t *words, struct err *err)
 {
@@ -234,7 +287,7 @@ body_html(const struct site *s, const char *file, int is_html,
 	int		 rc = -1;
 
 	buf_init(&src, 0);
-	if (site_source(s, file, need_front, &src, &fs, err) == -1)
+	if (site_source(job->site, file, need_front, &src, &fs, err) == -1)
 		goto out;
 	if (words != NULL)
 		*words = text_words(fs.body, fs.body_len);
@@ -242,8 +295,8 @@ body_html(const struct site *s, const char *file, int is_html,
 		if (buf_put(html, fs.body, fs.body_len) == -1 ||
 		    (abs != NULL && buf_put(abs, fs.body, fs.body_len) == -1))
 			goto oom;
-	} else if (markdown_to_html(fs.body, fs.body_len, html, base, abs) ==
-	    -1)
+	} else if ((job->opts->portable ? markdown_to_html_portable :
+	    markdown_to_html)(fs.body, fs.body_len, html, base, abs) == -1)
 		goto oom;
 	rc = 0;
 	goto out;
@@ -268,7 +321,7 @@ render_post(const struct job *job, size_t i, int page, int worker,
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
-	int		 rc = -1, want_abs = job->feed && i < job->nfeed;
+	int		 rc = -1, want_abs = job->need_body[i];
 
 	buf_init(&rel, 0);
 	buf_init(&html, 0);
@@ -290,13 +343,13 @@ render_post(const struct job *job, size_t i, int page, int worker,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		rc = body_html(s, p->file, p->is_html, 1, full.data, &html,
+		rc = body_html(job, p->file, p->is_html, 1, full.data, &html,
 		    &abs, &words, err);
 		buf_free(&full);
 		if (rc == -1)
 			goto out;
 		rc = -1;
-	} else if (body_html(s, p->file, p->is_html, 1, NULL, &html, NULL,
+	} else if (body_html(job, p->file, p->is_html, 1, NULL, &html, NULL,
 	    &words, err) == -1)
 		goto out;
 	if (!page)
@@ -322,7 +375,7 @@ render_post(const struct job *job, size_t i, int page, int worker,
 		    "updated_datetime");
 	topics = tv_list(&pc.tb, p->ntopics);
 	for (k = 0; k < p->ntopics; k++) {
-		t = topic_item(&pc, &s->topics[p->topics[k]]);
+		t = topic_item(&pc, &s->topics[p->topics[k]], 0);
 		tv_push(&pc.tb, &topics, t);
 	}
 	tv_set(&pc.tb, &post, "topics", topics);
@@ -394,14 +447,14 @@ render_home(const struct job *job, int worker, struct err *err)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
-		    body_html(s, s->pages[i].file, s->pages[i].is_html, 0,
+		    body_html(job, s->pages[i].file, s->pages[i].is_html, 0,
 		    NULL, &intro, NULL, NULL, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 8, "", NULL, s->cfg.description, "website");
 	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
 	topics = tv_list(&pc.tb, s->cfg.ntopics);
 	for (i = 0; i < s->cfg.ntopics; i++)
-		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i]));
+		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i], 1));
 	tv_set(&pc.tb, &ctx, "topics", topics);
 	tv_set(&pc.tb, &ctx, "has_topics", tv_str(topics.n ? "1" : ""));
 	links = tv_list(&pc.tb, s->cfg.nlinks);
@@ -414,8 +467,9 @@ render_home(const struct job *job, int worker, struct err *err)
 	}
 	tv_set(&pc.tb, &ctx, "links", links);
 	tv_set(&pc.tb, &ctx, "has_links", tv_str(links.n ? "1" : ""));
-	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, s->cfg.home_recent,
-	    NULL));
+	/* home.recent: 0 means no list at all, not every post. */
+	tv_set(&pc.tb, &ctx, "posts", s->cfg.home_recent ? post_list(&pc, s,
+	    s->cfg.home_recent, NULL) : tv_list(&pc.tb, 0));
 	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts &&
 	    s->cfg.home_recent ? "1" : ""));
 	rc = emit(&pc, worker, "home", "index.html", &ctx, err);
@@ -479,7 +533,7 @@ render_topics(const struct job *job, int worker, struct err *err)
 	    "about.", "website");
 	topics = tv_list(&pc.tb, s->ntopics);
 	for (i = 0; i < s->ntopics; i++)
-		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i]));
+		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i], 1));
 	tv_set(&pc.tb, &ctx, "topics", topics);
 	rc = emit(&pc, worker, "topics", "topics/index.html", &ctx, err);
 	arena_free(pc.tb.arena);
@@ -507,9 +561,10 @@ render_topic(const struct job *job, size_t t, int worker, struct err *err)
 		return err_set(err, "topics", 0, "out of memory");
 	}
 	if (pagectx_init(&pc, job, rel.data, err) == 0) {
+		pc.topic = tp;
 		ctx = page_base(&pc, 2, path.data, tp->title, tp->about,
 		    "website");
-		tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp));
+		tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp, 1));
 		tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
 		rc = emit(&pc, worker, "topic", rel.data, &ctx, err);
 		arena_free(pc.tb.arena);
@@ -540,7 +595,7 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 		err_set(err, pg->file, 0, "out of memory");
 		goto out;
 	}
-	if (body_html(s, pg->file, pg->is_html, 0, NULL, &html, NULL, NULL,
+	if (body_html(job, pg->file, pg->is_html, 0, NULL, &html, NULL, NULL,
 	    err) == -1)
 		goto out;
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
@@ -603,8 +658,8 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	/* Posts first: they are most of the work and balance best. */
 	if (i < s->nposts) {
 		page = pl->post[i] == job->phase;
-		if (page || (job->phase == PLAN_CHANGED && job->feed &&
-		    i < job->nfeed && job->feed_html[i] == NULL))
+		if (page || (job->phase == PLAN_CHANGED &&
+		    job->need_body[i] && job->feed_html[i] == NULL))
 			return render_post(job, i, page, worker, err);
 		return 0;
 	}
@@ -629,13 +684,161 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	return pl->fixed ? render_page(job, i - s->ntopics, worker, err) : 0;
 }
 
+/*
+ * A redirect page at an old path of a post (aliases: in its front
+ * matter), so links from before a migration still land on it.
+ */
+static int
+render_alias(const struct job *job, const struct post *p, const char *rel,
+    struct err *err)
+{
+	const struct site *s = job->site;
+	struct buf	 b, to;
+	size_t		 i, depth = 0;
+	int		 rc = -1;
+
+	buf_init(&b, 0);
+	buf_init(&to, 0);
+	for (i = 0; rel[i]; i++)
+		if (rel[i] == '/')
+			depth++;
+	for (i = 0; i < depth; i++)
+		if (BUF_LIT(&to, "../") == -1)
+			goto oom;
+	if (depth == 0 && BUF_LIT(&to, "./") == -1)
+		goto oom;
+	if (BUF_LIT(&to, "writing/") == -1 ||
+	    esc_path_segment(&to, p->slug, strlen(p->slug)) == -1 ||
+	    buf_putc(&to, '/') == -1 ||
+	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
+		goto oom;
+	if (BUF_LIT(&b, "<!doctype html>\n<html lang=\"") == -1 ||
+	    esc_html(&b, s->cfg.language, strlen(s->cfg.language)) == -1 ||
+	    BUF_LIT(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ==
+	    -1 || esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    BUF_LIT(&b, "</title>\n<link rel=\"canonical\" href=\"") == -1 ||
+	    esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
+	    BUF_LIT(&b, "writing/") == -1 ||
+	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
+	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=") == -1 ||
+	    esc_html(&b, to.data, to.len) == -1 ||
+	    BUF_LIT(&b, "\">\n</head>\n<body>\n<p>This page has moved to "
+	    "<a href=\"") == -1 || esc_html(&b, to.data, to.len) == -1 ||
+	    BUF_LIT(&b, "\">") == -1 ||
+	    esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    BUF_LIT(&b, "</a>.</p>\n</body>\n</html>\n") == -1)
+		goto oom;
+	rc = writer_put(job->w, 0, rel, b.data, b.len, err);
+	goto out;
+oom:
+	err_set(err, p->file, 0, "out of memory");
+out:
+	buf_free(&b);
+	buf_free(&to);
+	return rc;
+}
+
+size_t
+render_feed_posts(const struct site *s, size_t topic, size_t *out)
+{
+	size_t	 i, k, n = 0, max = s->cfg.feed_entries;
+
+	for (i = 0; i < s->nposts && (max == 0 || n < max); i++) {
+		if (topic != SIZE_MAX) {
+			for (k = 0; k < s->posts[i].ntopics; k++)
+				if (s->posts[i].topics[k] == topic)
+					break;
+			if (k == s->posts[i].ntopics)
+				continue;
+		}
+		out[n++] = i;
+	}
+	return n;
+}
+
+/* Write the three feeds of one list (the site's or topic t's). */
+static int
+write_feeds(const struct job *job, size_t t, size_t *members,
+    struct err *err)
+{
+	const struct site *s = job->site;
+	struct feed	 f;
+	struct buf	 page, dir, out, rel;
+	static const struct {
+		const char *name;
+		int (*fn)(const struct site *, const struct feed *,
+		    struct buf *);
+	} formats[] = { { "feed.xml", feed_atom }, { "rss.xml", feed_rss },
+	    { "feed.json", feed_json } };
+	size_t		 k;
+	int		 rc = -1;
+
+	buf_init(&page, 0);
+	buf_init(&dir, 0);
+	buf_init(&out, 0);
+	buf_init(&rel, 0);
+	memset(&f, 0, sizeof(f));
+	if (buf_puts(&page, s->cfg.url) == -1)
+		goto oom;
+	if (t != SIZE_MAX) {
+		const struct topic *tp = &s->topics[t];
+
+		if (BUF_LIT(&page, "topics/") == -1 ||
+		    esc_path_segment(&page, tp->slug, strlen(tp->slug)) == -1 ||
+		    buf_putc(&page, '/') == -1 ||
+		    buf_printf(&dir, "topics/%s/", tp->slug) == -1)
+			goto oom;
+		f.title = NULL;
+		if (buf_printf(&rel, "%s: %s", s->cfg.title, tp->title) == -1)
+			goto oom;
+		f.title = rel.data;
+		f.description = tp->about ? tp->about : "";
+	} else {
+		f.title = s->cfg.title;
+		f.description = s->cfg.description;
+	}
+	f.page = page.data;
+	f.self = page.data;
+	f.posts = members;
+	f.n = render_feed_posts(s, t, members);
+	f.html = (const char *const *)job->feed_html;
+	for (k = 0; k < sizeof(formats) / sizeof(*formats); k++) {
+		struct buf path;
+
+		buf_reset(&out);
+		buf_init(&path, 0);
+		if (formats[k].fn(s, &f, &out) == -1 ||
+		    buf_printf(&path, "%s%s", dir.data, formats[k].name) == -1) {
+			buf_free(&path);
+			goto oom;
+		}
+		if (writer_put(job->w, 0, path.data, out.data, out.len, err) ==
+		    -1) {
+			buf_free(&path);
+			goto out;
+		}
+		buf_free(&path);
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, "feed.xml", 0, "out of memory");
+out:
+	buf_free(&page);
+	buf_free(&dir);
+	buf_free(&out);
+	buf_free(&rel);
+	return rc;
+}
+
 int
 render_site(const struct site *s, const struct tset *tpl, struct writer *w,
     const struct render_opts *opts, const struct plan *plan, struct err *err)
 {
 	struct job	 job;
-	struct buf	 feed;
-	size_t		 n, i;
+	struct buf	 map;
+	size_t		 n, i, t, k, nm, *members = NULL;
 	int		 rc = -1;
 
 	memset(&job, 0, sizeof(job));
@@ -644,15 +847,22 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
-	job.feed = plan->feed;
-	job.nfeed = s->cfg.feed_entries && s->cfg.feed_entries < s->nposts ?
-	    s->cfg.feed_entries : s->nposts;
 	n = s->nposts + EXTRA_FIXED + s->ntopics + s->npages;
-	job.feed_html = calloc(job.nfeed ? job.nfeed : 1, sizeof(char *));
-	buf_init(&feed, 0);
-	if (job.feed_html == NULL) {
+	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
+	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
+	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
+	buf_init(&map, 0);
+	if (job.feed_html == NULL || job.need_body == NULL || members == NULL) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
+	}
+	/* Only the feeds that change need their posts' bodies. */
+	for (t = 0; t <= s->ntopics; t++) {
+		if (!plan->feeds[t])
+			continue;
+		nm = render_feed_posts(s, t ? t - 1 : SIZE_MAX, members);
+		for (k = 0; k < nm; k++)
+			job.need_body[members[k]] = 1;
 	}
 	/*
 	 * New posts' pages go out before the pages that link to them, so a
@@ -661,23 +871,34 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	for (job.phase = PLAN_NEW; job.phase >= PLAN_CHANGED; job.phase--)
 		if (pool_run(n, pool_threads(), run_job, &job, err) == -1)
 			goto out;
-	if (plan->feed) {
-		if (feed_atom(s, (const char *const *)job.feed_html,
-		    job.nfeed, &feed) == -1) {
-			err_set(err, "feed.xml", 0, "out of memory");
+	for (t = 0; t <= s->ntopics; t++)
+		if (plan->feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
+		    members, err) == -1)
+			goto out;
+	/* Few, and the writer skips unchanged bytes: always write them. */
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].naliases; k++)
+			if (render_alias(&job, &s->posts[i],
+			    s->posts[i].aliases[k], err) == -1)
+				goto out;
+	if (plan->lists) {
+		if (sitemap_xml(s, &map) == -1) {
+			err_set(err, "sitemap.xml", 0, "out of memory");
 			goto out;
 		}
-		if (writer_put(w, 0, "feed.xml", feed.data, feed.len, err) ==
+		if (writer_put(w, 0, "sitemap.xml", map.data, map.len, err) ==
 		    -1)
 			goto out;
 	}
 	rc = 0;
 out:
 	if (job.feed_html != NULL)
-		for (i = 0; i < job.nfeed; i++)
+		for (i = 0; i < s->nposts; i++)
 			free(job.feed_html[i]);
 	free(job.feed_html);
-	buf_free(&feed);
+	free(job.need_body);
+	free(members);
+	buf_free(&map);
 	return rc;
 }
 
@@ -689,17 +910,22 @@ render_outputs(const struct site *s, struct outlist *out)
 	int		 rc = -1;
 	static const char *const fixed[] = { "index.html",
 	    "writing/index.html", "topics/index.html", "404.html",
-	    "robots.txt", "feed.xml" };
+	    "robots.txt", "feed.xml", "rss.xml", "feed.json", "sitemap.xml" };
 
 	buf_init(&b, 0);
 	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
 		if (outlist_add(out, fixed[i]) == -1)
 			goto out;
 	for (i = 0; i < s->ntopics; i++) {
-		buf_reset(&b);
-		if (buf_printf(&b, "topics/%s/index.html",
-		    s->topics[i].slug) == -1 || outlist_add(out, b.data) == -1)
-			goto out;
+		static const char *const files[] = { "index.html", "feed.xml",
+		    "rss.xml", "feed.json" };
+
+		for (size_t k = 0; k < sizeof(files) / sizeof(*files); k++) {
+			buf_reset(&b);
+			if (buf_printf(&b, "topics/%s/%s", s->topics[i].slug,
+			    files[k]) == -1 || outlist_add(out, b.data) == -1)
+				goto out;
+		}
 	}
 	for (i = 0; i < s->npages; i++) {
 		if (strcmp(s->pages[i].name, "index") == 0)

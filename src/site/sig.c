@@ -199,3 +199,23 @@ sig_lists(const struct site *s, unsigned char out[CACHE_SIG])
 	buf_free(&b);
 	return bad ? -1 : 0;
 }
+
+int
+sig_topics(const struct site *s, unsigned char out[CACHE_SIG])
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 bad = 0;
+
+	buf_init(&b, 0);
+	for (i = 0; i < s->ntopics; i++) {
+		bad |= b_str(&b, s->topics[i].slug);
+		bad |= b_str(&b, s->topics[i].title);
+		bad |= b_str(&b, s->topics[i].about);
+	}
+	if (!bad)
+		crypto_generichash(out, CACHE_SIG,
+		    (const unsigned char *)b.data, b.len, NULL, 0);
+	buf_free(&b);
+	return bad ? -1 : 0;
+}

@@ -20,5 +20,7 @@ int	sig_global(const struct site *, const struct load_opts *,
 	    const struct render_opts *, unsigned char out[CACHE_SIG],
 	    struct err *);
 int	sig_lists(const struct site *, unsigned char out[CACHE_SIG]);
+/* The topics as post pages name them: slug, title and line. */
+int	sig_topics(const struct site *, unsigned char out[CACHE_SIG]);
 
 #endif

@@ -161,6 +161,7 @@ struct scan {
 	size_t	 nword;
 	char	 attr[16];	/* the attribute whose value we are in */
 	int	 value_empty;	/* nothing yet inside the quotes */
+	int	 sep;		/* the next letter starts a new word */
 };
 
 /* Follow the HTML around the tags, to know each tag's context. */
@@ -180,6 +181,7 @@ scan_text(struct scan *sc, const char *s, size_t n)
 			    s[i + 1] <= 'Z'))) {
 				sc->state = HS_TAG;
 				sc->nword = 0;
+				sc->sep = 0;
 			}
 			break;
 		case HS_TAG:
@@ -192,13 +194,14 @@ scan_text(struct scan *sc, const char *s, size_t n)
 				sc->value_empty = 1;
 			} else if ((c >= 'a' && c <= 'z') ||
 			    (c >= 'A' && c <= 'Z') || c == '-') {
-				if (i > 0 && (s[i - 1] == ' ' ||
-				    s[i - 1] == '\n' || s[i - 1] == '\t'))
+				if (sc->sep)
 					sc->nword = 0;
+				sc->sep = 0;
 				if (sc->nword < sizeof(sc->word) - 1)
 					sc->word[sc->nword++] = (char)
 					    (c | 0x20);
-			}
+			} else
+				sc->sep = 1;
 			/* '=' and spaces keep the word before as the name. */
 			break;
 		case HS_DQ:
@@ -390,6 +393,8 @@ parse_list(struct parser *p, struct tnode **head, const char *close,
 		p->line = line + count_lines(src + (size_t)(o - src),
 		    tend - (size_t)(o - src));
 		p->pos = tend;
+		/* Text after a tag starts a new word: {{#x}}href=... */
+		p->scan.sep = 1;
 		text_from = tend;
 		if (sigil == '!')
 			continue;

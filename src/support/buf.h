@@ -19,7 +19,8 @@ struct buf {
 	size_t	 max;
 };
 
-#define BUF_LIT(b, lit)	buf_put((b), (lit), sizeof(lit) - 1)
+/* Only a string literal: "" lit "" does not compile with a pointer. */
+#define BUF_LIT(b, lit)	buf_put((b), "" lit "", sizeof(lit) - 1)
 
 void	 buf_init(struct buf *, size_t max);
 int	 buf_grow(struct buf *, size_t extra);		/* 0 or -1 */

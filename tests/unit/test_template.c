@@ -64,6 +64,10 @@ escaping_by_context(void **state)
 	render("<a href=\"{{u}}\">", &ctx, "<a href=\"#\">");
 	render("<a href=\"x/{{u}}\">", &ctx, "<a href=\"x/javascript:alert(1)\">");
 	render("<img src='{{p}}'>", &ctx, "<img src='a%20b%22c'>");
+	/* A section between the tag name and the attribute. */
+	render("<a {{#t}}href=\"{{u}}\"{{/t}}>", &ctx, "<a href=\"#\">");
+	render("<a class=\"x\"\nhref=\"{{u}}\">", &ctx,
+	    "<a class=\"x\"\nhref=\"#\">");
 	render("{{{h}}}|{{&h}}", &ctx, "<em>x</em>|<em>x</em>");
 	arena_free(tb.arena);
 }

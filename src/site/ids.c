@@ -1,0 +1,271 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../support/buf.h"
+#include "../support/fsutil.h"
+#include "feed.h"
+#include "ids.h"
+
+#define IDS_FILE	".stet/ids"
+#define IDS_TMP		".stet/ids.tmp"
+#define IDS_MAX		(256 * 1024 * 1024)
+
+/* One line of .stet/ids: file, id, date (seconds), title; tab-separated. */
+struct id_rec {
+	const char	*file;
+	const char	*id;
+	int64_t		 date;
+	const char	*title;
+	int		 used;
+};
+
+struct ids {
+	char		*data;
+	struct id_rec	*v;
+	size_t		 n;
+	int		 changed;
+	struct arena	*arena;
+};
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct id_rec *)a)->file,
+	    ((const struct id_rec *)b)->file);
+}
+
+/* Split data into records in place; a bad line is skipped. */
+static int
+parse(struct ids *ids, size_t len)
+{
+	char	*p = ids->data, *end = ids->data + len, *nl, *f[4];
+	size_t	 cap = 0, k;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		*nl = '\0';
+		f[0] = p;
+		for (k = 1; k < 4; k++) {
+			char *tab = strchr(f[k - 1], '\t');
+			if (tab == NULL)
+				break;
+			*tab = '\0';
+			f[k] = tab + 1;
+		}
+		if (k < 4 || *f[0] == '\0' || *f[1] == '\0')
+			continue;
+		if (ids->n == cap) {
+			struct id_rec *v;
+
+			cap = cap ? cap * 2 : 256;
+			if ((v = realloc(ids->v, cap * sizeof(*v))) == NULL)
+				return -1;
+			ids->v = v;
+		}
+		ids->v[ids->n].file = f[0];
+		ids->v[ids->n].id = f[1];
+		ids->v[ids->n].date = strtoll(f[2], NULL, 10);
+		ids->v[ids->n].title = f[3];
+		ids->v[ids->n].used = 0;
+		ids->n++;
+	}
+	if (ids->n > 1)
+		qsort(ids->v, ids->n, sizeof(*ids->v), rec_cmp);
+	return 0;
+}
+
+static struct id_rec *
+find(struct ids *ids, const char *file)
+{
+	struct id_rec	 key;
+
+	key.file = file;
+	return ids->n ? bsearch(&key, ids->v, ids->n, sizeof(*ids->v),
+	    rec_cmp) : NULL;
+}
+
+/* Text written into .stet/ids must not hold its separators. */
+static int
+clean(const char *s)
+{
+	return strpbrk(s, "\t\n\r") == NULL;
+}
+
+static int
+assign(struct site *s, struct ids *ids, struct post *p, struct err *err)
+{
+	struct id_rec	*r = find(ids, p->file);
+	struct buf	 b;
+	size_t		 i;
+
+	if (p->fm_id != NULL) {
+		p->id = p->fm_id;
+		return 0;
+	}
+	if (r == NULL) {
+		/* A renamed file: same date and title, old file gone. */
+		for (i = 0; i < ids->n; i++) {
+			struct id_rec *o = &ids->v[i];
+			struct stat st;
+
+			if (o->used || o->date != p->date.t ||
+			    strcmp(o->title, p->title) != 0 ||
+			    fstatat(s->dirfd, o->file, &st, 0) == 0)
+				continue;
+			p->id = o->id;
+			o->used = 1;
+			ids->changed = 1;	/* record the new file name */
+			return 0;
+		}
+		buf_init(&b, 0);
+		if (feed_new_id(s, p, &b) == -1 ||
+		    (p->id = arena_strdup(ids->arena, b.data)) == NULL) {
+			buf_free(&b);
+			return err_set(err, p->file, 0, "out of memory");
+		}
+		buf_free(&b);
+		ids->changed = 1;
+		return 0;
+	}
+	p->id = r->id;
+	r->used = 1;
+	if (r->date != p->date.t || strcmp(r->title, p->title) != 0)
+		ids->changed = 1;	/* keep the record's key fields fresh */
+	return 0;
+}
+
+int
+ids_assign(struct site *s, struct ids **out, struct err *err)
+{
+	struct ids	*ids;
+	struct buf	 src;
+	size_t		 i, len;
+	int		 rc;
+
+	*out = NULL;
+	if ((ids = calloc(1, sizeof(*ids))) == NULL ||
+	    (ids->arena = arena_new()) == NULL) {
+		free(ids);
+		return err_set(err, IDS_FILE, 0, "out of memory");
+	}
+	buf_init(&src, 0);
+	rc = fs_read_at(s->dirfd, IDS_FILE, IDS_MAX, &src, 1, err);
+	if (rc == -1)
+		goto fail;
+	ids->data = buf_take(&src, &len);
+	if (ids->data == NULL || parse(ids, len) == -1) {
+		err_set(err, IDS_FILE, 0, "out of memory");
+		goto fail;
+	}
+	/* Visible posts first: they are the ones with a published id. */
+	for (i = 0; i < s->nposts; i++)
+		if (assign(s, ids, &s->posts[i], err) == -1)
+			goto fail;
+	for (i = 0; i < s->nhidden; i++) {
+		struct id_rec *r = find(ids, s->hidden[i].file);
+
+		if (s->hidden[i].fm_id != NULL)
+			s->hidden[i].id = s->hidden[i].fm_id;
+		else if (r != NULL) {
+			s->hidden[i].id = r->id;
+			r->used = 1;
+		}
+	}
+	*out = ids;
+	return 0;
+fail:
+	buf_free(&src);
+	ids_free(ids);
+	return -1;
+}
+
+static int
+put_rec(struct buf *b, const char *file, const char *id, int64_t date,
+    const char *title)
+{
+	if (!clean(file) || !clean(id) || !clean(title))
+		return 0;	/* cannot be recorded; made again next time */
+	return buf_printf(b, "%s\t%s\t%lld\t%s\n", file, id,
+	    (long long)date, title);
+}
+
+int
+ids_save(const struct site *s, struct ids *ids, struct err *err)
+{
+	struct buf	 b;
+	struct post	**v = NULL;
+	size_t		 i, n = 0;
+	int		 fd, rc = -1;
+
+	if (!ids->changed)
+		return 0;
+	buf_init(&b, 0);
+	if ((v = calloc(s->nposts + s->nhidden + 1, sizeof(*v))) == NULL)
+		goto oom;
+	for (i = 0; i < s->nposts; i++)
+		if (s->posts[i].fm_id == NULL)
+			v[n++] = &s->posts[i];
+	for (i = 0; i < s->nhidden; i++)
+		if (s->hidden[i].id != NULL && s->hidden[i].fm_id == NULL)
+			v[n++] = &s->hidden[i];
+	if (BUF_LIT(&b, "# Permanent ids of posts: file, id, date, title. "
+	    "Keep this file.\n") == -1)
+		goto oom;
+	for (i = 0; i < n; i++)
+		if (put_rec(&b, v[i]->file, v[i]->id, v[i]->date.t,
+		    v[i]->title) == -1)
+			goto oom;
+	/* Ids of posts not here now are kept: the post may come back. */
+	for (i = 0; i < ids->n; i++)
+		if (!ids->v[i].used && put_rec(&b, ids->v[i].file,
+		    ids->v[i].id, ids->v[i].date, ids->v[i].title) == -1)
+			goto oom;
+	if (mkdirat(s->dirfd, ".stet", 0755) == -1 && errno != EEXIST) {
+		err_set(err, ".stet", 0, "%s", strerror(errno));
+		goto out;
+	}
+	fd = openat(s->dirfd, IDS_TMP, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644);
+	if (fd == -1) {
+		err_set(err, IDS_TMP, 0, "%s", strerror(errno));
+		goto out;
+	}
+	/* Ids are promises to readers: make them survive a power cut. */
+	if (fs_write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
+		err_set(err, IDS_TMP, 0, "%s", strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd) == -1 || renameat(s->dirfd, IDS_TMP, s->dirfd,
+	    IDS_FILE) == -1) {
+		err_set(err, IDS_FILE, 0, "%s", strerror(errno));
+		goto out;
+	}
+	ids->changed = 0;
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, IDS_FILE, 0, "out of memory");
+out:
+	free(v);
+	buf_free(&b);
+	return rc;
+}
+
+void
+ids_free(struct ids *ids)
+{
+	if (ids == NULL)
+		return;
+	free(ids->v);
+	free(ids->data);
+	arena_free(ids->arena);
+	free(ids);
+}

@@ -1,0 +1,90 @@
+#include <stdint.h>
+#include <string.h>
+
+#include "../support/esc.h"
+#include "sitemap.h"
+
+static const struct date *
+latest(const struct post *p)
+{
+	return p->has_updated && p->updated.t > p->date.t ? &p->updated :
+	    &p->date;
+}
+
+/* One <url>; path is already percent-encoded; d may be NULL. */
+static int
+url(struct buf *b, const struct site *s, const char *path,
+    const struct date *d)
+{
+	char	 iso[64];
+
+	if (BUF_LIT(b, "<url><loc>") == -1 ||
+	    esc_html(b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
+	    esc_html(b, path, strlen(path)) == -1 || BUF_LIT(b, "</loc>") == -1)
+		return -1;
+	if (d != NULL && d->t != 0) {
+		date_rfc3339(d, iso, sizeof(iso));
+		if (buf_printf(b, "<lastmod>%s</lastmod>", iso) == -1)
+			return -1;
+	}
+	return BUF_LIT(b, "</url>\n");
+}
+
+int
+sitemap_xml(const struct site *s, struct buf *b)
+{
+	struct buf	 path;
+	struct date	 newest = { 0, 0 };
+	size_t		 i, k, t;
+	int		 rc = -1;
+
+	buf_init(&path, 0);
+	for (i = 0; i < s->nposts; i++)
+		if (latest(&s->posts[i])->t > newest.t)
+			newest = *latest(&s->posts[i]);
+	if (BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	    == -1 || url(b, s, "", &newest) == -1 ||
+	    url(b, s, "writing/", &newest) == -1 ||
+	    url(b, s, "topics/", &newest) == -1)
+		goto out;
+	for (t = 0; t < s->ntopics; t++) {
+		struct date d = { 0, 0 };
+
+		for (i = 0; i < s->nposts && d.t == 0; i++)
+			for (k = 0; k < s->posts[i].ntopics; k++)
+				if (s->posts[i].topics[k] == t) {
+					d = *latest(&s->posts[i]);
+					break;
+				}
+		buf_reset(&path);
+		if (BUF_LIT(&path, "topics/") == -1 ||
+		    esc_path_segment(&path, s->topics[t].slug,
+		    strlen(s->topics[t].slug)) == -1 ||
+		    buf_putc(&path, '/') == -1 || url(b, s, path.data, &d) == -1)
+			goto out;
+	}
+	for (i = 0; i < s->nposts; i++) {
+		buf_reset(&path);
+		if (BUF_LIT(&path, "writing/") == -1 ||
+		    esc_path_segment(&path, s->posts[i].slug,
+		    strlen(s->posts[i].slug)) == -1 ||
+		    buf_putc(&path, '/') == -1 ||
+		    url(b, s, path.data, latest(&s->posts[i])) == -1)
+			goto out;
+	}
+	for (i = 0; i < s->npages; i++) {
+		if (strcmp(s->pages[i].name, "index") == 0)
+			continue;
+		buf_reset(&path);
+		if (esc_path_segment(&path, s->pages[i].name,
+		    strlen(s->pages[i].name)) == -1 ||
+		    buf_putc(&path, '/') == -1 ||
+		    url(b, s, path.data, NULL) == -1)
+			goto out;
+	}
+	rc = BUF_LIT(b, "</urlset>\n");
+out:
+	buf_free(&path);
+	return rc;
+}
