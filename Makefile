@@ -13,10 +13,12 @@ PKG_CONFIG ?= pkg-config
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \
+# libh2o-evloop's pkg-config file gives neither the define its headers
+# need nor all the libraries it uses.
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
-	-pthread
+	-lh2o-evloop -lssl -lcrypto -lz -pthread
 
 # A variant builds into its own folder, so the sanitizer build and the
 # plain one never share objects.
@@ -28,7 +30,8 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIBS	+= -fsanitize=address,undefined
 endif
 
-SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c)
+SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
+	src/server/*.c)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
@@ -41,7 +44,7 @@ all: stet
 
 ifeq ($(VARIANT),release)
 stet: $(B)/stet
-	cp $(B)/stet stet
+	cp $(B)/stet stet.tmp && mv -f stet.tmp stet
 else
 stet: $(B)/stet
 endif
@@ -73,6 +76,7 @@ unit: $(UNIT_BINS)
 
 e2e: $(B)/stet
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
+	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 
 # The whole suite, plain and then under the sanitizers.
 check:

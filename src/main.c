@@ -9,6 +9,9 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init },
 	{ "build", cmd_build },
+	{ "serve", cmd_serve },
+	{ "new", cmd_new },
+	{ "check", cmd_check },
 	{ "help", cmd_help },
 };
 

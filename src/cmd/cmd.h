@@ -7,7 +7,10 @@
  */
 int	cmd_init(int argc, char *argv[]);
 int	cmd_build(int argc, char *argv[]);
+int	cmd_serve(int argc, char *argv[]);
 int	cmd_help(int argc, char *argv[]);
+int	cmd_new(int argc, char *argv[]);
+int	cmd_check(int argc, char *argv[]);
 
 /* The usage of one command (or all when name is NULL) to f. */
 void	usage_print(const char *name, void *f);

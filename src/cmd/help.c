@@ -23,6 +23,31 @@ static const struct {
 	  "                   (.stet/cache) and build everything again\n"
 	  "  -v, --verbose    say how long each step took\n"
 	  "  -h, --help       show this\n" },
+	{ "new", "stet new [-s SITE] [--note] TITLE",
+	  "Start a post: write posts/YYYY-MM-DD-slug.md (today in the site's\n"
+	  "timezone) with its front matter filled in and draft: true, so it\n"
+	  "is neither published nor mailed until you remove that line.\n"
+	  "Never overwrites a file.  Prints the path.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  --note           a note, in notes/, instead of a post\n" },
+	{ "serve", "stet serve [-s SITE] [--listen ADDR:PORT] [--watch]",
+	  "Build SITE, then serve SITE/public/ over HTTP from memory until\n"
+	  "SIGTERM or SIGINT; SIGHUP rebuilds.  The address, TLS and the\n"
+	  "server's bounds are under server: in stet.yaml.\n"
+	  "  -s SITE      the site folder\n"
+	  "  --listen ADDR:PORT\n"
+	  "               listen here instead (port 0: any free one)\n"
+	  "  --watch      rebuild when a source changes or a future post\n"
+	  "               falls due; a failed build keeps the last site\n" },
+	{ "check", "stet check [-s SITE] [--json] [--drafts] [--future]",
+	  "Build the site in memory, write nothing, and report every broken\n"
+	  "internal link and #anchor, every image without alt text or\n"
+	  "without a file, every post whose summary is missing or longer\n"
+	  "than 160 characters (warnings), and every post whose feed id\n"
+	  "changed since it was published.  One finding a line, file:line\n"
+	  "first; exit status 1 when there is an error.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  --json           the findings as a JSON array, for tools\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

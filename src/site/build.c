@@ -10,6 +10,8 @@
 
 #include "build.h"
 #include "cache.h"
+#include "check.h"
+#include "memfs.h"
 #include "ids.h"
 #include "load.h"
 #include "markdown.h"
@@ -70,7 +72,8 @@ plan_build(struct build *b, struct err *err)
 	size_t		 i, k, nfeed, *rank;
 	int		 selective, cold, all;
 
-	cold = c == NULL || !public_exists(s->dirfd);
+	/* stet check renders everything, into memory. */
+	cold = c == NULL || b->o->check || !public_exists(s->dirfd);
 	selective = !cold && memcmp(c->sig, b->sig, CACHE_SIG) == 0;
 	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
 	b->nbs = malloc((s->nposts ? s->nposts : 1) * sizeof(*b->nbs));
@@ -288,6 +291,36 @@ out:
 }
 
 static int
+check_in_memory(struct build *b, struct build_result *res, struct err *err)
+{
+	struct memfs	 mem;
+	struct check_counts n;
+	int		 rc = -1;
+
+	memfs_init(&mem);
+	writer_open_memory(&b->w, &mem);
+	if (render_site(&b->site, b->tpl, &b->w, &b->ropts, &b->plan,
+	    err) == -1 || theme_static(&b->site, &b->w, NULL, err) == -1)
+		goto out;
+	memfs_seal(&mem);
+	if (check_site(&b->site, &mem, b->ids, b->o->check_json,
+	    b->o->check_out, &n) == -1) {
+		err_set(err, "check", 0, "out of memory");
+		goto out;
+	}
+	res->errors = n.errors;
+	res->warnings = n.warnings;
+	res->nposts = b->site.nposts;
+	res->npages = b->site.npages;
+	res->ntopics = b->site.ntopics;
+	res->kind = "check";
+	rc = 0;
+out:
+	memfs_free(&mem);
+	return rc;
+}
+
+static int
 run(struct build *b, struct build_result *res, struct err *err)
 {
 	struct site	*s = &b->site;
@@ -317,8 +350,11 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
-	if (theme_templates(s, &b->tpl, err) == -1 ||
-	    writer_open(&b->w, s->dirfd, !cold, err) == -1)
+	if (theme_templates(s, &b->tpl, err) == -1)
+		return -1;
+	if (b->o->check)
+		return check_in_memory(b, res, err);
+	if (writer_open(&b->w, s->dirfd, !cold, err) == -1)
 		return -1;
 	b->wopen = 1;
 	t1 = now_ms();

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../support/err.h"
 
@@ -17,6 +18,10 @@ struct build_opts {
 	int		 future;	/* include posts dated later than now */
 	int		 portable;	/* links end in index.html */
 	int		 full;		/* ignore the cache in .stet/ */
+	int		 check;		/* build in memory and check: no file
+					   is written */
+	int		 check_json;
+	FILE		*check_out;
 };
 
 struct build_result {
@@ -26,6 +31,8 @@ struct build_result {
 	size_t		 written, unchanged;
 	double		 load_ms, render_ms, finish_ms, total_ms;
 	int64_t		 next_due;	/* first future post's time, or 0 */
+	size_t		 errors;	/* stet check's findings */
+	size_t		 warnings;
 };
 
 /*

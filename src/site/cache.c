@@ -15,7 +15,7 @@
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 5\n"
+#define CACHE_MAGIC	"stet-cache 6\n"
 #define CACHE_MAX	(512 * 1024 * 1024)
 
 /*
@@ -151,6 +151,7 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 	get_sig(&r, c->list_sig);
 	get_sig(&r, c->static_sig);
 	get_sig(&r, c->topics_sig);
+	c->timezone = get_str(&r);
 	n = get_num(&r);
 	if (r.bad || n < 0 || n > 10000000)
 		goto bad;
@@ -350,6 +351,7 @@ cache_write(int sitefd, const struct site *s, const unsigned char *sig,
 	if (BUF_LIT(&b, CACHE_MAGIC) == -1 || put_sig(&b, sig) == -1 ||
 	    put_sig(&b, list_sig) == -1 || put_sig(&b, static_sig) == -1 ||
 	    put_sig(&b, topics_sig) == -1 ||
+	    put_str(&b, s->cfg.timezone) == -1 ||
 	    put_num(&b, (int64_t)n) == -1)
 		goto oom;
 	for (i = 0; i < n; i++) {

@@ -32,6 +32,7 @@ struct cache {
 	unsigned char	 list_sig[CACHE_SIG];
 	unsigned char	 static_sig[CACHE_SIG];
 	unsigned char	 topics_sig[CACHE_SIG];
+	const char	*timezone;	/* the site's when it was written */
 	struct cache_post *posts;	/* by file name */
 	size_t		 nposts;
 	struct outlist	 outputs;

@@ -42,7 +42,11 @@ latest(const struct post *p)
 	    &p->date;
 }
 
-/* The newest date among the entries: the feed's own "updated". */
+/*
+ * The newest date among the entries: the feed's own "updated".  A feed
+ * with no entry yet (a topic named in stet.yaml, nothing written) takes
+ * the site's newest post's, so the date still comes from a post.
+ */
 static void
 feed_updated(const struct site *s, const struct feed *f, struct date *d)
 {
@@ -53,6 +57,9 @@ feed_updated(const struct site *s, const struct feed *f, struct date *d)
 	for (i = 0; i < f->n; i++)
 		if (latest(&s->posts[f->posts[i]])->t > d->t)
 			*d = *latest(&s->posts[f->posts[i]]);
+	for (i = 0; f->n == 0 && i < s->nposts; i++)
+		if (latest(&s->posts[i])->t > d->t)
+			*d = *latest(&s->posts[i]);
 }
 
 static int
@@ -213,7 +220,7 @@ feed_json(const struct site *s, const struct feed *f, struct buf *b)
 		date_rfc3339(&p->date, d, sizeof(d));
 		if (buf_printf(b, ",\n\"date_published\": \"%s\"", d) == -1)
 			return -1;
-		if (p->has_updated) {
+		if (p->has_updated && p->updated.t > p->date.t) {
 			date_rfc3339(&p->updated, d, sizeof(d));
 			if (buf_printf(b, ",\n\"date_modified\": \"%s\"", d) ==
 			    -1)

@@ -269,3 +269,14 @@ ids_free(struct ids *ids)
 	arena_free(ids->arena);
 	free(ids);
 }
+
+const char *
+ids_recorded(const struct ids *ids, const char *file)
+{
+	struct id_rec	*r;
+
+	if (ids == NULL)
+		return NULL;
+	r = find((struct ids *)ids, file);
+	return r ? r->id : NULL;
+}

@@ -22,5 +22,7 @@ int	ids_assign(struct site *, struct ids **, struct err *);
 /* Record the ids, if any is new.  0 or -1. */
 int	ids_save(const struct site *, struct ids *, struct err *);
 void	ids_free(struct ids *);
+/* The id recorded for file before this build, or NULL. */
+const char *ids_recorded(const struct ids *, const char *file);
 
 #endif

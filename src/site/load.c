@@ -144,6 +144,8 @@ date_field(const struct ynode *n, const char *file, const char *what,
 		return -1;
 	if (date_parse(v, n->len, d, &why) == -1)
 		return err_set(err, file, n->line, "%s: %s: %s", what, why, v);
+	/* Pages and feeds show every date in the site's timezone. */
+	date_localize(d);
 	return 0;
 }
 
@@ -457,6 +459,7 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 			err_set(err, p->file, fs.yaml_line, "date: missing");
 			goto out;
 		}
+		date_localize(&p->date);
 	}
 	if (p->slug == NULL) {
 		n = strlen(name) - pre;
@@ -915,8 +918,10 @@ site_load(const char *dir, const struct load_opts *opts,
 		}
 		pl.site = s;
 		pl.names = &names;
-		if (cache != NULL && match_cache(cache, &names, &pl.hits) ==
-		    -1) {
+		/* Cached dates were read in the zone of their build. */
+		if (cache != NULL && cache->timezone != NULL &&
+		    strcmp(cache->timezone, s->cfg.timezone) == 0 &&
+		    match_cache(cache, &names, &pl.hits) == -1) {
 			err_set(err, "posts", 0, "out of memory");
 			goto fail;
 		}

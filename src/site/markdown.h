@@ -14,7 +14,7 @@
  * since align= is obsolete and style= would break the site's CSP.
  */
 
-/* Once, before any thread calls markdown_to_html. */
+/* Before any thread calls markdown_to_html (later calls do nothing). */
 void	markdown_init(void);
 
 /*

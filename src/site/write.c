@@ -155,6 +155,18 @@ put_one(struct writer *w, const char *rel, const void *data, size_t len)
 	return 0;
 }
 
+void
+writer_open_memory(struct writer *w, struct memfs *mem)
+{
+	memset(w, 0, sizeof(*w));
+	w->sitefd = -1;
+	w->rootfd = -1;
+	w->incremental = 1;	/* nothing on disk to clean up */
+	w->mem = mem;
+	atomic_init(&w->written, 0);
+	atomic_init(&w->unchanged, 0);
+}
+
 int
 writer_put(struct writer *w, int worker, const char *rel, const void *data,
     size_t len, struct err *err)
@@ -163,6 +175,13 @@ writer_put(struct writer *w, int worker, const char *rel, const void *data,
 	void	*gz = NULL;
 	size_t	 bound, gzlen;
 	int	 n, rc = -1;
+
+	if (w->mem != NULL) {
+		if (memfs_put(w->mem, rel, data, len) == -1)
+			return err_set(err, rel, 0, "out of memory");
+		atomic_fetch_add(&w->written, 1);
+		return 0;
+	}
 
 	n = snprintf(gzname, sizeof(gzname), "%s.gz", rel);
 	if (n < 0 || (size_t)n >= sizeof(gzname))
@@ -208,7 +227,7 @@ writer_commit(struct writer *w, struct err *err)
 	struct stat	 st;
 	int		 exists;
 
-	if (w->incremental) {
+	if (w->incremental || w->mem != NULL) {
 		writer_abort(w);
 		return 0;
 	}

@@ -6,6 +6,7 @@
 
 #include "../support/err.h"
 #include "../support/pool.h"
+#include "memfs.h"
 
 /*
  * The writer puts rendered files into the output folder, each text file
@@ -25,6 +26,7 @@ struct writer {
 	void		*gz[POOL_MAX];	/* a compressor per thread */
 	atomic_size_t	 written;
 	atomic_size_t	 unchanged;
+	struct memfs	*mem;		/* stet check: files go here instead */
 };
 
 /*
@@ -33,6 +35,8 @@ struct writer {
  */
 int	writer_open(struct writer *, int sitefd, int incremental,
 	    struct err *);
+/* Write into mem (stet check): no file is touched, no twin made. */
+void	writer_open_memory(struct writer *, struct memfs *);
 /* Put one file (rel is relative to the output root).  Thread-safe. */
 int	writer_put(struct writer *, int worker, const char *rel,
 	    const void *data, size_t len, struct err *);

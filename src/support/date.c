@@ -218,3 +218,13 @@ date_now(struct date *d)
 	d->t = (int64_t)t;
 	d->off = (int)tm.tm_gmtoff;
 }
+
+void
+date_localize(struct date *d)
+{
+	time_t	 t = (time_t)d->t;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) != NULL)
+		d->off = (int)tm.tm_gmtoff;
+}

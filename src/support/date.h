@@ -33,6 +33,8 @@ size_t	date_human(const struct date *, char *, size_t);
 /* YYYY-MM-DD */
 size_t	date_ymd(const struct date *, char *, size_t);
 int	date_year(const struct date *);
+/* Show the same moment in the local zone (build sets TZ to the site's). */
+void	date_localize(struct date *);
 /* Now, in the local zone. */
 void	date_now(struct date *);
 

@@ -1,0 +1,714 @@
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "../site/build.h"
+#include "../site/config.h"
+#include "../support/arena.h"
+#include "loop.h"
+#include "routes.h"
+#include "server.h"
+#include "watch.h"
+
+#define MAX_LOOPS	16
+/* Descriptors beside connections: listeners, epoll, a rebuild's files. */
+#define SPARE_FDS	256
+/* Quiet time after a change before rebuilding, and the longest wait. */
+#define DEBOUNCE_MS	100
+#define DEBOUNCE_MAX_MS	1000
+/* Time the requests in flight get to finish on SIGTERM. */
+#define GRACE_MS	10000
+/* After a failed rebuild for a due post, wait before trying again. */
+#define DUE_RETRY_S	60
+
+struct server {
+	const struct server_opts *o;
+	int			 sitefd;
+	struct arena		*arena;		/* the config's strings */
+	struct config		 cfg;
+	struct build_opts	 bo;
+	struct shared		 sh;
+	int			 sh_ready;
+	struct loop		 loops[MAX_LOOPS];
+	size_t			 nloops;
+	int64_t			 next_due;	/* epoch s; 0: none */
+	struct watch		*watch;
+};
+
+/* An address to listen on, resolved. */
+struct where {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	unsigned		 port;
+	int			 loopback;
+	char			 host[INET6_ADDRSTRLEN + 2];
+};
+
+static void	 say(struct server *, enum server_say, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static int	 first_build(struct server *, struct err *);
+static int	 rebuild(struct server *, const char *why);
+static void	 publish(struct shared *, struct snapshot *);
+static int	 setup_h2o(struct server *, struct err *);
+static SSL_CTX	*setup_tls(struct server *, struct err *);
+static int	 resolve(const char *, struct where *, struct err *);
+static int	 listen_group(struct where *, int *fds, size_t n,
+		    struct err *);
+static int	 listen_one(const struct where *, int reuseport,
+		    struct err *);
+static size_t	 fit_nofile(struct server *, size_t max_conns);
+static char	*form_origin(const char *action);
+static int	 control(struct server *, int sigfd);
+static int64_t	 now_ms(void);
+
+int
+server_run(const struct server_opts *o, struct err *err)
+{
+	struct server	 s;
+	struct where	 plain, tls;
+	struct snapshot	*snap = NULL;
+	sigset_t	 mask, old;
+	int		 fds[2][MAX_LOOPS], sigfd = -1, rc = -1, masked = 0;
+	char		*origin = NULL;
+	long		 ncpu;
+	size_t		 i, j, max_conns;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	for (i = 0; i < MAX_LOOPS; i++)
+		fds[0][i] = fds[1][i] = -1;
+	/*
+	 * SIGHUP would end the process until the control loop reads it:
+	 * hold it from the start.  SIGINT and SIGTERM may still stop a
+	 * long first build the plain way.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	masked = 1;
+	s.sitefd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s.sitefd == -1) {
+		err_set(err, o->dir, 0, "%s", strerror(errno));
+		goto out;
+	}
+	if ((s.arena = arena_new()) == NULL) {
+		err_set(err, NULL, 0, "out of memory");
+		goto out;
+	}
+	/* Settings first: a broken stet.yaml should not cost a build. */
+	if (config_load(s.arena, s.sitefd, &s.cfg, err) == -1)
+		goto out;
+	if (resolve(o->listen != NULL ? o->listen : s.cfg.server_listen,
+	    &plain, err) == -1)
+		goto out;
+	if (s.cfg.server_tls_listen != NULL &&
+	    resolve(s.cfg.server_tls_listen, &tls, err) == -1)
+		goto out;
+	if (first_build(&s, err) == -1)
+		goto out;
+
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	s.nloops = ncpu < 1 ? 1 : ncpu > MAX_LOOPS ? MAX_LOOPS : (size_t)ncpu;
+	max_conns = fit_nofile(&s, s.cfg.server_max_connections);
+	if (limits_init(&s.sh.limits, max_conns, s.cfg.server_max_per_client,
+	    s.cfg.server_trusted_proxies, s.cfg.server_ntrusted_proxies,
+	    err) == -1)
+		goto out;
+	origin = form_origin(s.cfg.subscribe_action);
+	if (snapshot_common_init(&s.sh.common, origin, err) == -1) {
+		limits_free(&s.sh.limits);
+		goto out;
+	}
+	pthread_mutex_init(&s.sh.snap_lock, NULL);
+	s.sh_ready = 1;
+	if (setup_h2o(&s, err) == -1)
+		goto out;
+	if (listen_group(&plain, fds[0], s.nloops, err) == -1)
+		goto out;
+	if (s.sh.ssl != NULL && listen_group(&tls, fds[1], s.nloops, err) == -1)
+		goto out;
+	if (s.sh.ssl != NULL)
+		s.sh.tls_port = tls.port;
+
+	if (snapshot_load(s.sitefd, &s.sh.common, &snap, err) == -1)
+		goto out;
+	publish(&s.sh, snap);
+	if (snap->nskipped > 0)
+		say(&s, SERVER_INFO, "left out %zu symbolic links and other "
+		    "non-files in public/", snap->nskipped);
+
+	/*
+	 * Signals go to a signalfd read by this thread; blocking them
+	 * before any thread starts keeps them off the loops (and off the
+	 * build's workers).  SIGPIPE is ignored: a peer that went away is
+	 * an error on the socket, not the end of the server.
+	 */
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
+		err_set(err, NULL, 0, "signalfd: %s", strerror(errno));
+		goto out;
+	}
+	if (o->watch && watch_open(o->dir, &s.watch, err) == -1)
+		goto out;
+
+	for (i = 0; i < s.nloops; i++) {
+		if (loop_start(&s.loops[i], &s.sh, fds[0][i], fds[1][i],
+		    err) == -1) {
+			/* loop_start closed this loop's sockets. */
+			for (j = i + 1; j < s.nloops; j++) {
+				if (fds[0][j] != -1)
+					close(fds[0][j]);
+				if (fds[1][j] != -1)
+					close(fds[1][j]);
+			}
+			atomic_store(&s.sh.stopping, 1);
+			for (j = 0; j < i; j++) {
+				loop_wake(&s.loops[j]);
+				loop_join(&s.loops[j]);
+			}
+			memset(fds, -1, sizeof(fds));
+			goto out;
+		}
+		fds[0][i] = fds[1][i] = -1;
+	}
+
+	say(&s, SERVER_INFO, "serving %zu files (%zu KiB) with %zu threads%s",
+	    snap->nfiles, snap->bytes / 1024, s.nloops,
+	    o->watch ? ", watching for changes" : "");
+	if (plain.loopback)
+		say(&s, SERVER_URL, "http://%s:%u/", plain.host, plain.port);
+	else
+		say(&s, SERVER_INFO, "listening on %s:%u", plain.host,
+		    plain.port);
+	if (s.sh.ssl != NULL) {
+		if (tls.loopback)
+			say(&s, SERVER_URL, "https://%s:%u/", tls.host,
+			    tls.port);
+		else
+			say(&s, SERVER_INFO, "listening on %s:%u (TLS)",
+			    tls.host, tls.port);
+	}
+
+	control(&s, sigfd);
+
+	atomic_store(&s.sh.stopping, 1);
+	for (i = 0; i < s.nloops; i++)
+		loop_wake(&s.loops[i]);
+	for (i = 0; i < s.nloops; i++)
+		loop_join(&s.loops[i]);
+	say(&s, SERVER_INFO, "stopped");
+	rc = 0;
+out:
+	for (i = 0; i < MAX_LOOPS; i++) {
+		if (fds[0][i] != -1)
+			close(fds[0][i]);
+		if (fds[1][i] != -1)
+			close(fds[1][i]);
+	}
+	if (sigfd != -1) {
+		/*
+		 * A second SIGTERM sent while the first was being served
+		 * would otherwise be delivered as the mask is restored, and
+		 * kill what is by now a clean exit.
+		 */
+		struct signalfd_siginfo si;
+
+		while (read(sigfd, &si, sizeof(si)) > 0)
+			;
+		close(sigfd);
+	}
+	if (masked)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	watch_close(s.watch);
+	if (s.sh_ready) {
+		snapshot_drop(atomic_load(&s.sh.snap));
+		h2o_config_dispose(&s.sh.gconf);
+		if (s.sh.ssl != NULL)
+			SSL_CTX_free(s.sh.ssl);
+		snapshot_common_free(&s.sh.common);
+		limits_free(&s.sh.limits);
+		pthread_mutex_destroy(&s.sh.snap_lock);
+	}
+	free(origin);
+	if (s.arena != NULL)
+		arena_free(s.arena);
+	if (s.sitefd != -1)
+		close(s.sitefd);
+	return rc;
+}
+
+static void
+say(struct server *s, enum server_say kind, const char *fmt, ...)
+{
+	char	 line[1024];
+	va_list	 ap;
+
+	if (s->o->say == NULL)
+		return;
+	va_start(ap, fmt);
+	/* A line cut short is still worth saying. */
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->o->say(s->o->arg, kind, line);
+}
+
+/*
+ * Build before serving.  If the build fails but an earlier one left
+ * public/, serve that (and say why): a typo in a post should not take
+ * the site down at a restart.
+ */
+static int
+first_build(struct server *s, struct err *err)
+{
+	struct build_result	 r;
+	struct stat		 st;
+
+	s->bo.dir = s->o->dir;
+	if (site_build(&s->bo, &r, err) == 0) {
+		s->next_due = r.next_due;
+		say(s, SERVER_INFO, "built %zu posts, %zu pages and %zu topics "
+		    "in %.0f ms", r.nposts, r.npages, r.ntopics, r.total_ms);
+		return 0;
+	}
+	if (fstatat(s->sitefd, "public", &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISDIR(st.st_mode))
+		return -1;
+	say(s, SERVER_ERROR, "%s", err->msg);
+	say(s, SERVER_ERROR, "serving the last build in public/ until this "
+	    "is fixed");
+	return 0;
+}
+
+/* Build and swap the new site in; on failure the old one stays. */
+static int
+rebuild(struct server *s, const char *why)
+{
+	struct build_result	 r;
+	struct snapshot		*snap;
+	struct err		 err;
+	int64_t			 t0 = now_ms();
+
+	if (site_build(&s->bo, &r, &err) == -1) {
+		say(s, SERVER_ERROR, "%s", err.msg);
+		say(s, SERVER_ERROR, "still serving the last good build");
+		return -1;
+	}
+	s->next_due = r.next_due;
+	if (snapshot_load(s->sitefd, &s->sh.common, &snap, &err) == -1) {
+		say(s, SERVER_ERROR, "%s", err.msg);
+		say(s, SERVER_ERROR, "still serving the last good build");
+		return -1;
+	}
+	publish(&s->sh, snap);
+	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
+	    (long long)(now_ms() - t0), snap->nfiles);
+	return 0;
+}
+
+/*
+ * Make snap current and drop the publication's reference to the old
+ * one; loops still sending from it hold their own.  The lock orders
+ * this against a loop taking a reference (see struct shared).
+ */
+static void
+publish(struct shared *sh, struct snapshot *snap)
+{
+	struct snapshot	*old;
+
+	pthread_mutex_lock(&sh->snap_lock);
+	old = atomic_load_explicit(&sh->snap, memory_order_relaxed);
+	atomic_store_explicit(&sh->snap, snap, memory_order_release);
+	pthread_mutex_unlock(&sh->snap_lock);
+	snapshot_drop(old);
+}
+
+/*
+ * h2o's settings, from ours.  Everything is answered by routes on the
+ * host's fallback path, so no request escapes our handler, filter or
+ * log.
+ */
+static int
+setup_h2o(struct server *s, struct err *err)
+{
+	h2o_globalconf_t	*g = &s->sh.gconf;
+	h2o_hostconf_t		*host;
+	uint64_t		 timeout = s->cfg.server_header_timeout * 1000;
+
+	h2o_config_init(g);
+	/* No Server header: nothing to tell a scanner. */
+	g->server_name = h2o_iovec_init(H2O_STRLIT(""));
+	g->max_request_entity_size = s->cfg.server_max_body;
+	g->handshake_timeout = timeout;
+	/*
+	 * h2o arms this when it starts reading a request and does not
+	 * re-arm it as bytes trickle in: it bounds the whole request line
+	 * and headers, which is what stops a slow client.
+	 */
+	g->http1.req_timeout = timeout;
+	/* h2c upgrades only widen what a plain port accepts. */
+	g->http1.upgrade_to_http2 = 0;
+	g->http2.idle_timeout = timeout;
+	g->http2.graceful_shutdown_timeout = GRACE_MS;
+	s->sh.max_request = s->cfg.server_max_request;
+	s->sh.send_timeout = s->cfg.server_send_timeout * 1000;
+	s->sh.grace = GRACE_MS;
+	/*
+	 * h2o gives a request without a Host header this name; .invalid
+	 * is reserved, so the https redirect can tell it from a real one.
+	 */
+	host = h2o_config_register_host(g, h2o_iovec_init(H2O_STRLIT(
+	    ROUTES_NO_HOST)), 65535);
+	routes_register(&host->fallback_path, &s->sh);
+	if (s->cfg.server_tls_listen != NULL &&
+	    (s->sh.ssl = setup_tls(s, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* TLS 1.2 and 1.3 only, forward-secret AEAD suites, ALPN h2. */
+static SSL_CTX *
+setup_tls(struct server *s, struct err *err)
+{
+	SSL_CTX		*c;
+	char		 cert[PATH_MAX], key[PATH_MAX];
+	const char	*what;
+
+	/* Relative paths are the site folder's, like every other. */
+	if (snprintf(cert, sizeof(cert), "%s%s%s",
+	    s->cfg.server_tls_cert[0] == '/' ? "" : s->o->dir,
+	    s->cfg.server_tls_cert[0] == '/' ? "" : "/",
+	    s->cfg.server_tls_cert) >= (int)sizeof(cert) ||
+	    snprintf(key, sizeof(key), "%s%s%s",
+	    s->cfg.server_tls_key[0] == '/' ? "" : s->o->dir,
+	    s->cfg.server_tls_key[0] == '/' ? "" : "/",
+	    s->cfg.server_tls_key) >= (int)sizeof(key)) {
+		err_set(err, "stet.yaml", 0, "server.tls: a path is too long");
+		return NULL;
+	}
+	if ((c = SSL_CTX_new(TLS_server_method())) == NULL) {
+		err_set(err, NULL, 0, "TLS: cannot make a context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
+	SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION |
+	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	what = cert;
+	if (SSL_CTX_set_cipher_list(c, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1 ||
+	    SSL_CTX_use_certificate_chain_file(c, cert) != 1)
+		goto fail;
+	what = key;
+	if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(c) != 1)
+		goto fail;
+	h2o_ssl_register_alpn_protocols(c, h2o_http2_alpn_protocols);
+	return c;
+fail:
+	err_set(err, what, 0, "TLS: %s",
+	    ERR_reason_error_string(ERR_get_error()));
+	ERR_clear_error();
+	SSL_CTX_free(c);
+	return NULL;
+}
+
+/* ADDR:PORT (as config.c checked it) to an address to bind. */
+static int
+resolve(const char *spec, struct where *w, struct err *err)
+{
+	struct addrinfo	 hints, *res = NULL;
+	const char	*colon = strrchr(spec, ':');
+	char		 host[256], port[8];
+	size_t		 hlen;
+	int		 rc;
+
+	memset(w, 0, sizeof(*w));
+	if (colon == NULL || (hlen = (size_t)(colon - spec)) == 0 ||
+	    strlen(colon + 1) >= sizeof(port))
+		return err_set(err, NULL, 0, "%s: want ADDRESS:PORT", spec);
+	if (spec[0] == '[' && hlen >= 2 && spec[hlen - 1] == ']') {
+		spec++;
+		hlen -= 2;
+	}
+	if (hlen >= sizeof(host))
+		return err_set(err, NULL, 0, "%s: want ADDRESS:PORT", spec);
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	memcpy(port, colon + 1, strlen(colon + 1) + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		return err_set(err, NULL, 0, "%s: %s", host, gai_strerror(rc));
+	memcpy(&w->ss, res->ai_addr, res->ai_addrlen);
+	w->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (w->ss.ss_family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&w->ss;
+
+		w->port = ntohs(s4->sin_port);
+		w->loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+		inet_ntop(AF_INET, &s4->sin_addr, w->host, sizeof(w->host));
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&w->ss;
+
+		w->port = ntohs(s6->sin6_port);
+		w->loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+		w->host[0] = '[';
+		inet_ntop(AF_INET6, &s6->sin6_addr, w->host + 1,
+		    sizeof(w->host) - 2);
+		memcpy(w->host + strlen(w->host), "]", 2);
+	}
+	return 0;
+}
+
+/*
+ * One listening socket per loop on the same address, SO_REUSEPORT, so
+ * the kernel spreads new connections over the loops.  SO_REUSEPORT
+ * would also let a second stet share the port unnoticed, so a probe
+ * without it binds first: if that fails, the port is taken.  Port 0
+ * asks the probe for a free port, which the group then takes.
+ */
+static int
+listen_group(struct where *w, int *fds, size_t n, struct err *err)
+{
+	struct sockaddr_storage	 got;
+	socklen_t		 len = sizeof(got);
+	size_t			 i;
+	int			 probe;
+
+	if ((probe = listen_one(w, 0, err)) == -1)
+		return -1;
+	if (w->port == 0) {
+		if (getsockname(probe, (struct sockaddr *)&got, &len) == -1) {
+			close(probe);
+			return err_set(err, NULL, 0, "getsockname: %s",
+			    strerror(errno));
+		}
+		w->port = ntohs(got.ss_family == AF_INET ?
+		    ((struct sockaddr_in *)&got)->sin_port :
+		    ((struct sockaddr_in6 *)&got)->sin6_port);
+		if (w->ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&w->ss)->sin_port =
+			    htons((uint16_t)w->port);
+		else
+			((struct sockaddr_in6 *)&w->ss)->sin6_port =
+			    htons((uint16_t)w->port);
+	}
+	close(probe);
+	for (i = 0; i < n; i++)
+		if ((fds[i] = listen_one(w, 1, err)) == -1) {
+			while (i-- > 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+			return -1;
+		}
+	return 0;
+}
+
+static int
+listen_one(const struct where *w, int reuseport, struct err *err)
+{
+	int	 fd, one = 1;
+
+	fd = socket(w->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return err_set(err, NULL, 0, "socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
+	    -1 || (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1)) {
+		err_set(err, NULL, 0, "setsockopt: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (const struct sockaddr *)&w->ss, w->len) == -1) {
+		err_set(err, NULL, 0, "%s:%u: %s", w->host, w->port,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (reuseport && listen(fd, SOMAXCONN) == -1) {
+		err_set(err, NULL, 0, "listen: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Raise the open-file limit to what max_conns needs (the soft limit,
+ * up to the hard one).  When the hard limit is lower, serve fewer
+ * connections rather than fail to accept: returns the bound to use.
+ */
+static size_t
+fit_nofile(struct server *s, size_t max_conns)
+{
+	struct rlimit	 rl;
+	size_t		 need = max_conns + max_conns / 4 + 16 + SPARE_FDS;
+	size_t		 fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return max_conns;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    rl.rlim_max >= need ? need : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1 &&
+		    getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return max_conns;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return max_conns;
+	fit = rl.rlim_cur > SPARE_FDS + 16 + 5 ?
+	    (rl.rlim_cur - SPARE_FDS - 16) * 4 / 5 : 1;
+	say(s, SERVER_INFO, "the open-file limit is %llu: serving %zu "
+	    "connections at once, not %zu", (unsigned long long)rl.rlim_cur,
+	    fit, max_conns);
+	return fit;
+}
+
+/*
+ * The scheme://host[:port] of an outside form action, for the CSP's
+ * form-action; NULL when the site's own (or unusable: then the form
+ * posts to 'self' only, and the browser says so).
+ */
+static char *
+form_origin(const char *action)
+{
+	const char	*h, *e;
+	size_t		 n;
+	char		*o;
+
+	if (action == NULL)
+		return NULL;
+	if (strncmp(action, "https://", 8) == 0)
+		h = action + 8;
+	else if (strncmp(action, "http://", 7) == 0)
+		h = action + 7;
+	else
+		return NULL;
+	for (e = h; *e != '\0' && *e != '/' && *e != '?' && *e != '#'; e++)
+		if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+		    (*e >= '0' && *e <= '9') || *e == '.' || *e == '-' ||
+		    *e == ':' || *e == '[' || *e == ']'))
+			return NULL;
+	if (e == h)
+		return NULL;
+	n = (size_t)(e - action);
+	if ((o = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(o, action, n);
+	o[n] = '\0';
+	return o;
+}
+
+/*
+ * The control thread: signals, source changes and due posts, until
+ * SIGTERM or SIGINT.  Rebuilds run here while the loops go on serving
+ * the old snapshot.
+ */
+static int
+control(struct server *s, int sigfd)
+{
+	struct signalfd_siginfo	 si;
+	struct pollfd		 pfd[2];
+	int64_t			 now, pending = 0, first = 0, retry = 0;
+	int64_t			 wait, t, due;
+	nfds_t			 n;
+	ssize_t			 got;
+
+	for (;;) {
+		now = now_ms();
+		wait = -1;
+		if (pending != 0)
+			wait = pending - now;
+		if (s->watch != NULL && s->next_due != 0) {
+			/* A second late, so the build sees it past due. */
+			t = (s->next_due + 1 - (int64_t)time(NULL)) * 1000;
+			if (retry > now)
+				t = retry - now;
+			if (wait < 0 || t < wait)
+				wait = t;
+		}
+		if (wait > INT_MAX)
+			wait = INT_MAX;
+		if (wait < -1)
+			wait = 0;
+		pfd[0].fd = sigfd;
+		pfd[0].events = POLLIN;
+		n = 1;
+		if (s->watch != NULL) {
+			pfd[1].fd = watch_fd(s->watch);
+			pfd[1].events = POLLIN;
+			n = 2;
+		}
+		if (poll(pfd, n, (int)wait) == -1 && errno != EINTR)
+			return -1;
+		now = now_ms();
+		if (pfd[0].revents & POLLIN) {
+			got = read(sigfd, &si, sizeof(si));
+			if (got == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					rebuild(s, "SIGHUP");
+				else
+					return 0;
+			}
+		}
+		if (n == 2 && (pfd[1].revents & POLLIN) &&
+		    watch_read(s->watch) != 0) {
+			if (pending == 0)
+				first = now;
+			/* Wait for quiet, but not forever. */
+			pending = now + DEBOUNCE_MS;
+			if (pending > first + DEBOUNCE_MAX_MS)
+				pending = first + DEBOUNCE_MAX_MS;
+		}
+		if (pending != 0 && now >= pending) {
+			pending = 0;
+			rebuild(s, "a source changed");
+		}
+		if (s->watch != NULL && s->next_due != 0 && now >= retry &&
+		    (int64_t)time(NULL) > s->next_due) {
+			/*
+			 * A failed build, or one that still holds the post
+			 * back, is tried again later, not in a tight loop.
+			 */
+			due = s->next_due;
+			if (rebuild(s, "a post fell due") == -1 ||
+			    s->next_due == due)
+				retry = now + DUE_RETRY_S * 1000;
+		}
+	}
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,415 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/buf.h"
+#include "../support/esc.h"
+#include "../support/url.h"
+#include "check.h"
+#include "frontmatter.h"
+#include "load.h"
+
+#define SUMMARY_MAX	160
+
+struct checker {
+	const struct site	*site;
+	const struct memfs	*mem;
+	int			 json;
+	FILE			*out;
+	struct check_counts	*counts;
+	size_t			 nfound;
+	char			**ids;	/* per memfs file: "\nid1\nid2\n" */
+};
+
+static void
+finding(struct checker *c, const char *file, size_t line, int error,
+    const char *msg)
+{
+	struct buf	 b;
+
+	if (error)
+		c->counts->errors++;
+	else
+		c->counts->warnings++;
+	if (!c->json) {
+		if (line > 0)
+			fprintf(c->out, "%s:%zu: %s: %s\n", file, line,
+			    error ? "error" : "warning", msg);
+		else
+			fprintf(c->out, "%s: %s: %s\n", file,
+			    error ? "error" : "warning", msg);
+		return;
+	}
+	buf_init(&b, 0);
+	if (BUF_LIT(&b, "{\"file\": \"") == 0 &&
+	    esc_json(&b, file, strlen(file)) == 0 &&
+	    buf_printf(&b, "\", \"line\": %zu, \"level\": \"%s\", "
+	    "\"message\": \"", line, error ? "error" : "warning") == 0 &&
+	    esc_json(&b, msg, strlen(msg)) == 0 && BUF_LIT(&b, "\"}") == 0)
+		fprintf(c->out, "%s%s", c->nfound ? ",\n" : "[\n", b.data);
+	buf_free(&b);
+	c->nfound++;
+}
+
+/* Which source made a page, for file:line in findings. */
+static const char *
+source_of(const struct site *s, const char *page, int *is_post)
+{
+	size_t	 i, n;
+
+	*is_post = 0;
+	if (strncmp(page, "writing/", 8) == 0) {
+		n = strcspn(page + 8, "/");
+		if (strcmp(page + 8 + n, "/index.html") == 0)
+			for (i = 0; i < s->nposts; i++)
+				if (strlen(s->posts[i].slug) == n &&
+				    memcmp(s->posts[i].slug, page + 8, n) ==
+				    0) {
+					*is_post = 1;
+					return s->posts[i].file;
+				}
+	}
+	n = strcspn(page, "/");
+	if (strcmp(page + n, "/index.html") == 0)
+		for (i = 0; i < s->npages; i++)
+			if (strlen(s->pages[i].name) == n &&
+			    memcmp(s->pages[i].name, page, n) == 0)
+				return s->pages[i].file;
+	if (strcmp(page, "index.html") == 0)
+		for (i = 0; i < s->npages; i++)
+			if (strcmp(s->pages[i].name, "index") == 0)
+				return s->pages[i].file;
+	return NULL;
+}
+
+/* The line of src where needle first appears, or 0. */
+static size_t
+line_of(const struct site *s, const char *file, const char *needle)
+{
+	struct buf	 src;
+	struct front_split fs;
+	struct err	 err;
+	const char	*at;
+	size_t		 line = 0;
+
+	buf_init(&src, 0);
+	if (site_source(s, file, 0, &src, &fs, &err) == 0 &&
+	    (at = strstr(src.data, needle)) != NULL) {
+		line = 1;
+		for (const char *p = src.data; p < at; p++)
+			if (*p == '\n')
+				line++;
+	}
+	buf_free(&src);
+	return line;
+}
+
+/*
+ * A small scanner for the HTML stet itself wrote: it only has to find
+ * tags and their quoted attributes, not to parse the web.
+ */
+struct attr {
+	const char	*name;
+	size_t		 nlen;
+	const char	*val;
+	size_t		 vlen;
+};
+
+/* Read the tag at p ('<'); fill name and up to max attributes. */
+static const char *
+scan_tag(const char *p, const char *end, const char **name, size_t *nlen,
+    struct attr *a, size_t max, size_t *na)
+{
+	*na = 0;
+	p++;
+	*name = p;
+	while (p < end && *p != ' ' && *p != '>' && *p != '\n' && *p != '/')
+		p++;
+	*nlen = (size_t)(p - *name);
+	while (p < end && *p != '>') {
+		struct attr at;
+
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '/') {
+			p++;
+			continue;
+		}
+		at.name = p;
+		while (p < end && *p != '=' && *p != ' ' && *p != '>' &&
+		    *p != '\n')
+			p++;
+		at.nlen = (size_t)(p - at.name);
+		at.val = "";
+		at.vlen = 0;
+		if (p < end && *p == '=') {
+			char q = *++p;
+
+			if (q == '"' || q == '\'') {
+				at.val = ++p;
+				while (p < end && *p != q)
+					p++;
+				at.vlen = (size_t)(p - at.val);
+				if (p < end)
+					p++;
+			} else {
+				at.val = p;
+				while (p < end && *p != ' ' && *p != '>')
+					p++;
+				at.vlen = (size_t)(p - at.val);
+			}
+		}
+		if (*na < max)
+			a[(*na)++] = at;
+	}
+	return p;
+}
+
+static const struct attr *
+attr(const struct attr *a, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].nlen == strlen(name) &&
+		    strncmp(a[i].name, name, a[i].nlen) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/* Undo &amp; and percent-encoding, the two things stet's links carry. */
+static void
+decode(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '&' && n - i >= 5 && memcmp(s + i, "&amp;", 5) ==
+		    0) {
+			(void)buf_putc(b, '&');
+			i += 4;
+		} else if (s[i] == '%' && n - i >= 3) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+
+			(void)buf_putc(b, (char)strtol(hex, NULL, 16));
+			i += 2;
+		} else
+			(void)buf_putc(b, s[i]);
+	}
+}
+
+/* The ids of the page at index k, each between newlines. */
+static const char *
+page_ids(struct checker *c, size_t k)
+{
+	const struct memfile *f = &c->mem->v[k];
+	const char	*p = f->data, *end = f->data + f->len, *name;
+	struct attr	 a[16];
+	struct buf	 b;
+	size_t		 nlen, na;
+
+	if (c->ids[k] != NULL)
+		return c->ids[k];
+	buf_init(&b, 0);
+	(void)buf_putc(&b, '\n');
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const struct attr *id;
+
+		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
+		if ((id = attr(a, na, "id")) != NULL) {
+			decode(&b, id->val, id->vlen);
+			(void)buf_putc(&b, '\n');
+		}
+	}
+	c->ids[k] = buf_take(&b, NULL);
+	return c->ids[k] ? c->ids[k] : "";
+}
+
+static void
+check_link(struct checker *c, const char *page, const char *src, int is_post,
+    const char *url, size_t ulen, int image)
+{
+	const struct site *s = c->site;
+	const struct memfile *target;
+	struct buf	 raw, abs, path, msg, frag;
+	const char	*p, *hash;
+	size_t		 k;
+
+	buf_init(&raw, 0);
+	buf_init(&abs, 0);
+	buf_init(&path, 0);
+	buf_init(&msg, 0);
+	buf_init(&frag, 0);
+	if (buf_put(&raw, url, ulen) == -1)
+		goto out;
+	if (url_is_absolute(raw.data) || ulen == 0)
+		goto out;
+	/* Resolve as a browser would, against the page's own URL. */
+	if (buf_printf(&abs, "http://site%s%s", s->cfg.base_path, page) == -1 ||
+	    url_resolve(&path, abs.data, raw.data) == -1)
+		goto out;
+	p = path.data + strlen("http://site");
+	if (strncmp(p, s->cfg.base_path, strlen(s->cfg.base_path)) != 0) {
+		(void)buf_printf(&msg, "link %s leaves the site", raw.data);
+		finding(c, src ? src : page, src ? line_of(s, src, raw.data) :
+		    0, 1, msg.data);
+		goto out;
+	}
+	p += strlen(s->cfg.base_path);
+	hash = strchr(p, '#');
+	buf_reset(&abs);
+	decode(&abs, p, strcspn(p, "?#"));
+	if (abs.len == 0 || abs.data[abs.len - 1] == '/')
+		(void)BUF_LIT(&abs, "index.html");
+	target = memfs_get(c->mem, abs.data);
+	if (target == NULL && (abs.len == 0 || abs.data[abs.len - 1] != '/')) {
+		/* "dir" for "dir/index.html": a server redirects. */
+		(void)BUF_LIT(&abs, "/index.html");
+		target = memfs_get(c->mem, abs.data);
+	}
+	if (target == NULL) {
+		(void)buf_printf(&msg, "%s %s: no such page or file",
+		    image ? "image" : "link", raw.data);
+		finding(c, src ? src : page, src && is_post ?
+		    line_of(s, src, raw.data) : 0, 1, msg.data);
+		goto out;
+	}
+	if (hash != NULL && hash[1] != '\0' && !image) {
+		k = (size_t)(target - c->mem->v);
+		(void)buf_putc(&frag, '\n');
+		decode(&frag, hash + 1, strlen(hash + 1));
+		(void)buf_putc(&frag, '\n');
+		if (strstr(page_ids(c, k), frag.data) == NULL) {
+			(void)buf_printf(&msg, "link %s: no such anchor on "
+			    "%s", raw.data, target->path);
+			finding(c, src ? src : page, src && is_post ?
+			    line_of(s, src, raw.data) : 0, 1, msg.data);
+		}
+	}
+out:
+	buf_free(&raw);
+	buf_free(&abs);
+	buf_free(&path);
+	buf_free(&msg);
+	buf_free(&frag);
+}
+
+static void
+check_page(struct checker *c, const struct memfile *f)
+{
+	const char	*p = f->data, *end = f->data + f->len, *name, *src;
+	struct attr	 a[16];
+	size_t		 nlen, na;
+	int		 is_post;
+
+	/* The 404 page's links start from the base path: checked as such. */
+	src = source_of(c->site, f->path, &is_post);
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const struct attr *href;
+
+		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
+		if ((nlen == 1 && *name == 'a') ||
+		    (nlen == 4 && memcmp(name, "link", 4) == 0)) {
+			const struct attr *rel = attr(a, na, "rel");
+
+			/* canonical and og:url are absolute by design. */
+			if (rel != NULL && rel->vlen == 9 &&
+			    memcmp(rel->val, "canonical", 9) == 0)
+				continue;
+			if ((href = attr(a, na, "href")) != NULL)
+				check_link(c, f->path, src, is_post, href->val,
+				    href->vlen, 0);
+		} else if (nlen == 3 && memcmp(name, "img", 3) == 0) {
+			const struct attr *alt = attr(a, na, "alt");
+
+			if ((href = attr(a, na, "src")) != NULL)
+				check_link(c, f->path, src, is_post, href->val,
+				    href->vlen, 1);
+			if (alt == NULL || alt->vlen == 0) {
+				struct buf msg, u;
+
+				buf_init(&msg, 0);
+				buf_init(&u, 0);
+				if (href != NULL)
+					(void)buf_put(&u, href->val,
+					    href->vlen);
+				(void)buf_printf(&msg, "image %s has no alt "
+				    "text", u.data);
+				finding(c, src ? src : f->path, src && is_post &&
+				    u.len ? line_of(c->site, src, u.data) : 0,
+				    1, msg.data);
+				buf_free(&u);
+				buf_free(&msg);
+			}
+		}
+	}
+}
+
+/* Characters, not bytes: a summary in Greek is not twice as long. */
+static size_t
+chars(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int
+check_site(const struct site *s, const struct memfs *mem,
+    const struct ids *ids, int json, FILE *out, struct check_counts *counts)
+{
+	struct checker	 c;
+	struct buf	 msg;
+	size_t		 i, n;
+
+	memset(&c, 0, sizeof(c));
+	memset(counts, 0, sizeof(*counts));
+	c.site = s;
+	c.mem = mem;
+	c.json = json;
+	c.out = out;
+	c.counts = counts;
+	if ((c.ids = calloc(mem->n ? mem->n : 1, sizeof(*c.ids))) == NULL)
+		return -1;
+	buf_init(&msg, 0);
+	for (i = 0; i < mem->n; i++) {
+		n = strlen(mem->v[i].path);
+		if (n > 5 && strcmp(mem->v[i].path + n - 5, ".html") == 0 &&
+		    strcmp(mem->v[i].path, "404.html") != 0)
+			check_page(&c, &mem->v[i]);
+	}
+	for (i = 0; i < s->nposts; i++) {
+		const struct post *p = &s->posts[i];
+
+		buf_reset(&msg);
+		if (p->summary == NULL || *p->summary == '\0')
+			finding(&c, p->file, 0, 0, "no summary: lists, feeds "
+			    "and search results show none");
+		else if ((n = chars(p->summary)) > SUMMARY_MAX) {
+			(void)buf_printf(&msg, "summary is %zu characters; "
+			    "keep it under %d", n, SUMMARY_MAX);
+			finding(&c, p->file, line_of(s, p->file, "summary:"),
+			    0, msg.data);
+		}
+	}
+	for (i = 0; i < s->nposts; i++) {
+		const char *was = ids_recorded(ids, s->posts[i].file);
+
+		if (was != NULL && strcmp(was, s->posts[i].id) != 0) {
+			buf_reset(&msg);
+			(void)buf_printf(&msg, "feed id changed from %s to %s: "
+			    "every reader will see this post again", was,
+			    s->posts[i].id);
+			finding(&c, s->posts[i].file, line_of(s,
+			    s->posts[i].file, "id:"), 1, msg.data);
+		}
+	}
+	if (json)
+		fprintf(out, c.nfound ? "\n]\n" : "[]\n");
+	for (i = 0; i < mem->n; i++)
+		free(c.ids[i]);
+	free(c.ids);
+	buf_free(&msg);
+	return 0;
+}
