@@ -693,21 +693,21 @@ render_alias(const struct job *job, const struct post *p, const char *rel,
     struct err *err)
 {
 	const struct site *s = job->site;
-	struct buf	 b, to;
-	size_t		 i, depth = 0;
+	struct buf	 b, root, to;
+	size_t		 i;
 	int		 rc = -1;
 
 	buf_init(&b, 0);
+	buf_init(&root, 0);
 	buf_init(&to, 0);
+	/* Relative links, like every page's: from the alias's folder. */
 	for (i = 0; rel[i]; i++)
-		if (rel[i] == '/')
-			depth++;
-	for (i = 0; i < depth; i++)
-		if (BUF_LIT(&to, "../") == -1)
+		if (rel[i] == '/' && BUF_LIT(&root, "../") == -1)
 			goto oom;
-	if (depth == 0 && BUF_LIT(&to, "./") == -1)
+	if (root.len == 0 && BUF_LIT(&root, "./") == -1)
 		goto oom;
-	if (BUF_LIT(&to, "writing/") == -1 ||
+	if (buf_put(&to, root.data, root.len) == -1 ||
+	    BUF_LIT(&to, "writing/") == -1 ||
 	    esc_path_segment(&to, p->slug, strlen(p->slug)) == -1 ||
 	    buf_putc(&to, '/') == -1 ||
 	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
@@ -716,8 +716,10 @@ render_alias(const struct job *job, const struct post *p, const char *rel,
 	    esc_html(&b, s->cfg.language, strlen(s->cfg.language)) == -1 ||
 	    BUF_LIT(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ==
 	    -1 || esc_html(&b, p->title, strlen(p->title)) == -1 ||
-	    BUF_LIT(&b, "</title>\n<link rel=\"canonical\" href=\"") == -1 ||
-	    esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
+	    BUF_LIT(&b, "</title>\n<link rel=\"stylesheet\" href=\"") == -1 ||
+	    esc_html(&b, root.data, root.len) == -1 ||
+	    BUF_LIT(&b, "style.css\">\n<link rel=\"canonical\" href=\"") ==
+	    -1 || esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
 	    BUF_LIT(&b, "writing/") == -1 ||
 	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
 	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
@@ -735,6 +737,7 @@ oom:
 	err_set(err, p->file, 0, "out of memory");
 out:
 	buf_free(&b);
+	buf_free(&root);
 	buf_free(&to);
 	return rc;
 }
