@@ -584,6 +584,31 @@ feeds(struct cfgload *l, const struct ynode *n, struct config *c)
 	return 0;
 }
 
+/* notes: { email: true } mails notes to subscribers too. */
+static int
+notes(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+	const char	*v = NULL;
+
+	if (want_map(l, n, "notes") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "email") != 0)
+			return unknown(l, e->key, "notes");
+		if (want_scalar(l, e, "notes.email", &v) == -1)
+			return -1;
+		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+			c->notes_email = 1;
+		else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+			c->notes_email = 0;
+		else
+			return err_set(l->err, CONFIG_FILE, e->line,
+			    "notes.email: want true or false");
+	}
+	return 0;
+}
+
 static int
 language_ok(struct cfgload *l, const struct ynode *n, struct config *c)
 {
@@ -661,6 +686,8 @@ config_load(struct arena *a, int dirfd, struct config *c, struct err *err)
 			    &c->subscribe_action, 1);
 		else if (strcmp(k, "feeds") == 0)
 			rc = feeds(&l, e, c);
+		else if (strcmp(k, "notes") == 0)
+			rc = notes(&l, e, c);
 		else
 			rc = unknown(&l, e->key, "");
 		if (rc == -1)

@@ -29,7 +29,8 @@ feed_new_id(const struct site *s, const struct post *p, struct buf *b)
 	date_ymd(&p->date, ymd, sizeof(ymd));
 	if (PUT(b, "tag:") == -1 || buf_put(b, host, (size_t)(end - host)) ==
 	    -1 || buf_printf(b, ",%s:", ymd) == -1 ||
-	    buf_puts(b, s->cfg.base_path) == -1 || PUT(b, "writing/") == -1 ||
+	    buf_puts(b, s->cfg.base_path) == -1 ||
+	    buf_puts(b, p->section) == -1 || buf_putc(b, '/') == -1 ||
 	    esc_path_segment(b, p->slug, strlen(p->slug)) == -1)
 		return -1;
 	return 0;
@@ -55,8 +56,8 @@ feed_updated(const struct site *s, const struct feed *f, struct date *d)
 	d->t = 0;
 	d->off = 0;
 	for (i = 0; i < f->n; i++)
-		if (latest(&s->posts[f->posts[i]])->t > d->t)
-			*d = *latest(&s->posts[f->posts[i]]);
+		if (latest(f->items[i])->t > d->t)
+			*d = *latest(f->items[i]);
 	for (i = 0; f->n == 0 && i < s->nposts; i++)
 		if (latest(&s->posts[i])->t > d->t)
 			*d = *latest(&s->posts[i]);
@@ -65,7 +66,8 @@ feed_updated(const struct site *s, const struct feed *f, struct date *d)
 static int
 post_link(struct buf *b, const struct site *s, const struct post *p)
 {
-	return buf_puts(b, s->cfg.url) == -1 || PUT(b, "writing/") == -1 ||
+	return buf_puts(b, s->cfg.url) == -1 || buf_puts(b, p->section) == -1 ||
+	    buf_putc(b, '/') == -1 ||
 	    esc_path_segment(b, p->slug, strlen(p->slug)) == -1 ||
 	    buf_putc(b, '/') == -1 ? -1 : 0;
 }
@@ -103,7 +105,7 @@ feed_atom(const struct site *s, const struct feed *f, struct buf *b)
 	    PUT(b, "</name></author>\n<generator>stet</generator>\n") == -1)
 		return -1;
 	for (i = 0; i < f->n; i++) {
-		const struct post *p = &s->posts[f->posts[i]];
+		const struct post *p = f->items[i];
 
 		if (PUT(b, "<entry>\n<title>") == -1 || esc(b, p->title) == -1 ||
 		    PUT(b, "</title>\n<link rel=\"alternate\" "
@@ -130,7 +132,7 @@ feed_atom(const struct site *s, const struct feed *f, struct buf *b)
 		    esc(b, p->summary) == -1 || PUT(b, "</summary>\n") == -1))
 			return -1;
 		if (PUT(b, "<content type=\"html\">") == -1 ||
-		    esc(b, f->html[f->posts[i]]) == -1 ||
+		    esc(b, f->html[i]) == -1 ||
 		    PUT(b, "</content>\n</entry>\n") == -1)
 			return -1;
 	}
@@ -162,7 +164,7 @@ feed_rss(const struct site *s, const struct feed *f, struct buf *b)
 	    d) == -1) || PUT(b, "<generator>stet</generator>\n") == -1)
 		return -1;
 	for (i = 0; i < f->n; i++) {
-		const struct post *p = &s->posts[f->posts[i]];
+		const struct post *p = f->items[i];
 
 		date_rfc822(&p->date, d, sizeof(d));
 		if (PUT(b, "<item>\n<title>") == -1 || esc(b, p->title) == -1 ||
@@ -178,7 +180,7 @@ feed_rss(const struct site *s, const struct feed *f, struct buf *b)
 			    PUT(b, "</category>\n") == -1)
 				return -1;
 		if (PUT(b, "<description>") == -1 ||
-		    esc(b, f->html[f->posts[i]]) == -1 ||
+		    esc(b, f->html[i]) == -1 ||
 		    PUT(b, "</description>\n</item>\n") == -1)
 			return -1;
 	}
@@ -206,7 +208,7 @@ feed_json(const struct site *s, const struct feed *f, struct buf *b)
 	    json_str(b, author(s)) == -1 || PUT(b, "}],\n\"items\": [") == -1)
 		return -1;
 	for (i = 0; i < f->n; i++) {
-		const struct post *p = &s->posts[f->posts[i]];
+		const struct post *p = f->items[i];
 
 		if ((i > 0 && buf_putc(b, ',') == -1) || PUT(b, "\n{") == -1 ||
 		    PUT(b, "\n\"id\": ") == -1 || json_str(b, p->id) == -1 ||
@@ -238,7 +240,7 @@ feed_json(const struct site *s, const struct feed *f, struct buf *b)
 				return -1;
 		}
 		if (PUT(b, ",\n\"content_html\": ") == -1 ||
-		    json_str(b, f->html[f->posts[i]]) == -1 ||
+		    json_str(b, f->html[i]) == -1 ||
 		    PUT(b, "\n}") == -1)
 			return -1;
 	}

@@ -17,9 +17,9 @@ struct feed {
 	const char	*description;
 	const char	*page;		/* absolute URL of its HTML page */
 	const char	*self;		/* absolute URL of the folder: feed.xml... */
-	const size_t	*posts;		/* indexes into site->posts, newest first */
+	const struct post *const *items;	/* newest first */
+	const char *const *html;	/* their bodies, with absolute URLs */
 	size_t		 n;
-	const char *const *html;	/* bodies by post index, absolute URLs */
 };
 
 /* Append the feed as Atom 1.0, RSS 2.0 or JSON Feed 1.1.  0 or -1. */

@@ -168,6 +168,9 @@ ids_assign(struct site *s, struct ids **out, struct err *err)
 	for (i = 0; i < s->nposts; i++)
 		if (assign(s, ids, &s->posts[i], err) == -1)
 			goto fail;
+	for (i = 0; i < s->nnotes; i++)
+		if (assign(s, ids, &s->notes[i], err) == -1)
+			goto fail;
 	for (i = 0; i < s->nhidden; i++) {
 		struct id_rec *r = find(ids, s->hidden[i].file);
 
@@ -207,11 +210,15 @@ ids_save(const struct site *s, struct ids *ids, struct err *err)
 	if (!ids->changed)
 		return 0;
 	buf_init(&b, 0);
-	if ((v = calloc(s->nposts + s->nhidden + 1, sizeof(*v))) == NULL)
+	if ((v = calloc(s->nposts + s->nhidden + s->nnotes + 1,
+	    sizeof(*v))) == NULL)
 		goto oom;
 	for (i = 0; i < s->nposts; i++)
 		if (s->posts[i].fm_id == NULL)
 			v[n++] = &s->posts[i];
+	for (i = 0; i < s->nnotes; i++)
+		if (s->notes[i].fm_id == NULL)
+			v[n++] = &s->notes[i];
 	for (i = 0; i < s->nhidden; i++)
 		if (s->hidden[i].id != NULL && s->hidden[i].fm_id == NULL)
 			v[n++] = &s->hidden[i];

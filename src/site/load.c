@@ -323,6 +323,8 @@ date_prefix(const char *name)
 
 struct postload {
 	struct site	*site;
+	const char	*dir;		/* "posts" or "notes" */
+	struct post	*out;		/* one per name */
 	const struct cache_post **hits;	/* the cache's entry per file */
 	struct names	*names;
 };
@@ -332,7 +334,7 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 {
 	struct postload	*pl = ctx;
 	struct site	*s = pl->site;
-	struct post	*p = &s->posts[i];
+	struct post	*p = &pl->out[i];
 	struct arena	*a = s->warena[worker];
 	struct front_split fs;
 	struct buf	 src, path;
@@ -345,7 +347,8 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 	memset(p, 0, sizeof(*p));
 	buf_init(&src, 0);
 	buf_init(&path, 0);
-	if (BUF_LIT(&path, "posts/") == -1 || buf_puts(&path, name) == -1 ||
+	p->section = strcmp(pl->dir, "notes") == 0 ? "notes" : "writing";
+	if (buf_printf(&path, "%s/%s", pl->dir, name) == -1 ||
 	    (p->file = arena_strdup(a, path.data)) == NULL) {
 		err_set(err, name, 0, "out of memory");
 		goto out;
@@ -363,6 +366,7 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 		if (cp != NULL && cp->post.mtime_ns == p->mtime_ns &&
 		    cp->post.size == p->size) {
 			*p = cp->post;
+			p->section = "writing";
 			p->cached = cp;
 			p->order = i;
 			rc = 0;
@@ -544,18 +548,18 @@ slug_hash(const char *s)
  * more than the rest of a rebuild.
  */
 static int
-check_slugs(struct site *s, struct err *err)
+check_slugs(struct post *v, size_t n, struct err *err)
 {
 	struct post	**t;
 	size_t		 size = 16, i, h;
 	int		 rc = 0;
 
-	while (size < s->nposts * 2)
+	while (size < n * 2)
 		size *= 2;
 	if ((t = calloc(size, sizeof(*t))) == NULL)
 		return err_set(err, "posts", 0, "out of memory");
-	for (i = 0; i < s->nposts && rc == 0; i++) {
-		struct post *p = &s->posts[i];
+	for (i = 0; i < n && rc == 0; i++) {
+		struct post *p = &v[i];
 
 		for (h = slug_hash(p->slug) & (size - 1); t[h] != NULL;
 		    h = (h + 1) & (size - 1))
@@ -875,6 +879,55 @@ out:
 	return rc;
 }
 
+/*
+ * notes/: short posts with the same front matter, no summary needed.
+ * Few and small, so they are read every time, without the cache.
+ */
+static int
+load_notes(struct site *s, const struct load_opts *opts,
+    const struct date *now, struct err *err)
+{
+	struct names	 names = { NULL, 0 };
+	struct postload	 pl;
+	size_t		 i, kept;
+	int		 rc = -1;
+
+	memset(&pl, 0, sizeof(pl));
+	if (list_sources(s, "notes", &names, err) == -1)
+		return -1;
+	if (names.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((s->notes = arena_alloc(s->arena, names.n * sizeof(*s->notes))) ==
+	    NULL) {
+		err_set(err, "notes", 0, "out of memory");
+		goto out;
+	}
+	pl.site = s;
+	pl.dir = "notes";
+	pl.out = s->notes;
+	pl.names = &names;
+	if (pool_run(names.n, pool_threads(), load_post, &pl, err) == -1 ||
+	    check_slugs(s->notes, names.n, err) == -1)
+		goto out;
+	for (i = kept = 0; i < names.n; i++) {
+		struct post *p = &s->notes[i];
+
+		if ((p->draft && !opts->drafts) ||
+		    (p->date.t > now->t && !opts->future))
+			continue;
+		s->notes[kept++] = *p;
+	}
+	s->nnotes = kept;
+	if (kept > 1)
+		qsort(s->notes, kept, sizeof(*s->notes), post_cmp);
+	rc = 0;
+out:
+	free(names.v);
+	return rc;
+}
+
 int
 site_load(const char *dir, const struct load_opts *opts,
     const struct cache *cache, struct site *s, struct err *err)
@@ -917,6 +970,8 @@ site_load(const char *dir, const struct load_opts *opts,
 			goto fail;
 		}
 		pl.site = s;
+		pl.dir = "posts";
+		pl.out = s->posts;
 		pl.names = &names;
 		/* Cached dates were read in the zone of their build. */
 		if (cache != NULL && cache->timezone != NULL &&
@@ -929,7 +984,7 @@ site_load(const char *dir, const struct load_opts *opts,
 			goto fail;
 	}
 	s->nposts = names.n;
-	if (check_slugs(s, err) == -1)
+	if (check_slugs(s->posts, s->nposts, err) == -1)
 		goto fail;
 	date_now(&now);
 	if ((s->hidden = arena_alloc(s->arena, (s->nposts ? s->nposts : 1) *
@@ -949,7 +1004,8 @@ site_load(const char *dir, const struct load_opts *opts,
 	s->nposts = kept;
 	if (s->nposts > 0)
 		qsort(s->posts, s->nposts, sizeof(*s->posts), post_cmp);
-	if (resolve_topics(s, err) == -1 || load_pages(s, err) == -1)
+	if (resolve_topics(s, err) == -1 || load_pages(s, err) == -1 ||
+	    load_notes(s, opts, &now, err) == -1)
 		goto fail;
 	free(names.v);
 	free(pl.hits);

@@ -51,7 +51,8 @@ struct config {
 	size_t		 feed_entries;	/* 0: all */
 	const char	*mail_from;
 	const char	*mail_transport;
-	const char	*server_listen;	/* ADDR:PORT */
+	const char	*server_listen;
+	int		 notes_email;	/* notes: { email: true } */	/* ADDR:PORT */
 	/*
 	 * The rest of server: (stet serve); config.c says what each means
 	 * and its default.  tls_listen is NULL when TLS is off.
@@ -71,6 +72,7 @@ struct config {
 
 struct post {
 	const char	*file;		/* "posts/x.md", for errors */
+	const char	*section;	/* "writing" for posts, "notes" */
 	const char	*slug;
 	size_t		 slug_line;	/* of slug: in the front matter, or 0 */
 	const char	*title;
@@ -122,6 +124,8 @@ struct site {
 	size_t		 nposts;
 	struct post	*hidden;	/* drafts and future posts left out */
 	size_t		 nhidden;
+	struct post	*notes;		/* notes/, newest first */
+	size_t		 nnotes;
 	struct page	*pages;		/* by name */
 	size_t		 npages;
 	struct topic	*topics;	/* declared first, then by slug */

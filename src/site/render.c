@@ -11,6 +11,7 @@
 #include "render.h"
 
 #define WORDS_PER_MINUTE	230
+#define HOME_NOTES		5	/* notes the home page lists */
 
 struct job {
 	const struct site	*site;
@@ -106,7 +107,8 @@ post_url(struct pagectx *pc, const struct post *p)
 	struct tval	 v;
 
 	buf_init(&b, 0);
-	if (buf_puts(&b, pc->root) == -1 || BUF_LIT(&b, "writing/") == -1 ||
+	if (buf_puts(&b, pc->root) == -1 || buf_puts(&b, p->section) == -1 ||
+	    buf_putc(&b, '/') == -1 ||
 	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
 	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
 		buf_free(&b);
@@ -308,27 +310,28 @@ out:
 }
 
 /*
- * Render post i's page (when page is set) and, when it is among the
- * feed's entries, keep its body with absolute URLs for the feed.
+ * Render entry i of list (posts or notes) with template tpl, when page is
+ * set, and with want_abs keep its body with absolute URLs in *abs_out.
  */
 static int
-render_post(const struct job *job, size_t i, int page, int worker,
-    struct err *err)
+render_entry(const struct job *job, const struct post *list, size_t n,
+    size_t i, const char *tpl, int page, int want_abs, char **abs_out,
+    int worker, struct err *err)
 {
 	const struct site *s = job->site;
-	const struct post *p = &s->posts[i];
+	const struct post *p = &list[i];
 	struct pagectx	 pc;
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
-	int		 rc = -1, want_abs = job->need_body[i];
+	int		 rc = -1;
 
 	buf_init(&rel, 0);
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
 	buf_init(&base, 0);
-	if (buf_printf(&rel, "writing/%s/index.html", p->slug) == -1 ||
-	    BUF_LIT(&base, "writing/") == -1 ||
+	if (buf_printf(&rel, "%s/%s/index.html", p->section, p->slug) == -1 ||
+	    buf_puts(&base, p->section) == -1 || buf_putc(&base, '/') == -1 ||
 	    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
 	    buf_putc(&base, '/') == -1)
 		return err_set(err, p->file, 0, "out of memory");
@@ -382,17 +385,17 @@ render_post(const struct job *job, size_t i, int page, int worker,
 	tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" : ""));
 	tv_set(&pc.tb, &ctx, "post", post);
 	if (i > 0)
-		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &s->posts[i - 1]));
-	if (i + 1 < s->nposts)
-		tv_set(&pc.tb, &ctx, "older", post_item(&pc, &s->posts[i + 1]));
-	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(s->nposts > 1 ? "1" : ""));
-	if (emit(&pc, worker, "post", rel.data, &ctx, err) == -1)
+		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &list[i - 1]));
+	if (i + 1 < n)
+		tv_set(&pc.tb, &ctx, "older", post_item(&pc, &list[i + 1]));
+	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
+	if (emit(&pc, worker, tpl, rel.data, &ctx, err) == -1)
 		goto out;
 keep:
 	if (want_abs) {
-		/* The feed takes this body; freed by render_site. */
-		job->feed_html[i] = buf_take(&abs, NULL);
-		if (job->feed_html[i] == NULL) {
+		/* The feed takes this body; freed by its caller. */
+		*abs_out = buf_take(&abs, NULL);
+		if (*abs_out == NULL) {
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
@@ -405,6 +408,18 @@ out:
 	buf_free(&abs);
 	buf_free(&base);
 	return rc;
+}
+
+/*
+ * Render post i's page (when page is set) and, when it is among the
+ * entries of a feed that changes, keep its body for the feed.
+ */
+static int
+render_post(const struct job *job, size_t i, int page, int worker,
+    struct err *err)
+{
+	return render_entry(job, job->site->posts, job->site->nposts, i,
+	    "post", page, job->need_body[i], &job->feed_html[i], worker, err);
 }
 
 static struct tval
@@ -437,7 +452,7 @@ render_home(const struct job *job, int worker, struct err *err)
 {
 	const struct site *s = job->site;
 	struct pagectx	 pc;
-	struct tval	 ctx, topics, links, l;
+	struct tval	 ctx, topics, links, l, notes;
 	struct buf	 intro;
 	size_t		 i;
 	int		 rc = -1;
@@ -450,7 +465,7 @@ render_home(const struct job *job, int worker, struct err *err)
 		    body_html(job, s->pages[i].file, s->pages[i].is_html, 0,
 		    NULL, &intro, NULL, NULL, err) == -1)
 			goto out;
-	ctx = page_base(&pc, 8, "", NULL, s->cfg.description, "website");
+	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
 	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
 	topics = tv_list(&pc.tb, s->cfg.ntopics);
 	for (i = 0; i < s->cfg.ntopics; i++)
@@ -466,7 +481,14 @@ render_home(const struct job *job, int worker, struct err *err)
 		tv_push(&pc.tb, &links, l);
 	}
 	tv_set(&pc.tb, &ctx, "links", links);
-	tv_set(&pc.tb, &ctx, "has_links", tv_str(links.n ? "1" : ""));
+	tv_set(&pc.tb, &ctx, "has_links", tv_str(links.n || s->nnotes ? "1" :
+	    ""));
+	notes = tv_list(&pc.tb, s->nnotes < HOME_NOTES ? s->nnotes :
+	    HOME_NOTES);
+	for (i = 0; i < s->nnotes && i < HOME_NOTES; i++)
+		tv_push(&pc.tb, &notes, post_item(&pc, &s->notes[i]));
+	tv_set(&pc.tb, &ctx, "notes", notes);
+	tv_set(&pc.tb, &ctx, "has_notes", tv_str(notes.n ? "1" : ""));
 	/* home.recent: 0 means no list at all, not every post. */
 	tv_set(&pc.tb, &ctx, "posts", s->cfg.home_recent ? post_list(&pc, s,
 	    s->cfg.home_recent, NULL) : tv_list(&pc.tb, 0));
@@ -514,6 +536,28 @@ render_writing(const struct job *job, int worker, struct err *err)
 	}
 	tv_set(&pc.tb, &ctx, "years", years);
 	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+static int
+render_notes(const struct job *job, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	struct pagectx	 pc;
+	struct tval	 ctx, list;
+	size_t		 i;
+	int		 rc;
+
+	if (pagectx_init(&pc, job, "notes/index.html", err) == -1)
+		return -1;
+	ctx = page_base(&pc, 1, "notes/", "Notes", "Short notes: what "
+	    "shipped and what I learned.", "website");
+	list = tv_list(&pc.tb, s->nnotes);
+	for (i = 0; i < s->nnotes; i++)
+		tv_push(&pc.tb, &list, post_item(&pc, &s->notes[i]));
+	tv_set(&pc.tb, &ctx, "posts", list);
+	rc = emit(&pc, worker, "notes", "notes/index.html", &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -645,7 +689,7 @@ render_robots(const struct job *job, int worker, struct err *err)
 }
 
 enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
-    EXTRA_FIXED };
+    EXTRA_NOTES, EXTRA_FIXED };
 
 static int
 run_job(void *ctx, size_t i, int worker, struct err *err)
@@ -666,9 +710,20 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	if (job->phase != PLAN_CHANGED)
 		return 0;
 	i -= s->nposts;
+	/*
+	 * Notes are few and read every time: their pages, list and feeds
+	 * are always rendered, and the writer leaves unchanged bytes alone.
+	 * (The home page and sitemap follow sig_lists, which covers them.)
+	 */
+	if (i < s->nnotes)
+		return render_entry(job, s->notes, s->nnotes, i, "note", 1, 0,
+		    NULL, worker, err);
+	i -= s->nnotes;
 	switch (i) {
 	case EXTRA_HOME:
 		return pl->lists ? render_home(job, worker, err) : 0;
+	case EXTRA_NOTES:
+		return s->nnotes ? render_notes(job, worker, err) : 0;
 	case EXTRA_WRITING:
 		return pl->lists ? render_writing(job, worker, err) : 0;
 	case EXTRA_TOPICS:
@@ -760,78 +815,171 @@ render_feed_posts(const struct site *s, size_t topic, size_t *out)
 	return n;
 }
 
-/* Write the three feeds of one list (the site's or topic t's). */
+/* Write a feed in the three formats into dir ("", "topics/x/"...). */
 static int
-write_feeds(const struct job *job, size_t t, size_t *members,
+emit_feeds(const struct job *job, const char *dir, const struct feed *f,
     struct err *err)
 {
-	const struct site *s = job->site;
-	struct feed	 f;
-	struct buf	 page, dir, out, rel;
 	static const struct {
 		const char *name;
 		int (*fn)(const struct site *, const struct feed *,
 		    struct buf *);
 	} formats[] = { { "feed.xml", feed_atom }, { "rss.xml", feed_rss },
 	    { "feed.json", feed_json } };
+	struct buf	 out, path;
+	size_t		 k;
+	int		 rc = -1;
+
+	buf_init(&out, 0);
+	buf_init(&path, 0);
+	for (k = 0; k < sizeof(formats) / sizeof(*formats); k++) {
+		buf_reset(&out);
+		buf_reset(&path);
+		if (formats[k].fn(job->site, f, &out) == -1 ||
+		    buf_printf(&path, "%s%s", dir, formats[k].name) == -1) {
+			err_set(err, formats[k].name, 0, "out of memory");
+			goto out;
+		}
+		if (writer_put(job->w, 0, path.data, out.data, out.len, err) ==
+		    -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&out);
+	buf_free(&path);
+	return rc;
+}
+
+/* The feeds of the site (t SIZE_MAX) or of topic t. */
+static int
+write_feeds(const struct job *job, size_t t, size_t *members,
+    struct err *err)
+{
+	const struct site *s = job->site;
+	const struct post **items = NULL;
+	const char	**html = NULL;
+	struct feed	 f;
+	struct buf	 page, dir, title;
 	size_t		 k;
 	int		 rc = -1;
 
 	buf_init(&page, 0);
 	buf_init(&dir, 0);
-	buf_init(&out, 0);
-	buf_init(&rel, 0);
+	buf_init(&title, 0);
 	memset(&f, 0, sizeof(f));
 	if (buf_puts(&page, s->cfg.url) == -1)
 		goto oom;
+	f.title = s->cfg.title;
+	f.description = s->cfg.description;
 	if (t != SIZE_MAX) {
 		const struct topic *tp = &s->topics[t];
 
 		if (BUF_LIT(&page, "topics/") == -1 ||
 		    esc_path_segment(&page, tp->slug, strlen(tp->slug)) == -1 ||
 		    buf_putc(&page, '/') == -1 ||
-		    buf_printf(&dir, "topics/%s/", tp->slug) == -1)
+		    buf_printf(&dir, "topics/%s/", tp->slug) == -1 ||
+		    buf_printf(&title, "%s: %s", s->cfg.title, tp->title) == -1)
 			goto oom;
-		f.title = NULL;
-		if (buf_printf(&rel, "%s: %s", s->cfg.title, tp->title) == -1)
-			goto oom;
-		f.title = rel.data;
+		f.title = title.data;
 		f.description = tp->about ? tp->about : "";
-	} else {
-		f.title = s->cfg.title;
-		f.description = s->cfg.description;
 	}
 	f.page = page.data;
 	f.self = page.data;
-	f.posts = members;
 	f.n = render_feed_posts(s, t, members);
-	f.html = (const char *const *)job->feed_html;
-	for (k = 0; k < sizeof(formats) / sizeof(*formats); k++) {
-		struct buf path;
-
-		buf_reset(&out);
-		buf_init(&path, 0);
-		if (formats[k].fn(s, &f, &out) == -1 ||
-		    buf_printf(&path, "%s%s", dir.data, formats[k].name) == -1) {
-			buf_free(&path);
-			goto oom;
-		}
-		if (writer_put(job->w, 0, path.data, out.data, out.len, err) ==
-		    -1) {
-			buf_free(&path);
-			goto out;
-		}
-		buf_free(&path);
+	items = calloc(f.n ? f.n : 1, sizeof(*items));
+	html = calloc(f.n ? f.n : 1, sizeof(*html));
+	if (items == NULL || html == NULL)
+		goto oom;
+	for (k = 0; k < f.n; k++) {
+		items[k] = &s->posts[members[k]];
+		html[k] = job->feed_html[members[k]];
 	}
-	rc = 0;
+	f.items = items;
+	f.html = html;
+	rc = emit_feeds(job, dir.data, &f, err);
 	goto out;
 oom:
 	err_set(err, "feed.xml", 0, "out of memory");
 out:
+	free(items);
+	free(html);
 	buf_free(&page);
 	buf_free(&dir);
-	buf_free(&out);
-	buf_free(&rel);
+	buf_free(&title);
+	return rc;
+}
+
+/* notes/feed.xml and its twins: the newest notes, in full. */
+static int
+write_notes_feeds(const struct job *job, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct post **items = NULL;
+	char		**html = NULL;
+	struct feed	 f;
+	struct buf	 page, title, base, body;
+	size_t		 k, n = s->nnotes;
+	int		 rc = -1;
+
+	if (s->cfg.feed_entries && n > s->cfg.feed_entries)
+		n = s->cfg.feed_entries;
+	buf_init(&page, 0);
+	buf_init(&title, 0);
+	buf_init(&base, 0);
+	buf_init(&body, 0);
+	memset(&f, 0, sizeof(f));
+	items = calloc(n ? n : 1, sizeof(*items));
+	html = calloc(n ? n : 1, sizeof(*html));
+	if (items == NULL || html == NULL ||
+	    buf_printf(&page, "%snotes/", s->cfg.url) == -1 ||
+	    buf_printf(&title, "%s: notes", s->cfg.title) == -1)
+		goto oom;
+	for (k = 0; k < n; k++) {
+		const struct post *p = &s->notes[k];
+
+		buf_reset(&base);
+		buf_reset(&body);
+		items[k] = p;
+		if (buf_puts(&base, page.data) == -1 ||
+		    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
+		    buf_putc(&base, '/') == -1)
+			goto oom;
+		{
+			struct buf page_html;
+
+			buf_init(&page_html, 0);
+			rc = body_html(job, p->file, p->is_html, 1, base.data,
+			    &page_html, &body, NULL, err);
+			buf_free(&page_html);
+			if (rc == -1)
+				goto out;
+			rc = -1;
+		}
+		if ((html[k] = buf_take(&body, NULL)) == NULL)
+			goto oom;
+	}
+	f.title = title.data;
+	f.description = "";
+	f.page = page.data;
+	f.self = page.data;
+	f.items = items;
+	f.html = (const char *const *)html;
+	f.n = n;
+	rc = emit_feeds(job, "notes/", &f, err);
+	goto out;
+oom:
+	err_set(err, "notes", 0, "out of memory");
+out:
+	if (html != NULL)
+		for (k = 0; k < n; k++)
+			free(html[k]);
+	free(html);
+	free(items);
+	buf_free(&page);
+	buf_free(&title);
+	buf_free(&base);
+	buf_free(&body);
 	return rc;
 }
 
@@ -850,7 +998,7 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
-	n = s->nposts + EXTRA_FIXED + s->ntopics + s->npages;
+	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages;
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
@@ -878,6 +1026,8 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 		if (plan->feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
 		    members, err) == -1)
 			goto out;
+	if (s->nnotes > 0 && write_notes_feeds(&job, err) == -1)
+		goto out;
 	/* Few, and the writer skips unchanged bytes: always write them. */
 	for (i = 0; i < s->nposts; i++)
 		for (k = 0; k < s->posts[i].naliases; k++)
@@ -937,6 +1087,20 @@ render_outputs(const struct site *s, struct outlist *out)
 		if (buf_printf(&b, "%s/index.html", s->pages[i].name) == -1 ||
 		    outlist_add(out, b.data) == -1)
 			goto out;
+	}
+	for (i = 0; i < s->nnotes; i++) {
+		buf_reset(&b);
+		if (buf_printf(&b, "notes/%s/index.html", s->notes[i].slug) ==
+		    -1 || outlist_add(out, b.data) == -1)
+			goto out;
+	}
+	if (s->nnotes > 0) {
+		static const char *const files[] = { "notes/index.html",
+		    "notes/feed.xml", "notes/rss.xml", "notes/feed.json" };
+
+		for (i = 0; i < sizeof(files) / sizeof(*files); i++)
+			if (outlist_add(out, files[i]) == -1)
+				goto out;
 	}
 	rc = 0;
 out:

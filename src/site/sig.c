@@ -193,6 +193,14 @@ sig_lists(const struct site *s, unsigned char out[CACHE_SIG])
 		bad |= b_str(&b, s->topics[i].about);
 		bad |= b_num(&b, (int64_t)s->topics[i].count);
 	}
+	/* The home page and the sitemap list notes too. */
+	bad |= b_num(&b, (int64_t)s->nnotes);
+	for (i = 0; i < s->nnotes; i++) {
+		bad |= b_str(&b, s->notes[i].slug);
+		bad |= b_str(&b, s->notes[i].title);
+		bad |= b_num(&b, s->notes[i].date.t);
+		bad |= b_num(&b, s->notes[i].updated.t);
+	}
 	if (!bad)
 		crypto_generichash(out, CACHE_SIG,
 		    (const unsigned char *)b.data, b.len, NULL, 0);

@@ -73,6 +73,17 @@ sitemap_xml(const struct site *s, struct buf *b)
 		    url(b, s, path.data, latest(&s->posts[i])) == -1)
 			goto out;
 	}
+	if (s->nnotes > 0 && url(b, s, "notes/", latest(&s->notes[0])) == -1)
+		goto out;
+	for (i = 0; i < s->nnotes; i++) {
+		buf_reset(&path);
+		if (BUF_LIT(&path, "notes/") == -1 ||
+		    esc_path_segment(&path, s->notes[i].slug,
+		    strlen(s->notes[i].slug)) == -1 ||
+		    buf_putc(&path, '/') == -1 ||
+		    url(b, s, path.data, latest(&s->notes[i])) == -1)
+			goto out;
+	}
 	for (i = 0; i < s->npages; i++) {
 		if (strcmp(s->pages[i].name, "index") == 0)
 			continue;

@@ -23,9 +23,12 @@ sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' +
 `;
 
 // Raw-HTML images with the sizes their author gave (src, width, height).
+// They load from their own file, which the layout-shift check delays until
+// after the first paint: sized right, they shift nothing when they come.
+export const SIZED_FILE = 'sized.png';
 export const SIZED = [
-  { src: '../../pattern.png', width: '480', height: '240' },
-  { src: '../../pattern.png', width: '2400', height: '1200' },
+  { src: `../../${SIZED_FILE}`, width: '480', height: '240' },
+  { src: `../../${SIZED_FILE}`, width: '2400', height: '1200' },
 ];
 
 const longWord = 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3);

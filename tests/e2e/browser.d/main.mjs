@@ -81,6 +81,7 @@ function buildSites() {
   fs.mkdirSync(path.join(ho, 'static'), { recursive: true });
   const png = run('python3', ['-c', hostile.PNG_PY], { encoding: 'buffer' }).stdout;
   fs.writeFileSync(path.join(ho, 'static', 'pattern.png'), png);
+  fs.writeFileSync(path.join(ho, 'static', hostile.SIZED_FILE), png);
   fs.writeFileSync(path.join(ho, 'posts', `2026-01-15-${hostile.SLUG}.md`), hostile.POST);
   run(STET, ['build', '-s', ho]);
   return { ex, ho };
@@ -131,10 +132,13 @@ function pages(ex, exBase, hoBase) {
   const pub = path.join(ex, 'public');
   const posts = fs.readdirSync(path.join(pub, 'writing'), { withFileTypes: true })
     .filter(d => d.isDirectory()).map(d => d.name).sort();
+  // A topic page with posts on it, the one a reader is likeliest to see.
   const topics = fs.readdirSync(path.join(pub, 'topics'), { withFileTypes: true })
-    .filter(d => d.isDirectory()).map(d => d.name).sort();
+    .filter(d => d.isDirectory()).map(d => d.name).sort()
+    .filter(t => /<ul class="posts">\s*<li/.test(
+      fs.readFileSync(path.join(pub, 'topics', t, 'index.html'), 'utf8')));
   if (!posts.length) throw new Error('the example site has no post');
-  if (!topics.length) throw new Error('the example site has no topic page');
+  if (!topics.length) throw new Error('the example site has no topic page with posts');
   return [
     ['home', exBase],
     ['post', `${exBase}writing/${posts[0]}/`],
@@ -395,10 +399,20 @@ function sizedImagesCheck(ho) {
 
 async function clsCheck(ctx, url, width) {
   const { page, trouble } = await openPage(ctx, { width });
+  // The sized images arrive late, well after the first paint.
+  await page.route(`**/${hostile.SIZED_FILE}`, async r => {
+    await new Promise(res => setTimeout(res, 600));
+    await r.continue();
+  });
   try {
     await goto(page, url);
     await page.waitForTimeout(300);
-    const res = await page.evaluate(() => new Promise(resolve => {
+    const res = await page.evaluate(file => new Promise(resolve => {
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      const late = performance.getEntriesByType('resource')
+        .filter(e => e.name.endsWith('/' + file));
+      const painted = !!fcp && late.length > 0 &&
+        late.every(e => e.responseEnd > fcp.startTime);
       let cls = 0;
       const shifts = [];
       const po = new PerformanceObserver(list => {
@@ -409,14 +423,15 @@ async function clsCheck(ctx, url, width) {
         }
       });
       po.observe({ type: 'layout-shift', buffered: true });
-      setTimeout(() => { po.disconnect(); resolve({ cls, shifts }); }, 200);
-    }));
+      setTimeout(() => { po.disconnect(); resolve({ cls, shifts, painted }); }, 200);
+    }), hostile.SIZED_FILE);
     const imgs = await page.evaluate(() => [...document.images].map(i => ({
       src: i.getAttribute('src'), done: i.complete && i.naturalWidth > 0,
       w: i.getAttribute('width'), h: i.getAttribute('height'),
       ratio: i.getBoundingClientRect().width / Math.max(1, i.getBoundingClientRect().height),
     })));
     const probs = [];
+    if (!res.painted) probs.push('no paint before the images came, so no shift could be seen');
     if (res.cls > 0) probs.push(`CLS ${res.cls.toFixed(4)} (shifted: ${res.shifts.join('; ')})`);
     for (const i of imgs) {
       if (!i.done) probs.push(`image ${i.src} did not load`);
