@@ -80,9 +80,12 @@ e2e: $(B)/stet
 
 # The whole suite, plain and then under the sanitizers.
 check:
+	$(MAKE) VARIANT=clang CC=clang build/clang/stet
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate
+	STET=$(CURDIR)/build/release/stet tests/e2e/feeds
+	STET=$(CURDIR)/build/release/stet tests/e2e/browser
 
 install: stet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

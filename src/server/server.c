@@ -447,15 +447,20 @@ resolve(const char *spec, struct where *w, struct err *err)
 	if (colon == NULL || (hlen = (size_t)(colon - spec)) == 0 ||
 	    strlen(colon + 1) >= sizeof(port))
 		return err_set(err, NULL, 0, "%s: want ADDRESS:PORT", spec);
-	if (spec[0] == '[' && hlen >= 2 && spec[hlen - 1] == ']') {
-		spec++;
-		hlen -= 2;
-	}
 	if (hlen >= sizeof(host))
 		return err_set(err, NULL, 0, "%s: want ADDRESS:PORT", spec);
-	memcpy(host, spec, hlen);
+	if (spec[0] == '[' && hlen >= 2 && spec[hlen - 1] == ']') {
+		memcpy(host, spec + 1, hlen - 2);
+		hlen -= 2;
+	} else
+		memcpy(host, spec, hlen);
 	host[hlen] = '\0';
 	memcpy(port, colon + 1, strlen(colon + 1) + 1);
+	/* getaddrinfo would take 99999 and bind its low 16 bits. */
+	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
+	    strtol(port, NULL, 10) > 65535)
+		return err_set(err, NULL, 0, "%s: want a port from 0 to 65535",
+		    spec);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

@@ -40,12 +40,6 @@ struct names {
 };
 
 static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 has_ext(const char *name, const char *ext)
 {
 	size_t	 n = strlen(name), e = strlen(ext);
@@ -53,56 +47,40 @@ has_ext(const char *name, const char *ext)
 	return n > e && strcmp(name + n - e, ext) == 0;
 }
 
-/*
- * The source files of one folder, sorted: directory order differs
- * between filesystems, and a build must give the same bytes every time.
- */
+/* The source files of one folder (.md, .markdown, .html), sorted. */
 static int
 list_sources(struct site *s, const char *dir, struct names *out,
     struct err *err)
 {
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 cap = 0;
-	int		 fd;
-	char		**v;
+	struct fs_names	 all;
+	size_t		 i;
+	int		 rc;
 
 	out->v = NULL;
 	out->n = 0;
-	fd = openat(s->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return errno == ENOENT ? 0 : err_set(err, dir, 0, "%s",
+	if ((rc = fs_list(s->dirfd, dir, 0, &all, NULL)) != 0)
+		return rc == 1 ? 0 : err_set(err, dir, 0, "%s",
 		    strerror(errno));
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return err_set(err, dir, 0, "%s", strerror(errno));
+	if ((out->v = calloc(all.n ? all.n : 1, sizeof(*out->v))) == NULL) {
+		fs_names_free(&all);
+		return err_set(err, dir, 0, "out of memory");
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    !(has_ext(de->d_name, ".md") ||
-		    has_ext(de->d_name, ".markdown") ||
-		    has_ext(de->d_name, ".html")))
+	for (i = 0; i < all.n; i++) {
+		const char *name = all.v[i];
+
+		if (!has_ext(name, ".md") && !has_ext(name, ".markdown") &&
+		    !has_ext(name, ".html"))
 			continue;
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((v = realloc(out->v, cap * sizeof(*v))) == NULL)
-				goto oom;
-			out->v = v;
+		if ((out->v[out->n] = arena_strdup(s->arena, name)) == NULL) {
+			fs_names_free(&all);
+			free(out->v);
+			out->v = NULL;
+			return err_set(err, dir, 0, "out of memory");
 		}
-		if ((out->v[out->n] = arena_strdup(s->arena, de->d_name)) ==
-		    NULL)
-			goto oom;
 		out->n++;
 	}
-	closedir(d);
-	if (out->n > 0)
-		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
+	fs_names_free(&all);
 	return 0;
-oom:
-	closedir(d);
-	free(out->v);
-	out->v = NULL;
-	return err_set(err, dir, 0, "out of memory");
 }
 
 static int

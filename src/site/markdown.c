@@ -182,45 +182,75 @@ out:
 	return rc;
 }
 
-/* Turn <th align="left"> into <th class="align-left">, and so on. */
+/*
+ * Two fixes to cmark-gfm's HTML, made in one pass over it:
+ *  - <th align="left"> becomes <th class="align-left">: align= is
+ *    obsolete, and style= (cmark-gfm's other choice) would be blocked by
+ *    the server's Content-Security-Policy;
+ *  - <pre> and <table> get tabindex="0": they scroll sideways in their
+ *    own box on a phone, and a reader without a mouse must be able to
+ *    reach them to scroll them (WCAG 2.1.1).
+ */
 static int
-align_classes(const char *h, size_t n, struct buf *out)
+html_fixups(const char *h, size_t n, struct buf *out)
 {
-	static const char pat[] = " align=\"";
 	const char	*p = h, *end = h + n, *q;
 
-	while ((q = memmem(p, (size_t)(end - p), pat, sizeof(pat) - 1))
-	    != NULL) {
-		const char *v = q + sizeof(pat) - 1;
+	while ((q = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		size_t left = (size_t)(end - q);
+		const char *v;
 		size_t vn = 0;
 
-		while (v + vn < end && v[vn] >= 'a' && v[vn] <= 'z')
-			vn++;
-		if (q - p >= 3 && (memcmp(q - 3, "<th", 3) == 0 ||
-		    memcmp(q - 3, "<td", 3) == 0) && v + vn < end &&
-		    v[vn] == '"' && v + vn + 1 < end && v[vn + 1] == '>') {
-			if (buf_put(out, p, (size_t)(q - p)) == -1 ||
-			    BUF_LIT(out, " class=\"align-") == -1 ||
-			    buf_put(out, v, vn + 1) == -1)
+		if (buf_put(out, p, (size_t)(q - p)) == -1)
+			return -1;
+		p = q;
+		if (left >= 5 && memcmp(q, "<pre>", 5) == 0) {
+			if (BUF_LIT(out, "<pre tabindex=\"0\">") == -1)
 				return -1;
-			p = v + vn + 1;
+			p = q + 5;
 			continue;
 		}
-		if (buf_put(out, p, (size_t)(v - p)) == -1)
+		if (left >= 7 && memcmp(q, "<table>", 7) == 0) {
+			if (BUF_LIT(out, "<table tabindex=\"0\">") == -1)
+				return -1;
+			p = q + 7;
+			continue;
+		}
+		if (left > 12 && (memcmp(q, "<th align=\"", 11) == 0 ||
+		    memcmp(q, "<td align=\"", 11) == 0)) {
+			v = q + 11;
+			while (v + vn < end && v[vn] >= 'a' && v[vn] <= 'z')
+				vn++;
+			if (v + vn + 1 < end && v[vn] == '"' &&
+			    v[vn + 1] == '>') {
+				if (buf_put(out, q, 3) == -1 ||
+				    BUF_LIT(out, " class=\"align-") == -1 ||
+				    buf_put(out, v, vn + 2) == -1)
+					return -1;
+				p = v + vn + 2;
+				continue;
+			}
+		}
+		if (buf_putc(out, '<') == -1)
 			return -1;
-		p = v;
+		p = q + 1;
 	}
 	return buf_put(out, p, (size_t)(end - p));
 }
 
-/* Make every relative link and image URL absolute against base. */
+/*
+ * Walk the links (and, with images set, the images) of doc; for each URL
+ * fn may write a new one into out and return 1, or return 0 to keep it.
+ */
 static int
-absolute_urls(cmark_node *doc, const char *base)
+rewrite_urls(cmark_node *doc, int images,
+    int (*fn)(const char *url, const void *ctx, struct buf *out),
+    const void *ctx)
 {
 	cmark_iter	*it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	struct buf	 u;
-	int		 rc = 0;
+	int		 rc = 0, r;
 
 	if (it == NULL)
 		return -1;
@@ -230,14 +260,13 @@ absolute_urls(cmark_node *doc, const char *base)
 		cmark_node_type t = cmark_node_get_type(n);
 		const char *url;
 
-		if (ev != CMARK_EVENT_ENTER ||
-		    (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE) ||
-		    (url = cmark_node_get_url(n)) == NULL ||
-		    url_is_absolute(url))
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK &&
+		    (!images || t != CMARK_NODE_IMAGE)) ||
+		    (url = cmark_node_get_url(n)) == NULL)
 			continue;
 		buf_reset(&u);
-		if (url_resolve(&u, base, url) == -1 ||
-		    !cmark_node_set_url(n, u.data)) {
+		if ((r = fn(url, ctx, &u)) == -1 ||
+		    (r == 1 && !cmark_node_set_url(n, u.data))) {
 			rc = -1;
 			break;
 		}
@@ -247,44 +276,32 @@ absolute_urls(cmark_node *doc, const char *base)
 	return rc;
 }
 
+/* A relative URL made absolute against base (the page's address). */
+static int
+absolute_url(const char *url, const void *base, struct buf *out)
+{
+	if (url_is_absolute(url))
+		return 0;
+	return url_resolve(out, base, url) == -1 ? -1 : 1;
+}
+
 /* "x/" -> "x/index.html", "x/#a" -> "x/index.html#a" (relative only). */
 static int
-portable_urls(cmark_node *doc)
+portable_url(const char *url, const void *unused, struct buf *out)
 {
-	cmark_iter	*it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	struct buf	 u;
-	int		 rc = 0;
+	size_t	 path;
 
-	if (it == NULL)
+	(void)unused;
+	if (url_is_absolute(url) || url[0] == '/' || url[0] == '#' ||
+	    url[0] == '?')
+		return 0;
+	path = strcspn(url, "?#");
+	if (path == 0 || url[path - 1] != '/')
+		return 0;
+	if (buf_put(out, url, path) == -1 ||
+	    BUF_LIT(out, "index.html") == -1 || buf_puts(out, url + path) == -1)
 		return -1;
-	buf_init(&u, 0);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		const char *url;
-		size_t path;
-
-		if (ev != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(n) != CMARK_NODE_LINK ||
-		    (url = cmark_node_get_url(n)) == NULL ||
-		    url_is_absolute(url) || url[0] == '/' || url[0] == '#' ||
-		    url[0] == '?')
-			continue;
-		path = strcspn(url, "?#");
-		if (path == 0 || url[path - 1] != '/')
-			continue;
-		buf_reset(&u);
-		if (buf_put(&u, url, path) == -1 ||
-		    BUF_LIT(&u, "index.html") == -1 ||
-		    buf_puts(&u, url + path) == -1 ||
-		    !cmark_node_set_url(n, u.data)) {
-			rc = -1;
-			break;
-		}
-	}
-	buf_free(&u);
-	cmark_iter_free(it);
-	return rc;
+	return 1;
 }
 
 /*
@@ -352,22 +369,22 @@ to_html(const char *src, size_t len, struct buf *out, const char *base,
 		goto out;
 	if (heading_ids(doc) == -1)
 		goto out;
-	if (portable && portable_urls(doc) == -1)
+	if (portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
 	if (html == NULL)
 		goto out;
-	if (align_classes(html, strlen(html), out) == -1)
+	if (html_fixups(html, strlen(html), out) == -1)
 		goto out;
 	if (abs_out != NULL) {
 		free(html);
 		html = NULL;
-		if (absolute_urls(doc, base) == -1)
+		if (rewrite_urls(doc, 1, absolute_url, base) == -1)
 			goto out;
 		html = cmark_render_html(doc, MD_OPTIONS,
 		    cmark_parser_get_syntax_extensions(p));
-		if (html == NULL || align_classes(html, strlen(html), &tmp) ==
+		if (html == NULL || html_fixups(html, strlen(html), &tmp) ==
 		    -1 || absolute_fragments(tmp.data, tmp.len, base,
 		    abs_out) == -1)
 			goto out;

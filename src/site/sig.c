@@ -42,71 +42,39 @@ h_num(crypto_generichash_state *h, int64_t v)
 	crypto_generichash_update(h, (const unsigned char *)&v, sizeof(v));
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Hash the names and bytes of every file in dir (sorted). */
 static int
 h_dir(crypto_generichash_state *h, int sitefd, const char *dir,
     struct err *err)
 {
-	struct dirent	*de;
+	struct fs_names	 names;
 	struct buf	 path, data;
-	DIR		*d;
-	char		**names = NULL, **nv;
-	size_t		 n = 0, cap = 0, i;
-	int		 fd, rc = -1;
+	size_t		 i;
+	int		 rc = -1;
 
-	fd = openat(sitefd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return errno == ENOENT ? 0 : err_set(err, dir, 0, "%s",
+	if ((rc = fs_list(sitefd, dir, 0, &names, NULL)) != 0)
+		return rc == 1 ? 0 : err_set(err, dir, 0, "%s",
 		    strerror(errno));
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return err_set(err, dir, 0, "%s", strerror(errno));
-	}
 	buf_init(&path, 0);
 	buf_init(&data, 0);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(names, cap * sizeof(*nv))) == NULL)
-				goto oom;
-			names = nv;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
-			goto oom;
-		n++;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < names.n; i++) {
 		buf_reset(&path);
 		buf_reset(&data);
-		if (buf_printf(&path, "%s/%s", dir, names[i]) == -1)
-			goto oom;
+		if (buf_printf(&path, "%s/%s", dir, names.v[i]) == -1) {
+			err_set(err, dir, 0, "out of memory");
+			goto out;
+		}
 		if (fs_read_at(sitefd, path.data, SIG_FILE_MAX, &data, 1,
 		    err) == -1)
 			goto out;
-		h_cstr(h, names[i]);
+		h_cstr(h, names.v[i]);
 		h_str(h, data.data, data.len);
 	}
 	rc = 0;
-	goto out;
-oom:
-	err_set(err, dir, 0, "out of memory");
 out:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	fs_names_free(&names);
 	buf_free(&path);
 	buf_free(&data);
-	closedir(d);
 	return rc;
 }
 

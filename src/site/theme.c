@@ -99,39 +99,26 @@ struct walk {
 	struct err	*err;
 };
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Copy the folder rel ("static/img") to out ("img"). */
 static int
 walk_dir(struct walk *wk, const char *rel, const char *out)
 {
-	struct dirent	*de;
+	struct fs_names	 names;
 	struct stat	 st;
 	struct buf	 child, outp;
-	DIR		*d;
-	char		**names = NULL, **nv;
-	size_t		 n = 0, cap = 0, i;
-	int		 fd, rc = -1, k;
+	size_t		 i;
+	int		 rc = -1, k;
 
-	fd = openat(wk->site->dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
+	if (fs_list(wk->site->dirfd, rel, 1, &names, &st) != 0)
 		return err_set(wk->err, rel, 0, "%s", strerror(errno));
-	if (fstat(fd, &st) == -1 || (d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return err_set(wk->err, rel, 0, "%s", strerror(errno));
-	}
 	for (k = 0; k < wk->depth; k++)
 		if (wk->dev[k] == st.st_dev && wk->ino[k] == st.st_ino) {
-			closedir(d);
+			fs_names_free(&names);
 			return err_set(wk->err, rel, 0, "symlink loop: this "
 			    "folder contains itself");
 		}
 	if (wk->depth == STATIC_DEPTH) {
-		closedir(d);
+		fs_names_free(&names);
 		return err_set(wk->err, rel, 0, "folders nested too deep");
 	}
 	wk->dev[wk->depth] = st.st_dev;
@@ -139,28 +126,12 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 	wk->depth++;
 	buf_init(&child, 0);
 	buf_init(&outp, 0);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if ((nv = realloc(names, cap * sizeof(*nv))) == NULL)
-				goto oom;
-			names = nv;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
-			goto oom;
-		n++;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < names.n; i++) {
 		buf_reset(&child);
 		buf_reset(&outp);
-		if (buf_printf(&child, "%s/%s", rel, names[i]) == -1 ||
+		if (buf_printf(&child, "%s/%s", rel, names.v[i]) == -1 ||
 		    buf_printf(&outp, "%s%s%s", out, *out ? "/" : "",
-		    names[i]) == -1)
+		    names.v[i]) == -1)
 			goto oom;
 		/* Follow links, as a reader of the folder would. */
 		if (fstatat(wk->site->dirfd, child.data, &st, 0) == -1) {
@@ -202,12 +173,9 @@ oom:
 	err_set(wk->err, rel, 0, "out of memory");
 out:
 	wk->depth--;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	fs_names_free(&names);
 	buf_free(&child);
 	buf_free(&outp);
-	closedir(d);
 	return rc;
 }
 

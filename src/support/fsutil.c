@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -138,4 +139,70 @@ fs_remove_tree_at(int parentfd, const char *path)
 	if (unlinkat(parentfd, path, AT_REMOVEDIR) == -1 && errno != ENOENT)
 		rc = -1;
 	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+fs_list(int dirfd, const char *dir, int hidden, struct fs_names *out,
+    struct stat *st)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 cap = 0;
+	char		**v;
+	int		 fd, saved;
+
+	out->v = NULL;
+	out->n = 0;
+	fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 1 : -1;
+	if ((st != NULL && fstat(fd, st) == -1) ||
+	    (d = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (!hidden && de->d_name[0] == '.'))
+			continue;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((v = realloc(out->v, cap * sizeof(*v))) == NULL)
+				goto fail;
+			out->v = v;
+		}
+		if ((out->v[out->n] = strdup(de->d_name)) == NULL)
+			goto fail;
+		out->n++;
+	}
+	closedir(d);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
+	return 0;
+fail:
+	closedir(d);
+	fs_names_free(out);
+	errno = ENOMEM;
+	return -1;
+}
+
+void
+fs_names_free(struct fs_names *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

@@ -23,4 +23,22 @@ int	fs_mkdirs_at(int dirfd, const char *path);
 /* rm -rf of path under dirfd; never follows symlinks.  0 or -1. */
 int	fs_remove_tree_at(int dirfd, const char *path);
 
+/*
+ * The names in folder dir (relative to dirfd), sorted: folder order
+ * differs between filesystems, and a build must give the same bytes
+ * every time.  "." and ".." are left out, and with hidden == 0 every
+ * name starting with '.'.  When st is not NULL it gets the folder's
+ * fstat.  Returns 0; 1 when dir does not exist (out is empty); -1 with
+ * errno set.  The caller frees out with fs_names_free.
+ */
+struct fs_names {
+	char	**v;
+	size_t	 n;
+};
+
+struct stat;
+int	fs_list(int dirfd, const char *dir, int hidden, struct fs_names *out,
+	    struct stat *st);
+void	fs_names_free(struct fs_names *);
+
 #endif

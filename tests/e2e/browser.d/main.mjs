@@ -100,7 +100,10 @@ function freePort() {
   });
 }
 
-const haveServe = spawnSync(STET, ['help', 'serve'], { stdio: 'ignore' }).status === 0;
+// stet serve when the binary has it (its CSP then applies to every page);
+// BROWSER_SERVER=static forces the plain static server.
+const haveServe = process.env.BROWSER_SERVER !== 'static' &&
+  spawnSync(STET, ['help', 'serve'], { stdio: 'ignore' }).status === 0;
 
 async function serve(site) {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -398,10 +401,17 @@ function sizedImagesCheck(ho) {
 }
 
 async function clsCheck(ctx, url, width) {
-  const { page, trouble } = await openPage(ctx, { width });
-  // The sized images arrive late, well after the first paint.
+  // A viewport taller than the page: only shifts seen in it count.
+  const { page, trouble } = await openPage(ctx, { width, height: 7000 });
+  // The sized images arrive late: only once the page has painted.
   await page.route(`**/${hostile.SIZED_FILE}`, async r => {
-    await new Promise(res => setTimeout(res, 600));
+    for (let i = 0; i < 100; i++) {
+      const painted = await page.evaluate(() =>
+        performance.getEntriesByName('first-contentful-paint').length > 0).catch(() => false);
+      if (painted) break;
+      await new Promise(res => setTimeout(res, 50));
+    }
+    await new Promise(res => setTimeout(res, 200));
     await r.continue();
   });
   try {
