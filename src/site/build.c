@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,12 @@ struct build {
 	unsigned char	 sig[CACHE_SIG], list_sig[CACHE_SIG];
 	unsigned char	 static_sig[CACHE_SIG], topics_sig[CACHE_SIG];
 	struct ids	*ids;
+	pthread_t	 cache_tid;	/* reading the cache meanwhile */
+	int		 cache_thread;
+	int		 cache_done;
+	int		 cache_fd;
+	int		 cache_rc;
+	struct err	 cache_err;
 };
 
 static double
@@ -97,7 +104,18 @@ plan_build(struct build *b, struct err *err)
 		const struct post *p = &s->posts[i];
 		const struct cache_post *cp;
 
-		cache_neighbours(s, i, b->nbs[i]);
+		/*
+		 * Lists unchanged means order, titles, summaries and dates
+		 * unchanged: every post's neighbours are what they were, and
+		 * the usual edit (a post's body) skips hashing them all.
+		 */
+		if (!b->plan.lists && p->cached != NULL &&
+		    p->cached->neighbours != NULL &&
+		    strlen(p->cached->neighbours) == CACHE_NEIGHBOURS - 1)
+			memcpy(b->nbs[i], p->cached->neighbours,
+			    CACHE_NEIGHBOURS);
+		else
+			cache_neighbours(s, i, b->nbs[i]);
 		if (cold) {
 			b->plan.post[i] = PLAN_CHANGED;
 			b->plan.feeds[0] = 1;
@@ -190,6 +208,21 @@ remove_stale(struct build *b)
 	}
 	free(seen);
 	close(fd);
+}
+
+/* Does this rebuild write a feed, or a page the last build did not? */
+static int
+needs_ids(const struct build *b)
+{
+	size_t	 i;
+
+	for (i = 0; i <= b->site.ntopics; i++)
+		if (b->plan.feeds[i])
+			return 1;
+	for (i = 0; i < b->site.nposts; i++)
+		if (b->plan.post[i] == PLAN_NEW)
+			return 1;
+	return 0;
 }
 
 /* Is path among the first n (sorted) entries of l? */
@@ -320,28 +353,60 @@ out:
 	return rc;
 }
 
+static void *
+cache_thread(void *arg)
+{
+	struct build	*b = arg;
+
+	b->cache_rc = cache_read(b->cache_fd, &b->cache, &b->cache_err);
+	return NULL;
+}
+
+/* The cache, once its thread is done (or read here, without one). */
+static const struct cache *
+join_cache(void *arg)
+{
+	struct build	*b = arg;
+
+	if (b->cache_thread) {
+		pthread_join(b->cache_tid, NULL);
+		b->cache_thread = 0;
+	} else if (!b->cache_done && !b->o->full)
+		b->cache_rc = cache_read(b->cache_fd, &b->cache,
+		    &b->cache_err);
+	b->cache_done = 1;
+	return b->cache_rc == 0 ? b->cache : NULL;
+}
+
 static int
 run(struct build *b, struct build_result *res, struct err *err)
 {
 	struct site	*s = &b->site;
 	double		 t0 = now_ms(), t1, t2;
 	size_t		 i;
-	int		 sitefd, cold;
+	int		 sitefd, cold, rc;
 
 	if ((sitefd = open(b->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1)
 		return err_set(err, b->o->dir, 0, "%s", strerror(errno));
-	if (!b->o->full && cache_read(sitefd, &b->cache, err) == -1) {
-		close(sitefd);
-		return -1;
-	}
+	/* Read the cache on a thread of its own while posts/ is listed. */
+	b->cache_fd = sitefd;
+	b->cache_thread = 0;
+	if (!b->o->full)
+		b->cache_thread = pthread_create(&b->cache_tid, NULL,
+		    cache_thread, b) == 0;
+	rc = site_load(b->o->dir, &b->lopts, b->o->full ? NULL : join_cache,
+	    b, s, err);
+	join_cache(b);
 	close(sitefd);
-	if (site_load(b->o->dir, &b->lopts, b->cache, s, err) == -1)
+	if (rc == -1)
 		return -1;
+	if (b->cache_rc == -1)
+		return err_set(err, ".stet/cache", 0, "%s", b->cache_err.msg);
 	res->defaults = s->cfg.file == NULL;
-	if (ids_assign(s, &b->ids, err) == -1 ||
-	    sig_global(s, &b->lopts, &b->ropts, b->sig, err) == -1 ||
-	    theme_static_sig(s, b->static_sig, CACHE_SIG, err) == -1)
+	if (sig_global(s, &b->lopts, &b->ropts, b->sig, err) == -1)
+		return -1;
+	if (theme_static_sig(s, b->static_sig, CACHE_SIG, err) == -1)
 		return -1;
 	if (sig_lists(s, b->list_sig) == -1 ||
 	    sig_topics(s, b->topics_sig) == -1)
@@ -349,6 +414,14 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (list_outputs(b, err) == -1)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
+		return -1;
+	/*
+	 * Ids are needed by feeds (and stet check), and are made for new
+	 * posts.  A rebuild that touches neither, the usual edit, skips
+	 * reading them.
+	 */
+	if ((cold || b->plan.fixed || b->o->check || s->nnotes > 0 ||
+	    needs_ids(b)) && ids_assign(s, &b->ids, err) == -1)
 		return -1;
 	if (theme_templates(s, &b->tpl, err) == -1)
 		return -1;
@@ -371,9 +444,11 @@ run(struct build *b, struct build_result *res, struct err *err)
 	b->wopen = 0;
 	if (!cold)
 		remove_stale(b);
-	if (cache_write(s->dirfd, s, b->sig, b->list_sig, b->static_sig,
+	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
+	    b->list_sig, b->static_sig,
 	    b->topics_sig, (const char (*)[CACHE_NEIGHBOURS])b->nbs,
-	    &b->outputs, err) == -1 || ids_save(s, b->ids, err) == -1)
+	    &b->outputs, err) == -1 ||
+	    (b->ids != NULL && ids_save(s, b->ids, err) == -1))
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
 	res->load_ms = t1 - t0;

@@ -1,3 +1,4 @@
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -10,12 +11,14 @@
 
 #include "../support/buf.h"
 #include "../support/fsutil.h"
+#include "../support/hash.h"
 #include "cache.h"
 
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 6\n"
+#define CACHE_MAGIC	"stet-cache 7\n"
+#define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
 
 /*
@@ -116,42 +119,207 @@ cache_free(struct cache *c)
 		return;
 	outlist_free(&c->outputs);
 	arena_free(c->arena);
-	free(c->data);
+	if (c->map != NULL)
+		munmap((void *)c->map, c->maplen);
 	free(c);
+}
+
+/* One post record, as put_post wrote it.  0 or -1. */
+static int
+get_post(struct reader *r, struct arena *a, struct cache_post *cp)
+{
+	struct post	*p = &cp->post;
+	int64_t		 t, j;
+
+	memset(cp, 0, sizeof(*cp));
+	p->file = get_str(r);
+	p->mtime_ns = get_num(r);
+	p->size = get_num(r);
+	p->slug = get_str(r);
+	p->slug_line = (size_t)get_num(r);
+	p->title = get_str(r);
+	p->summary = get_str(r);
+	p->date.t = get_num(r);
+	p->date.off = (int)get_num(r);
+	p->has_updated = (int)get_num(r);
+	p->updated.t = get_num(r);
+	p->updated.off = (int)get_num(r);
+	p->draft = (int)get_num(r);
+	p->is_html = (int)get_num(r);
+	p->body_line = (size_t)get_num(r);
+	cp->visible = (int)get_num(r);
+	t = get_num(r);
+	if (r->bad || t < 0 || t > 10000)
+		return -1;
+	p->ntags = (size_t)t;
+	if (t > 0) {
+		p->tags = arena_alloc(a, (size_t)t * sizeof(*p->tags));
+		p->tag_lines = arena_alloc(a, (size_t)t *
+		    sizeof(*p->tag_lines));
+		if (p->tags == NULL || p->tag_lines == NULL)
+			return -1;
+	}
+	for (j = 0; j < t; j++) {
+		p->tags[j] = get_str(r);
+		p->tag_lines[j] = (size_t)get_num(r);
+	}
+	p->fm_id = get_str(r);
+	t = get_num(r);
+	if (r->bad || t < 0 || t > 10000)
+		return -1;
+	p->naliases = (size_t)t;
+	if (t > 0 && (p->aliases = arena_alloc(a, (size_t)t *
+	    sizeof(*p->aliases))) == NULL)
+		return -1;
+	for (j = 0; j < t; j++)
+		if ((p->aliases[j] = get_str(r)) == NULL)
+			return -1;
+	cp->neighbours = get_str(r);
+	if (r->bad || p->file == NULL || p->slug == NULL || p->title == NULL)
+		return -1;
+	return 0;
+}
+
+/* A section's header: the signatures and the zone.  0 or -1. */
+static int
+get_header(struct reader *r, struct cache *c)
+{
+	get_sig(r, c->sig);
+	get_sig(r, c->list_sig);
+	get_sig(r, c->static_sig);
+	get_sig(r, c->topics_sig);
+	c->timezone = get_str(r);
+	return r->bad || c->timezone == NULL ? -1 : 0;
+}
+
+/* The outputs list, replacing the one before.  0 or -1. */
+static int
+get_outputs(struct reader *r, struct cache *c)
+{
+	int64_t		 n, k;
+
+	outlist_free(&c->outputs);
+	n = get_num(r);
+	if (r->bad || n < 0 || n > 10000000)
+		return -1;
+	for (k = 0; k < n; k++) {
+		const char *path = get_str(r);
+
+		if (r->bad || path == NULL ||
+		    outlist_add(&c->outputs, path) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply the changes of a delta section: records replace those with the
+ * same file or join the list, and removed files leave it.  The list is
+ * kept sorted by file.
+ */
+static int
+get_delta(struct reader *r, struct cache *c)
+{
+	struct cache_post *recs = NULL, *v;
+	const struct cache_post *gone;
+	size_t		 i, nnew = 0;
+	int64_t		 n, k;
+	int		 rc = -1;
+
+	if (get_header(r, c) == -1)
+		return -1;
+	n = get_num(r);
+	if (r->bad || n < 0 || n > 10000000)
+		return -1;
+	if ((recs = calloc((size_t)(n ? n : 1), sizeof(*recs))) == NULL)
+		return -1;
+	/* Replace in place; only new files make the list grow. */
+	for (k = 0; k < n; k++) {
+		struct cache_post *old;
+
+		if (get_post(r, c->arena, &recs[k]) == -1)
+			goto out;
+		if ((old = (struct cache_post *)cache_find(c,
+		    recs[k].post.file)) != NULL) {
+			*old = recs[k];
+			recs[k].post.file = NULL;
+		} else
+			nnew++;
+	}
+	if (nnew > 0) {
+		if ((v = arena_alloc(c->arena, (c->nposts + nnew) *
+		    sizeof(*v))) == NULL)
+			goto out;
+		if (c->nposts > 0)
+			memcpy(v, c->posts, c->nposts * sizeof(*v));
+		for (k = 0; k < n; k++)
+			if (recs[k].post.file != NULL)
+				v[c->nposts++] = recs[k];
+		c->posts = v;
+		qsort(c->posts, c->nposts, sizeof(*c->posts), cp_cmp);
+	}
+	n = get_num(r);
+	if (r->bad || n < 0 || n > 10000000)
+		goto out;
+	for (k = 0; k < n; k++) {
+		const char *file = get_str(r);
+
+		if (r->bad || file == NULL)
+			goto out;
+		if ((gone = cache_find(c, file)) != NULL) {
+			i = (size_t)(gone - c->posts);
+			memmove(&c->posts[i], &c->posts[i + 1],
+			    (c->nposts - i - 1) * sizeof(*c->posts));
+			c->nposts--;
+		}
+	}
+	rc = get_outputs(r, c);
+out:
+	free(recs);
+	return rc;
 }
 
 int
 cache_read(int sitefd, struct cache **out, struct err *err)
 {
-	struct cache	*c;
+	struct cache	*c = NULL;
 	struct reader	 r;
-	struct buf	 src;
-	int64_t		 n, k, t;
-	int		 rc;
+	struct stat	 st;
+	const char	*map;
+	int64_t		 n, k;
+	int		 fd;
 
 	*out = NULL;
-	buf_init(&src, 0);
-	rc = fs_read_at(sitefd, CACHE_FILE, CACHE_MAX, &src, 1, err);
-	if (rc != 0) {
-		buf_free(&src);
-		return rc == 1 ? 0 : -1;
+	if ((fd = openat(sitefd, CACHE_FILE, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : err_set(err, CACHE_FILE, 0, "%s",
+		    strerror(errno));
+	/*
+	 * Mapped, not read: the strings are used where they lie, and one
+	 * populated mapping costs far less than copying megabytes into
+	 * fresh pages on every rebuild.
+	 */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)sizeof(CACHE_MAGIC) || st.st_size > CACHE_MAX ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
+	    MAP_POPULATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return 0;	/* no cache: a full build */
 	}
-	if (src.len < sizeof(CACHE_MAGIC) - 1 ||
-	    memcmp(src.data, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1) != 0 ||
+	close(fd);
+	if (memcmp(map, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1) != 0 ||
 	    (c = calloc(1, sizeof(*c))) == NULL) {
-		buf_free(&src);
+		munmap((void *)map, (size_t)st.st_size);
 		return 0;
 	}
+	c->map = map;
+	c->maplen = (size_t)st.st_size;
 	if ((c->arena = arena_new()) == NULL)
 		goto bad;
-	r.p = src.data + sizeof(CACHE_MAGIC) - 1;
-	r.end = src.data + src.len;
+	r.p = map + sizeof(CACHE_MAGIC) - 1;
+	r.end = map + st.st_size;
 	r.bad = 0;
-	get_sig(&r, c->sig);
-	get_sig(&r, c->list_sig);
-	get_sig(&r, c->static_sig);
-	get_sig(&r, c->topics_sig);
-	c->timezone = get_str(&r);
+	if (r.p >= r.end || *r.p++ != 'B' || get_header(&r, c) == -1)
+		goto bad;
 	n = get_num(&r);
 	if (r.bad || n < 0 || n > 10000000)
 		goto bad;
@@ -159,82 +327,32 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 	    sizeof(*c->posts));
 	if (c->posts == NULL)
 		goto bad;
-	for (k = 0; k < n && !r.bad; k++) {
-		struct cache_post *cp = &c->posts[k];
-		struct post *p = &cp->post;
-
-		memset(cp, 0, sizeof(*cp));
-		p->file = get_str(&r);
-		p->mtime_ns = get_num(&r);
-		p->size = get_num(&r);
-		p->slug = get_str(&r);
-		p->slug_line = (size_t)get_num(&r);
-		p->title = get_str(&r);
-		p->summary = get_str(&r);
-		p->date.t = get_num(&r);
-		p->date.off = (int)get_num(&r);
-		p->has_updated = (int)get_num(&r);
-		p->updated.t = get_num(&r);
-		p->updated.off = (int)get_num(&r);
-		p->draft = (int)get_num(&r);
-		p->is_html = (int)get_num(&r);
-		p->body_line = (size_t)get_num(&r);
-		cp->visible = (int)get_num(&r);
-		t = get_num(&r);
-		if (r.bad || t < 0 || t > 10000)
+	for (k = 0; k < n; k++)
+		if (get_post(&r, c->arena, &c->posts[k]) == -1)
 			goto bad;
-		p->ntags = (size_t)t;
-		if (t > 0) {
-			p->tags = arena_alloc(c->arena, (size_t)t *
-			    sizeof(*p->tags));
-			p->tag_lines = arena_alloc(c->arena, (size_t)t *
-			    sizeof(*p->tag_lines));
-			if (p->tags == NULL || p->tag_lines == NULL)
-				goto bad;
-		}
-		for (int64_t j = 0; j < t; j++) {
-			p->tags[j] = get_str(&r);
-			p->tag_lines[j] = (size_t)get_num(&r);
-		}
-		p->fm_id = get_str(&r);
-		t = get_num(&r);
-		if (r.bad || t < 0 || t > 10000)
-			goto bad;
-		p->naliases = (size_t)t;
-		if (t > 0 && (p->aliases = arena_alloc(c->arena, (size_t)t *
-		    sizeof(*p->aliases))) == NULL)
-			goto bad;
-		for (int64_t j = 0; j < t; j++)
-			if ((p->aliases[j] = get_str(&r)) == NULL)
-				goto bad;
-		cp->neighbours = get_str(&r);
-		if (p->file == NULL || p->slug == NULL || p->title == NULL)
-			goto bad;
-	}
 	c->nposts = (size_t)n;
-	n = get_num(&r);
-	for (k = 0; k < n && !r.bad; k++) {
-		const char *path = get_str(&r);
-		if (path == NULL || outlist_add(&c->outputs, path) == -1)
-			goto bad;
-	}
-	if (r.bad || r.p != r.end)
-		goto bad;
-	outlist_sort(&c->outputs);
-	/* The strings point into the file's bytes: keep them. */
-	c->data = buf_take(&src, NULL);
 	/* cache_write keeps file order; sort only a cache that lost it. */
 	for (k = 1; k < (int64_t)c->nposts; k++)
 		if (cp_cmp(&c->posts[k - 1], &c->posts[k]) >= 0) {
 			qsort(c->posts, c->nposts, sizeof(*c->posts), cp_cmp);
 			break;
 		}
-	buf_free(&src);
+	if (get_outputs(&r, c) == -1)
+		goto bad;
+	/* Then the changes later rebuilds appended, in order. */
+	while (r.p < r.end) {
+		if (*r.p++ != 'D' || get_delta(&r, c) == -1)
+			goto bad;
+		c->ndeltas++;
+	}
+	outlist_sort(&c->outputs);
 	*out = c;
 	return 0;
 bad:
-	/* A damaged cache costs one full build, nothing more. */
-	buf_free(&src);
+	/*
+	 * A damaged cache (a torn append, a foreign file) costs one full
+	 * build, nothing more.
+	 */
 	cache_free(c);
 	return 0;
 }
@@ -260,34 +378,22 @@ cache_neighbours(const struct site *s, size_t i, char out[CACHE_NEIGHBOURS])
 {
 	static const char digits[] = "0123456789abcdef";
 	const struct post *n[2];
-	const char	*f[6];
-	uint64_t	 h = 14695981039346656037ULL;
+	uint64_t	 h = HASH_INIT;
 	size_t		 k;
 
 	n[0] = i > 0 ? &s->posts[i - 1] : NULL;
 	n[1] = i + 1 < s->nposts ? &s->posts[i + 1] : NULL;
 	/* What a post page's template can show of its neighbours. */
 	for (k = 0; k < 2; k++) {
-		f[k * 3] = n[k] ? n[k]->slug : "";
-		f[k * 3 + 1] = n[k] ? n[k]->title : "";
-		f[k * 3 + 2] = n[k] && n[k]->summary ? n[k]->summary : "";
-		if (n[k] != NULL)
-			h = (h ^ (uint64_t)n[k]->date.t ^
-			    ((uint64_t)(uint32_t)n[k]->date.off << 32)) *
-			    1099511628211ULL;
-	}
-	for (k = 0; k < 6; k++) {
-		size_t len = strlen(f[k]) + 1, j;	/* with its NUL */
-		uint64_t w;
-
-		/* Eight bytes a step; the NUL keeps "ab","c" from "a","bc". */
-		for (j = 0; j + 8 <= len; j += 8) {
-			memcpy(&w, f[k] + j, 8);
-			h = (h ^ w) * 1099511628211ULL;
+		if (n[k] == NULL) {
+			h = hash_str(h, "");
+			continue;
 		}
-		for (; j < len; j++)
-			h = (h ^ (unsigned char)f[k][j]) * 1099511628211ULL;
-		h ^= h >> 29;
+		h = hash_str(h, n[k]->slug);
+		h = hash_str(h, n[k]->title);
+		h = hash_str(h, n[k]->summary);
+		h = hash_num(h, n[k]->date.t);
+		h = hash_num(h, n[k]->date.off);
 	}
 	for (k = 0; k < 16; k++)
 		out[k] = digits[(h >> (60 - 4 * k)) & 15];
@@ -326,18 +432,113 @@ put_post(struct buf *b, const struct post *p, const char *neighbours,
 	return put_str(b, neighbours);
 }
 
-int
-cache_write(int sitefd, const struct site *s, const unsigned char *sig,
+static int
+put_header(struct buf *b, const struct site *s, const unsigned char *sig,
     const unsigned char *list_sig, const unsigned char *static_sig,
-    const unsigned char *topics_sig, const char (*neighbours)[CACHE_NEIGHBOURS],
-    const struct outlist *outputs, struct err *err)
+    const unsigned char *topics_sig)
+{
+	return put_sig(b, sig) == -1 || put_sig(b, list_sig) == -1 ||
+	    put_sig(b, static_sig) == -1 || put_sig(b, topics_sig) == -1 ||
+	    put_str(b, s->cfg.timezone) == -1 ? -1 : 0;
+}
+
+static int
+put_outputs(struct buf *b, const struct outlist *outputs)
+{
+	size_t	 i;
+
+	if (put_num(b, (int64_t)outputs->n) == -1)
+		return -1;
+	for (i = 0; i < outputs->n; i++)
+		if (put_str(b, outputs->v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * A delta: only the posts whose record changed (read again, moved in the
+ * order, shown or hidden), the files gone, and the new header and
+ * outputs.  A rebuild after one edit appends a few hundred bytes instead
+ * of rewriting a record of every post.
+ */
+static int
+put_delta(struct buf *b, const struct site *s, const struct cache *prev,
+    const char (*neighbours)[CACHE_NEIGHBOURS])
+{
+	unsigned char	*seen;
+	size_t		 i, n = 0, gone = 0;
+	int		 rc = -1, pass;
+
+	if ((seen = calloc(prev->nposts ? prev->nposts : 1, 1)) == NULL)
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && put_num(b, (int64_t)n) == -1)
+			goto out;
+		for (i = 0; i < s->nposts + s->nhidden; i++) {
+			int vis = i < s->nposts;
+			const struct post *p = vis ? &s->posts[i] :
+			    &s->hidden[i - s->nposts];
+			const struct cache_post *cp = p->cached;
+			const char *nb = vis ? neighbours[i] : "";
+
+			if (cp != NULL)
+				seen[cp - prev->posts] = 1;
+			if (cp != NULL && !p->fresh && cp->visible == vis &&
+			    cp->neighbours != NULL &&
+			    strcmp(cp->neighbours, nb) == 0)
+				continue;
+			if (pass == 0)
+				n++;
+			else if (put_post(b, p, nb, vis) == -1)
+				goto out;
+		}
+	}
+	for (i = 0; i < prev->nposts; i++)
+		gone += !seen[i];
+	if (put_num(b, (int64_t)gone) == -1)
+		goto out;
+	for (i = 0; i < prev->nposts; i++)
+		if (!seen[i] && put_str(b, prev->posts[i].post.file) == -1)
+			goto out;
+	rc = 0;
+out:
+	free(seen);
+	return rc;
+}
+
+int
+cache_write(int sitefd, const struct site *s, const struct cache *prev,
+    int full, const unsigned char *sig, const unsigned char *list_sig,
+    const unsigned char *static_sig, const unsigned char *topics_sig,
+    const char (*neighbours)[CACHE_NEIGHBOURS], const struct outlist *outputs,
+    struct err *err)
 {
 	struct buf	 b;
 	const struct post **v = NULL;
 	size_t		 i, n = s->nposts + s->nhidden;
-	int		 fd = -1, rc = -1;
+	int		 fd = -1, rc = -1, delta;
 
 	buf_init(&b, 0);
+	delta = !full && prev != NULL && prev->ndeltas < CACHE_MAX_DELTAS &&
+	    prev->timezone != NULL &&
+	    strcmp(prev->timezone, s->cfg.timezone) == 0;
+	if (delta) {
+		if (BUF_LIT(&b, "D") == -1 || put_header(&b, s, sig, list_sig,
+		    static_sig, topics_sig) == -1 ||
+		    put_delta(&b, s, prev, neighbours) == -1 ||
+		    put_outputs(&b, outputs) == -1)
+			goto oom;
+		fd = openat(sitefd, CACHE_FILE, O_WRONLY | O_APPEND |
+		    O_CLOEXEC);
+		if (fd == -1 || fs_write_all(fd, b.data, b.len) == -1 ||
+		    close(fd) == -1) {
+			err_set(err, CACHE_FILE, 0, "%s", strerror(errno));
+			/* The next build finds a torn cache and drops it. */
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	/* About 400 bytes a post: grow once, not twenty times. */
 	if (buf_grow(&b, 4096 + n * 512) == -1 ||
 	    (v = malloc((n ? n : 1) * sizeof(*v))) == NULL)
@@ -348,10 +549,8 @@ cache_write(int sitefd, const struct site *s, const unsigned char *sig,
 		v[s->posts[i].order] = &s->posts[i];
 	for (i = 0; i < s->nhidden; i++)
 		v[s->hidden[i].order] = &s->hidden[i];
-	if (BUF_LIT(&b, CACHE_MAGIC) == -1 || put_sig(&b, sig) == -1 ||
-	    put_sig(&b, list_sig) == -1 || put_sig(&b, static_sig) == -1 ||
-	    put_sig(&b, topics_sig) == -1 ||
-	    put_str(&b, s->cfg.timezone) == -1 ||
+	if (BUF_LIT(&b, CACHE_MAGIC) == -1 || BUF_LIT(&b, "B") == -1 ||
+	    put_header(&b, s, sig, list_sig, static_sig, topics_sig) == -1 ||
 	    put_num(&b, (int64_t)n) == -1)
 		goto oom;
 	for (i = 0; i < n; i++) {
@@ -361,11 +560,8 @@ cache_write(int sitefd, const struct site *s, const unsigned char *sig,
 		    "", visible) == -1)
 			goto oom;
 	}
-	if (put_num(&b, (int64_t)outputs->n) == -1)
+	if (put_outputs(&b, outputs) == -1)
 		goto oom;
-	for (i = 0; i < outputs->n; i++)
-		if (put_str(&b, outputs->v[i]) == -1)
-			goto oom;
 	if (mkdirat(sitefd, CACHE_DIR, 0755) == -1 && errno != EEXIST) {
 		err_set(err, CACHE_DIR, 0, "%s", strerror(errno));
 		goto out;

@@ -26,7 +26,8 @@ struct cache_post {
 };
 
 struct cache {
-	char		*data;		/* the file, which strings point into */
+	const char	*map;		/* the file, mapped: strings point in */
+	size_t		 maplen;
 	struct arena	*arena;
 	unsigned char	 sig[CACHE_SIG];
 	unsigned char	 list_sig[CACHE_SIG];
@@ -36,6 +37,7 @@ struct cache {
 	struct cache_post *posts;	/* by file name */
 	size_t		 nposts;
 	struct outlist	 outputs;
+	size_t		 ndeltas;	/* changes appended since the last full write */
 };
 
 /* Read the cache; *out is NULL when there is none to use.  0 or -1. */
@@ -49,11 +51,13 @@ void	cache_neighbours(const struct site *, size_t i,
 	    char out[CACHE_NEIGHBOURS]);
 
 /*
- * Write the cache for this build (atomically), with the neighbours
- * digest of each post (cache_neighbours).  0 or -1.
+ * Record this build, with the neighbours digest of each post
+ * (cache_neighbours): as a delta appended to the cache prev was read
+ * from, or (with full, without prev, or after many deltas) as a whole
+ * new cache swapped in atomically.  0 or -1.
  */
-int	cache_write(int sitefd, const struct site *,
-	    const unsigned char *sig, const unsigned char *list_sig,
+int	cache_write(int sitefd, const struct site *, const struct cache *prev,
+	    int full, const unsigned char *sig, const unsigned char *list_sig,
 	    const unsigned char *static_sig, const unsigned char *topics_sig,
 	    const char (*neighbours)[CACHE_NEIGHBOURS],
 	    const struct outlist *, struct err *);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../support/fsutil.h"
+#include "../support/hash.h"
 #include "../support/text.h"
 #include "cache.h"
 #include "config.h"
@@ -302,6 +303,7 @@ date_prefix(const char *name)
 struct postload {
 	struct site	*site;
 	const char	*dir;		/* "posts" or "notes" */
+	int		 dirfd;		/* that folder, open */
 	struct post	*out;		/* one per name */
 	const struct cache_post **hits;	/* the cache's entry per file */
 	struct names	*names;
@@ -325,13 +327,8 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 	memset(p, 0, sizeof(*p));
 	buf_init(&src, 0);
 	buf_init(&path, 0);
-	p->section = strcmp(pl->dir, "notes") == 0 ? "notes" : "writing";
-	if (buf_printf(&path, "%s/%s", pl->dir, name) == -1 ||
-	    (p->file = arena_strdup(a, path.data)) == NULL) {
-		err_set(err, name, 0, "out of memory");
-		goto out;
-	}
-	if (fstatat(s->dirfd, p->file, &st, 0) == 0) {
+	/* From the folder's own fd: one path step, not two, per file. */
+	if (fstatat(pl->dirfd, name, &st, 0) == 0) {
 		const struct cache_post *cp = pl->hits ? pl->hits[i] : NULL;
 
 		p->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
@@ -351,6 +348,13 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 			goto out;
 		}
 		p->cached = cp;
+	}
+	/* Read it: a new file, or one changed since the last build. */
+	p->section = strcmp(pl->dir, "notes") == 0 ? "notes" : "writing";
+	if (buf_printf(&path, "%s/%s", pl->dir, name) == -1 ||
+	    (p->file = arena_strdup(a, path.data)) == NULL) {
+		err_set(err, name, 0, "out of memory");
+		goto out;
 	}
 	p->fresh = 1;
 	p->order = i;
@@ -510,16 +514,6 @@ post_cmp(const void *a, const void *b)
 	return strcmp(x->slug, y->slug);
 }
 
-static uint64_t
-slug_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * Titles may repeat, slugs may not.  A hash table (open addressing, at
  * most half full) finds a repeat in one pass, where sorting would cost
@@ -539,7 +533,7 @@ check_slugs(struct post *v, size_t n, struct err *err)
 	for (i = 0; i < n && rc == 0; i++) {
 		struct post *p = &v[i];
 
-		for (h = slug_hash(p->slug) & (size - 1); t[h] != NULL;
+		for (h = hash_str(HASH_INIT, p->slug) & (size - 1); t[h] != NULL;
 		    h = (h + 1) & (size - 1))
 			if (strcmp(t[h]->slug, p->slug) == 0) {
 				/* Name them in file order, whatever the hash. */
@@ -886,9 +880,18 @@ load_notes(struct site *s, const struct load_opts *opts,
 	pl.dir = "notes";
 	pl.out = s->notes;
 	pl.names = &names;
-	if (pool_run(names.n, pool_threads(), load_post, &pl, err) == -1 ||
-	    check_slugs(s->notes, names.n, err) == -1)
+	pl.dirfd = openat(s->dirfd, "notes", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pl.dirfd == -1) {
+		err_set(err, "notes", 0, "%s", strerror(errno));
 		goto out;
+	}
+	rc = pool_run(names.n, pool_threads(), load_post, &pl, err);
+	close(pl.dirfd);
+	if (rc == -1 || check_slugs(s->notes, names.n, err) == -1) {
+		rc = -1;
+		goto out;
+	}
+	rc = -1;
 	for (i = kept = 0; i < names.n; i++) {
 		struct post *p = &s->notes[i];
 
@@ -908,13 +911,15 @@ out:
 
 int
 site_load(const char *dir, const struct load_opts *opts,
-    const struct cache *cache, struct site *s, struct err *err)
+    const struct cache *(*get_cache)(void *), void *cache_ctx,
+    struct site *s, struct err *err)
 {
+	const struct cache *cache;
 	struct names	 names = { NULL, 0 };
 	struct postload	 pl;
 	struct date	 now;
 	size_t		 i, kept;
-	int		 k, nthreads = pool_threads();
+	int		 k, rc, nthreads = pool_threads();
 
 	memset(s, 0, sizeof(*s));
 	s->dirfd = -1;
@@ -951,14 +956,27 @@ site_load(const char *dir, const struct load_opts *opts,
 		pl.dir = "posts";
 		pl.out = s->posts;
 		pl.names = &names;
-		/* Cached dates were read in the zone of their build. */
+		/*
+		 * Only now is the cache needed: it may have been read on
+		 * another thread while this one listed the folder.  Cached
+		 * dates were read in the zone of their build.
+		 */
+		cache = get_cache != NULL ? get_cache(cache_ctx) : NULL;
 		if (cache != NULL && cache->timezone != NULL &&
 		    strcmp(cache->timezone, s->cfg.timezone) == 0 &&
 		    match_cache(cache, &names, &pl.hits) == -1) {
 			err_set(err, "posts", 0, "out of memory");
 			goto fail;
 		}
-		if (pool_run(names.n, nthreads, load_post, &pl, err) == -1)
+		pl.dirfd = openat(s->dirfd, "posts", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		if (pl.dirfd == -1) {
+			err_set(err, "posts", 0, "%s", strerror(errno));
+			goto fail;
+		}
+		rc = pool_run(names.n, nthreads, load_post, &pl, err);
+		close(pl.dirfd);
+		if (rc == -1)
 			goto fail;
 	}
 	s->nposts = names.n;
@@ -982,7 +1000,9 @@ site_load(const char *dir, const struct load_opts *opts,
 	s->nposts = kept;
 	if (s->nposts > 0)
 		qsort(s->posts, s->nposts, sizeof(*s->posts), post_cmp);
-	if (resolve_topics(s, err) == -1 || load_pages(s, err) == -1 ||
+	if (resolve_topics(s, err) == -1)
+		goto fail;
+	if (load_pages(s, err) == -1 ||
 	    load_notes(s, opts, &now, err) == -1)
 		goto fail;
 	free(names.v);

@@ -12,12 +12,15 @@ struct cache;
  * Load the site in folder dir: stet.yaml, posts/ and pages/.  Posts are
  * read on all cores; only their front matter is kept (bodies are read
  * again when rendered, so memory stays flat in the number of posts).
- * A post whose file has the size and mtime the cache (may be NULL)
- * remembers is taken from it unread; the cache must outlive the site.
+ * A post whose file has the size and mtime the cache remembers is taken
+ * from it unread; get_cache(cache_ctx) gives the cache (or NULL) when
+ * it is first needed, after the folder is listed, so it can be read
+ * meanwhile; the cache must outlive the site.  get_cache may be NULL.
  * On -1, err names file:line and *site holds nothing to free.
  */
 int	site_load(const char *dir, const struct load_opts *,
-	    const struct cache *, struct site *, struct err *);
+	    const struct cache *(*get_cache)(void *), void *cache_ctx,
+	    struct site *, struct err *);
 void	site_free(struct site *);
 
 /*
