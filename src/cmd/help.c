@@ -47,7 +47,9 @@ static const struct {
 	  "changed since it was published.  One finding a line, file:line\n"
 	  "first; exit status 1 when there is an error.\n"
 	  "  -s, --site SITE  the site folder\n"
-	  "  --json           the findings as a JSON array, for tools\n" },
+	  "  --json           the findings as a JSON array, for tools\n"
+	  "  --drafts         check drafts too\n"
+	  "  --future         check posts dated later than now too\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

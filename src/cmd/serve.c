@@ -20,13 +20,18 @@ parse_flags(struct server_opts *o, int argc, char *argv[])
 	int	 c;
 
 	optind = 1;
+	opterr = 0;	/* we say it ourselves, as "stet: ..." */
 	while ((c = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->dir = optarg; break;
 		case 'l': o->listen = optarg; break;
 		case 'w': o->watch = 1; break;
 		case 'h': usage_print("serve", stdout); return 0;
-		default: usage_print("serve", stderr); return 2;
+		default:
+			fprintf(stderr, "stet: serve: unknown or incomplete "
+			    "option %s\n", argv[optind - 1]);
+			usage_print("serve", stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {

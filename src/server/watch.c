@@ -34,7 +34,7 @@ struct watch {
 	size_t		 ndirs, cap;
 };
 
-static const char *const sources[] = { "posts", "pages", "templates",
+static const char *const sources[] = { "posts", "notes", "pages", "templates",
     "static" };
 
 static int	 add_dir(struct watch *, const char *path, int recursive,
@@ -72,7 +72,8 @@ watch_open(const char *dir, struct watch **out, struct err *err)
 	for (i = 0; i < sizeof(sources) / sizeof(*sources); i++) {
 		buf_reset(&p);
 		if (buf_printf(&p, "%s/%s", dir, sources[i]) == -1 ||
-		    add_dir(w, p.data, i == 3, 0) == -1) {
+		    add_dir(w, p.data, strcmp(sources[i], "static") == 0,
+		    0) == -1) {
 			buf_free(&p);
 			err_set(err, dir, 0, "inotify: %s", strerror(errno));
 			goto fail;
@@ -143,7 +144,8 @@ watch_read(struct watch *w)
 						/* Unwatchable: rebuilds on
 						 * the rest still work. */
 						(void)add_dir(w, p.data,
-						    i == 3, 0);
+						    strcmp(sources[i], "static") ==
+						    0, 0);
 				}
 				if (changed == 0)
 					changed = 1;

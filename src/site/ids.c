@@ -107,6 +107,14 @@ assign(struct site *s, struct ids *ids, struct post *p, struct err *err)
 
 	if (p->fm_id != NULL) {
 		p->id = p->fm_id;
+		/*
+		 * The author's id: the recorded one is replaced (stet check
+		 * reports the change once, against the record, before that).
+		 */
+		if (r != NULL && strcmp(r->id, p->fm_id) != 0) {
+			r->used = 1;
+			ids->changed = 1;
+		}
 		return 0;
 	}
 	if (r == NULL) {

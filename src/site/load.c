@@ -394,6 +394,9 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 		    (strcmp(k, "description") == 0 && p->summary == NULL)) {
 			if (scalar(e, p->file, k, &p->summary, err) == -1)
 				goto out;
+			/* summary: "" (as stet new writes it) is none. */
+			if (*p->summary == '\0')
+				p->summary = NULL;
 		} else if (strcmp(k, "draft") == 0) {
 			if (boolean(e, p->file, k, &p->draft, err) == -1)
 				goto out;

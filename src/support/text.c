@@ -102,6 +102,20 @@ lower_cp(unsigned int c)
 	return c;
 }
 
+/*
+ * Non-ASCII punctuation and symbols separate words in a slug as ASCII
+ * ones do ("A — B" is a-b): Latin-1's, General Punctuation, and the
+ * symbol blocks after it, CJK punctuation and fullwidth ASCII symbols.
+ */
+static int
+punctuation(unsigned int c)
+{
+	return (c >= 0xa0 && c <= 0xbf) || c == 0xd7 || c == 0xf7 ||
+	    (c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) ||
+	    (c >= 0xff01 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+	    (c >= 0xfe30 && c <= 0xfe4f);
+}
+
 /* Decode one code point of valid UTF-8 at s (n > 0 bytes left). */
 static unsigned int
 decode(const unsigned char *s, size_t n, size_t *len)
@@ -172,7 +186,7 @@ text_slug(struct buf *b, const char *s, size_t n)
 	for (i = 0; i < n; i += len) {
 		c = lower_cp(decode(p + i, n - i, &len));
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c >= 0x80) {
+		    (c >= 0x80 && !punctuation(c))) {
 			if (dash && b->len > start && buf_putc(b, '-') == -1)
 				return -1;
 			dash = 0;

@@ -55,6 +55,7 @@ slugs(void **state)
 	slug("feed.xml", "feed-xml");
 	slug("ÉCOLE Ÿ Ωmega", "école-ÿ-ωmega");
 	slug("日本語", "日本語");
+	slug("A — B «quoted» 1½", "a-b-quoted-1");
 	assert_int_equal(text_words("one  two\nthree ", 15), 3);
 }
 
