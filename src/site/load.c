@@ -523,12 +523,39 @@ post_cmp(const void *a, const void *b)
  * more than the rest of a rebuild.
  */
 static int
+dup_slug(struct post *x, struct post *y, struct err *err)
+{
+	/* Name them in file order, whatever found them. */
+	struct post *a = x->order < y->order ? x : y;
+	struct post *b = a == x ? y : x;
+
+	return err_set(err, b->file, b->slug_line, "slug %s is already taken "
+	    "by %s", b->slug, a->file);
+}
+
+static int
 check_slugs(struct post *v, size_t n, struct err *err)
 {
 	struct post	**t;
-	size_t		 size = 16, i, h;
+	size_t		 size = 16, i, j, h, fresh = 0;
 	int		 rc = 0;
 
+	/*
+	 * Posts taken from the cache had unique slugs in the build that
+	 * wrote it; after a small edit only the few read again need a look.
+	 */
+	for (i = 0; i < n; i++)
+		fresh += v[i].fresh || v[i].cached == NULL;
+	if (fresh <= 16) {
+		for (i = 0; i < n; i++) {
+			if (!v[i].fresh && v[i].cached != NULL)
+				continue;
+			for (j = 0; j < n; j++)
+				if (j != i && strcmp(v[i].slug, v[j].slug) == 0)
+					return dup_slug(&v[i], &v[j], err);
+		}
+		return 0;
+	}
 	while (size < n * 2)
 		size *= 2;
 	if ((t = calloc(size, sizeof(*t))) == NULL)
@@ -539,13 +566,7 @@ check_slugs(struct post *v, size_t n, struct err *err)
 		for (h = hash_str(HASH_INIT, p->slug) & (size - 1); t[h] != NULL;
 		    h = (h + 1) & (size - 1))
 			if (strcmp(t[h]->slug, p->slug) == 0) {
-				/* Name them in file order, whatever the hash. */
-				struct post *a = t[h]->order < p->order ? t[h] : p;
-				struct post *b = a == p ? t[h] : p;
-
-				rc = err_set(err, b->file, b->slug_line,
-				    "slug %s is already taken by %s", b->slug,
-				    a->file);
+				rc = dup_slug(t[h], p, err);
 				break;
 			}
 		t[h] = p;
@@ -620,6 +641,7 @@ resolve_topics(struct site *s, struct err *err)
 	 */
 	struct {
 		const char	*tag;
+		uint64_t	 hash;
 		size_t		 topic;
 	} spell[64];
 
@@ -655,8 +677,11 @@ resolve_topics(struct site *s, struct err *err)
 		    sizeof(*p->topics))) == NULL)
 			goto oom;
 		for (j = 0; j < p->ntags; j++) {
+			uint64_t th = hash_str(HASH_INIT, p->tags[j]);
+
 			for (k = 0; k < nspell; k++)
-				if (strcmp(spell[k].tag, p->tags[j]) == 0)
+				if (spell[k].hash == th &&
+				    strcmp(spell[k].tag, p->tags[j]) == 0)
 					break;
 			if (k < nspell) {
 				k = spell[k].topic;
@@ -695,6 +720,7 @@ resolve_topics(struct site *s, struct err *err)
 			}
 			if (nspell < sizeof(spell) / sizeof(*spell)) {
 				spell[nspell].tag = p->tags[j];
+				spell[nspell].hash = th;
 				spell[nspell++].topic = k;
 			}
 found:
