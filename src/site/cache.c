@@ -566,22 +566,8 @@ cache_write(int sitefd, const struct site *s, const struct cache *prev,
 		err_set(err, CACHE_DIR, 0, "%s", strerror(errno));
 		goto out;
 	}
-	fd = openat(sitefd, CACHE_TMP, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0644);
-	if (fd == -1) {
-		err_set(err, CACHE_TMP, 0, "%s", strerror(errno));
-		goto out;
-	}
-	if (fs_write_all(fd, b.data, b.len) == -1) {
-		err_set(err, CACHE_TMP, 0, "%s", strerror(errno));
-		close(fd);
-		goto out;
-	}
-	if (close(fd) == -1) {
-		err_set(err, CACHE_TMP, 0, "%s", strerror(errno));
-		goto out;
-	}
-	if (renameat(sitefd, CACHE_TMP, sitefd, CACHE_FILE) == -1) {
+	if (fs_write_atomic(sitefd, CACHE_FILE, CACHE_TMP, b.data, b.len, 0) ==
+	    -1) {
 		err_set(err, CACHE_FILE, 0, "%s", strerror(errno));
 		goto out;
 	}

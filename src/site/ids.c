@@ -213,7 +213,7 @@ ids_save(const struct site *s, struct ids *ids, struct err *err)
 	struct buf	 b;
 	struct post	**v = NULL;
 	size_t		 i, n = 0;
-	int		 fd, rc = -1;
+	int		 rc = -1;
 
 	if (!ids->changed)
 		return 0;
@@ -246,20 +246,9 @@ ids_save(const struct site *s, struct ids *ids, struct err *err)
 		err_set(err, ".stet", 0, "%s", strerror(errno));
 		goto out;
 	}
-	fd = openat(s->dirfd, IDS_TMP, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0644);
-	if (fd == -1) {
-		err_set(err, IDS_TMP, 0, "%s", strerror(errno));
-		goto out;
-	}
 	/* Ids are promises to readers: make them survive a power cut. */
-	if (fs_write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
-		err_set(err, IDS_TMP, 0, "%s", strerror(errno));
-		close(fd);
-		goto out;
-	}
-	if (close(fd) == -1 || renameat(s->dirfd, IDS_TMP, s->dirfd,
-	    IDS_FILE) == -1) {
+	if (fs_write_atomic(s->dirfd, IDS_FILE, IDS_TMP, b.data, b.len, 1) ==
+	    -1) {
 		err_set(err, IDS_FILE, 0, "%s", strerror(errno));
 		goto out;
 	}

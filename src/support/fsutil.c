@@ -86,6 +86,33 @@ fs_write_all(int fd, const void *p, size_t n)
 }
 
 int
+fs_write_atomic(int dirfd, const char *path, const char *tmp,
+    const void *data, size_t len, int durable)
+{
+	int	 fd, saved;
+
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	if (fd == -1)
+		return -1;
+	if (fs_write_all(fd, data, len) == -1 ||
+	    (durable && fsync(fd) == -1)) {
+		saved = errno;
+		close(fd);
+		(void)unlinkat(dirfd, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) == -1 || renameat(dirfd, tmp, dirfd, path) == -1) {
+		saved = errno;
+		(void)unlinkat(dirfd, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
 fs_mkdirs_at(int dirfd, const char *path)
 {
 	char	 tmp[PATH_MAX];

@@ -17,6 +17,14 @@ int	fs_read_at(int dirfd, const char *path, size_t max, struct buf *out,
 /* Write all of p, retrying short writes.  0 or -1 (errno set). */
 int	fs_write_all(int fd, const void *p, size_t n);
 
+/*
+ * Replace path (under dirfd) with data in one step: write it to tmp,
+ * flush it to disk first when durable is set, then rename tmp over path.
+ * A reader sees the old file or the new one, never half.  0 or -1.
+ */
+int	fs_write_atomic(int dirfd, const char *path, const char *tmp,
+	    const void *data, size_t len, int durable);
+
 /* mkdir -p of path under dirfd.  0 or -1 (errno set). */
 int	fs_mkdirs_at(int dirfd, const char *path);
 
