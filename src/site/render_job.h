@@ -1,0 +1,42 @@
+#ifndef STET_RENDER_JOB_H
+#define STET_RENDER_JOB_H
+
+/*
+ * What the files of the renderer (render.c: pages; render_feeds.c:
+ * feeds) share, and nothing else includes.
+ */
+
+#include "../support/buf.h"
+#include "../support/err.h"
+#include "model.h"
+#include "render.h"
+
+/* One render_site call: its inputs and what its jobs leave for the feeds. */
+struct job {
+	const struct site	*site;
+	const struct tset	*tpl;
+	struct writer		*w;
+	const struct render_opts *opts;
+	const struct plan	*plan;
+	int			 phase;		/* PLAN_NEW, then PLAN_CHANGED */
+	unsigned char		*need_body;	/* per post: a feed wants it */
+	char			**feed_html;	/* per post: its feed body */
+	size_t			 nextra;	/* jobs after the posts */
+};
+
+/*
+ * Append file's body as HTML to html, and when abs is not NULL the same
+ * with URLs made absolute against base; *words (when not NULL) gets its
+ * word count.  0, or -1 with err.
+ */
+int	body_html(const struct job *, const char *file, int is_html,
+	    int need_front, const char *base, struct buf *html,
+	    struct buf *abs, size_t *words, struct err *);
+
+/* The feeds of the site (t SIZE_MAX) or of topic t; members is scratch. */
+int	write_feeds(const struct job *, size_t t, size_t *members,
+	    struct err *);
+/* notes/feed.xml and its twins. */
+int	write_notes_feeds(const struct job *, struct err *);
+
+#endif
