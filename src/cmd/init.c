@@ -115,6 +115,6 @@ cmd_init(int argc, char *argv[])
 	}
 	close(dirfd);
 	printf("stet: made a new site in %s\n"
-	    "next: cd %s && stet build\n", dir, dir);
+	    "next: cd %s && stet serve --watch   (or stet build)\n", dir, dir);
 	return 0;
 }
