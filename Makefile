@@ -10,7 +10,7 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -31,7 +31,7 @@ LIBS	+= -fsanitize=address,undefined
 endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
-	src/server/*.c)
+	src/server/*.c src/store/*.c)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
@@ -77,6 +77,7 @@ unit: $(UNIT_BINS)
 e2e: $(B)/stet
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
+	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 
 # The whole suite, plain and then under the sanitizers.
 check:

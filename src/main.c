@@ -12,6 +12,7 @@ static const struct {
 	{ "serve", cmd_serve },
 	{ "new", cmd_new },
 	{ "check", cmd_check },
+	{ "subscribers", cmd_subscribers },
 	{ "help", cmd_help },
 };
 

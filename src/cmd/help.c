@@ -50,6 +50,24 @@ static const struct {
 	  "  --json           the findings as a JSON array, for tools\n"
 	  "  --drafts         check drafts too\n"
 	  "  --future         check posts dated later than now too\n" },
+	{ "subscribers", "stet subscribers [-s SITE] list [--state S] | count | add EMAIL | remove EMAIL | export | import FILE.csv",
+	  "Look after the subscriber list in SITE/stet.db.\n"
+	  "  list [--state S]  one line each: address, state (pending,\n"
+	  "                    confirmed or unsubscribed), the dates it\n"
+	  "                    arrived, confirmed and left (- for never)\n"
+	  "  count             how many in each state\n"
+	  "  add EMAIL         add an address you have consent for, as\n"
+	  "                    confirmed; never one that was removed or\n"
+	  "                    that unsubscribed\n"
+	  "  remove EMAIL      erase the address; a keyed hash of it stays\n"
+	  "                    so that no later add or import brings it back\n"
+	  "  export            the list as CSV on stdout\n"
+	  "  import FILE.csv   add the addresses in a CSV export (listmonk,\n"
+	  "                    Buttondown, Substack, Mailchimp: the column\n"
+	  "                    email, e-mail or Email Address) as confirmed;\n"
+	  "                    reports what was added, skipped, suppressed\n"
+	  "                    and invalid, with line numbers\n"
+	  "  -s, --site SITE   the site folder\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

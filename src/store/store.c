@@ -1,0 +1,562 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "../support/text.h"
+#include "store.h"
+
+#define STORE_FILE	"stet.db"
+#define STORE_KEYLEN	32
+#define STORE_HASHLEN	32
+
+struct store {
+	sqlite3		*db;
+	char		*path;	/* SITE/stet.db, to name it in errors */
+	unsigned char	 key[STORE_KEYLEN];
+	int		 in_tx;	/* store_begin is open: no inner commits */
+};
+
+/*
+ * Each entry brings the schema from version i to i + 1 and sets
+ * user_version itself, inside the transaction that store_migrate opens,
+ * so a crash leaves the old version or the new one.  Never edit an
+ * entry that has shipped; append one.
+ */
+static const char *const migrations[] = {
+	/* v1: the list, the suppression hashes, the site's secret. */
+	"CREATE TABLE subscribers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  state TEXT NOT NULL"
+	"    CHECK(state IN ('pending','confirmed','unsubscribed')),"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  unsubscribed_at INTEGER,"
+	"  source TEXT NOT NULL"
+	"    CHECK(source IN ('form','owner-import','owner-add'))"
+	");"
+	"CREATE TABLE suppressed (hash BLOB PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
+	"PRAGMA user_version = 1;",
+};
+#define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
+
+static const char *const state_names[STORE_NSTATES] = {
+	"pending", "confirmed", "unsubscribed"
+};
+
+static int	store_exec(struct store *, const char *, struct err *);
+static int	store_migrate(struct store *, struct err *);
+static int	store_load_key(struct store *, int fresh, struct err *);
+static int	store_hash(struct store *, const char *, unsigned char *,
+		    struct err *);
+static int	store_is_suppressed(struct store *, const unsigned char *,
+		    int *, struct err *);
+
+static int
+store_exec(struct store *s, const char *sql, struct err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return err_set(err, s->path, 0, "%s",
+		    sqlite3_errmsg(s->db));
+	return 0;
+}
+
+const char *
+store_state_name(enum store_state st)
+{
+	return (unsigned)st < STORE_NSTATES ? state_names[st] : "?";
+}
+
+int
+store_state_parse(const char *name, enum store_state *st)
+{
+	int	 i;
+
+	for (i = 0; i < STORE_NSTATES; i++)
+		if (strcmp(name, state_names[i]) == 0) {
+			*st = (enum store_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+store_open(struct store **out, const char *sitedir, struct err *err)
+{
+	struct store	*s;
+	struct buf	 path;
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return err_set(err, NULL, 0, "libsodium would not start");
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	buf_init(&path, 0);
+	if (buf_printf(&path, "%s/%s", sitedir, STORE_FILE) == -1 ||
+	    (s->path = buf_take(&path, NULL)) == NULL) {
+		err_set(err, NULL, 0, "out of memory");
+		goto fail;
+	}
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(err, s->path, 0, "%s", s->db ?
+		    sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	/*
+	 * The web flow writes while the owner's CLI reads: WAL lets both
+	 * go on, and the busy timeout makes a writer wait its turn rather
+	 * than fail.  FULL syncs the WAL at every commit, so an
+	 * acknowledged change survives a power cut, not only a kill.
+	 */
+	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		err_set(err, s->path, 0, "cannot use WAL mode (got %s)",
+		    mode ? mode : "nothing");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/*
+	 * secure_delete: a removed address is overwritten in the file,
+	 * not left in a free page for anyone with the file to read.
+	 */
+	if (store_exec(s, "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA secure_delete = ON;", err) == -1 ||
+	    store_migrate(s, err) == -1)
+		goto fail;
+	buf_free(&path);
+	*out = s;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	buf_free(&path);
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	sodium_memzero(s->key, sizeof(s->key));
+	free(s->path);
+	free(s);
+}
+
+/*
+ * BEGIN IMMEDIATE takes the write lock before reading user_version, so
+ * two processes opening a new database cannot both run v1.
+ */
+static int
+store_migrate(struct store *s, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 v, fresh;
+
+	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (v > STORE_VERSION) {
+		err_set(err, s->path, 0, "schema version %d is newer than "
+		    "this stet knows (%d); use a newer stet", v, STORE_VERSION);
+		goto fail;
+	}
+	fresh = v == 0;
+	for (; v < STORE_VERSION; v++)
+		if (store_exec(s, migrations[v], err) == -1)
+			goto fail;
+	if (store_load_key(s, fresh, err) == -1)
+		goto fail;
+	if (store_exec(s, "COMMIT", err) == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Make the per-site secret in a new database, or read the existing one. */
+static int
+store_load_key(struct store *s, int fresh, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	const void	*p;
+	int		 rc = -1;
+
+	if (fresh) {
+		randombytes_buf(s->key, sizeof(s->key));
+		if (sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) "
+		    "VALUES ('secret', ?1)", -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_bind_blob(st, 1, s->key, sizeof(s->key),
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_DONE) {
+			err_set(err, s->path, 0, "%s",
+			    sqlite3_errmsg(s->db));
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta "
+	    "WHERE key = 'secret'", -1, &st, NULL) != SQLITE_OK) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(st, 0) != STORE_KEYLEN ||
+	    (p = sqlite3_column_blob(st, 0)) == NULL) {
+		err_set(err, s->path, 0, "the site secret is missing or "
+		    "damaged");
+		goto out;
+	}
+	memcpy(s->key, p, sizeof(s->key));
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The suppression hash is of the whole address lowercased (ASCII only,
+ * which is all that mail systems agree on), so "Ann@X.org" removed
+ * keeps "ann@x.org" out too.  Keyed, so the list cannot be checked
+ * against a list of addresses by anyone without the site's secret.
+ */
+static int
+store_hash(struct store *s, const char *email, unsigned char *out,
+    struct err *err)
+{
+	unsigned char	 low[256];
+	size_t		 i, n = strlen(email);
+
+	if (n >= sizeof(low))
+		return err_set(err, NULL, 0, "address too long");
+	for (i = 0; i < n; i++)
+		low[i] = (email[i] >= 'A' && email[i] <= 'Z') ?
+		    (unsigned char)(email[i] - 'A' + 'a') :
+		    (unsigned char)email[i];
+	crypto_generichash(out, STORE_HASHLEN, low, n, s->key,
+	    sizeof(s->key));
+	sodium_memzero(low, sizeof(low));
+	return 0;
+}
+
+static int
+store_is_suppressed(struct store *s, const unsigned char *h, int *yes,
+    struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1, r;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM suppressed "
+	    "WHERE hash = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 1, h, STORE_HASHLEN, SQLITE_STATIC) !=
+	    SQLITE_OK || ((r = sqlite3_step(st)) != SQLITE_ROW &&
+	    r != SQLITE_DONE)) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	*yes = r == SQLITE_ROW;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_begin(struct store *s, struct err *err)
+{
+	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	s->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *s, struct err *err)
+{
+	if (store_exec(s, "COMMIT", err) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}
+
+/*
+ * End what a call began: a transaction of its own (own) is committed
+ * when the call succeeded and rolled back when not; one the caller
+ * holds is left to the caller.
+ */
+static int
+store_finish(struct store *s, int own, int rc, struct err *err)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+int
+store_add_confirmed(struct store *s, const char *email, const char *source,
+    int64_t now, enum store_add *res, struct err *err)
+{
+	unsigned char	 h[STORE_HASHLEN];
+	sqlite3_stmt	*st = NULL;
+	const char	*state;
+	int		 rc = -1, r, supp, own = !s->in_tx;
+
+	/* Check and insert under one write lock: no race with the form. */
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	if (store_hash(s, email, h, err) == -1 ||
+	    store_is_suppressed(s, h, &supp, err) == -1)
+		goto out;
+	if (supp) {
+		*res = STORE_SUPPRESSED;
+		rc = 0;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT state FROM subscribers "
+	    "WHERE email = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	if (r == SQLITE_ROW) {
+		state = (const char *)sqlite3_column_text(st, 0);
+		*res = state != NULL && strcmp(state, "unsubscribed") == 0 ?
+		    STORE_WAS_UNSUBSCRIBED : STORE_EXISTS;
+		rc = 0;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO subscribers (email, "
+	    "state, created_at, confirmed_at, source) "
+	    "VALUES (?1, 'confirmed', ?2, ?2, ?3)", -1, &st, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	*res = STORE_ADDED;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return store_finish(s, own, rc, err);
+}
+
+int
+store_remove(struct store *s, const char *email, int *found,
+    struct err *err)
+{
+	unsigned char	 h[STORE_HASHLEN];
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1, own = !s->in_tx;
+
+	if (store_hash(s, email, h, err) == -1)
+		return -1;
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM subscribers "
+	    "WHERE email = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	*found = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO suppressed "
+	    "(hash) VALUES (?1)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return store_finish(s, own, rc, err);
+}
+
+int
+store_each(struct store *s, const enum store_state *state,
+    int (*fn)(const struct store_subscriber *, void *, struct err *),
+    void *arg, struct err *err)
+{
+	struct store_subscriber sub;
+	sqlite3_stmt	*st = NULL;
+	const char	*name;
+	int		 rc = -1, r;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, email, state, created_at, "
+	    "confirmed_at, unsubscribed_at, source FROM subscribers "
+	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK ||
+	    (state != NULL && sqlite3_bind_text(st, 1,
+	    store_state_name(*state), -1, SQLITE_STATIC) != SQLITE_OK)) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&sub, 0, sizeof(sub));
+		sub.id = sqlite3_column_int64(st, 0);
+		sub.email = (const char *)sqlite3_column_text(st, 1);
+		name = (const char *)sqlite3_column_text(st, 2);
+		sub.created_at = sqlite3_column_int64(st, 3);
+		sub.confirmed_at = sqlite3_column_int64(st, 4);
+		sub.unsubscribed_at = sqlite3_column_int64(st, 5);
+		sub.source = (const char *)sqlite3_column_text(st, 6);
+		if (sub.email == NULL || name == NULL || sub.source == NULL ||
+		    store_state_parse(name, &sub.state) == -1) {
+			err_set(err, s->path, 0, "subscriber %lld: a "
+			    "damaged row", (long long)sub.id);
+			goto out;
+		}
+		if (fn(&sub, arg, err) != 0)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_count(struct store *s, size_t counts[STORE_NSTATES], struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	enum store_state k;
+	const char	*name;
+	int		 rc = -1, r;
+
+	memset(counts, 0, STORE_NSTATES * sizeof(*counts));
+	if (sqlite3_prepare_v2(s->db, "SELECT state, count(*) FROM "
+	    "subscribers GROUP BY state", -1, &st, NULL) != SQLITE_OK) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name != NULL && store_state_parse(name, &k) == 0)
+			counts[k] = (size_t)sqlite3_column_int64(st, 1);
+	}
+	if (r != SQLITE_DONE) {
+		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Bytes that only a quoted local part may hold, and we take none. */
+static int
+store_bad_byte(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '<' ||
+	    c == '>' || c == '(' || c == ')' || c == '[' || c == ']' ||
+	    c == ',' || c == ';' || c == ':' || c == '\\';
+}
+
+int
+store_check_address(const char *s, size_t n, struct buf *norm,
+    const char **why)
+{
+	const char	*at = NULL, *dom, *p, *bad;
+	size_t		 i, local, domlen, label, line, old = norm->len;
+
+	if (n == 0)
+		return (*why = "empty", -1);
+	if (n > 254)
+		return (*why = "longer than 254 bytes", -1);
+	if (text_check_utf8(s, n, &line, &bad) == -1)
+		return (*why = "not valid UTF-8", -1);
+	for (i = 0; i < n; i++) {
+		if (store_bad_byte((unsigned char)s[i]))
+			return (*why = "holds a space, control character, "
+			    "quote or bracket", -1);
+		if (s[i] == '@') {
+			if (at != NULL)
+				return (*why = "more than one @", -1);
+			at = s + i;
+		}
+	}
+	if (at == NULL)
+		return (*why = "no @", -1);
+	local = (size_t)(at - s);
+	dom = at + 1;
+	domlen = n - local - 1;
+	if (local == 0 || local > 64)
+		return (*why = "the part before @ must be 1 to 64 bytes", -1);
+	if (domlen == 0 || domlen > 253)
+		return (*why = "the domain must be 1 to 253 bytes", -1);
+	if (memchr(dom, '.', domlen) == NULL)
+		return (*why = "the domain has no dot", -1);
+	for (label = 0, p = dom; p < dom + domlen; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return (*why = "the domain has an empty "
+				    "label", -1);
+			label = 0;
+		} else
+			label++;
+	}
+	if (label == 0)
+		return (*why = "the domain has an empty label", -1);
+	if (buf_put(norm, s, local + 1) == -1)
+		return (*why = "out of memory", -1);
+	for (p = dom; p < dom + domlen; p++)
+		if (buf_putc(norm, (*p >= 'A' && *p <= 'Z') ?
+		    (char)(*p - 'A' + 'a') : *p) == -1) {
+			norm->len = old;
+			norm->data[old] = '\0';
+			return (*why = "out of memory", -1);
+		}
+	return 0;
+}
