@@ -31,7 +31,7 @@ LIBS	+= -fsanitize=address,undefined
 endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
-	src/server/*.c src/store/*.c)
+	src/server/*.c src/store/*.c src/mail/*.c)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
