@@ -13,8 +13,9 @@
  * everything every page depends on (settings, templates, pages, flags,
  * this stet), the signature of what list pages show, each post's front
  * matter with the size and mtime of its file, the neighbours each post
- * page linked to, and the files other than post pages the build made.  A missing, damaged or
- * foreign cache is simply no cache: the next build is a full one.
+ * page linked to, and the files other than post pages the build made.
+ * A missing, damaged or foreign cache is simply no cache: the next build
+ * is a full one.
  */
 #define CACHE_SIG	32	/* bytes of a signature */
 #define CACHE_NEIGHBOURS 17	/* a neighbours digest, hex and NUL */

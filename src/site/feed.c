@@ -36,13 +36,6 @@ feed_new_id(const struct site *s, const struct post *p, struct buf *b)
 	return 0;
 }
 
-static const struct date *
-latest(const struct post *p)
-{
-	return p->has_updated && p->updated.t > p->date.t ? &p->updated :
-	    &p->date;
-}
-
 /*
  * The newest date among the entries: the feed's own "updated".  A feed
  * with no entry yet (a topic named in stet.yaml, nothing written) takes
@@ -56,11 +49,11 @@ feed_updated(const struct site *s, const struct feed *f, struct date *d)
 	d->t = 0;
 	d->off = 0;
 	for (i = 0; i < f->n; i++)
-		if (latest(f->items[i])->t > d->t)
-			*d = *latest(f->items[i]);
+		if (post_latest(f->items[i])->t > d->t)
+			*d = *post_latest(f->items[i]);
 	for (i = 0; f->n == 0 && i < s->nposts; i++)
-		if (latest(&s->posts[i])->t > d->t)
-			*d = *latest(&s->posts[i]);
+		if (post_latest(&s->posts[i])->t > d->t)
+			*d = *post_latest(&s->posts[i]);
 }
 
 static int
@@ -116,7 +109,7 @@ feed_atom(const struct site *s, const struct feed *f, struct buf *b)
 		date_rfc3339(&p->date, d, sizeof(d));
 		if (buf_printf(b, "<published>%s</published>\n", d) == -1)
 			return -1;
-		date_rfc3339(latest(p), d, sizeof(d));
+		date_rfc3339(post_latest(p), d, sizeof(d));
 		if (buf_printf(b, "<updated>%s</updated>\n", d) == -1)
 			return -1;
 		for (k = 0; k < p->ntopics; k++) {

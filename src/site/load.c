@@ -684,6 +684,30 @@ out:
 	return rc;
 }
 
+/* Read every file of pl->dir on all cores, from the folder's own fd. */
+static int
+read_folder(struct postload *pl, struct err *err)
+{
+	int	 rc;
+
+	pl->dirfd = openat(pl->site->dirfd, pl->dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (pl->dirfd == -1)
+		return err_set(err, pl->dir, 0, "%s", strerror(errno));
+	rc = pool_run(pl->names->n, pool_threads(), load_post, pl, err);
+	close(pl->dirfd);
+	return rc;
+}
+
+/* Not a draft nor dated later than now, unless the flags ask for those. */
+static int
+published(const struct post *p, const struct load_opts *opts,
+    const struct date *now)
+{
+	return (!p->draft || opts->drafts) &&
+	    (p->date.t <= now->t || opts->future);
+}
+
 /*
  * notes/: short posts with the same front matter, no summary needed.
  * Few and small, so they are read every time, without the cache.
@@ -713,26 +737,12 @@ load_notes(struct site *s, const struct load_opts *opts,
 	pl.dir = "notes";
 	pl.out = s->notes;
 	pl.names = &names;
-	pl.dirfd = openat(s->dirfd, "notes", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pl.dirfd == -1) {
-		err_set(err, "notes", 0, "%s", strerror(errno));
+	if (read_folder(&pl, err) == -1 ||
+	    check_slugs(s->notes, names.n, err) == -1)
 		goto out;
-	}
-	rc = pool_run(names.n, pool_threads(), load_post, &pl, err);
-	close(pl.dirfd);
-	if (rc == -1 || check_slugs(s->notes, names.n, err) == -1) {
-		rc = -1;
-		goto out;
-	}
-	rc = -1;
-	for (i = kept = 0; i < names.n; i++) {
-		struct post *p = &s->notes[i];
-
-		if ((p->draft && !opts->drafts) ||
-		    (p->date.t > now->t && !opts->future))
-			continue;
-		s->notes[kept++] = *p;
-	}
+	for (i = kept = 0; i < names.n; i++)
+		if (published(&s->notes[i], opts, now))
+			s->notes[kept++] = s->notes[i];
 	s->nnotes = kept;
 	if (kept > 1)
 		qsort(s->notes, kept, sizeof(*s->notes), post_cmp);
@@ -752,7 +762,7 @@ site_load(const char *dir, const struct load_opts *opts,
 	struct postload	 pl;
 	struct date	 now;
 	size_t		 i, kept;
-	int		 k, rc, nthreads = pool_threads();
+	int		 k, nthreads = pool_threads();
 
 	memset(s, 0, sizeof(*s));
 	s->dirfd = -1;
@@ -801,15 +811,7 @@ site_load(const char *dir, const struct load_opts *opts,
 			err_set(err, "posts", 0, "out of memory");
 			goto fail;
 		}
-		pl.dirfd = openat(s->dirfd, "posts", O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
-		if (pl.dirfd == -1) {
-			err_set(err, "posts", 0, "%s", strerror(errno));
-			goto fail;
-		}
-		rc = pool_run(names.n, nthreads, load_post, &pl, err);
-		close(pl.dirfd);
-		if (rc == -1)
+		if (read_folder(&pl, err) == -1)
 			goto fail;
 	}
 	s->nposts = names.n;
@@ -824,8 +826,7 @@ site_load(const char *dir, const struct load_opts *opts,
 	for (i = kept = 0; i < s->nposts; i++) {
 		struct post *p = &s->posts[i];
 
-		if ((p->draft && !opts->drafts) ||
-		    (p->date.t > now.t && !opts->future))
+		if (!published(p, opts, &now))
 			s->hidden[s->nhidden++] = *p;
 		else
 			s->posts[kept++] = *p;

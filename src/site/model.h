@@ -100,6 +100,14 @@ struct post {
 	const struct cache_post *cached; /* the last build's, or NULL */
 };
 
+/* The post's last change: updated when later than its date, else its date. */
+static inline const struct date *
+post_latest(const struct post *p)
+{
+	return p->has_updated && p->updated.t > p->date.t ? &p->updated :
+	    &p->date;
+}
+
 struct page {
 	const char	*file;
 	const char	*name;		/* "about"; "index" is the home's */

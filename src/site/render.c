@@ -90,16 +90,17 @@ root_for(struct pagectx *pc, const char *rel)
 	return r;
 }
 
+/* "../../writing/<slug>/" (and index.html when portable), from pc's page. */
 static struct tval
-post_url(struct pagectx *pc, const struct post *p)
+page_url(struct pagectx *pc, const char *section, const char *slug)
 {
 	struct buf	 b;
 	struct tval	 v;
 
 	buf_init(&b, 0);
-	if (buf_puts(&b, pc->root) == -1 || buf_puts(&b, p->section) == -1 ||
+	if (buf_puts(&b, pc->root) == -1 || buf_puts(&b, section) == -1 ||
 	    buf_putc(&b, '/') == -1 ||
-	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
+	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
 	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
 		buf_free(&b);
 		pc->tb.oom = 1;
@@ -108,25 +109,6 @@ post_url(struct pagectx *pc, const struct post *p)
 	v = tv_str(arena_strndup(pc->tb.arena, b.data, b.len));
 	if (v.u.s[0] == '\0')
 		pc->tb.oom = 1;
-	buf_free(&b);
-	return v;
-}
-
-static struct tval
-topic_url(struct pagectx *pc, const struct topic *t)
-{
-	struct buf	 b;
-	struct tval	 v;
-
-	buf_init(&b, 0);
-	if (buf_puts(&b, pc->root) == -1 || BUF_LIT(&b, "topics/") == -1 ||
-	    esc_path_segment(&b, t->slug, strlen(t->slug)) == -1 ||
-	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
-		buf_free(&b);
-		pc->tb.oom = 1;
-		return tv_null();
-	}
-	v = tv_str(arena_strndup(pc->tb.arena, b.data, b.len));
 	buf_free(&b);
 	return v;
 }
@@ -151,7 +133,7 @@ post_item(struct pagectx *pc, const struct post *p)
 	struct tval	 o = tv_obj(&pc->tb, 6);
 
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
-	tv_set(&pc->tb, &o, "url", post_url(pc, p));
+	tv_set(&pc->tb, &o, "url", page_url(pc, p->section, p->slug));
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
 	date_vals(pc, &o, &p->date, "date", "datetime");
@@ -171,7 +153,7 @@ topic_item(struct pagectx *pc, const struct topic *t, int with_count)
 	tv_set(&pc->tb, &o, "tag", tv_str(t->tag));
 	tv_set(&pc->tb, &o, "slug", tv_str(t->slug));
 	tv_set(&pc->tb, &o, "about", tv_str(t->about));
-	tv_set(&pc->tb, &o, "url", topic_url(pc, t));
+	tv_set(&pc->tb, &o, "url", page_url(pc, "topics", t->slug));
 	if (with_count)
 		tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu",
 		    t->count));

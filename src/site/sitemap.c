@@ -4,13 +4,6 @@
 #include "../support/esc.h"
 #include "sitemap.h"
 
-static const struct date *
-latest(const struct post *p)
-{
-	return p->has_updated && p->updated.t > p->date.t ? &p->updated :
-	    &p->date;
-}
-
 /* One <url>; path is already percent-encoded; d may be NULL. */
 static int
 url(struct buf *b, const struct site *s, const char *path,
@@ -40,8 +33,8 @@ sitemap_xml(const struct site *s, struct buf *b)
 
 	buf_init(&path, 0);
 	for (i = 0; i < s->nposts; i++)
-		if (latest(&s->posts[i])->t > newest.t)
-			newest = *latest(&s->posts[i]);
+		if (post_latest(&s->posts[i])->t > newest.t)
+			newest = *post_latest(&s->posts[i]);
 	if (BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
 	    == -1 || url(b, s, "", &newest) == -1 ||
@@ -54,7 +47,7 @@ sitemap_xml(const struct site *s, struct buf *b)
 		for (i = 0; i < s->nposts && d.t == 0; i++)
 			for (k = 0; k < s->posts[i].ntopics; k++)
 				if (s->posts[i].topics[k] == t) {
-					d = *latest(&s->posts[i]);
+					d = *post_latest(&s->posts[i]);
 					break;
 				}
 		buf_reset(&path);
@@ -70,10 +63,11 @@ sitemap_xml(const struct site *s, struct buf *b)
 		    esc_path_segment(&path, s->posts[i].slug,
 		    strlen(s->posts[i].slug)) == -1 ||
 		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, latest(&s->posts[i])) == -1)
+		    url(b, s, path.data, post_latest(&s->posts[i])) == -1)
 			goto out;
 	}
-	if (s->nnotes > 0 && url(b, s, "notes/", latest(&s->notes[0])) == -1)
+	if (s->nnotes > 0 &&
+	    url(b, s, "notes/", post_latest(&s->notes[0])) == -1)
 		goto out;
 	for (i = 0; i < s->nnotes; i++) {
 		buf_reset(&path);
@@ -81,7 +75,7 @@ sitemap_xml(const struct site *s, struct buf *b)
 		    esc_path_segment(&path, s->notes[i].slug,
 		    strlen(s->notes[i].slug)) == -1 ||
 		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, latest(&s->notes[i])) == -1)
+		    url(b, s, path.data, post_latest(&s->notes[i])) == -1)
 			goto out;
 	}
 	for (i = 0; i < s->npages; i++) {
