@@ -10,7 +10,7 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -31,7 +31,7 @@ LIBS	+= -fsanitize=address,undefined
 endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
-	src/server/*.c src/store/*.c src/mail/*.c)
+	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
@@ -78,6 +78,7 @@ e2e: $(B)/stet
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
+	STET=$(CURDIR)/$(B)/stet tests/e2e/send
 
 # The whole suite, plain and then under the sanitizers.
 check:

@@ -13,6 +13,7 @@ static const struct {
 	{ "new", cmd_new },
 	{ "check", cmd_check },
 	{ "subscribers", cmd_subscribers },
+	{ "send", cmd_send },
 	{ "help", cmd_help },
 };
 

@@ -68,6 +68,22 @@ static const struct {
 	  "                    reports what was added, skipped, suppressed\n"
 	  "                    and invalid, with line numbers\n"
 	  "  -s, --site SITE   the site folder\n" },
+	{ "send", "stet send [-s SITE] [--dry-run] [--wait] [--to ADDRESS [--post SLUG]]",
+	  "Mail each post of the last build that was never announced to\n"
+	  "every confirmed reader, once.  The first run on a site marks the\n"
+	  "posts already published as announced and sends nothing.  Each\n"
+	  "message is recorded as the relay takes it: run it again after a\n"
+	  "crash or a cut and it goes on where it stopped.  Exit status 75\n"
+	  "when messages wait for a retry (it says when to run again) or\n"
+	  "another sender holds the lease.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  -n, --dry-run    say what would be sent to whom, show one\n"
+	  "                   message, and send nothing\n"
+	  "  --wait           wait for another sender to finish instead\n"
+	  "                   of leaving\n"
+	  "  --to ADDRESS     send one post (the latest, or --post SLUG)\n"
+	  "                   to ADDRESS only, as a preview; nothing is\n"
+	  "                   recorded\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

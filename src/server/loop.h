@@ -42,7 +42,10 @@ struct shared {
 	uint64_t		 send_timeout;	/* ms */
 	uint64_t		 grace;		/* ms to finish on stop */
 	unsigned		 tls_port;	/* 0: no TLS */
+	struct forms		*forms;		/* the subscription forms */
 };
+
+struct forms;
 
 /*
  * One loop's use of a snapshot: the responses it still has to send from

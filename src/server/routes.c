@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "forms.h"
 #include "routes.h"
 
 /*
@@ -57,7 +58,6 @@ static int	 not_modified(const h2o_req_t *, const struct snap_file *, int);
 static int	 etag_listed(h2o_iovec_t list, h2o_iovec_t etag);
 static void	 reqref_dispose(void *);
 static int	 method_is(const h2o_req_t *, const char *, size_t);
-static int	 under(const char *path, size_t len, const char *prefix);
 
 void
 routes_register(h2o_pathconf_t *pc, struct shared *sh)
@@ -193,15 +193,15 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	if (h->sh->tls_port != 0 && sc != NULL && !sc->is_tls)
 		return redirect_https(h, req);
 
+	if (h->sh->forms != NULL && forms_answer(h->sh->forms, req, path, len,
+	    sc != NULL ? &sc->addr : NULL))
+		return 0;
 	head = method_is(req, H2O_STRLIT("HEAD"));
 	if (head || method_is(req, H2O_STRLIT("GET")))
 		return send_static(req, sc, path, len, head);
-	if (method_is(req, H2O_STRLIT("POST")) &&
-	    (under(path, len, "/subscribe") || under(path, len, "/unsubscribe")))
-		return send_plain(h, req, 501, "Not Implemented",
-		    "Subscriptions are not taken here yet.\n", 0);
 	return send_plain(h, req, 405, "Method Not Allowed",
-	    "Only GET and HEAD are answered here.\n", 0);
+	    "Only GET and HEAD are answered here, and POST to the "
+	    "subscription forms.\n", 0);
 }
 
 /* A page of the site, a redirect to a folder's slash, or the 404. */
@@ -571,14 +571,4 @@ static int
 method_is(const h2o_req_t *req, const char *m, size_t n)
 {
 	return h2o_memis(req->method.base, req->method.len, m, n);
-}
-
-/* path is prefix or below it. */
-static int
-under(const char *path, size_t len, const char *prefix)
-{
-	size_t	 n = strlen(prefix);
-
-	return len >= n && memcmp(path, prefix, n) == 0 &&
-	    (len == n || path[n] == '/');
 }

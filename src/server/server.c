@@ -25,8 +25,12 @@
 #include "../site/build.h"
 #include "../site/config.h"
 #include "../support/arena.h"
+#include "../store/store.h"
+#include "forms.h"
 #include "loop.h"
+#include "outbox.h"
 #include "routes.h"
+#include "sender.h"
 #include "server.h"
 #include "watch.h"
 
@@ -53,6 +57,13 @@ struct server {
 	size_t			 nloops;
 	int64_t			 next_due;	/* epoch s; 0: none */
 	struct watch		*watch;
+	/* The subscription forms and the mail thread behind them. */
+	struct store		*store;
+	pthread_mutex_t		 store_lock;
+	struct outbox		*outbox;
+	struct forms		*forms;
+	char			*link_base;
+	struct sender		*sender;	/* mail.send_every, or NULL */
 };
 
 /* An address to listen on, resolved. */
@@ -80,6 +91,9 @@ static size_t	 fit_nofile(struct server *, size_t max_conns);
 static char	*form_origin(const char *action);
 static int	 control(struct server *, int sigfd);
 static int64_t	 now_ms(void);
+static int	 forms_start(struct server *, const struct where *,
+		    struct err *);
+static void	 forms_stop(struct server *);
 
 int
 server_run(const struct server_opts *o, struct err *err)
@@ -167,6 +181,9 @@ server_run(const struct server_opts *o, struct err *err)
 	sigaddset(&mask, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* After the mask: the mail threads must not take the signals. */
+	if (forms_start(&s, &plain, err) == -1)
+		goto out;
 	if ((sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
 		err_set(err, NULL, 0, "signalfd: %s", strerror(errno));
 		goto out;
@@ -219,9 +236,12 @@ server_run(const struct server_opts *o, struct err *err)
 		loop_wake(&s.loops[i]);
 	for (i = 0; i < s.nloops; i++)
 		loop_join(&s.loops[i]);
-	say(&s, SERVER_INFO, "stopped");
 	rc = 0;
 out:
+	/* The loops are gone: no form handler can use the store now. */
+	forms_stop(&s);
+	if (rc == 0)
+		say(&s, SERVER_INFO, "stopped");
 	for (i = 0; i < MAX_LOOPS; i++) {
 		if (fds[0][i] != -1)
 			close(fds[0][i]);
@@ -323,6 +343,8 @@ rebuild(struct server *s, const char *why)
 		return -1;
 	}
 	publish(&s->sh, snap);
+	forms_reload(s->forms);
+	sender_kick(s->sender);
 	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
 	    (long long)(now_ms() - t0), snap->nfiles);
 	return 0;
@@ -716,4 +738,102 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+outbox_say(void *arg, int is_error, const char *line)
+{
+	say(arg, is_error ? SERVER_ERROR : SERVER_INFO, "%s", line);
+}
+
+/*
+ * Open the subscriber store, start the mail thread and make the form
+ * handlers.  Links in messages point at the site's url; a server on a
+ * loopback address is a trial on this machine, so they point at the
+ * server itself and the reader can follow them.
+ */
+static int
+forms_start(struct server *s, const struct where *plain, struct err *err)
+{
+	struct mailer_opts	 mo;
+	struct forms_opts	 fo;
+	struct buf		 b;
+	const char		*pw;
+
+	buf_init(&b, 0);
+	if (plain->loopback) {
+		if (buf_printf(&b, "http://%s:%u%s", plain->host, plain->port,
+		    s->cfg.base_path) == -1)
+			return err_set(err, NULL, 0, "out of memory");
+	} else if (buf_puts(&b, s->cfg.url) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	s->link_base = buf_take(&b, NULL);
+	if (plain->loopback)
+		say(s, SERVER_INFO, "links in confirmation mail point here "
+		    "(%s), not at %s: this is a loopback address",
+		    s->link_base, s->cfg.url);
+	if (s->cfg.mail_from_addr == NULL)
+		say(s, SERVER_ERROR, "mail.from is not set in stet.yaml: the "
+		    "subscribe form will ask readers to try again later");
+
+	if (store_open(&s->store, s->o->dir, err) == -1)
+		return -1;
+	pthread_mutex_init(&s->store_lock, NULL);
+	memset(&mo, 0, sizeof(mo));
+	mo.transport = s->cfg.mail_transport;
+	mo.sitedir = s->o->dir;
+	mo.envelope_from = s->cfg.mail_envelope_from != NULL ?
+	    s->cfg.mail_envelope_from : s->cfg.mail_from_addr;
+	if (mo.envelope_from == NULL)
+		mo.envelope_from = "";
+	mo.username = s->cfg.mail_username;
+	pw = s->cfg.mail_password_env != NULL ?
+	    getenv(s->cfg.mail_password_env) : NULL;
+	mo.password = pw;
+	mo.timeout = (unsigned)s->cfg.mail_timeout;
+	mo.connections = 1;
+	if (outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
+	    outbox_say, s, err) == -1)
+		goto fail;
+	memset(&fo, 0, sizeof(fo));
+	fo.cfg = &s->cfg;
+	fo.sitefd = s->sitefd;
+	fo.store = s->store;
+	fo.lock = &s->store_lock;
+	fo.outbox = s->outbox;
+	fo.link_base = s->link_base;
+	if (forms_open(&s->forms, &fo, err) == -1)
+		goto fail;
+	s->sh.forms = s->forms;
+	if (s->cfg.mail_send_every > 0) {
+		if (sender_start(&s->sender, s->o->dir,
+		    (unsigned)s->cfg.mail_send_every, outbox_say, s, err) ==
+		    -1)
+			goto fail;
+		say(s, SERVER_INFO, "mailing new posts to readers: looking "
+		    "every %zu minutes and after each rebuild",
+		    s->cfg.mail_send_every);
+	}
+	return 0;
+fail:
+	forms_stop(s);
+	return -1;
+}
+
+static void
+forms_stop(struct server *s)
+{
+	if (s->store == NULL)
+		return;
+	sender_stop(s->sender);
+	s->sender = NULL;
+	outbox_stop(s->outbox);
+	forms_close(s->forms);
+	store_close(s->store);
+	pthread_mutex_destroy(&s->store_lock);
+	free(s->link_base);
+	s->outbox = NULL;
+	s->forms = NULL;
+	s->store = NULL;
+	s->link_base = NULL;
 }

@@ -482,6 +482,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	b.lopts.drafts = o->drafts;
 	b.lopts.future = o->future;
 	b.ropts.portable = o->portable;
+	b.ropts.form = !o->check;
 	b.site.dirfd = -1;
 	markdown_init();
 	rc = run(&b, res, err);

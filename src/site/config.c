@@ -33,8 +33,13 @@ config_defaults(struct config *c)
 	c->timezone = "UTC";
 	c->home_recent = 10;
 	c->feed_entries = 20;
-	c->mail_from = NULL;
 	c->mail_transport = "maildir:mail";
+	c->mail_password_env = "STET_SMTP_PASSWORD";
+	c->mail_connections = 4;
+	c->mail_timeout = 60;
+	c->mail_max_failures = 3;
+	c->subscribe_per_minute = 10;
+	c->subscribe_confirmations_per_hour = 200;
 	c->server_listen = "127.0.0.1:8080";
 	/* The bounds of stet serve: see server() below for each one's why. */
 	c->server_max_connections = 4096;
@@ -293,20 +298,182 @@ fail:
 	return -1;
 }
 
+/*
+ * A bare mail address as stet.yaml gives one: ASCII, one '@' with
+ * something on each side and a dot after it, nothing that could end a
+ * header or an SMTP command.
+ */
+static int
+addr_ok(const char *s, size_t n)
+{
+	const char	*at;
+	size_t		 i;
+
+	if (n == 0 || n > 254 || (at = memchr(s, '@', n)) == NULL ||
+	    at == s || memchr(at + 1, '@', n - (size_t)(at + 1 - s)) ||
+	    memchr(at, '.', n - (size_t)(at - s)) == NULL || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
+		    strchr("<>()[],;:\\\"", s[i]) != NULL)
+			return 0;
+	return 1;
+}
+
+static int
+want_addr(struct cfgload *l, const struct ynode *n, const char *what,
+    const char **out)
+{
+	if (want_scalar(l, n, what, out) == -1)
+		return -1;
+	if (!addr_ok(n->str, n->len))
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "%s: want a mail address such as posts@example.com",
+		    what);
+	return 0;
+}
+
+/* from: "Name <addr>" or "addr"; the name may be any UTF-8 but '<'. */
+static int
+mail_from(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const char	*s = NULL, *lt, *gt;
+	char		*name, *addr;
+	size_t		 nl;
+
+	if (want_scalar(l, n, "mail.from", &s) == -1)
+		return -1;
+	lt = strchr(s, '<');
+	gt = strrchr(s, '>');
+	if (lt == NULL && gt == NULL) {
+		if (!addr_ok(s, n->len))
+			goto bad;
+		c->mail_from = c->mail_from_addr = s;
+		c->mail_from_name = NULL;
+		return 0;
+	}
+	if (lt == NULL || gt == NULL || gt < lt || gt[1] != '\0' ||
+	    !addr_ok(lt + 1, (size_t)(gt - lt - 1)) ||
+	    strpbrk(s, "\r\n") != NULL)
+		goto bad;
+	for (nl = (size_t)(lt - s); nl > 0 && s[nl - 1] == ' '; nl--)
+		;
+	if ((addr = arena_strndup(l->arena, lt + 1,
+	    (size_t)(gt - lt - 1))) == NULL ||
+	    (name = arena_strndup(l->arena, s, nl)) == NULL)
+		return err_set(l->err, CONFIG_FILE, 0, "out of memory");
+	c->mail_from = s;
+	c->mail_from_addr = addr;
+	c->mail_from_name = nl > 0 ? name : NULL;
+	return 0;
+bad:
+	return err_set(l->err, CONFIG_FILE, n->line,
+	    "mail.from: want \"Name <address>\" or an address");
+}
+
+/* dkim: { domain: D, selector: S, key: FILE }, all three. */
+static int
+mail_dkim(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+	const char	*k;
+
+	if (want_map(l, n, "mail.dkim") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		k = e->key->str;
+		if (strcmp(k, "domain") == 0) {
+			if (want_scalar(l, e, "mail.dkim.domain",
+			    &c->mail_dkim_domain) == -1)
+				return -1;
+		} else if (strcmp(k, "selector") == 0) {
+			if (want_scalar(l, e, "mail.dkim.selector",
+			    &c->mail_dkim_selector) == -1)
+				return -1;
+		} else if (strcmp(k, "key") == 0) {
+			if (want_scalar(l, e, "mail.dkim.key",
+			    &c->mail_dkim_key) == -1)
+				return -1;
+		} else
+			return unknown(l, e->key, "mail.dkim");
+	}
+	if (c->mail_dkim_domain == NULL || c->mail_dkim_selector == NULL ||
+	    c->mail_dkim_key == NULL)
+		return err_set(l->err, CONFIG_FILE, n->line,
+		    "mail.dkim: want domain, selector and key");
+	return 0;
+}
+
+/*
+ * mail: how the posts reach the readers.
+ *
+ *   from            "Name <address>": the sender of every message
+ *   reply_to        where a reader's reply goes (default: from)
+ *   transport       maildir:PATH, smtp://HOST:PORT, smtps://HOST:PORT or
+ *                   sendmail (maildir:mail)
+ *   envelope_from   the SMTP envelope sender, where bounces go
+ *                   (default: from's address)
+ *   username        SMTP AUTH user; the password is never in this file
+ *   password_env    the environment variable holding the password
+ *                   (STET_SMTP_PASSWORD)
+ *   unsubscribe_mailto  an address for List-Unsubscribe's mailto:
+ *   connections     SMTP connections at once (4)
+ *   rate            messages a second at most, 0 for no limit (0)
+ *   timeout         seconds for one message (60)
+ *   max_failures    permanent failures before an address is marked as
+ *                   bouncing and skipped (3)
+ *   send_every      minutes between stet serve's own runs of stet send;
+ *                   0, the default, leaves sending to stet send
+ *   dkim            { domain, selector, key }: sign with this key
+ */
 static int
 mail(struct cfgload *l, const struct ynode *n, struct config *c)
 {
 	const struct ynode *e;
-	const char	*t = NULL;
+	const char	*k, *t = NULL;
+	int		 rc;
 
 	if (want_map(l, n, "mail") == -1)
 		return -1;
 	for (e = n->child; e != NULL; e = e->next) {
-		if (strcmp(e->key->str, "from") == 0) {
-			if (want_scalar(l, e, "mail.from", &c->mail_from) == -1)
-				return -1;
-		} else if (strcmp(e->key->str, "transport") == 0) {
-			if (want_scalar(l, e, "mail.transport", &t) == -1)
+		k = e->key->str;
+		if (strcmp(k, "from") == 0)
+			rc = mail_from(l, e, c);
+		else if (strcmp(k, "reply_to") == 0)
+			rc = want_addr(l, e, "mail.reply_to",
+			    &c->mail_reply_to);
+		else if (strcmp(k, "envelope_from") == 0)
+			rc = want_addr(l, e, "mail.envelope_from",
+			    &c->mail_envelope_from);
+		else if (strcmp(k, "unsubscribe_mailto") == 0)
+			rc = want_addr(l, e, "mail.unsubscribe_mailto",
+			    &c->mail_unsubscribe_mailto);
+		else if (strcmp(k, "username") == 0)
+			rc = want_scalar(l, e, "mail.username",
+			    &c->mail_username);
+		else if (strcmp(k, "password_env") == 0)
+			rc = want_scalar(l, e, "mail.password_env",
+			    &c->mail_password_env);
+		else if (strcmp(k, "connections") == 0)
+			rc = want_count(l, e, "mail.connections", 1, 64,
+			    &c->mail_connections);
+		else if (strcmp(k, "rate") == 0)
+			rc = want_count(l, e, "mail.rate", 0, 1000000,
+			    &c->mail_rate);
+		else if (strcmp(k, "timeout") == 0)
+			rc = want_count(l, e, "mail.timeout", 1, 3600,
+			    &c->mail_timeout);
+		else if (strcmp(k, "max_failures") == 0)
+			rc = want_count(l, e, "mail.max_failures", 1, 100,
+			    &c->mail_max_failures);
+		else if (strcmp(k, "send_every") == 0)
+			rc = want_count(l, e, "mail.send_every", 0, 10080,
+			    &c->mail_send_every);
+		else if (strcmp(k, "dkim") == 0)
+			rc = mail_dkim(l, e, c);
+		else if (strcmp(k, "transport") == 0) {
+			if ((rc = want_scalar(l, e, "mail.transport", &t)) ==
+			    -1)
 				return -1;
 			if (strncmp(t, "maildir:", 8) != 0 &&
 			    strncmp(t, "smtp://", 7) != 0 &&
@@ -318,27 +485,48 @@ mail(struct cfgload *l, const struct ynode *n, struct config *c)
 				    "sendmail");
 			c->mail_transport = t;
 		} else
-			return unknown(l, e->key, "mail");
+			rc = unknown(l, e->key, "mail");
+		if (rc == -1)
+			return -1;
 	}
 	return 0;
 }
 
+/*
+ * subscribe: the form and its bounds.
+ *
+ *   action                  where the form posts (default: the site's
+ *                           own /subscribe, answered by stet serve)
+ *   per_minute              form posts from one client address in a
+ *                           minute (10); kept in memory only
+ *   confirmations_per_hour  confirmation messages in all in an hour
+ *                           (200), so the form cannot be made to mail
+ *                           strangers in bulk
+ */
 static int
-section_scalars(struct cfgload *l, const struct ynode *n, const char *name,
-    const char *key, const char **out, int is_url)
+subscribe(struct cfgload *l, const struct ynode *n, struct config *c)
 {
 	const struct ynode *e;
+	const char	*k;
+	int		 rc;
 
-	if (want_map(l, n, name) == -1)
+	if (want_map(l, n, "subscribe") == -1)
 		return -1;
 	for (e = n->child; e != NULL; e = e->next) {
-		if (strcmp(e->key->str, key) != 0)
-			return unknown(l, e->key, name);
-		char full[64];
-
-		(void)snprintf(full, sizeof(full), "%s.%s", name, key);
-		if ((is_url ? want_url(l, e, full, out) :
-		    want_scalar(l, e, full, out)) == -1)
+		k = e->key->str;
+		if (strcmp(k, "action") == 0)
+			rc = want_url(l, e, "subscribe.action",
+			    &c->subscribe_action);
+		else if (strcmp(k, "per_minute") == 0)
+			rc = want_count(l, e, "subscribe.per_minute", 1,
+			    1000000, &c->subscribe_per_minute);
+		else if (strcmp(k, "confirmations_per_hour") == 0)
+			rc = want_count(l, e,
+			    "subscribe.confirmations_per_hour", 1, 1000000,
+			    &c->subscribe_confirmations_per_hour);
+		else
+			rc = unknown(l, e->key, "subscribe");
+		if (rc == -1)
 			return -1;
 	}
 	return 0;
@@ -682,8 +870,7 @@ config_load(struct arena *a, int dirfd, struct config *c, struct err *err)
 		else if (strcmp(k, "server") == 0)
 			rc = server(&l, e, c);
 		else if (strcmp(k, "subscribe") == 0)
-			rc = section_scalars(&l, e, "subscribe", "action",
-			    &c->subscribe_action, 1);
+			rc = subscribe(&l, e, c);
 		else if (strcmp(k, "feeds") == 0)
 			rc = feeds(&l, e, c);
 		else if (strcmp(k, "notes") == 0)

@@ -341,6 +341,70 @@ markdown_to_html_portable(const char *src, size_t len, struct buf *out,
 	return to_html(src, len, out, base, abs_out, 1);
 }
 
+/*
+ * Parse src with the site's extensions and give its headings ids.  The
+ * caller frees *doc (when not NULL) and the returned parser.
+ */
+static cmark_parser *
+parse(const char *src, size_t len, cmark_node **doc)
+{
+	cmark_parser	*p;
+	size_t		 i;
+
+	*doc = NULL;
+	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
+		cmark_syntax_extension *e =
+		    cmark_find_syntax_extension(md_extensions[i]);
+		if (e == NULL || !cmark_parser_attach_syntax_extension(p, e))
+			return p;
+	}
+	cmark_parser_feed(p, src, len);
+	pthread_mutex_lock(&inline_lock);
+	*doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&inline_lock);
+	if (*doc != NULL && heading_ids(*doc) == -1) {
+		cmark_node_free(*doc);
+		*doc = NULL;
+	}
+	return p;
+}
+
+int
+markdown_for_mail(const char *src, size_t len, const char *base,
+    struct buf *html_out, struct buf *text_out)
+{
+	struct buf	 tmp;
+	cmark_parser	*p;
+	cmark_node	*doc = NULL;
+	char		*html = NULL, *text = NULL;
+	int		 rc = -1;
+
+	buf_init(&tmp, 0);
+	if ((p = parse(src, len, &doc)) == NULL)
+		return -1;
+	if (doc == NULL || rewrite_urls(doc, 1, absolute_url, base) == -1)
+		goto out;
+	html = cmark_render_html(doc, MD_OPTIONS,
+	    cmark_parser_get_syntax_extensions(p));
+	text = cmark_render_commonmark(doc, MD_OPTIONS, 72);
+	if (html == NULL || text == NULL ||
+	    html_fixups(html, strlen(html), &tmp) == -1 ||
+	    absolute_fragments(tmp.data, tmp.len, base, html_out) == -1 ||
+	    buf_puts(text_out, text) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&tmp);
+	free(html);
+	free(text);
+	if (doc != NULL)
+		cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}
+
 static int
 to_html(const char *src, size_t len, struct buf *out, const char *base,
     struct buf *abs_out, int portable)
@@ -349,25 +413,12 @@ to_html(const char *src, size_t len, struct buf *out, const char *base,
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	char		*html = NULL;
-	size_t		 i;
 	int		 rc = -1;
 
 	buf_init(&tmp, 0);
-	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
+	if ((p = parse(src, len, &doc)) == NULL)
 		return -1;
-	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
-		cmark_syntax_extension *e =
-		    cmark_find_syntax_extension(md_extensions[i]);
-		if (e == NULL || !cmark_parser_attach_syntax_extension(p, e))
-			goto out;
-	}
-	cmark_parser_feed(p, src, len);
-	pthread_mutex_lock(&inline_lock);
-	doc = cmark_parser_finish(p);
-	pthread_mutex_unlock(&inline_lock);
 	if (doc == NULL)
-		goto out;
-	if (heading_ids(doc) == -1)
 		goto out;
 	if (portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
 		goto out;

@@ -33,6 +33,14 @@ int	markdown_to_html(const char *src, size_t len, struct buf *out,
 int	markdown_to_html_portable(const char *src, size_t len,
 	    struct buf *out, const char *base, struct buf *abs_out);
 
+/*
+ * For a message by mail: append src's HTML to html_out and its text, as
+ * CommonMark wrapped at 72 columns, to text_out, with every relative
+ * URL in both made absolute against base.  0, or -1 (out of memory).
+ */
+int	markdown_for_mail(const char *src, size_t len, const char *base,
+	    struct buf *html_out, struct buf *text_out);
+
 /* Append the id a heading with this text gets (also used by templates). */
 int	markdown_slug(struct buf *out, const char *text, size_t len);
 

@@ -1,8 +1,13 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/fsutil.h"
 #include "../support/text.h"
 #include "feed.h"
 #include "sitemap.h"
@@ -646,6 +651,53 @@ render_404(const struct job *job, int worker, struct err *err)
 	return rc;
 }
 
+/*
+ * The page stet serve answers the subscription forms with, kept in
+ * .stet/form.html (not in public/: it is no page of its own).  Its
+ * title and content are slots the server fills per request, so the
+ * answers wear the site's own templates and stylesheet.  Its links
+ * start from the base path: it is served at several depths.
+ */
+static int
+render_form(const struct job *job, struct err *err)
+{
+	const struct site *s = job->site;
+	struct pagectx	 pc;
+	struct tval	 ctx;
+	struct buf	 out;
+	struct stat	 st;
+	int		 rc = -1;
+
+	if (!job->opts->form || (!job->plan->fixed &&
+	    fstatat(s->dirfd, RENDER_FORM_FILE, &st, 0) == 0))
+		return 0;
+	if (pagectx_init(&pc, job, RENDER_FORM_FILE, err) == -1)
+		return -1;
+	pc.root = s->cfg.base_path;
+	buf_init(&out, 0);
+	ctx = page_base(&pc, 2, "subscribe", RENDER_FORM_TITLE, NULL,
+	    "website");
+	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
+	tv_set(&pc.tb, &ctx, "content", tv_str(RENDER_FORM_CONTENT));
+	if (pc.tb.oom) {
+		err_set(err, RENDER_FORM_FILE, 0, "out of memory");
+		goto out;
+	}
+	if (template_render(job->tpl, "form", &ctx, &out, err) == -1)
+		goto out;
+	if (fs_mkdirs_at(s->dirfd, ".stet") == -1 ||
+	    fs_write_atomic(s->dirfd, RENDER_FORM_FILE, RENDER_FORM_FILE ".tmp",
+	    out.data, out.len, 0) == -1) {
+		err_set(err, RENDER_FORM_FILE, 0, "%s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&out);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
 static int
 render_robots(const struct job *job, int worker, struct err *err)
 {
@@ -661,7 +713,7 @@ render_robots(const struct job *job, int worker, struct err *err)
 }
 
 enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
-    EXTRA_NOTES, EXTRA_FIXED };
+    EXTRA_NOTES, EXTRA_FORM, EXTRA_FIXED };
 
 static int
 run_job(void *ctx, size_t i, int worker, struct err *err)
@@ -704,6 +756,8 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 		return pl->fixed ? render_404(job, worker, err) : 0;
 	case EXTRA_ROBOTS:
 		return pl->fixed ? render_robots(job, worker, err) : 0;
+	case EXTRA_FORM:
+		return render_form(job, err);
 	}
 	i -= EXTRA_FIXED;
 	if (i < s->ntopics)

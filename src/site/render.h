@@ -9,7 +9,17 @@
 
 struct render_opts {
 	int	 portable;	/* internal links end in index.html */
+	int	 form;		/* write RENDER_FORM_FILE for stet serve */
 };
+
+/*
+ * The page stet serve answers the subscription forms with: the "form"
+ * template with these two slots where the server puts each answer's
+ * title (HTML-escaped, wherever the title appears) and content.
+ */
+#define RENDER_FORM_FILE	".stet/form.html"
+#define RENDER_FORM_TITLE	"STET-FORM-TITLE"
+#define RENDER_FORM_CONTENT	"<!--STET-FORM-CONTENT-->"
 
 /*
  * What to render.  A cold build renders everything; a rebuild only what

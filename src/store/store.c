@@ -7,17 +7,9 @@
 
 #include "../support/text.h"
 #include "store.h"
+#include "store_impl.h"
 
 #define STORE_FILE	"stet.db"
-#define STORE_KEYLEN	32
-#define STORE_HASHLEN	32
-
-struct store {
-	sqlite3		*db;
-	char		*path;	/* SITE/stet.db, to name it in errors */
-	unsigned char	 key[STORE_KEYLEN];
-	int		 in_tx;	/* store_begin is open: no inner commits */
-};
 
 /*
  * Each entry brings the schema from version i to i + 1 and sets
@@ -41,6 +33,74 @@ static const char *const migrations[] = {
 	"CREATE TABLE suppressed (hash BLOB PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
 	"PRAGMA user_version = 1;",
+	/*
+	 * v2: the readers' own subscribing.  A pending address (or an
+	 * unsubscribed one asking back in) holds the hash of its confirm
+	 * token and when it expires; confirm_sent_at bounds confirmation
+	 * messages to one an hour per address and a number an hour in all.
+	 * mailq holds composed confirmation messages until a mail thread
+	 * has handed them over: the form never waits on a mail server.
+	 */
+	"ALTER TABLE subscribers ADD COLUMN token_hash BLOB;"
+	"ALTER TABLE subscribers ADD COLUMN token_expires INTEGER;"
+	"ALTER TABLE subscribers ADD COLUMN confirm_sent_at INTEGER;"
+	"CREATE UNIQUE INDEX subscribers_token ON subscribers (token_hash)"
+	"  WHERE token_hash IS NOT NULL;"
+	"CREATE INDEX subscribers_sent ON subscribers (confirm_sent_at)"
+	"  WHERE confirm_sent_at IS NOT NULL;"
+	"CREATE TABLE mailq ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subscriber INTEGER NOT NULL"
+	"    REFERENCES subscribers (id) ON DELETE CASCADE,"
+	"  rcpt TEXT NOT NULL,"
+	"  message BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_reply TEXT"
+	");"
+	"CREATE INDEX mailq_subscriber ON mailq (subscriber);"
+	"PRAGMA user_version = 2;",
+	/*
+	 * v3: sending posts.  posts records each post by its permanent id
+	 * once it is announced (or, at the first run, marked as published
+	 * before sending began); deliveries is the outbox, one row per
+	 * post and reader, made when the post's sending begins, so a
+	 * reader who confirms later gets the next post, not this one.
+	 * lease lets one sender run at a time.  failures counts permanent
+	 * refusals of an address; past mail.max_failures it is bouncing.
+	 */
+	"ALTER TABLE subscribers ADD COLUMN failures INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE subscribers ADD COLUMN bouncing_at INTEGER;"
+	"CREATE TABLE posts ("
+	"  id TEXT PRIMARY KEY,"
+	"  slug TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK(state IN ('skipped','sending','done')),"
+	"  started_at INTEGER NOT NULL,"
+	"  finished_at INTEGER,"
+	"  readers INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE deliveries ("
+	"  post TEXT NOT NULL REFERENCES posts (id),"
+	"  subscriber INTEGER NOT NULL"
+	"    REFERENCES subscribers (id) ON DELETE CASCADE,"
+	"  state TEXT NOT NULL CHECK(state IN ('pending','sent','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_reply TEXT,"
+	"  done_at INTEGER,"
+	"  PRIMARY KEY (post, subscriber)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX deliveries_subscriber ON deliveries (subscriber);"
+	"CREATE TABLE lease ("
+	"  name TEXT PRIMARY KEY,"
+	"  pid INTEGER NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	");"
+	"PRAGMA user_version = 3;",
 };
 #define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
 
@@ -48,21 +108,22 @@ static const char *const state_names[STORE_NSTATES] = {
 	"pending", "confirmed", "unsubscribed"
 };
 
-static int	store_exec(struct store *, const char *, struct err *);
 static int	store_migrate(struct store *, struct err *);
 static int	store_load_key(struct store *, int fresh, struct err *);
-static int	store_hash(struct store *, const char *, unsigned char *,
-		    struct err *);
-static int	store_is_suppressed(struct store *, const unsigned char *,
-		    int *, struct err *);
 
-static int
+int
 store_exec(struct store *s, const char *sql, struct err *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return err_set(err, s->path, 0, "%s",
 		    sqlite3_errmsg(s->db));
 	return 0;
+}
+
+int
+store_dberr(struct store *s, struct err *err)
+{
+	return err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
 }
 
 const char *
@@ -247,7 +308,7 @@ out:
  * keeps "ann@x.org" out too.  Keyed, so the list cannot be checked
  * against a list of addresses by anyone without the site's secret.
  */
-static int
+int
 store_hash(struct store *s, const char *email, unsigned char *out,
     struct err *err)
 {
@@ -266,7 +327,7 @@ store_hash(struct store *s, const char *email, unsigned char *out,
 	return 0;
 }
 
-static int
+int
 store_is_suppressed(struct store *s, const unsigned char *h, int *yes,
     struct err *err)
 {
@@ -321,7 +382,7 @@ store_rollback(struct store *s)
  * when the call succeeded and rolled back when not; one the caller
  * holds is left to the caller.
  */
-static int
+int
 store_finish(struct store *s, int own, int rc, struct err *err)
 {
 	if (!own)

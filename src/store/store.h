@@ -106,6 +106,218 @@ int	store_count(struct store *, size_t counts[STORE_NSTATES],
 	    struct err *);
 
 /*
+ * The readers' own flow (subscribe.c).
+ *
+ * A confirm token is 32 bytes from libsodium's random source, given to
+ * the reader base64url-encoded (STORE_TOKEN_LEN characters) and kept
+ * only as its keyed hash; it expires after STORE_CONFIRM_TTL seconds.
+ * An unsubscribe token is not stored at all: it is the subscriber's id
+ * (masked) and a MAC of the id and address under the per-site secret,
+ * so it never expires and every message can carry one.  Both are
+ * checked in constant time.
+ */
+#define STORE_TOKEN_LEN		43
+#define STORE_UNSUB_LEN		32
+#define STORE_CONFIRM_TTL	(7 * 86400)
+#define STORE_RESEND_AFTER	3600	/* one confirmation an hour */
+
+enum store_sub {
+	STORE_SUB_SEND,		/* queue a confirmation with *token */
+	STORE_SUB_QUIET,	/* nothing to send: confirmed, suppressed,
+				   or one was sent within the hour */
+	STORE_SUB_BUSY		/* per_hour confirmations went out in the
+				   last hour: try again later */
+};
+
+/*
+ * A reader asked to subscribe email (normalised).  A new address is
+ * added as pending; a pending one, or one that unsubscribed, gets a new
+ * token (the old link stops working) unless a confirmation went out in
+ * the last hour.  On STORE_SUB_SEND, *id and token (STORE_TOKEN_LEN + 1
+ * bytes) are filled, and the caller queues the message (store_mailq_add)
+ * in the same transaction.  The hourly bound in all is checked before
+ * the address is looked at, so the answer never tells what it is.
+ */
+int	store_subscribe(struct store *, const char *email, int64_t now,
+	    size_t per_hour, enum store_sub *res, int64_t *id, char *token,
+	    struct err *);
+
+enum store_confirm {
+	STORE_CONFIRM_DONE,	/* confirmed now */
+	STORE_CONFIRM_UNKNOWN,	/* no such token: used, replaced or forged */
+	STORE_CONFIRM_EXPIRED
+};
+
+/*
+ * Confirm the address whose token is t (n bytes, as the reader sent
+ * it).  On STORE_CONFIRM_DONE, unsub (when not NULL, STORE_UNSUB_LEN + 1
+ * bytes) gets the reader's unsubscribe token, to offer a way back out
+ * at once.
+ */
+int	store_confirm(struct store *, const char *t, size_t n, int64_t now,
+	    enum store_confirm *res, char *unsub, struct err *);
+
+/* The unsubscribe token of subscriber id with address email. */
+int	store_unsub_token(struct store *, int64_t id, const char *email,
+	    char out[STORE_UNSUB_LEN + 1], struct err *);
+
+enum store_unsub {
+	STORE_UNSUB_DONE,	/* unsubscribed now */
+	STORE_UNSUB_ALREADY,	/* was not subscribed (or pending: dropped) */
+	STORE_UNSUB_UNKNOWN	/* no such token */
+};
+
+int	store_unsubscribe(struct store *, const char *t, size_t n,
+	    int64_t now, enum store_unsub *res, struct err *);
+
+/*
+ * Forget pending addresses whose token expired (and the expired tokens
+ * of readers who left and asked back in without confirming).  *n gets
+ * how many addresses were forgotten.
+ */
+int	store_purge(struct store *, int64_t now, size_t *n, struct err *);
+
+/*
+ * The queue of confirmation messages (mailq.c), in the database so a
+ * kill between the reader's answer and the send loses nothing.
+ */
+struct store_queued {
+	int64_t		 id;
+	const char	*rcpt;
+	const void	*msg;
+	size_t		 len;
+	int		 attempts;
+	int64_t		 created_at;
+};
+
+int	store_mailq_add(struct store *, int64_t subscriber, const char *rcpt,
+	    const void *msg, size_t len, int64_t now, struct err *);
+
+/*
+ * Call fn for at most max queued messages due at now, oldest first; the
+ * row is valid only during the call.  Non-zero from fn stops the walk
+ * (and store_mailq_due returns -1).
+ */
+int	store_mailq_due(struct store *, int64_t now, size_t max,
+	    int (*fn)(const struct store_queued *, void *, struct err *),
+	    void *arg, struct err *);
+
+/* Sent, or refused for good: out of the queue. */
+int	store_mailq_done(struct store *, int64_t id, struct err *);
+
+/* Not sent: try again at next_at; reply says why (may be NULL). */
+int	store_mailq_retry(struct store *, int64_t id, int64_t next_at,
+	    const char *reply, struct err *);
+
+/* When the next queued message is due (*at = 0: the queue is empty). */
+int	store_mailq_next(struct store *, int64_t *at, struct err *);
+
+/*
+ * Sending posts (deliveries.c).
+ */
+
+/*
+ * One sender at a time.  Take the lease for what ("stet send", "stet
+ * serve") as process pid on host, until now + ttl.  *got is 0 when
+ * another live process holds it; then held (size n) says who.  A
+ * holder on this host whose process is gone, or whose lease ran out,
+ * loses it.  Renew with the same call; give it back with
+ * store_lease_release.
+ */
+int	store_lease_take(struct store *, const char *what, long pid,
+	    const char *host, int64_t now, int ttl, int *got, char *held,
+	    size_t n, struct err *);
+int	store_lease_release(struct store *, long pid, const char *host,
+	    struct err *);
+
+/* Has any post ever been recorded (sent, or marked at the first run)? */
+int	store_posts_any(struct store *, int *any, struct err *);
+
+enum store_post {
+	STORE_POST_NEW,		/* never announced */
+	STORE_POST_SKIPPED,	/* published before sending began */
+	STORE_POST_SENDING,
+	STORE_POST_DONE
+};
+
+int	store_post_state(struct store *, const char *id, enum store_post *,
+	    struct err *);
+
+/* Mark a post as published before sending began: never sent. */
+int	store_post_skip(struct store *, const char *id, const char *slug,
+	    int64_t now, struct err *);
+
+/*
+ * Begin sending post id: record it and make a pending delivery for
+ * every confirmed reader not bouncing, in one transaction.  *readers
+ * gets how many.
+ */
+int	store_post_start(struct store *, const char *id, const char *slug,
+	    int64_t now, size_t *readers, struct err *);
+
+/*
+ * How many deliveries of post id are still to make to readers still
+ * confirmed (*pending), and the earliest time one is due (*due).  When
+ * none is left, the post is recorded as done (deliveries to readers who
+ * left meanwhile are closed as failed) and *done is set.
+ */
+int	store_post_progress(struct store *, const char *id, int64_t now,
+	    size_t *pending, size_t *sent, size_t *failed, int64_t *due,
+	    int *done, struct err *);
+
+/* One delivery due, valid only during the store_deliveries_due call. */
+struct store_delivery {
+	int64_t		 subscriber;
+	const char	*email;
+	int		 attempts;
+};
+
+/*
+ * Call fn for at most max deliveries of post id due at now, to readers
+ * still confirmed, with subscriber ids above after, in id order.
+ */
+int	store_deliveries_due(struct store *, const char *id, int64_t now,
+	    int64_t after, size_t max,
+	    int (*fn)(const struct store_delivery *, void *, struct err *),
+	    void *arg, struct err *);
+
+/*
+ * Is subscriber id still confirmed and not bouncing?  Asked just before
+ * each message is composed, so a reader who leaves during a send gets
+ * nothing more (but for a message already in flight).
+ */
+int	store_still_wanted(struct store *, int64_t id, int *yes, struct err *);
+
+enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED };
+
+/*
+ * Record what became of one delivery.  STORE_RETRY: due again at
+ * next_at.  STORE_FAILED: refused for good; the address's failures
+ * count goes up and at max_failures it is marked bouncing (and gets no
+ * more posts).  reply is the relay's last words (may be NULL).
+ */
+int	store_delivery_record(struct store *, const char *id,
+	    int64_t subscriber, enum store_outcome, int64_t now,
+	    int64_t next_at, const char *reply, size_t max_failures,
+	    struct err *);
+
+/*
+ * A keyed digest (32 hex characters) of post id and subscriber n: the
+ * stable Message-ID of that message, which says nothing about either
+ * to anyone without the site's secret.
+ */
+int	store_message_key(struct store *, const char *id, int64_t n,
+	    char out[33]);
+
+/*
+ * Commit with synchronous=NORMAL from now on: in WAL mode a kill loses
+ * nothing committed, and only a power cut could lose the last few
+ * commits.  The sender records each message as it goes; syncing each
+ * record to disk would cost more than sending it.
+ */
+int	store_relax_sync(struct store *, struct err *);
+
+/*
  * Group many changes into one transaction, so an import is all or
  * nothing and pays for one sync instead of one per address.
  */

@@ -1,0 +1,133 @@
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../send/send.h"
+#include "../support/buf.h"
+#include "cmd.h"
+
+/* Exit status when messages wait for a retry, or another sender runs. */
+#define EXIT_LATER	75
+
+static atomic_int stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&stopping, 1);
+}
+
+static void
+say(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "stet: %s\n", line);
+}
+
+int
+cmd_send(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "to", required_argument, NULL, 't' },
+		{ "post", required_argument, NULL, 'p' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct send_opts o;
+	struct send_result r;
+	struct sigaction sa;
+	struct err	 err;
+	struct buf	 yaml;
+	struct stat	 sb;
+	char		 when[64];
+	time_t		 t;
+	struct tm	 tm;
+	int		 c;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = ".";
+	o.what = "stet send";
+	o.out = stdout;
+	o.say = say;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "s:nh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.dir = optarg; break;
+		case 'n': o.dry_run = 1; break;
+		case 't': o.to = optarg; break;
+		case 'p': o.post = optarg; break;
+		case 'w': o.wait = 1; break;
+		case 'h': usage_print("send", stdout); return 0;
+		default:
+			fprintf(stderr, "stet: send: unknown or incomplete "
+			    "option %s\n", argv[optind - 1]);
+			usage_print("send", stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || (o.post != NULL && o.to == NULL)) {
+		usage_print("send", stderr);
+		return 2;
+	}
+	buf_init(&yaml, 0);
+	if (buf_printf(&yaml, "%s/stet.yaml", o.dir) == -1 ||
+	    stat(yaml.data, &sb) == -1) {
+		buf_free(&yaml);
+		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", o.dir);
+		return 1;
+	}
+	buf_free(&yaml);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "stet: libsodium would not start\n");
+		return 1;
+	}
+	/* A first SIGINT or SIGTERM lets the messages in flight finish. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	o.stop = &stopping;
+	o.progress = isatty(STDERR_FILENO) && !o.dry_run && o.to == NULL;
+	if (send_run(&o, &r, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
+		return 1;
+	}
+	if (r.busy)
+		return EXIT_LATER;
+	if (o.dry_run || o.to != NULL || r.marked > 0)
+		return 0;
+	if (r.posts == 0) {
+		fprintf(stderr, "stet: nothing new to send\n");
+		return 0;
+	}
+	fprintf(stderr, "stet: %zu post%s: %zu sent, %zu refused for good, "
+	    "%zu waiting for a retry\n", r.posts, r.posts == 1 ? "" : "s",
+	    r.sent, r.failed, r.waiting);
+	if (atomic_load(&stopping)) {
+		fprintf(stderr, "stet: stopped; run stet send again to go on\n");
+		return EXIT_LATER;
+	}
+	if (r.waiting > 0) {
+		t = (time_t)r.retry_at;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%H:%M", &tm);
+		fprintf(stderr, "stet: run stet send again after %s for the "
+		    "rest\n", when);
+		return EXIT_LATER;
+	}
+	return 0;
+}

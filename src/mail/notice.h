@@ -1,0 +1,29 @@
+#ifndef STET_MAIL_NOTICE_H
+#define STET_MAIL_NOTICE_H
+
+#include <time.h>
+
+#include "../site/model.h"
+#include "../support/buf.h"
+#include "../support/err.h"
+
+/*
+ * The one message stet sends that is not a post: the request to confirm
+ * a subscription.  It says who asked for what, holds the confirm link
+ * (base, ending in '/', then subscribe/confirm?t=TOKEN) and nothing
+ * else: no tracking, no marketing.
+ *
+ * Append the whole message to out.  0, or -1 with err (a from address
+ * missing from stet.yaml, a value that would break a header).
+ */
+int	notice_confirm(const struct config *, const char *base,
+	    const char *rcpt, const char *token, time_t now, struct buf *out,
+	    struct err *);
+
+/*
+ * A Message-ID for a message from cfg: "<unique>@<from's domain>"
+ * without the angle brackets, unique from 16 random bytes.  out gets it.
+ */
+int	notice_message_id(const struct config *, struct buf *out);
+
+#endif

@@ -1,0 +1,669 @@
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../mail/transport.h"
+#include "../site/ids.h"
+#include "../site/load.h"
+#include "../site/markdown.h"
+#include "../store/store.h"
+#include "../support/buf.h"
+#include "send.h"
+#include "letter.h"
+
+#define BATCH		512	/* deliveries read from the outbox at once */
+#define LEASE_TTL	60	/* seconds; renewed every LEASE_RENEW */
+#define LEASE_RENEW	15
+#define RETRY_FIRST	60	/* seconds before the first retry */
+#define RETRY_MAX	3600
+#define WAIT_STEP	2	/* --wait: seconds between looks */
+
+/* A delivery read from the outbox, with its message once composed. */
+struct item {
+	int64_t		 sub;
+	char		*email;
+	int		 attempts;
+	struct buf	 msg;
+};
+
+/* One pass, and the post being sent in it. */
+struct pass {
+	const struct send_opts *o;
+	struct send_result *res;
+	const struct site *site;
+	struct store	*store;
+	struct mailer	*mailer;
+	const struct letter *letter;
+	const char	*post_id;
+	char		 host[HOST_NAME_MAX + 1];
+	const char	*domain;	/* of the From address: Message-IDs */
+	struct item	 items[BATCH];
+	size_t		 nitems, next;
+	int64_t		 after;		/* the last subscriber id read */
+	int64_t		 leased_at;
+	/* The progress bar. */
+	size_t		 total, done;
+	double		 started, drawn;
+};
+
+static void
+say(const struct send_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+say(const struct send_opts *o, const char *fmt, ...)
+{
+	char	 line[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->say(o->arg, line);
+}
+
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Is p's page in the last build? */
+static int
+published(const struct site *s, const struct post *p)
+{
+	struct buf	 b;
+	struct stat	 st;
+	int		 yes;
+
+	buf_init(&b, 0);
+	if (buf_printf(&b, "public/%s/%s/index.html", p->section, p->slug) ==
+	    -1)
+		return 0;
+	yes = fstatat(s->dirfd, b.data, &st, 0) == 0 && S_ISREG(st.st_mode);
+	buf_free(&b);
+	return yes;
+}
+
+/*
+ * The posts (and notes, when they are mailed) of the last build, oldest
+ * first, so that readers get them in the order they were written.
+ */
+static const struct post **
+candidates(const struct site *s, size_t *n)
+{
+	const struct post **v;
+	size_t		 i, k = 0, max = s->nposts + s->nnotes;
+
+	if ((v = calloc(max ? max : 1, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = s->nposts; i > 0; i--)
+		if (published(s, &s->posts[i - 1]))
+			v[k++] = &s->posts[i - 1];
+	if (s->cfg.notes_email)
+		for (i = s->nnotes; i > 0; i--)
+			if (published(s, &s->notes[i - 1]))
+				v[k++] = &s->notes[i - 1];
+	*n = k;
+	return v;
+}
+
+static int
+unsub_url(struct pass *ps, int64_t sub, const char *email, struct buf *out,
+    struct err *err)
+{
+	char	 t[STORE_UNSUB_LEN + 1];
+
+	if (store_unsub_token(ps->store, sub, email, t, err) == -1)
+		return -1;
+	if (buf_printf(out, "%sunsubscribe?t=%s", ps->site->cfg.url, t) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	return 0;
+}
+
+/* Compose the message of post for reader sub into out. */
+static int
+compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
+    struct err *err)
+{
+	struct buf	 unsub, id;
+	char		 key[33];
+	int		 rc = -1;
+
+	buf_init(&unsub, 0);
+	buf_init(&id, 0);
+	store_message_key(ps->store, ps->post_id, sub, key);
+	if (unsub_url(ps, sub, email, &unsub, err) == -1)
+		goto out;
+	if (buf_printf(&id, "%s@%s", key, ps->domain) == -1) {
+		err_set(err, NULL, 0, "out of memory");
+		goto out;
+	}
+	rc = letter_compose(ps->letter, email, unsub.data, id.data,
+	    time(NULL), out, err);
+out:
+	buf_free(&unsub);
+	buf_free(&id);
+	return rc;
+}
+
+static int
+take(const struct store_delivery *d, void *arg, struct err *err)
+{
+	struct pass	*ps = arg;
+	struct item	*it = &ps->items[ps->nitems];
+
+	if ((it->email = strdup(d->email)) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	it->sub = d->subscriber;
+	it->attempts = d->attempts;
+	buf_init(&it->msg, 0);
+	ps->nitems++;
+	ps->after = d->subscriber;
+	return 0;
+}
+
+static void
+drop_items(struct pass *ps)
+{
+	size_t	 i;
+
+	for (i = 0; i < ps->nitems; i++) {
+		free(ps->items[i].email);
+		buf_free(&ps->items[i].msg);
+	}
+	ps->nitems = ps->next = 0;
+}
+
+/* Compose each message as its connection frees: memory stays flat. */
+static int
+next(void *arg, struct mail_job *job, struct err *err)
+{
+	struct pass	*ps = arg;
+	struct item	*it;
+
+	int		 yes;
+
+	do {
+		if (ps->next == ps->nitems)
+			return 0;
+		it = &ps->items[ps->next++];
+		if (store_still_wanted(ps->store, it->sub, &yes, err) == -1)
+			return -1;
+	} while (!yes);
+	if (compose(ps, it->sub, it->email, &it->msg, err) == -1)
+		return -1;
+	job->rcpt = it->email;
+	job->msg = it->msg.data;
+	job->len = it->msg.len;
+	job->arg = it;
+	return 1;
+}
+
+static void
+draw(struct pass *ps, int last)
+{
+	double		 t = now_s(), rate, eta;
+	size_t		 width = 30, fill;
+	char		 bar[31];
+
+	if (!ps->o->progress || (!last && t - ps->drawn < 0.1))
+		return;
+	ps->drawn = t;
+	rate = t > ps->started ? (double)ps->done / (t - ps->started) : 0;
+	eta = rate > 0 ? (double)(ps->total - ps->done) / rate : 0;
+	fill = ps->total ? ps->done * width / ps->total : width;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', width - fill);
+	bar[width] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu  %.0f/s  ETA %.0fs ", bar, ps->done,
+	    ps->total, rate, eta);
+	if (last)
+		fputc('\n', stderr);
+}
+
+static int
+retry_wait(int attempts)
+{
+	int	 w = RETRY_FIRST << (attempts < 6 ? attempts : 6);
+
+	return w > RETRY_MAX ? RETRY_MAX : w;
+}
+
+/*
+ * Record each result in one transaction per batch of completions,
+ * before their connections take another message: a kill loses at most
+ * the messages in flight.
+ */
+static int
+done(void *arg, struct mail_job *jobs, const struct mail_result *r,
+    size_t n, struct err *err)
+{
+	struct pass	*ps = arg;
+	struct item	*it;
+	enum store_outcome o;
+	int64_t		 now = (int64_t)time(NULL);
+	size_t		 i;
+	int		 got;
+	char		 held[256];
+
+	if (store_begin(ps->store, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		it = jobs[i].arg;
+		o = r[i].outcome == MAIL_SENT ? STORE_SENT :
+		    r[i].outcome == MAIL_FAILED ? STORE_FAILED : STORE_RETRY;
+		if (store_delivery_record(ps->store, ps->post_id, it->sub, o,
+		    now, now + retry_wait(it->attempts), r[i].reply,
+		    ps->site->cfg.mail_max_failures, err) == -1) {
+			store_rollback(ps->store);
+			return -1;
+		}
+		if (o == STORE_SENT)
+			ps->res->sent++;
+		else if (o == STORE_FAILED) {
+			ps->res->failed++;
+			say(ps->o, "%s refused for good: %s", it->email,
+			    r[i].reply);
+		}
+		ps->done++;
+		buf_free(&it->msg);
+	}
+	if (now - ps->leased_at >= LEASE_RENEW) {
+		if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
+		    ps->host, now, LEASE_TTL, &got, held, sizeof(held),
+		    err) == -1) {
+			store_rollback(ps->store);
+			return -1;
+		}
+		ps->leased_at = now;
+	}
+	if (store_commit(ps->store, err) == -1)
+		return -1;
+	draw(ps, 0);
+	return 0;
+}
+
+/* Send post p (already started) to every reader it is due to. */
+static int
+send_post(struct pass *ps, const struct post *p, struct err *err)
+{
+	struct letter	*l;
+	size_t		 pending, sent, failed;
+	int64_t		 due;
+	int		 fin, rc = -1;
+
+	if (letter_prepare(&l, ps->site, p, err) == -1)
+		return -1;
+	ps->letter = l;
+	ps->post_id = p->id;
+	ps->after = 0;
+	if (store_post_progress(ps->store, p->id, (int64_t)time(NULL),
+	    &pending, &sent, &failed, &due, &fin, err) == -1)
+		goto out;
+	ps->total = pending;
+	ps->done = 0;
+	ps->started = ps->drawn = now_s();
+	if (!fin && ps->o->progress)
+		say(ps->o, "sending \"%s\" to %zu readers%s", p->title, pending,
+		    letter_cut(l) ? " (cut to fit: it ends with a link to "
+		    "the rest)" : "");
+	while (!fin && !(ps->o->stop != NULL && atomic_load(ps->o->stop))) {
+		ps->nitems = ps->next = 0;
+		if (store_deliveries_due(ps->store, p->id, (int64_t)time(NULL),
+		    ps->after, BATCH, take, ps, err) == -1)
+			goto out;
+		if (ps->nitems == 0)
+			break;
+		rc = mailer_run(ps->mailer, next, done, ps, err);
+		drop_items(ps);
+		if (rc == -1)
+			goto out;
+		rc = -1;
+	}
+	draw(ps, 1);
+	if (store_post_progress(ps->store, p->id, (int64_t)time(NULL),
+	    &pending, &sent, &failed, &due, &fin, err) == -1)
+		goto out;
+	if (!fin) {
+		ps->res->waiting += pending;
+		if (ps->res->retry_at == 0 || due < ps->res->retry_at)
+			ps->res->retry_at = due;
+	}
+	ps->res->posts++;
+	rc = 0;
+out:
+	drop_items(ps);
+	letter_free(l);
+	ps->letter = NULL;
+	return rc;
+}
+
+static int
+open_mailer(struct pass *ps, const struct config *c, size_t conns,
+    struct err *err)
+{
+	struct mailer_opts mo;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.transport = c->mail_transport;
+	mo.sitedir = ps->o->dir;
+	mo.envelope_from = c->mail_envelope_from != NULL ?
+	    c->mail_envelope_from : c->mail_from_addr;
+	mo.username = c->mail_username;
+	mo.password = c->mail_password_env != NULL ?
+	    getenv(c->mail_password_env) : NULL;
+	mo.timeout = (unsigned)c->mail_timeout;
+	mo.connections = conns;
+	mo.rate = (double)c->mail_rate;
+	mo.stop = ps->o->stop;
+	return mailer_open(&ps->mailer, &mo, err);
+}
+
+/* One message on its own, for the preview. */
+struct single {
+	struct mail_job	 job;
+	struct mail_result res;
+	int		 given;
+};
+
+static int
+single_next(void *arg, struct mail_job *j, struct err *err)
+{
+	struct single	*one = arg;
+
+	(void)err;
+	if (one->given)
+		return 0;
+	one->given = 1;
+	*j = one->job;
+	return 1;
+}
+
+static int
+single_done(void *arg, struct mail_job *j, const struct mail_result *r,
+    size_t n, struct err *err)
+{
+	struct single	*one = arg;
+
+	(void)j;
+	(void)err;
+	if (n > 0)
+		one->res = r[0];
+	return 0;
+}
+
+/* --to: one post to one address, outside the books. */
+static int
+preview(struct pass *ps, const struct post **v, size_t n, struct err *err)
+{
+	const struct post *p = NULL;
+	struct letter	*l = NULL;
+	struct single	 one;
+	struct buf	 msg, unsub, id;
+	unsigned char	 r[16];
+	char		 key[33];
+	size_t		 i;
+	int		 rc = -1;
+
+	for (i = 0; i < n; i++)
+		if (ps->o->post == NULL || strcmp(v[i]->slug, ps->o->post) == 0)
+			p = v[i];
+	if (p == NULL)
+		return err_set(err, NULL, 0, ps->o->post != NULL ?
+		    "no published post has the slug %s" :
+		    "no post is published yet (run stet build)%s",
+		    ps->o->post != NULL ? ps->o->post : "");
+	buf_init(&msg, 0);
+	buf_init(&unsub, 0);
+	buf_init(&id, 0);
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(key, sizeof(key), r, sizeof(r));
+	if (letter_prepare(&l, ps->site, p, err) == -1)
+		goto out;
+	/* Subscriber 0 is nobody: the link answers the calm page. */
+	ps->letter = l;
+	ps->post_id = p->id;
+	if (unsub_url(ps, 0, ps->o->to, &unsub, err) == -1 ||
+	    buf_printf(&id, "%s@%s", key, ps->domain) == -1 ||
+	    letter_compose(l, ps->o->to, unsub.data, id.data, time(NULL),
+	    &msg, err) == -1)
+		goto out;
+	memset(&one, 0, sizeof(one));
+	one.job.rcpt = ps->o->to;
+	one.job.msg = msg.data;
+	one.job.len = msg.len;
+	if (mailer_run(ps->mailer, single_next, single_done, &one, err) == -1)
+		goto out;
+	if (one.res.outcome != MAIL_SENT) {
+		err_set(err, NULL, 0, "the preview to %s was not sent: %s",
+		    ps->o->to, one.res.reply);
+		goto out;
+	}
+	say(ps->o, "sent \"%s\" to %s (a preview: nothing recorded)",
+	    p->title, ps->o->to);
+	ps->res->sent = 1;
+	rc = 0;
+out:
+	ps->letter = NULL;
+	letter_free(l);
+	buf_free(&msg);
+	buf_free(&unsub);
+	buf_free(&id);
+	return rc;
+}
+
+/* --dry-run: who would get what, and one message as it would go. */
+static int
+dry_run(struct pass *ps, const struct post **v, size_t n, int first,
+    struct err *err)
+{
+	size_t		 counts[STORE_NSTATES], k = 0, i;
+	enum store_post	 st;
+	struct letter	*l;
+	struct buf	 msg;
+	int		 rc = 0;
+
+	if (store_count(ps->store, counts, err) == -1)
+		return -1;
+	if (first) {
+		say(ps->o, "first run: would mark %zu published posts as "
+		    "already announced and send nothing", n);
+		return 0;
+	}
+	buf_init(&msg, 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = store_post_state(ps->store, v[i]->id, &st, err)) ==
+		    -1)
+			break;
+		if (st == STORE_POST_SKIPPED || st == STORE_POST_DONE)
+			continue;
+		fprintf(ps->o->out, "would send \"%s\" (%s) to %zu confirmed "
+		    "readers\n", v[i]->title, v[i]->id,
+		    counts[STORE_CONFIRMED]);
+		if (k++ > 0)
+			continue;
+		if ((rc = letter_prepare(&l, ps->site, v[i], err)) == -1)
+			break;
+		ps->letter = l;
+		ps->post_id = v[i]->id;
+		rc = compose(ps, 0, "reader@example.com", &msg, err);
+		if (rc == 0) {
+			fprintf(ps->o->out, "\nThe message, as a reader "
+			    "would get it:\n\n");
+			fwrite(msg.data, 1, msg.len, ps->o->out);
+		}
+		ps->letter = NULL;
+		letter_free(l);
+	}
+	if (rc == 0 && k == 0)
+		fprintf(ps->o->out, "nothing new to send\n");
+	buf_free(&msg);
+	return rc;
+}
+
+/* Take the lease, or say who has it (and wait for it with --wait). */
+static int
+lease(struct pass *ps, struct err *err)
+{
+	char	 held[256];
+	int	 got;
+
+	for (;;) {
+		if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
+		    ps->host, (int64_t)time(NULL), LEASE_TTL, &got, held,
+		    sizeof(held), err) == -1)
+			return -1;
+		if (got) {
+			ps->leased_at = (int64_t)time(NULL);
+			return 1;
+		}
+		if (!ps->o->wait) {
+			say(ps->o, "another sender is running: %s", held);
+			ps->res->busy = 1;
+			return 0;
+		}
+		if (ps->o->stop != NULL && atomic_load(ps->o->stop))
+			return 0;
+		sleep(WAIT_STEP);
+	}
+}
+
+/* Mark every published post as announced: the first pass on a site. */
+static int
+mark_all(struct pass *ps, const struct post **v, size_t n, struct err *err)
+{
+	int64_t	 now = (int64_t)time(NULL);
+	size_t	 i;
+
+	if (store_begin(ps->store, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_post_skip(ps->store, v[i]->id, v[i]->slug, now,
+		    err) == -1) {
+			store_rollback(ps->store);
+			return -1;
+		}
+	if (store_commit(ps->store, err) == -1)
+		return -1;
+	ps->res->marked = n;
+	say(ps->o, "first run: marked %zu published posts as already "
+	    "announced; nothing was sent. Posts published from now on are "
+	    "mailed to the readers.", n);
+	return 0;
+}
+
+static int
+sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
+{
+	enum store_post	 st;
+	size_t		 i, readers;
+
+	for (i = 0; i < n; i++) {
+		if (ps->o->stop != NULL && atomic_load(ps->o->stop))
+			break;
+		if (store_post_state(ps->store, v[i]->id, &st, err) == -1)
+			return -1;
+		if (st == STORE_POST_SKIPPED || st == STORE_POST_DONE)
+			continue;
+		if (st == STORE_POST_NEW) {
+			if (store_post_start(ps->store, v[i]->id, v[i]->slug,
+			    (int64_t)time(NULL), &readers, err) == -1)
+				return -1;
+			say(ps->o, "new post \"%s\": sending to %zu readers",
+			    v[i]->title, readers);
+		}
+		if (send_post(ps, v[i], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+send_run(const struct send_opts *o, struct send_result *res,
+    struct err *err)
+{
+	struct load_opts lo = { 0, 0 };
+	struct site	 site;
+	struct ids	*ids = NULL;
+	struct pass	*ps;
+	const struct post **v = NULL;
+	size_t		 n = 0;
+	int		 rc = -1, any, got = 0, loaded = 0;
+
+	memset(res, 0, sizeof(*res));
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	ps->o = o;
+	ps->res = res;
+	markdown_init();
+	if (site_load(o->dir, &lo, NULL, NULL, &site, err) == -1)
+		goto out;
+	loaded = 1;
+	ps->site = &site;
+	if (site.cfg.mail_from_addr == NULL) {
+		err_set(err, "stet.yaml", 0, "mail.from is not set: the "
+		    "sender of the messages");
+		goto out;
+	}
+	ps->domain = strchr(site.cfg.mail_from_addr, '@') + 1;
+	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
+		strcpy(ps->host, "localhost");
+	if (ids_assign(&site, &ids, err) == -1 ||
+	    (v = candidates(&site, &n)) == NULL)
+		goto out;
+	if (store_open(&ps->store, o->dir, err) == -1 ||
+	    store_relax_sync(ps->store, err) == -1)
+		goto out;
+	if (o->to != NULL) {
+		if (open_mailer(ps, &site.cfg, 1, err) == -1)
+			goto out;
+		rc = preview(ps, v, n, err);
+		goto out;
+	}
+	if (store_posts_any(ps->store, &any, err) == -1)
+		goto out;
+	if (o->dry_run) {
+		rc = dry_run(ps, v, n, !any, err);
+		goto out;
+	}
+	if ((got = lease(ps, err)) != 1) {
+		rc = got;	/* 0: busy, said so */
+		goto out;
+	}
+	if (!any) {
+		rc = mark_all(ps, v, n, err);
+		goto out;
+	}
+	if (open_mailer(ps, &site.cfg, site.cfg.mail_connections, err) == -1)
+		goto out;
+	rc = sending(ps, v, n, err);
+out:
+	if (got == 1) {
+		struct err e2;
+
+		(void)store_lease_release(ps->store, (long)getpid(), ps->host,
+		    &e2);
+	}
+	if (ps->mailer != NULL)
+		mailer_close(ps->mailer);
+	store_close(ps->store);
+	free(v);
+	ids_free(ids);
+	if (loaded)
+		site_free(&site);
+	free(ps);
+	return rc;
+}

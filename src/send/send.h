@@ -1,0 +1,56 @@
+#ifndef STET_SEND_H
+#define STET_SEND_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../support/err.h"
+
+/*
+ * Sending new posts to the readers: one pass of stet send, and of the
+ * schedule of stet serve.
+ *
+ * The posts considered are those of the last successful build (their
+ * page is in public/), drafts and future posts never, notes only with
+ * notes: { email: true }.  A post is known by its permanent id, so a
+ * renamed post is not sent again.  The first pass on a site marks every
+ * post already published as announced and sends nothing.  A new post
+ * goes to every reader confirmed when its sending begins, each message
+ * recorded as it is accepted, so a pass killed at any moment and run
+ * again sends each reader the post once (but for the messages in
+ * flight at the kill: at most one per connection).
+ */
+struct send_opts {
+	const char	*dir;		/* the site folder */
+	const char	*what;		/* "stet send", "stet serve": the lease */
+	int		 dry_run;	/* say what would be sent; send nothing */
+	const char	*to;		/* a preview to this address only */
+	const char	*post;		/* with to: this slug (NULL: latest) */
+	int		 wait;		/* wait for another sender to finish */
+	int		 progress;	/* draw a progress bar on stderr */
+	const atomic_int *stop;		/* when set: finish in-flight, return */
+	FILE		*out;		/* the dry run's report */
+	/* Tells the person running stet something: one line, no '\n'. */
+	void		(*say)(void *, const char *line);
+	void		*arg;
+};
+
+struct send_result {
+	size_t		 marked;	/* first pass: posts marked, not sent */
+	size_t		 posts;		/* posts whose sending ran */
+	size_t		 sent, failed, waiting;
+	int64_t		 retry_at;	/* when waiting > 0: run again then */
+	int		 busy;		/* another sender held the lease */
+};
+
+/*
+ * One pass.  0 when it ran (messages may still wait for a retry: see
+ * res->waiting), or -1 with err (no site, no mail settings, the
+ * database, the relay failing as a whole).
+ */
+int	send_run(const struct send_opts *, struct send_result *,
+	    struct err *);
+
+#endif

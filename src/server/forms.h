@@ -1,0 +1,60 @@
+#ifndef STET_FORMS_H
+#define STET_FORMS_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include <h2o.h>
+
+#include "../site/model.h"
+#include "../store/store.h"
+#include "../support/err.h"
+#include "limits.h"
+#include "outbox.h"
+
+/*
+ * The subscription forms of stet serve:
+ *
+ *   GET  /subscribe             the form on a page of its own
+ *   POST /subscribe             email (and the honeypot, website): the
+ *                               same answer whatever the address's
+ *                               state; a confirmation is queued when due
+ *   GET  /subscribe/confirm?t=  a page with one button ...
+ *   POST /subscribe/confirm     ... whose t confirms
+ *   GET  /unsubscribe?t=        a page with one button ...
+ *   POST /unsubscribe           ... whose t (in the body or the query)
+ *                               unsubscribes; so does RFC 8058's
+ *                               List-Unsubscribe=One-Click
+ *
+ * A GET never changes anything, so a mail scanner fetching every link
+ * cannot subscribe or unsubscribe anyone.  Every answer is the site's
+ * "form" page (see render.h) with its title and content filled in,
+ * needs no script and sets no cookie.  POST /subscribe is bounded per
+ * client address a minute, in memory; confirmations in all an hour, in
+ * the database.
+ */
+struct forms_opts {
+	const struct config *cfg;	/* outlives the forms */
+	int		 sitefd;
+	struct store	*store;		/* shared: used under lock */
+	pthread_mutex_t	*lock;
+	struct outbox	*outbox;
+	const char	*link_base;	/* absolute, ends in '/': mail links */
+};
+
+struct forms;
+
+int	forms_open(struct forms **, const struct forms_opts *, struct err *);
+void	forms_close(struct forms *);
+
+/* Read the form page again, after a build. */
+void	forms_reload(struct forms *);
+
+/*
+ * Answer req when path (decoded, from the site's root) is one of the
+ * form routes above: 1 when answered, 0 when it is not one of ours.
+ */
+int	forms_answer(struct forms *, h2o_req_t *, const char *path,
+	    size_t len, const struct addr *client);
+
+#endif

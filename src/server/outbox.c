@@ -1,0 +1,277 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "outbox.h"
+
+#define BATCH		32	/* messages read from the queue at once */
+#define RETRY_FIRST	60	/* seconds before the first retry */
+#define RETRY_MAX	3600	/* and never more than this between */
+#define PURGE_EVERY	3600
+
+struct outbox {
+	struct store	*store;
+	pthread_mutex_t	*lock;
+	struct mailer	*mailer;
+	pthread_mutex_t	 mu;		/* guards kicked and cond */
+	pthread_cond_t	 cond;
+	int		 kicked;
+	atomic_int	 stop;
+	pthread_t	 thread;
+	void		(*say)(void *, int, const char *);
+	void		*arg;
+	/* One batch: copies, since the queue rows live only in a walk. */
+	struct job {
+		int64_t		 id;
+		int		 attempts;
+		int64_t		 created_at;
+		char		*rcpt;
+		char		*msg;
+		size_t		 len;
+	} jobs[BATCH];
+	size_t		 njobs, next;
+};
+
+static void
+say(struct outbox *o, int is_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+say(struct outbox *o, int is_error, const char *fmt, ...)
+{
+	char	 line[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->say(o->arg, is_error, line);
+}
+
+static int
+take(const struct store_queued *q, void *arg, struct err *err)
+{
+	struct outbox	*o = arg;
+	struct job	*j = &o->jobs[o->njobs];
+
+	if ((j->rcpt = strdup(q->rcpt)) == NULL ||
+	    (j->msg = malloc(q->len)) == NULL) {
+		free(j->rcpt);
+		return err_set(err, NULL, 0, "out of memory");
+	}
+	memcpy(j->msg, q->msg, q->len);
+	j->len = q->len;
+	j->id = q->id;
+	j->attempts = q->attempts;
+	j->created_at = q->created_at;
+	o->njobs++;
+	return 0;
+}
+
+static void
+free_jobs(struct outbox *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < o->njobs; i++) {
+		free(o->jobs[i].rcpt);
+		/* The message holds a confirm token: leave no copy. */
+		sodium_memzero(o->jobs[i].msg, o->jobs[i].len);
+		free(o->jobs[i].msg);
+	}
+	o->njobs = o->next = 0;
+}
+
+static int
+next(void *arg, struct mail_job *mj, struct err *err)
+{
+	struct outbox	*o = arg;
+	struct job	*j;
+
+	(void)err;
+	if (o->next == o->njobs)
+		return 0;
+	j = &o->jobs[o->next++];
+	mj->rcpt = j->rcpt;
+	mj->msg = j->msg;
+	mj->len = j->len;
+	mj->arg = j;
+	return 1;
+}
+
+/*
+ * Record what became of each message.  A message refused for good, or
+ * one still not taken when its token has expired, leaves the queue: the
+ * address will be forgotten with its pending request.
+ */
+static int
+done(void *arg, struct mail_job *mjs, const struct mail_result *res,
+    size_t n, struct err *err)
+{
+	struct outbox	*o = arg;
+	struct job	*j;
+	int64_t		 now = (int64_t)time(NULL), wait;
+	size_t		 i;
+	int		 rc = 0;
+
+	pthread_mutex_lock(o->lock);
+	for (i = 0; i < n && rc == 0; i++) {
+		j = mjs[i].arg;
+		if (res[i].outcome == MAIL_SENT)
+			rc = store_mailq_done(o->store, j->id, err);
+		else if (res[i].outcome == MAIL_FAILED ||
+		    now - j->created_at > STORE_CONFIRM_TTL) {
+			say(o, 1, "confirmation to %s given up: %s", j->rcpt,
+			    res[i].reply);
+			rc = store_mailq_done(o->store, j->id, err);
+		} else {
+			wait = RETRY_FIRST << (j->attempts < 6 ? j->attempts :
+			    6);
+			if (wait > RETRY_MAX)
+				wait = RETRY_MAX;
+			rc = store_mailq_retry(o->store, j->id, now + wait,
+			    res[i].reply, err);
+		}
+	}
+	pthread_mutex_unlock(o->lock);
+	return rc;
+}
+
+/* Sleep until kicked, stopped, or `until` (Unix seconds; 0: forever). */
+static void
+nap(struct outbox *o, int64_t until)
+{
+	struct timespec	 ts;
+
+	pthread_mutex_lock(&o->mu);
+	while (!o->kicked && !atomic_load(&o->stop)) {
+		if (until == 0) {
+			pthread_cond_wait(&o->cond, &o->mu);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (ts.tv_sec >= until)
+			break;
+		ts.tv_sec = (time_t)until;
+		ts.tv_nsec = 0;
+		if (pthread_cond_timedwait(&o->cond, &o->mu, &ts) ==
+		    ETIMEDOUT)
+			break;
+	}
+	o->kicked = 0;
+	pthread_mutex_unlock(&o->mu);
+}
+
+static void *
+run(void *arg)
+{
+	struct outbox	*o = arg;
+	struct err	 err;
+	int64_t		 now, due, purged_at = 0, wake;
+	size_t		 purged;
+	int		 rc, failing = 0;
+
+	while (!atomic_load(&o->stop)) {
+		now = (int64_t)time(NULL);
+		pthread_mutex_lock(o->lock);
+		rc = 0;
+		if (now - purged_at >= PURGE_EVERY) {
+			rc = store_purge(o->store, now, &purged, &err);
+			if (rc == 0 && purged > 0)
+				say(o, 0, "forgot %zu addresses that never "
+				    "confirmed", purged);
+			purged_at = now;
+		}
+		if (rc == 0)
+			rc = store_mailq_due(o->store, now, BATCH, take, o,
+			    &err);
+		pthread_mutex_unlock(o->lock);
+		if (rc == 0 && o->njobs > 0)
+			rc = mailer_run(o->mailer, next, done, o, &err);
+		if (rc == -1 && !failing)
+			say(o, 1, "confirmations: %s (retrying)", err.msg);
+		failing = rc == -1;
+		if (o->njobs == BATCH && rc == 0) {
+			free_jobs(o);
+			continue;	/* more may be due at once */
+		}
+		free_jobs(o);
+		pthread_mutex_lock(o->lock);
+		if (store_mailq_next(o->store, &due, &err) == -1)
+			due = now + RETRY_FIRST;
+		pthread_mutex_unlock(o->lock);
+		wake = purged_at + PURGE_EVERY;
+		if (failing && (due == 0 || due > now + RETRY_FIRST))
+			due = now + RETRY_FIRST;
+		if (due != 0 && due < wake)
+			wake = due;
+		nap(o, wake);
+	}
+	return NULL;
+}
+
+int
+outbox_start(struct outbox **out, struct store *store, pthread_mutex_t *lock,
+    const struct mailer_opts *mo, void (*sayfn)(void *, int, const char *),
+    void *arg, struct err *err)
+{
+	struct outbox	*o;
+	struct mailer_opts opts = *mo;
+	int		 e;
+
+	*out = NULL;
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	o->store = store;
+	o->lock = lock;
+	o->say = sayfn;
+	o->arg = arg;
+	atomic_init(&o->stop, 0);
+	opts.stop = &o->stop;
+	if (mailer_open(&o->mailer, &opts, err) == -1) {
+		free(o);
+		return -1;
+	}
+	pthread_mutex_init(&o->mu, NULL);
+	pthread_cond_init(&o->cond, NULL);
+	if ((e = pthread_create(&o->thread, NULL, run, o)) != 0) {
+		mailer_close(o->mailer);
+		pthread_cond_destroy(&o->cond);
+		pthread_mutex_destroy(&o->mu);
+		free(o);
+		return err_set(err, NULL, 0, "mail thread: %s", strerror(e));
+	}
+	*out = o;
+	return 0;
+}
+
+void
+outbox_kick(struct outbox *o)
+{
+	pthread_mutex_lock(&o->mu);
+	o->kicked = 1;
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->mu);
+}
+
+void
+outbox_stop(struct outbox *o)
+{
+	if (o == NULL)
+		return;
+	pthread_mutex_lock(&o->mu);
+	atomic_store(&o->stop, 1);
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->mu);
+	pthread_join(o->thread, NULL);
+	mailer_close(o->mailer);
+	pthread_cond_destroy(&o->cond);
+	pthread_mutex_destroy(&o->mu);
+	free(o);
+}

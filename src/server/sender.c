@@ -1,0 +1,135 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../send/send.h"
+#include "sender.h"
+
+struct sender {
+	const char	*dir;
+	unsigned	 minutes;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cond;
+	int		 kicked;
+	atomic_int	 stop;
+	pthread_t	 thread;
+	void		(*say)(void *, int, const char *);
+	void		*arg;
+};
+
+static void
+say_info(void *arg, const char *line)
+{
+	struct sender	*s = arg;
+	char		 b[1100];
+
+	(void)snprintf(b, sizeof(b), "send: %s", line);
+	s->say(s->arg, 0, b);
+}
+
+/* Wait for a kick, the stop, or the next time on the schedule. */
+static void
+nap(struct sender *s, time_t until)
+{
+	struct timespec	 ts = { until, 0 };
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->kicked && !atomic_load(&s->stop))
+		if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
+			break;
+	s->kicked = 0;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+run(void *arg)
+{
+	struct sender	*s = arg;
+	struct send_opts o;
+	struct send_result r;
+	struct err	 err;
+	char		 line[1100];
+	time_t		 next;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = s->dir;
+	o.what = "stet serve";
+	o.stop = &s->stop;
+	o.out = stdout;
+	o.say = say_info;
+	o.arg = s;
+	while (!atomic_load(&s->stop)) {
+		next = time(NULL) + (time_t)s->minutes * 60;
+		if (send_run(&o, &r, &err) == -1) {
+			(void)snprintf(line, sizeof(line), "send: %s", err.msg);
+			s->say(s->arg, 1, line);
+		} else if (r.posts > 0) {
+			(void)snprintf(line, sizeof(line), "send: %zu sent, "
+			    "%zu refused for good, %zu waiting for a retry",
+			    r.sent, r.failed, r.waiting);
+			s->say(s->arg, 0, line);
+			/* Retries come due before the next round. */
+			if (r.waiting > 0 && r.retry_at < (int64_t)next)
+				next = (time_t)r.retry_at;
+		}
+		nap(s, next);
+	}
+	return NULL;
+}
+
+int
+sender_start(struct sender **out, const char *dir, unsigned minutes,
+    void (*sayfn)(void *, int, const char *), void *arg, struct err *err)
+{
+	struct sender	*s;
+	int		 e;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	s->dir = dir;
+	s->minutes = minutes;
+	s->say = sayfn;
+	s->arg = arg;
+	atomic_init(&s->stop, 0);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if ((e = pthread_create(&s->thread, NULL, run, s)) != 0) {
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->mu);
+		free(s);
+		return err_set(err, NULL, 0, "send thread: %s", strerror(e));
+	}
+	*out = s;
+	return 0;
+}
+
+void
+sender_kick(struct sender *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->kicked = 1;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+sender_stop(struct sender *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->mu);
+	atomic_store(&s->stop, 1);
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}

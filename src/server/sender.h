@@ -1,0 +1,25 @@
+#ifndef STET_SENDER_H
+#define STET_SENDER_H
+
+#include "../support/err.h"
+
+/*
+ * The schedule of stet serve (mail.send_every minutes in stet.yaml): a
+ * thread that runs a pass of stet send (see send.h) every so often, and
+ * soon after each rebuild, so a site run only by stet serve --watch
+ * mails a post when it appears.  It takes the same lease as stet send,
+ * so the two never send at once.
+ */
+struct sender;
+
+int	sender_start(struct sender **, const char *dir, unsigned minutes,
+	    void (*say)(void *, int is_error, const char *), void *arg,
+	    struct err *);
+
+/* A rebuild happened: look for new posts now. */
+void	sender_kick(struct sender *);
+
+/* Let the messages in flight finish, stop the thread and free it. */
+void	sender_stop(struct sender *);
+
+#endif

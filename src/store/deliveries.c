@@ -1,0 +1,393 @@
+/*
+ * The sender's bookkeeping: which posts were announced, one delivery
+ * per post and reader with its outcome, the lease that keeps to one
+ * sender at a time, and the addresses that bounce.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_impl.h"
+
+static const char *const post_states[] = {
+	"new", "skipped", "sending", "done"
+};
+
+/* Prepare sql; on failure err is set and *st is NULL. */
+static int
+prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_dberr(s, err);
+	}
+	return 0;
+}
+
+/* Step a statement that returns no row, then finalize it. */
+static int
+run(struct store *s, sqlite3_stmt *st, struct err *err)
+{
+	int	 r = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return store_dberr(s, err);
+	return 0;
+}
+
+int
+store_lease_take(struct store *s, const char *what, long pid,
+    const char *host, int64_t now, int ttl, int *got, char *held, size_t n,
+    struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*hhost, *hwhat;
+	long		 hpid;
+	int64_t		 until;
+	int		 rc = -1, r, own = !s->in_tx, live;
+
+	*got = 0;
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	if (prep(s, &st, "SELECT pid, host, what, expires_at FROM lease "
+	    "WHERE name = 'send'", err) == -1)
+		goto out;
+	if ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	if (r == SQLITE_ROW) {
+		hpid = (long)sqlite3_column_int64(st, 0);
+		hhost = (const char *)sqlite3_column_text(st, 1);
+		hwhat = (const char *)sqlite3_column_text(st, 2);
+		until = sqlite3_column_int64(st, 3);
+		/*
+		 * A holder on this machine is asked whether it still runs:
+		 * after a kill -9 the rerun need not wait for the lease to
+		 * run out.  One elsewhere is trusted until it does.
+		 */
+		live = until > now;
+		if (live && hhost != NULL && strcmp(hhost, host) == 0)
+			live = hpid == pid ||
+			    !(kill((pid_t)hpid, 0) == -1 && errno == ESRCH);
+		if (live && !(hpid == pid && hhost != NULL &&
+		    strcmp(hhost, host) == 0)) {
+			(void)snprintf(held, n, "%s (process %ld on %s)",
+			    hwhat != NULL ? hwhat : "?", hpid,
+			    hhost != NULL ? hhost : "?");
+			rc = 0;
+			goto out;
+		}
+	}
+	sqlite3_finalize(st);
+	if (prep(s, &st, "INSERT OR REPLACE INTO lease (name, pid, host, "
+	    "what, expires_at) VALUES ('send', ?1, ?2, ?3, ?4)", err) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now + ttl);
+	rc = run(s, st, err);
+	st = NULL;
+	if (rc == 0)
+		*got = 1;
+out:
+	sqlite3_finalize(st);
+	return store_finish(s, own, rc, err);
+}
+
+int
+store_lease_release(struct store *s, long pid, const char *host,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (prep(s, &st, "DELETE FROM lease WHERE name = 'send' AND pid = ?1 "
+	    "AND host = ?2", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+	return run(s, st, err);
+}
+
+int
+store_posts_any(struct store *s, int *any, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (prep(s, &st, "SELECT EXISTS (SELECT 1 FROM posts)", err) == -1)
+		return -1;
+	r = sqlite3_step(st);
+	*any = r == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW ? 0 : store_dberr(s, err);
+}
+
+int
+store_post_state(struct store *s, const char *id, enum store_post *state,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	int		 r, i;
+
+	if (prep(s, &st, "SELECT state FROM posts WHERE id = ?1", err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	*state = STORE_POST_NEW;
+	if (r == SQLITE_ROW && (name = (const char *)sqlite3_column_text(st,
+	    0)) != NULL)
+		for (i = 1; i < 4; i++)
+			if (strcmp(name, post_states[i]) == 0)
+				*state = (enum store_post)i;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
+int
+store_post_skip(struct store *s, const char *id, const char *slug,
+    int64_t now, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (prep(s, &st, "INSERT OR IGNORE INTO posts (id, slug, state, "
+	    "started_at, finished_at) VALUES (?1, ?2, 'skipped', ?3, ?3)",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return run(s, st, err);
+}
+
+int
+store_post_start(struct store *s, const char *id, const char *slug,
+    int64_t now, size_t *readers, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1, own = !s->in_tx;
+
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	if (prep(s, &st, "INSERT INTO posts (id, slug, state, started_at) "
+	    "VALUES (?1, ?2, 'sending', ?3)", err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	if (run(s, st, err) == -1)
+		goto out;
+	if (prep(s, &st, "INSERT INTO deliveries (post, subscriber, state) "
+	    "SELECT ?1, id, 'pending' FROM subscribers "
+	    "WHERE state = 'confirmed' AND bouncing_at IS NULL", err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (run(s, st, err) == -1)
+		goto out;
+	*readers = (size_t)sqlite3_changes(s->db);
+	if (prep(s, &st, "UPDATE posts SET readers = ?2 WHERE id = ?1",
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)*readers);
+	rc = run(s, st, err);
+out:
+	st = NULL;
+	return store_finish(s, own, rc, err);
+}
+
+int
+store_post_progress(struct store *s, const char *id, int64_t now,
+    size_t *pending, size_t *sent, size_t *failed, int64_t *due, int *done,
+    struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1, own = !s->in_tx;
+
+	*done = 0;
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	if (prep(s, &st, "SELECT "
+	    "  count(*) FILTER (WHERE d.state = 'pending' AND "
+	    "    s.state = 'confirmed' AND s.bouncing_at IS NULL),"
+	    "  min(d.next_at) FILTER (WHERE d.state = 'pending' AND "
+	    "    s.state = 'confirmed' AND s.bouncing_at IS NULL),"
+	    "  count(*) FILTER (WHERE d.state = 'sent'),"
+	    "  count(*) FILTER (WHERE d.state = 'failed') "
+	    "FROM deliveries d JOIN subscribers s ON s.id = d.subscriber "
+	    "WHERE d.post = ?1", err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		store_dberr(s, err);
+		goto out;
+	}
+	*pending = (size_t)sqlite3_column_int64(st, 0);
+	*due = sqlite3_column_int64(st, 1);
+	*sent = (size_t)sqlite3_column_int64(st, 2);
+	*failed = (size_t)sqlite3_column_int64(st, 3);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (*pending > 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Whoever is left pending has left the list (or bounces). */
+	if (prep(s, &st, "UPDATE deliveries SET state = 'failed', "
+	    "last_reply = 'not sent: no longer subscribed', done_at = ?2 "
+	    "WHERE post = ?1 AND state = 'pending'", err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if (run(s, st, err) == -1)
+		goto out;
+	if (prep(s, &st, "UPDATE posts SET state = 'done', finished_at = ?2 "
+	    "WHERE id = ?1 AND state = 'sending'", err) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if (run(s, st, err) == -1)
+		goto out;
+	*done = 1;
+	rc = 0;
+out:
+	st = NULL;
+	return store_finish(s, own, rc, err);
+}
+
+int
+store_deliveries_due(struct store *s, const char *id, int64_t now,
+    int64_t after, size_t max,
+    int (*fn)(const struct store_delivery *, void *, struct err *),
+    void *arg, struct err *err)
+{
+	struct store_delivery d;
+	sqlite3_stmt	*st;
+	int		 rc = -1, r;
+
+	if (prep(s, &st, "SELECT d.subscriber, s.email, d.attempts "
+	    "FROM deliveries d JOIN subscribers s ON s.id = d.subscriber "
+	    "WHERE d.post = ?1 AND d.state = 'pending' AND d.next_at <= ?2 "
+	    "AND d.subscriber > ?3 AND s.state = 'confirmed' "
+	    "AND s.bouncing_at IS NULL ORDER BY d.subscriber LIMIT ?4",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, after);
+	sqlite3_bind_int64(st, 4, (int64_t)max);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		d.subscriber = sqlite3_column_int64(st, 0);
+		d.email = (const char *)sqlite3_column_text(st, 1);
+		d.attempts = sqlite3_column_int(st, 2);
+		if (d.email == NULL)
+			continue;
+		if (fn(&d, arg, err) != 0)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_still_wanted(struct store *s, int64_t id, int *yes, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (prep(s, &st, "SELECT 1 FROM subscribers WHERE id = ?1 AND "
+	    "state = 'confirmed' AND bouncing_at IS NULL", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st);
+	*yes = r == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
+int
+store_delivery_record(struct store *s, const char *id, int64_t subscriber,
+    enum store_outcome o, int64_t now, int64_t next_at, const char *reply,
+    size_t max_failures, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	switch (o) {
+	case STORE_SENT:
+		if (prep(s, &st, "UPDATE deliveries SET state = 'sent', "
+		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
+			return -1;
+		break;
+	case STORE_RETRY:
+		if (prep(s, &st, "UPDATE deliveries SET "
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
+			return -1;
+		now = next_at;
+		break;
+	default:
+		if (prep(s, &st, "UPDATE deliveries SET state = 'failed', "
+		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
+			return -1;
+		break;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, subscriber);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
+	if (run(s, st, err) == -1)
+		return -1;
+	if (o != STORE_FAILED)
+		return 0;
+	if (prep(s, &st, "UPDATE subscribers SET failures = failures + 1, "
+	    "bouncing_at = CASE WHEN failures + 1 >= ?2 THEN ?3 "
+	    "ELSE bouncing_at END WHERE id = ?1", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, subscriber);
+	sqlite3_bind_int64(st, 2, (int64_t)max_failures);
+	sqlite3_bind_int64(st, 3, now);
+	return run(s, st, err);
+}
+
+int
+store_message_key(struct store *s, const char *id, int64_t n, char out[33])
+{
+	crypto_generichash_state gs;
+	unsigned char	 h[16], nb[8];
+	size_t		 i;
+
+	for (i = 0; i < 8; i++)
+		nb[i] = (unsigned char)((uint64_t)n >> (8 * i));
+	crypto_generichash_init(&gs, s->key, sizeof(s->key), sizeof(h));
+	crypto_generichash_update(&gs, (const unsigned char *)"message-id",
+	    10);
+	crypto_generichash_update(&gs, (const unsigned char *)id,
+	    strlen(id) + 1);
+	crypto_generichash_update(&gs, nb, sizeof(nb));
+	crypto_generichash_final(&gs, h, sizeof(h));
+	sodium_bin2hex(out, 33, h, sizeof(h));
+	return 0;
+}
+
+int
+store_relax_sync(struct store *s, struct err *err)
+{
+	return store_exec(s, "PRAGMA synchronous = NORMAL", err);
+}

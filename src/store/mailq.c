@@ -1,0 +1,134 @@
+/*
+ * The queue of confirmation messages: composed when the reader asks,
+ * committed with the request, sent by a mail thread, deleted once the
+ * relay has taken them (secure_delete overwrites the token they carry).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_impl.h"
+
+int
+store_mailq_add(struct store *s, int64_t subscriber, const char *rcpt,
+    const void *msg, size_t len, int64_t now, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO mailq (subscriber, rcpt, "
+	    "message, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?4)", -1,
+	    &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, subscriber) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, rcpt, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob64(st, 3, msg, len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_mailq_due(struct store *s, int64_t now, size_t max,
+    int (*fn)(const struct store_queued *, void *, struct err *), void *arg,
+    struct err *err)
+{
+	struct store_queued q;
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1, r;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, rcpt, message, attempts, "
+	    "created_at FROM mailq WHERE next_at <= ?1 ORDER BY next_at, id "
+	    "LIMIT ?2", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (int64_t)max) != SQLITE_OK) {
+		store_dberr(s, err);
+		goto out;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&q, 0, sizeof(q));
+		q.id = sqlite3_column_int64(st, 0);
+		q.rcpt = (const char *)sqlite3_column_text(st, 1);
+		q.msg = sqlite3_column_blob(st, 2);
+		q.len = (size_t)sqlite3_column_bytes(st, 2);
+		q.attempts = sqlite3_column_int(st, 3);
+		q.created_at = sqlite3_column_int64(st, 4);
+		if (q.rcpt == NULL || q.msg == NULL)
+			continue;
+		if (fn(&q, arg, err) != 0)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run one statement with an id (and maybe more) bound, outside a walk. */
+static int
+mailq_change(struct store *s, const char *sql, int64_t id, int64_t at,
+    const char *reply, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    (sqlite3_bind_parameter_count(st) >= 2 &&
+	    sqlite3_bind_int64(st, 2, at) != SQLITE_OK) ||
+	    (sqlite3_bind_parameter_count(st) >= 3 &&
+	    sqlite3_bind_text(st, 3, reply, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_mailq_done(struct store *s, int64_t id, struct err *err)
+{
+	return mailq_change(s, "DELETE FROM mailq WHERE id = ?1", id, 0, NULL,
+	    err);
+}
+
+int
+store_mailq_retry(struct store *s, int64_t id, int64_t next_at,
+    const char *reply, struct err *err)
+{
+	return mailq_change(s, "UPDATE mailq SET attempts = attempts + 1, "
+	    "next_at = ?2, last_reply = ?3 WHERE id = ?1", id, next_at, reply,
+	    err);
+}
+
+int
+store_mailq_next(struct store *s, int64_t *at, struct err *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT min(next_at) FROM mailq", -1,
+	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		store_dberr(s, err);
+		goto out;
+	}
+	*at = sqlite3_column_int64(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,43 @@
+#ifndef STET_STORE_IMPL_H
+#define STET_STORE_IMPL_H
+
+/*
+ * What the files of the store (store.c: the database and the owner's
+ * list; subscribe.c: the readers' flow; mailq.c: the queue of
+ * confirmation messages) share, and nothing else includes.
+ */
+
+#include <sqlite3.h>
+
+#include "../support/err.h"
+
+#define STORE_KEYLEN	32
+#define STORE_HASHLEN	32
+
+struct store {
+	sqlite3		*db;
+	char		*path;	/* SITE/stet.db, to name it in errors */
+	unsigned char	 key[STORE_KEYLEN];	/* the per-site secret */
+	int		 in_tx;	/* store_begin is open: no inner commits */
+};
+
+/* Run sql (no results); -1 with err naming the database. */
+int	store_exec(struct store *, const char *sql, struct err *);
+
+/* The database's last error, as an err naming it: always -1. */
+int	store_dberr(struct store *, struct err *);
+
+/* The keyed hash of an address, for the suppression list. */
+int	store_hash(struct store *, const char *email, unsigned char *out,
+	    struct err *);
+int	store_is_suppressed(struct store *, const unsigned char *hash,
+	    int *yes, struct err *);
+
+/*
+ * End what a call began: a transaction of its own (own) is committed
+ * when rc is 0 and rolled back when not; one the caller holds is left
+ * to the caller.  Returns rc, or -1 when the commit failed.
+ */
+int	store_finish(struct store *, int own, int rc, struct err *);
+
+#endif
