@@ -79,6 +79,7 @@ e2e: $(B)/stet
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
+	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 
 # The whole suite, plain and then under the sanitizers.
 check:

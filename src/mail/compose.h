@@ -2,6 +2,7 @@
 #define STET_MAIL_COMPOSE_H
 
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "../support/buf.h"
@@ -25,6 +26,15 @@ struct mail_span {
 	const char	*p;	/* NULL: the field is absent */
 	size_t		 n;
 };
+
+/* The span of a C string, absent when s is NULL. */
+static inline struct mail_span
+mail_str(const char *s)
+{
+	struct mail_span v = { s, s != NULL ? strlen(s) : 0 };
+
+	return v;
+}
 
 /* "Name <addr>"; the name may be absent.  The address must be ASCII. */
 struct mail_addr {

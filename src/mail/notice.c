@@ -6,14 +6,6 @@
 #include "compose.h"
 #include "notice.h"
 
-static struct mail_span
-span(const char *s)
-{
-	struct mail_span v = { s, s != NULL ? strlen(s) : 0 };
-
-	return v;
-}
-
 int
 notice_message_id(const struct config *cfg, struct buf *out)
 {
@@ -84,10 +76,10 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 		goto out;
 	}
 	memset(&m, 0, sizeof(m));
-	m.from.name = span(cfg->mail_from_name);
-	m.from.addr = span(cfg->mail_from_addr);
-	m.to.addr = span(rcpt);
-	m.reply_to.addr = span(cfg->mail_reply_to);
+	m.from.name = mail_str(cfg->mail_from_name);
+	m.from.addr = mail_str(cfg->mail_from_addr);
+	m.to.addr = mail_str(rcpt);
+	m.reply_to.addr = mail_str(cfg->mail_reply_to);
 	m.subject.p = subject.data;
 	m.subject.n = subject.len;
 	m.date = now;

@@ -204,14 +204,6 @@ letter_cut(const struct letter *l)
 	return l->cut;
 }
 
-static struct mail_span
-span(const char *s)
-{
-	struct mail_span v = { s, s != NULL ? strlen(s) : 0 };
-
-	return v;
-}
-
 int
 letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
     const char *message_id, time_t now, struct buf *out, struct err *err)
@@ -249,17 +241,17 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 		goto out;
 	}
 	memset(&m, 0, sizeof(m));
-	m.from.name = span(c->mail_from_name);
-	m.from.addr = span(c->mail_from_addr);
-	m.to.addr = span(rcpt);
-	m.reply_to.addr = span(c->mail_reply_to);
-	m.subject = span(l->subject);
+	m.from.name = mail_str(c->mail_from_name);
+	m.from.addr = mail_str(c->mail_from_addr);
+	m.to.addr = mail_str(rcpt);
+	m.reply_to.addr = mail_str(c->mail_reply_to);
+	m.subject = mail_str(l->subject);
 	m.date = now;
-	m.message_id = span(message_id);
-	m.list_id = span(l->list_id);
+	m.message_id = mail_str(message_id);
+	m.list_id = mail_str(l->list_id);
 	m.list_unsubscribe.p = lu.data;
 	m.list_unsubscribe.n = lu.len;
-	m.list_unsubscribe_post = span("List-Unsubscribe=One-Click");
+	m.list_unsubscribe_post = mail_str("List-Unsubscribe=One-Click");
 	m.text.p = text.data;
 	m.text.n = text.len;
 	m.html.p = html.data;

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "../support/wake.h"
 #include "outbox.h"
 
 #define BATCH		32	/* messages read from the queue at once */
@@ -19,10 +20,7 @@ struct outbox {
 	struct store	*store;
 	pthread_mutex_t	*lock;
 	struct mailer	*mailer;
-	pthread_mutex_t	 mu;		/* guards kicked and cond */
-	pthread_cond_t	 cond;
-	int		 kicked;
-	atomic_int	 stop;
+	struct wake	 wake;
 	pthread_t	 thread;
 	void		(*say)(void *, int, const char *);
 	void		*arg;
@@ -143,31 +141,6 @@ done(void *arg, struct mail_job *mjs, const struct mail_result *res,
 	return rc;
 }
 
-/* Sleep until kicked, stopped, or `until` (Unix seconds; 0: forever). */
-static void
-nap(struct outbox *o, int64_t until)
-{
-	struct timespec	 ts;
-
-	pthread_mutex_lock(&o->mu);
-	while (!o->kicked && !atomic_load(&o->stop)) {
-		if (until == 0) {
-			pthread_cond_wait(&o->cond, &o->mu);
-			continue;
-		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		if (ts.tv_sec >= until)
-			break;
-		ts.tv_sec = (time_t)until;
-		ts.tv_nsec = 0;
-		if (pthread_cond_timedwait(&o->cond, &o->mu, &ts) ==
-		    ETIMEDOUT)
-			break;
-	}
-	o->kicked = 0;
-	pthread_mutex_unlock(&o->mu);
-}
-
 static void *
 run(void *arg)
 {
@@ -177,7 +150,11 @@ run(void *arg)
 	size_t		 purged;
 	int		 rc, failing = 0;
 
-	while (!atomic_load(&o->stop)) {
+	pthread_mutex_lock(o->lock);
+	if (store_mailq_rewind(o->store, (int64_t)time(NULL), &err) == -1)
+		say(o, 1, "confirmations: %s", err.msg);
+	pthread_mutex_unlock(o->lock);
+	while (!atomic_load(&o->wake.stop)) {
 		now = (int64_t)time(NULL);
 		pthread_mutex_lock(o->lock);
 		rc = 0;
@@ -211,7 +188,7 @@ run(void *arg)
 			due = now + RETRY_FIRST;
 		if (due != 0 && due < wake)
 			wake = due;
-		nap(o, wake);
+		wake_nap(&o->wake, wake);
 	}
 	return NULL;
 }
@@ -232,18 +209,16 @@ outbox_start(struct outbox **out, struct store *store, pthread_mutex_t *lock,
 	o->lock = lock;
 	o->say = sayfn;
 	o->arg = arg;
-	atomic_init(&o->stop, 0);
-	opts.stop = &o->stop;
+	wake_init(&o->wake);
+	opts.stop = &o->wake.stop;
 	if (mailer_open(&o->mailer, &opts, err) == -1) {
+		wake_destroy(&o->wake);
 		free(o);
 		return -1;
 	}
-	pthread_mutex_init(&o->mu, NULL);
-	pthread_cond_init(&o->cond, NULL);
 	if ((e = pthread_create(&o->thread, NULL, run, o)) != 0) {
 		mailer_close(o->mailer);
-		pthread_cond_destroy(&o->cond);
-		pthread_mutex_destroy(&o->mu);
+		wake_destroy(&o->wake);
 		free(o);
 		return err_set(err, NULL, 0, "mail thread: %s", strerror(e));
 	}
@@ -254,10 +229,7 @@ outbox_start(struct outbox **out, struct store *store, pthread_mutex_t *lock,
 void
 outbox_kick(struct outbox *o)
 {
-	pthread_mutex_lock(&o->mu);
-	o->kicked = 1;
-	pthread_cond_signal(&o->cond);
-	pthread_mutex_unlock(&o->mu);
+	wake_kick(&o->wake);
 }
 
 void
@@ -265,13 +237,9 @@ outbox_stop(struct outbox *o)
 {
 	if (o == NULL)
 		return;
-	pthread_mutex_lock(&o->mu);
-	atomic_store(&o->stop, 1);
-	pthread_cond_signal(&o->cond);
-	pthread_mutex_unlock(&o->mu);
+	wake_stop(&o->wake);
 	pthread_join(o->thread, NULL);
 	mailer_close(o->mailer);
-	pthread_cond_destroy(&o->cond);
-	pthread_mutex_destroy(&o->mu);
+	wake_destroy(&o->wake);
 	free(o);
 }

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -7,15 +6,13 @@
 #include <time.h>
 
 #include "../send/send.h"
+#include "../support/wake.h"
 #include "sender.h"
 
 struct sender {
 	const char	*dir;
 	unsigned	 minutes;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cond;
-	int		 kicked;
-	atomic_int	 stop;
+	struct wake	 wake;
 	pthread_t	 thread;
 	void		(*say)(void *, int, const char *);
 	void		*arg;
@@ -31,20 +28,6 @@ say_info(void *arg, const char *line)
 	s->say(s->arg, 0, b);
 }
 
-/* Wait for a kick, the stop, or the next time on the schedule. */
-static void
-nap(struct sender *s, time_t until)
-{
-	struct timespec	 ts = { until, 0 };
-
-	pthread_mutex_lock(&s->mu);
-	while (!s->kicked && !atomic_load(&s->stop))
-		if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
-			break;
-	s->kicked = 0;
-	pthread_mutex_unlock(&s->mu);
-}
-
 static void *
 run(void *arg)
 {
@@ -58,11 +41,11 @@ run(void *arg)
 	memset(&o, 0, sizeof(o));
 	o.dir = s->dir;
 	o.what = "stet serve";
-	o.stop = &s->stop;
+	o.stop = &s->wake.stop;
 	o.out = stdout;
 	o.say = say_info;
 	o.arg = s;
-	while (!atomic_load(&s->stop)) {
+	while (!atomic_load(&s->wake.stop)) {
 		next = time(NULL) + (time_t)s->minutes * 60;
 		if (send_run(&o, &r, &err) == -1) {
 			(void)snprintf(line, sizeof(line), "send: %s", err.msg);
@@ -76,7 +59,7 @@ run(void *arg)
 			if (r.waiting > 0 && r.retry_at < (int64_t)next)
 				next = (time_t)r.retry_at;
 		}
-		nap(s, next);
+		wake_nap(&s->wake, (int64_t)next);
 	}
 	return NULL;
 }
@@ -95,12 +78,9 @@ sender_start(struct sender **out, const char *dir, unsigned minutes,
 	s->minutes = minutes;
 	s->say = sayfn;
 	s->arg = arg;
-	atomic_init(&s->stop, 0);
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cond, NULL);
+	wake_init(&s->wake);
 	if ((e = pthread_create(&s->thread, NULL, run, s)) != 0) {
-		pthread_cond_destroy(&s->cond);
-		pthread_mutex_destroy(&s->mu);
+		wake_destroy(&s->wake);
 		free(s);
 		return err_set(err, NULL, 0, "send thread: %s", strerror(e));
 	}
@@ -111,12 +91,8 @@ sender_start(struct sender **out, const char *dir, unsigned minutes,
 void
 sender_kick(struct sender *s)
 {
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->kicked = 1;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->mu);
+	if (s != NULL)
+		wake_kick(&s->wake);
 }
 
 void
@@ -124,12 +100,8 @@ sender_stop(struct sender *s)
 {
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->mu);
-	atomic_store(&s->stop, 1);
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->mu);
+	wake_stop(&s->wake);
 	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cond);
-	pthread_mutex_destroy(&s->mu);
+	wake_destroy(&s->wake);
 	free(s);
 }

@@ -19,29 +19,6 @@ static const char *const post_states[] = {
 	"new", "skipped", "sending", "done"
 };
 
-/* Prepare sql; on failure err is set and *st is NULL. */
-static int
-prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
-{
-	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return store_dberr(s, err);
-	}
-	return 0;
-}
-
-/* Step a statement that returns no row, then finalize it. */
-static int
-run(struct store *s, sqlite3_stmt *st, struct err *err)
-{
-	int	 r = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
-		return store_dberr(s, err);
-	return 0;
-}
-
 int
 store_lease_take(struct store *s, const char *what, long pid,
     const char *host, int64_t now, int ttl, int *got, char *held, size_t n,
@@ -56,7 +33,7 @@ store_lease_take(struct store *s, const char *what, long pid,
 	*got = 0;
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (prep(s, &st, "SELECT pid, host, what, expires_at FROM lease "
+	if (store_prep(s, &st, "SELECT pid, host, what, expires_at FROM lease "
 	    "WHERE name = 'send'", err) == -1)
 		goto out;
 	if ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE) {
@@ -87,14 +64,14 @@ store_lease_take(struct store *s, const char *what, long pid,
 		}
 	}
 	sqlite3_finalize(st);
-	if (prep(s, &st, "INSERT OR REPLACE INTO lease (name, pid, host, "
+	if (store_prep(s, &st, "INSERT OR REPLACE INTO lease (name, pid, host, "
 	    "what, expires_at) VALUES ('send', ?1, ?2, ?3, ?4)", err) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now + ttl);
-	rc = run(s, st, err);
+	rc = store_run(s, st, err);
 	st = NULL;
 	if (rc == 0)
 		*got = 1;
@@ -109,12 +86,12 @@ store_lease_release(struct store *s, long pid, const char *host,
 {
 	sqlite3_stmt	*st;
 
-	if (prep(s, &st, "DELETE FROM lease WHERE name = 'send' AND pid = ?1 "
+	if (store_prep(s, &st, "DELETE FROM lease WHERE name = 'send' AND pid = ?1 "
 	    "AND host = ?2", err) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
-	return run(s, st, err);
+	return store_run(s, st, err);
 }
 
 int
@@ -123,7 +100,7 @@ store_posts_any(struct store *s, int *any, struct err *err)
 	sqlite3_stmt	*st;
 	int		 r;
 
-	if (prep(s, &st, "SELECT EXISTS (SELECT 1 FROM posts)", err) == -1)
+	if (store_prep(s, &st, "SELECT EXISTS (SELECT 1 FROM posts)", err) == -1)
 		return -1;
 	r = sqlite3_step(st);
 	*any = r == SQLITE_ROW && sqlite3_column_int(st, 0);
@@ -139,7 +116,7 @@ store_post_state(struct store *s, const char *id, enum store_post *state,
 	const char	*name;
 	int		 r, i;
 
-	if (prep(s, &st, "SELECT state FROM posts WHERE id = ?1", err) == -1)
+	if (store_prep(s, &st, "SELECT state FROM posts WHERE id = ?1", err) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
@@ -159,14 +136,14 @@ store_post_skip(struct store *s, const char *id, const char *slug,
 {
 	sqlite3_stmt	*st;
 
-	if (prep(s, &st, "INSERT OR IGNORE INTO posts (id, slug, state, "
+	if (store_prep(s, &st, "INSERT OR IGNORE INTO posts (id, slug, state, "
 	    "started_at, finished_at) VALUES (?1, ?2, 'skipped', ?3, ?3)",
 	    err) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	return run(s, st, err);
+	return store_run(s, st, err);
 }
 
 int
@@ -178,28 +155,28 @@ store_post_start(struct store *s, const char *id, const char *slug,
 
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (prep(s, &st, "INSERT INTO posts (id, slug, state, started_at) "
+	if (store_prep(s, &st, "INSERT INTO posts (id, slug, state, started_at) "
 	    "VALUES (?1, ?2, 'sending', ?3)", err) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	if (run(s, st, err) == -1)
+	if (store_run(s, st, err) == -1)
 		goto out;
-	if (prep(s, &st, "INSERT INTO deliveries (post, subscriber, state) "
+	if (store_prep(s, &st, "INSERT INTO deliveries (post, subscriber, state) "
 	    "SELECT ?1, id, 'pending' FROM subscribers "
 	    "WHERE state = 'confirmed' AND bouncing_at IS NULL", err) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (run(s, st, err) == -1)
+	if (store_run(s, st, err) == -1)
 		goto out;
 	*readers = (size_t)sqlite3_changes(s->db);
-	if (prep(s, &st, "UPDATE posts SET readers = ?2 WHERE id = ?1",
+	if (store_prep(s, &st, "UPDATE posts SET readers = ?2 WHERE id = ?1",
 	    err) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)*readers);
-	rc = run(s, st, err);
+	rc = store_run(s, st, err);
 out:
 	st = NULL;
 	return store_finish(s, own, rc, err);
@@ -216,7 +193,7 @@ store_post_progress(struct store *s, const char *id, int64_t now,
 	*done = 0;
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (prep(s, &st, "SELECT "
+	if (store_prep(s, &st, "SELECT "
 	    "  count(*) FILTER (WHERE d.state = 'pending' AND "
 	    "    s.state = 'confirmed' AND s.bouncing_at IS NULL),"
 	    "  min(d.next_at) FILTER (WHERE d.state = 'pending' AND "
@@ -242,20 +219,20 @@ store_post_progress(struct store *s, const char *id, int64_t now,
 		goto out;
 	}
 	/* Whoever is left pending has left the list (or bounces). */
-	if (prep(s, &st, "UPDATE deliveries SET state = 'failed', "
+	if (store_prep(s, &st, "UPDATE deliveries SET state = 'failed', "
 	    "last_reply = 'not sent: no longer subscribed', done_at = ?2 "
 	    "WHERE post = ?1 AND state = 'pending'", err) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
-	if (run(s, st, err) == -1)
+	if (store_run(s, st, err) == -1)
 		goto out;
-	if (prep(s, &st, "UPDATE posts SET state = 'done', finished_at = ?2 "
+	if (store_prep(s, &st, "UPDATE posts SET state = 'done', finished_at = ?2 "
 	    "WHERE id = ?1 AND state = 'sending'", err) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
-	if (run(s, st, err) == -1)
+	if (store_run(s, st, err) == -1)
 		goto out;
 	*done = 1;
 	rc = 0;
@@ -274,7 +251,7 @@ store_deliveries_due(struct store *s, const char *id, int64_t now,
 	sqlite3_stmt	*st;
 	int		 rc = -1, r;
 
-	if (prep(s, &st, "SELECT d.subscriber, s.email, d.attempts "
+	if (store_prep(s, &st, "SELECT d.subscriber, s.email, d.attempts "
 	    "FROM deliveries d JOIN subscribers s ON s.id = d.subscriber "
 	    "WHERE d.post = ?1 AND d.state = 'pending' AND d.next_at <= ?2 "
 	    "AND d.subscriber > ?3 AND s.state = 'confirmed' "
@@ -310,7 +287,7 @@ store_still_wanted(struct store *s, int64_t id, int *yes, struct err *err)
 	sqlite3_stmt	*st;
 	int		 r;
 
-	if (prep(s, &st, "SELECT 1 FROM subscribers WHERE id = ?1 AND "
+	if (store_prep(s, &st, "SELECT 1 FROM subscribers WHERE id = ?1 AND "
 	    "state = 'confirmed' AND bouncing_at IS NULL", err) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -329,20 +306,20 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 
 	switch (o) {
 	case STORE_SENT:
-		if (prep(s, &st, "UPDATE deliveries SET state = 'sent', "
+		if (store_prep(s, &st, "UPDATE deliveries SET state = 'sent', "
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
 			return -1;
 		break;
 	case STORE_RETRY:
-		if (prep(s, &st, "UPDATE deliveries SET "
+		if (store_prep(s, &st, "UPDATE deliveries SET "
 		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
 			return -1;
 		now = next_at;
 		break;
 	default:
-		if (prep(s, &st, "UPDATE deliveries SET state = 'failed', "
+		if (store_prep(s, &st, "UPDATE deliveries SET state = 'failed', "
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
 			return -1;
@@ -352,18 +329,18 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 	sqlite3_bind_int64(st, 2, subscriber);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
-	if (run(s, st, err) == -1)
+	if (store_run(s, st, err) == -1)
 		return -1;
 	if (o != STORE_FAILED)
 		return 0;
-	if (prep(s, &st, "UPDATE subscribers SET failures = failures + 1, "
+	if (store_prep(s, &st, "UPDATE subscribers SET failures = failures + 1, "
 	    "bouncing_at = CASE WHEN failures + 1 >= ?2 THEN ?3 "
 	    "ELSE bouncing_at END WHERE id = ?1", err) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, subscriber);
 	sqlite3_bind_int64(st, 2, (int64_t)max_failures);
 	sqlite3_bind_int64(st, 3, now);
-	return run(s, st, err);
+	return store_run(s, st, err);
 }
 
 int

@@ -15,24 +15,17 @@ int
 store_mailq_add(struct store *s, int64_t subscriber, const char *rcpt,
     const void *msg, size_t len, int64_t now, struct err *err)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1;
+	sqlite3_stmt	*st;
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO mailq (subscriber, rcpt, "
-	    "message, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?4)", -1,
-	    &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, subscriber) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, rcpt, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob64(st, 3, msg, len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	if (store_prep(s, &st, "INSERT INTO mailq (subscriber, rcpt, "
+	    "message, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, subscriber);
+	sqlite3_bind_text(st, 2, rcpt, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 3, msg, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	return store_run(s, st, err);
 }
 
 int
@@ -41,17 +34,15 @@ store_mailq_due(struct store *s, int64_t now, size_t max,
     struct err *err)
 {
 	struct store_queued q;
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st;
 	int		 rc = -1, r;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, rcpt, message, attempts, "
+	if (store_prep(s, &st, "SELECT id, rcpt, message, attempts, "
 	    "created_at FROM mailq WHERE next_at <= ?1 ORDER BY next_at, id "
-	    "LIMIT ?2", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, (int64_t)max) != SQLITE_OK) {
-		store_dberr(s, err);
-		goto out;
-	}
+	    "LIMIT ?2", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&q, 0, sizeof(q));
 		q.id = sqlite3_column_int64(st, 0);
@@ -75,60 +66,54 @@ out:
 	return rc;
 }
 
-/* Run one statement with an id (and maybe more) bound, outside a walk. */
-static int
-mailq_change(struct store *s, const char *sql, int64_t id, int64_t at,
-    const char *reply, struct err *err)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	    (sqlite3_bind_parameter_count(st) >= 2 &&
-	    sqlite3_bind_int64(st, 2, at) != SQLITE_OK) ||
-	    (sqlite3_bind_parameter_count(st) >= 3 &&
-	    sqlite3_bind_text(st, 3, reply, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int
 store_mailq_done(struct store *s, int64_t id, struct err *err)
 {
-	return mailq_change(s, "DELETE FROM mailq WHERE id = ?1", id, 0, NULL,
-	    err);
+	sqlite3_stmt	*st;
+
+	if (store_prep(s, &st, "DELETE FROM mailq WHERE id = ?1", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return store_run(s, st, err);
 }
 
 int
 store_mailq_retry(struct store *s, int64_t id, int64_t next_at,
     const char *reply, struct err *err)
 {
-	return mailq_change(s, "UPDATE mailq SET attempts = attempts + 1, "
-	    "next_at = ?2, last_reply = ?3 WHERE id = ?1", id, next_at, reply,
-	    err);
+	sqlite3_stmt	*st;
+
+	if (store_prep(s, &st, "UPDATE mailq SET attempts = attempts + 1, "
+	    "next_at = ?2, last_reply = ?3 WHERE id = ?1", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, next_at);
+	sqlite3_bind_text(st, 3, reply, -1, SQLITE_STATIC);
+	return store_run(s, st, err);
 }
 
 int
 store_mailq_next(struct store *s, int64_t *at, struct err *err)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1;
+	sqlite3_stmt	*st;
+	int		 r;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT min(next_at) FROM mailq", -1,
-	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		store_dberr(s, err);
-		goto out;
-	}
-	*at = sqlite3_column_int64(st, 0);
-	rc = 0;
-out:
+	if (store_prep(s, &st, "SELECT min(next_at) FROM mailq", err) == -1)
+		return -1;
+	r = sqlite3_step(st);
+	*at = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	return rc;
+	return r == SQLITE_ROW ? 0 : store_dberr(s, err);
+}
+
+int
+store_mailq_rewind(struct store *s, int64_t now, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (store_prep(s, &st, "UPDATE mailq SET next_at = ?1 "
+	    "WHERE next_at > ?1", err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	return store_run(s, st, err);
 }

@@ -126,6 +126,26 @@ store_dberr(struct store *s, struct err *err)
 	return err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
 }
 
+int
+store_prep(struct store *s, sqlite3_stmt **st, const char *sql,
+    struct err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_dberr(s, err);
+	}
+	return 0;
+}
+
+int
+store_run(struct store *s, sqlite3_stmt *st, struct err *err)
+{
+	int	 r = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
 const char *
 store_state_name(enum store_state st)
 {

@@ -209,6 +209,12 @@ int	store_mailq_done(struct store *, int64_t id, struct err *);
 int	store_mailq_retry(struct store *, int64_t id, int64_t next_at,
 	    const char *reply, struct err *);
 
+/*
+ * Make every queued message due now: at a start, whatever kept the
+ * relay from taking them may have been mended meanwhile.
+ */
+int	store_mailq_rewind(struct store *, int64_t now, struct err *);
+
 /* When the next queued message is due (*at = 0: the queue is empty). */
 int	store_mailq_next(struct store *, int64_t *at, struct err *);
 

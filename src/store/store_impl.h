@@ -24,6 +24,13 @@ struct store {
 /* Run sql (no results); -1 with err naming the database. */
 int	store_exec(struct store *, const char *sql, struct err *);
 
+/* Prepare sql into *st; on failure -1 with err, and *st is NULL. */
+int	store_prep(struct store *, sqlite3_stmt **st, const char *sql,
+	    struct err *);
+
+/* Step st, which returns no row, and finalize it: 0, or -1 with err. */
+int	store_run(struct store *, sqlite3_stmt *st, struct err *);
+
 /* The database's last error, as an err naming it: always -1. */
 int	store_dberr(struct store *, struct err *);
 

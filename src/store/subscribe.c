@@ -210,9 +210,14 @@ store_confirm(struct store *s, const char *t, size_t n, int64_t now,
 		rc = 0;
 		goto out;
 	}
+	/*
+	 * The hourly bound is on asking: once confirmed, a reader who
+	 * leaves and comes back is asked again at once.
+	 */
 	if (sqlite3_prepare_v2(s->db, "UPDATE subscribers SET "
 	    "state = 'confirmed', confirmed_at = ?2, unsubscribed_at = NULL, "
-	    "token_hash = NULL, token_expires = NULL WHERE id = ?1", -1, &st,
+	    "token_hash = NULL, token_expires = NULL, confirm_sent_at = NULL "
+	    "WHERE id = ?1", -1, &st,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
