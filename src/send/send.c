@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "../mail/dkim.h"
 #include "../mail/transport.h"
 #include "../site/ids.h"
 #include "../site/load.h"
@@ -42,6 +43,8 @@ struct pass {
 	const struct site *site;
 	struct store	*store;
 	struct mailer	*mailer;
+	struct dkim_signer *signer;	/* mail.dkim, or NULL */
+	struct buf	 unsigned_msg;	/* scratch, when signing */
 	const struct letter *letter;
 	const char	*post_id;
 	char		 host[HOST_NAME_MAX + 1];
@@ -151,8 +154,22 @@ compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	rc = letter_compose(ps->letter, email, unsub.data, id.data,
-	    time(NULL), out, err);
+	if (ps->signer == NULL) {
+		rc = letter_compose(ps->letter, email, unsub.data, id.data,
+		    time(NULL), out, err);
+		goto out;
+	}
+	buf_reset(&ps->unsigned_msg);
+	if (letter_compose(ps->letter, email, unsub.data, id.data, time(NULL),
+	    &ps->unsigned_msg, err) == -1 ||
+	    dkim_signer_sign(ps->signer, ps->unsigned_msg.data,
+	    ps->unsigned_msg.len, out, err) == -1)
+		goto out;
+	if (buf_put(out, ps->unsigned_msg.data, ps->unsigned_msg.len) == -1) {
+		err_set(err, NULL, 0, "out of memory");
+		goto out;
+	}
+	rc = 0;
 out:
 	buf_free(&unsub);
 	buf_free(&id);
@@ -592,6 +609,23 @@ sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
 }
 
 int
+send_signer(const char *dir, const struct config *c,
+    struct dkim_signer **out, struct err *err)
+{
+	struct buf	 path;
+	int		 rc;
+
+	buf_init(&path, 0);
+	if ((c->mail_dkim_key[0] != '/' && buf_printf(&path, "%s/", dir) ==
+	    -1) || buf_puts(&path, c->mail_dkim_key) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	rc = dkim_signer_open(out, c->mail_dkim_domain, c->mail_dkim_selector,
+	    path.data, err);
+	buf_free(&path);
+	return rc;
+}
+
+int
 send_run(const struct send_opts *o, struct send_result *res,
     struct err *err)
 {
@@ -608,6 +642,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 		return err_set(err, NULL, 0, "out of memory");
 	ps->o = o;
 	ps->res = res;
+	buf_init(&ps->unsigned_msg, 0);
 	markdown_init();
 	if (site_load(o->dir, &lo, NULL, NULL, &site, err) == -1)
 		goto out;
@@ -626,6 +661,9 @@ send_run(const struct send_opts *o, struct send_result *res,
 		goto out;
 	if (store_open(&ps->store, o->dir, err) == -1 ||
 	    store_relax_sync(ps->store, err) == -1)
+		goto out;
+	if (site.cfg.mail_dkim_key != NULL && send_signer(o->dir, &site.cfg,
+	    &ps->signer, err) == -1)
 		goto out;
 	if (o->to != NULL) {
 		if (open_mailer(ps, &site.cfg, 1, err) == -1)
@@ -659,6 +697,8 @@ out:
 	}
 	if (ps->mailer != NULL)
 		mailer_close(ps->mailer);
+	dkim_signer_close(ps->signer);
+	buf_free(&ps->unsigned_msg);
 	store_close(ps->store);
 	free(v);
 	ids_free(ids);

@@ -45,6 +45,17 @@ struct send_result {
 	int		 busy;		/* another sender held the lease */
 };
 
+struct config;
+struct dkim_signer;
+
+/*
+ * The DKIM signer that mail.dkim in c names (its key relative to the
+ * site folder dir), for whatever mail the site sends.  0, or -1 with
+ * err.
+ */
+int	send_signer(const char *dir, const struct config *c,
+	    struct dkim_signer **, struct err *);
+
 /*
  * One pass.  0 when it ran (messages may still wait for a retry: see
  * res->waiting), or -1 with err (no site, no mail settings, the

@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "../mail/dkim.h"
 #include "../mail/notice.h"
 #include "../site/render.h"
 #include "../support/buf.h"
@@ -378,6 +379,32 @@ answer_bad(struct forms *f, h2o_req_t *req, const char *what)
 	send_page(f, req, &pg);
 }
 
+/* The confirmation message for rcpt, signed when the site signs. */
+static int
+confirmation(struct forms *f, const char *rcpt, const char *token,
+    int64_t now, struct buf *out, struct err *err)
+{
+	struct buf	 m;
+	int		 rc = -1;
+
+	if (f->o.signer == NULL)
+		return notice_confirm(f->o.cfg, f->o.link_base, rcpt, token,
+		    (time_t)now, out, err);
+	buf_init(&m, 0);
+	if (notice_confirm(f->o.cfg, f->o.link_base, rcpt, token, (time_t)now,
+	    &m, err) == 0 &&
+	    dkim_signer_sign(f->o.signer, m.data, m.len, out, err) == 0) {
+		if (buf_put(out, m.data, m.len) == 0)
+			rc = 0;
+		else
+			err_set(err, NULL, 0, "out of memory");
+	}
+	if (m.data != NULL)
+		sodium_memzero(m.data, m.len);
+	buf_free(&m);
+	return rc;
+}
+
 static void
 post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
     size_t nf, const struct addr *client)
@@ -420,9 +447,10 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 			rc = store_subscribe(f->o.store, norm.data, now,
 			    f->o.cfg->subscribe_confirmations_per_hour, &res,
 			    &id, token, &err);
-			if (rc == 0 && res == STORE_SUB_SEND &&
-			    (rc = notice_confirm(f->o.cfg, f->o.link_base,
-			    norm.data, token, (time_t)now, &msg, &err)) == 0)
+			if (rc == 0 && res == STORE_SUB_SEND)
+				rc = confirmation(f, norm.data, token, now,
+				    &msg, &err);
+			if (rc == 0 && res == STORE_SUB_SEND)
 				rc = store_mailq_add(f->o.store, id, norm.data,
 				    msg.data, msg.len, now, &err);
 			if (rc == 0)

@@ -40,9 +40,11 @@ struct forms_opts {
 	pthread_mutex_t	*lock;
 	struct outbox	*outbox;
 	const char	*link_base;	/* absolute, ends in '/': mail links */
+	struct dkim_signer *signer;	/* mail.dkim, or NULL; under lock */
 };
 
 struct forms;
+struct dkim_signer;
 
 int	forms_open(struct forms **, const struct forms_opts *, struct err *);
 void	forms_close(struct forms *);

@@ -25,6 +25,8 @@
 #include "../site/build.h"
 #include "../site/config.h"
 #include "../support/arena.h"
+#include "../mail/dkim.h"
+#include "../send/send.h"
 #include "../store/store.h"
 #include "forms.h"
 #include "loop.h"
@@ -64,6 +66,7 @@ struct server {
 	struct forms		*forms;
 	char			*link_base;
 	struct sender		*sender;	/* mail.send_every, or NULL */
+	struct dkim_signer	*signer;	/* mail.dkim, or NULL */
 };
 
 /* An address to listen on, resolved. */
@@ -779,6 +782,9 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (store_open(&s->store, s->o->dir, err) == -1)
 		return -1;
 	pthread_mutex_init(&s->store_lock, NULL);
+	if (s->cfg.mail_dkim_key != NULL && send_signer(s->o->dir, &s->cfg,
+	    &s->signer, err) == -1)
+		goto fail;
 	memset(&mo, 0, sizeof(mo));
 	mo.transport = s->cfg.mail_transport;
 	mo.sitedir = s->o->dir;
@@ -802,6 +808,7 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	fo.lock = &s->store_lock;
 	fo.outbox = s->outbox;
 	fo.link_base = s->link_base;
+	fo.signer = s->signer;
 	if (forms_open(&s->forms, &fo, err) == -1)
 		goto fail;
 	s->sh.forms = s->forms;
@@ -830,6 +837,8 @@ forms_stop(struct server *s)
 	outbox_stop(s->outbox);
 	forms_close(s->forms);
 	store_close(s->store);
+	dkim_signer_close(s->signer);
+	s->signer = NULL;
 	pthread_mutex_destroy(&s->store_lock);
 	free(s->link_base);
 	s->outbox = NULL;
