@@ -33,9 +33,10 @@ static int	put_date(struct buf *, time_t, struct err *);
 static int	put_ascii_header(struct buf *, const char *,
 		    struct mail_span, struct err *);
 static int	put_part(struct buf *, const char *, const char *,
-		    const struct buf *);
-static int	pick_boundary(const struct mail_msg *, const struct buf *,
-		    const struct buf *, char *, size_t);
+		    const struct buf *, const struct buf *);
+static int	holds(const char *, size_t, const char *);
+static int	pick_boundary(struct mail_span, struct mail_span,
+		    const struct buf *, const struct buf *, char *, size_t);
 
 /*
  * The one check that stops header injection: a CR or LF would end the
@@ -369,16 +370,25 @@ mail_qp_encode(struct buf *out, const char *s, size_t n)
 	return 0;
 }
 
+/* A part: its headers, the shared head (may be NULL), its own qp. */
 static int
 put_part(struct buf *out, const char *boundary, const char *type,
-    const struct buf *qp)
+    const struct buf *head, const struct buf *qp)
 {
 	return buf_printf(out, "--%s\r\n"
 	    "Content-Type: %s; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n"
 	    "\r\n", boundary, type) == -1 ||
+	    (head != NULL && buf_put(out, head->data, head->len) == -1) ||
 	    buf_put(out, qp->data, qp->len) == -1 ||
 	    BUF_LIT(out, "\r\n") == -1 ? -1 : 0;
+}
+
+/* Does s (n bytes) hold the string b? */
+static int
+holds(const char *s, size_t n, const char *b)
+{
+	return s != NULL && memmem(s, n, b, strlen(b)) != NULL;
 }
 
 /*
@@ -388,28 +398,57 @@ put_part(struct buf *out, const char *boundary, const char *type,
  * makes it certain.
  */
 static int
-pick_boundary(const struct mail_msg *m, const struct buf *qtext,
-    const struct buf *qhtml, char *b, size_t bsize)
+pick_boundary(struct mail_span text, struct mail_span html,
+    const struct buf *qtext, const struct buf *qhtml, char *b, size_t bsize)
 {
 	uint64_t	 h;
 	unsigned	 i;
 	int		 w;
 
-	h = hash_bytes(HASH_INIT, m->text.p, m->text.n);
-	h = hash_bytes(h, m->html.p, m->html.n);
+	h = hash_bytes(HASH_INIT, text.p, text.n);
+	h = hash_bytes(h, html.p, html.n);
 	for (i = 0; i < 1000; i++) {
 		w = snprintf(b, bsize, "=_stet_%016llx_%u",
 		    (unsigned long long)h, i);
 		if (w < 0 || (size_t)w >= bsize)
 			return -1;
-		if (memmem(qtext->data, qtext->len, b, (size_t)w) == NULL &&
-		    memmem(qhtml->data, qhtml->len, b, (size_t)w) == NULL &&
-		    memmem(m->text.p, m->text.n, b, (size_t)w) == NULL &&
-		    memmem(m->html.p, m->html.n, b, (size_t)w) == NULL)
+		if (!holds(qtext->data, qtext->len, b) &&
+		    !holds(qhtml->data, qhtml->len, b) &&
+		    !holds(text.p, text.n, b) && !holds(html.p, html.n, b))
 			return 0;
 		h = hash_num(h, i);
 	}
 	return -1;
+}
+
+int
+mail_body_prepare(struct mail_body *b, const char *text, size_t ntext,
+    const char *html, size_t nhtml, struct err *err)
+{
+	struct mail_span t = { text, ntext }, h = { html, nhtml };
+
+	buf_init(&b->qtext, 0);
+	buf_init(&b->qhtml, 0);
+	b->boundary[0] = '\0';
+	if (ntext == 0 || text[ntext - 1] != '\n' || nhtml == 0 ||
+	    html[nhtml - 1] != '\n')
+		return err_set(err, NULL, 0, "mail: a shared body does not "
+		    "end in a line break");
+	if (mail_qp_encode(&b->qtext, text, ntext) == -1 ||
+	    mail_qp_encode(&b->qhtml, html, nhtml) == -1)
+		return err_set(err, NULL, 0, "mail: out of memory");
+	if (pick_boundary(t, h, &b->qtext, &b->qhtml, b->boundary,
+	    sizeof(b->boundary)) == -1)
+		return err_set(err, NULL, 0, "mail: no boundary avoids the "
+		    "bodies");
+	return 0;
+}
+
+void
+mail_body_free(struct mail_body *b)
+{
+	buf_free(&b->qtext);
+	buf_free(&b->qhtml);
 }
 
 int
@@ -453,8 +492,22 @@ mail_compose(const struct mail_msg *m, struct buf *out, struct err *err)
 		err_set(err, NULL, 0, "mail: out of memory");
 		goto out;
 	}
-	if (pick_boundary(m, &qtext, &qhtml, boundary, sizeof(boundary)) ==
-	    -1) {
+	/*
+	 * With shared heads, their boundary is kept unless a tail holds
+	 * it (a tail is a reader's own few lines: never, in practice).
+	 */
+	if (m->body != NULL && !holds(qtext.data, qtext.len,
+	    m->body->boundary) && !holds(qhtml.data, qhtml.len,
+	    m->body->boundary) && !holds(m->text.p, m->text.n,
+	    m->body->boundary) && !holds(m->html.p, m->html.n,
+	    m->body->boundary))
+		memcpy(boundary, m->body->boundary, sizeof(boundary));
+	else if (m->body != NULL) {
+		err_set(err, NULL, 0, "mail: a message's own lines hold the "
+		    "boundary");
+		goto out;
+	} else if (pick_boundary(m->text, m->html, &qtext, &qhtml, boundary,
+	    sizeof(boundary)) == -1) {
 		err_set(err, NULL, 0, "mail: no boundary avoids the bodies");
 		goto out;
 	}
@@ -476,8 +529,10 @@ mail_compose(const struct mail_msg *m, struct buf *out, struct err *err)
 	    m->list_unsubscribe_post, err) == -1 ||
 	    buf_printf(out, "Content-Type: multipart/alternative;\r\n"
 	    " boundary=\"%s\"\r\n\r\n", boundary) == -1 ||
-	    put_part(out, boundary, "text/plain", &qtext) == -1 ||
-	    put_part(out, boundary, "text/html", &qhtml) == -1 ||
+	    put_part(out, boundary, "text/plain", m->body != NULL ?
+	    &m->body->qtext : NULL, &qtext) == -1 ||
+	    put_part(out, boundary, "text/html", m->body != NULL ?
+	    &m->body->qhtml : NULL, &qhtml) == -1 ||
 	    buf_printf(out, "--%s--\r\n", boundary) == -1)
 		goto out;
 	r = 0;

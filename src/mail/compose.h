@@ -42,6 +42,18 @@ struct mail_addr {
 	struct mail_span addr;
 };
 
+/*
+ * The bodies that many messages share, encoded once (mail_body_prepare):
+ * each message then adds only its own tail to each part.  Each head
+ * must end in a line break, where quoted-printable starts afresh, so
+ * head and tail encoded apart are the two encoded together.
+ */
+struct mail_body {
+	struct buf	 qtext;		/* the text head, quoted-printable */
+	struct buf	 qhtml;
+	char		 boundary[64];	/* in neither head, raw or encoded */
+};
+
 struct mail_msg {
 	struct mail_addr from;
 	struct mail_addr to;
@@ -55,7 +67,20 @@ struct mail_msg {
 	struct mail_span list_unsubscribe_post;
 	struct mail_span text;		/* UTF-8, LF or CRLF line ends */
 	struct mail_span html;
+	/*
+	 * When not NULL, the parts are body's heads followed by text and
+	 * html above as their tails.
+	 */
+	const struct mail_body *body;
 };
+
+/*
+ * Encode the heads of the parts that many messages share.  Each must
+ * end in a line break.  0, or -1 with err; mail_body_free in both cases.
+ */
+int	mail_body_prepare(struct mail_body *, const char *text, size_t ntext,
+	    const char *html, size_t nhtml, struct err *);
+void	mail_body_free(struct mail_body *);
 
 /*
  * Append the message to out.  Returns 0, or -1 with err saying which

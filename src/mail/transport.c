@@ -39,6 +39,8 @@ enum mailer_kind {
 	MAILER_SENDMAIL
 };
 
+struct conn;
+
 struct mailer {
 	enum mailer_kind kind;
 	/* The maildir folder (absolute), the sendmail program, or the
@@ -53,6 +55,15 @@ struct mailer {
 	size_t		 connections;
 	double		 rate;
 	const atomic_int *stop;
+	/*
+	 * SMTP: the multi and one easy handle per connection, kept from one
+	 * mailer_run to the next so the connections stay open between
+	 * batches; mailer_hangup closes them.
+	 */
+	CURLM		*multi;
+	struct conn	*conns;
+	struct mail_job	*djobs;
+	struct mail_result *dres;
 };
 
 /* Spacing messages out: message k starts no sooner than start + k/rate. */
@@ -111,6 +122,7 @@ static int	smtp_setup(const struct mailer *, struct conn *);
 static void	smtp_start(CURLM *, struct conn *);
 static const char *smtp_classify(struct conn *, CURLcode);
 static const char *smtp_finish(CURLM *, struct conn *, CURLcode);
+static int	smtp_handles(struct mailer *, struct err *);
 static int	smtp_run(struct mailer *, next_fn, done_fn, void *,
 		    struct err *);
 static int	maildir_send(const struct mailer *, const struct mail_job *,
@@ -499,6 +511,7 @@ mailer_close(struct mailer *m)
 {
 	if (m == NULL)
 		return;
+	mailer_hangup(m);
 	if (m->password != NULL) {
 		sodium_memzero(m->password, strlen(m->password));
 		free(m->password);
@@ -786,24 +799,14 @@ smtp_run(struct mailer *m, next_fn next, done_fn done, void *arg,
 	long			 wait, timeout;
 	int			 more = 1, failed = 0, running, left, r;
 
-	multi = curl_multi_init();
-	conns = calloc(m->connections, sizeof(*conns));
-	djobs = calloc(m->connections, sizeof(*djobs));
-	dres = calloc(m->connections, sizeof(*dres));
-	if (multi == NULL || conns == NULL || djobs == NULL || dres == NULL) {
-		r = err_set(err, NULL, 0, "out of memory");
-		goto out;
-	}
-	/* Keep as many idle connections as we use: no more. */
-	(void)curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
-	    m->connections > LONG_MAX ? LONG_MAX : (long)m->connections);
+	if (m->multi == NULL && smtp_handles(m, err) == -1)
+		return -1;
+	multi = m->multi;
+	conns = m->conns;
+	djobs = m->djobs;
+	dres = m->dres;
 	for (i = 0; i < m->connections; i++)
-		if ((conns[i].easy = curl_easy_init()) == NULL ||
-		    smtp_setup(m, &conns[i]) == -1) {
-			r = err_set(err, NULL, 0, "%s: libcurl would not set "
-			    "up a connection", m->target);
-			goto out;
-		}
+		conns[i].state = CONN_IDLE;
 
 	pace_init(&pace, m->rate);
 	for (;;) {
@@ -886,18 +889,58 @@ smtp_run(struct mailer *m, next_fn next, done_fn done, void *arg,
 			    m->target);
 		}
 	}
-	r = failed ? -1 : 0;
-out:
+	/* A relay that failed as a whole gets fresh connections next time. */
+	if (failed)
+		mailer_hangup(m);
+	return failed ? -1 : 0;
+}
+
+/* The multi and the connections' easy handles, for this and later runs. */
+static int
+smtp_handles(struct mailer *m, struct err *err)
+{
+	size_t	 i;
+
+	m->multi = curl_multi_init();
+	m->conns = calloc(m->connections, sizeof(*m->conns));
+	m->djobs = calloc(m->connections, sizeof(*m->djobs));
+	m->dres = calloc(m->connections, sizeof(*m->dres));
+	if (m->multi == NULL || m->conns == NULL || m->djobs == NULL ||
+	    m->dres == NULL) {
+		mailer_hangup(m);
+		return err_set(err, NULL, 0, "out of memory");
+	}
+	/* Keep as many idle connections as we use: no more. */
+	(void)curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS,
+	    m->connections > LONG_MAX ? LONG_MAX : (long)m->connections);
+	for (i = 0; i < m->connections; i++)
+		if ((m->conns[i].easy = curl_easy_init()) == NULL ||
+		    smtp_setup(m, &m->conns[i]) == -1) {
+			mailer_hangup(m);
+			return err_set(err, NULL, 0, "%s: libcurl would not "
+			    "set up a connection", m->target);
+		}
+	return 0;
+}
+
+void
+mailer_hangup(struct mailer *m)
+{
+	size_t	 i;
+
 	/* Handles first: the multi closes the cached connections (QUIT). */
-	for (i = 0; conns != NULL && i < m->connections; i++)
-		if (conns[i].easy != NULL)
-			curl_easy_cleanup(conns[i].easy);
-	if (multi != NULL)
-		curl_multi_cleanup(multi);
-	free(conns);
-	free(djobs);
-	free(dres);
-	return r;
+	for (i = 0; m->conns != NULL && i < m->connections; i++)
+		if (m->conns[i].easy != NULL)
+			curl_easy_cleanup(m->conns[i].easy);
+	if (m->multi != NULL)
+		curl_multi_cleanup(m->multi);
+	free(m->conns);
+	free(m->djobs);
+	free(m->dres);
+	m->multi = NULL;
+	m->conns = NULL;
+	m->djobs = NULL;
+	m->dres = NULL;
 }
 
 /* A folder that takes no file takes no next message either: stop. */

@@ -69,6 +69,13 @@ int	mailer_open(struct mailer **, const struct mailer_opts *,
 	    struct err *);
 void	mailer_close(struct mailer *);
 
+/*
+ * SMTP connections stay open from one mailer_run to the next (and the
+ * relay's greeting, TLS and login are not paid again); this closes them,
+ * for a caller that will be idle a while.  mailer_close does it too.
+ */
+void	mailer_hangup(struct mailer *);
+
 /* "smtp://mail.example.com:587 (STARTTLS)" and so on, for messages. */
 const char *mailer_describe(const struct mailer *);
 

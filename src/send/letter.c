@@ -16,6 +16,7 @@ struct letter {
 	char		*list_id;
 	struct buf	 html;		/* head and post, up to the foot */
 	struct buf	 text;
+	struct mail_body body;		/* the two, encoded once */
 	int		 cut;
 };
 
@@ -167,6 +168,15 @@ letter_prepare(struct letter **out, const struct site *s,
 	    buf_printf(&l->text, "\n[...]\n\nContinue reading: %s\n",
 	    l->url) == -1))
 		goto oom;
+	/* Each message adds its own foot: the heads end a line. */
+	if ((l->html.len > 0 && l->html.data[l->html.len - 1] != '\n' &&
+	    buf_putc(&l->html, '\n') == -1) ||
+	    (l->text.len > 0 && l->text.data[l->text.len - 1] != '\n' &&
+	    buf_putc(&l->text, '\n') == -1))
+		goto oom;
+	if (mail_body_prepare(&l->body, l->text.data, l->text.len,
+	    l->html.data, l->html.len, err) == -1)
+		goto fail;
 	buf_free(&src);
 	*out = l;
 	return 0;
@@ -189,6 +199,7 @@ letter_free(struct letter *l)
 	free(l->list_id);
 	buf_free(&l->html);
 	buf_free(&l->text);
+	mail_body_free(&l->body);
 	free(l);
 }
 
@@ -215,11 +226,11 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 
 	if (c->mail_from_addr == NULL)
 		return err_set(err, "stet.yaml", 0, "mail.from is not set");
-	buf_init(&html, l->html.len + 1024);
-	buf_init(&text, l->text.len + 512);
+	/* The foot is this reader's own: the rest is l->body. */
+	buf_init(&html, 0);
+	buf_init(&text, 0);
 	buf_init(&lu, 0);
-	if (buf_put(&html, l->html.data, l->html.len) == -1 ||
-	    buf_puts(&html, "<hr>\n<p class=\"foot\">You get this because you "
+	if (buf_puts(&html, "<hr>\n<p class=\"foot\">You get this because you "
 	    "subscribed to <a href=\"") == -1 ||
 	    esc_html(&html, c->url, strlen(c->url)) == -1 ||
 	    buf_puts(&html, "\">") == -1 ||
@@ -229,7 +240,6 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	    esc_html(&html, unsub, strlen(unsub)) == -1 ||
 	    buf_puts(&html, "\">Unsubscribe</a> in one click.</p>\n"
 	    "</body></html>\n") == -1 ||
-	    buf_put(&text, l->text.data, l->text.len) == -1 ||
 	    buf_printf(&text, "\n-- \nYou get this because you subscribed to "
 	    "%s (%s): one email for each new post, nothing else.\n"
 	    "Unsubscribe in one click: %s\n", c->title, c->url, unsub) == -1 ||
@@ -256,6 +266,7 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	m.text.n = text.len;
 	m.html.p = html.data;
 	m.html.n = html.len;
+	m.body = &l->body;
 	rc = mail_compose(&m, out, err);
 out:
 	buf_free(&html);

@@ -21,18 +21,33 @@
 #include "send.h"
 #include "letter.h"
 
-#define BATCH		512	/* deliveries read from the outbox at once */
+/*
+ * Deliveries read from the outbox at once.  A reader is looked at when
+ * the batch is read, so one who leaves meanwhile may still get the post
+ * if it is among the next BATCH: a few milliseconds of sending.
+ */
+#define BATCH		64
 #define LEASE_TTL	60	/* seconds; renewed every LEASE_RENEW */
 #define LEASE_RENEW	15
 #define RETRY_FIRST	60	/* seconds before the first retry */
 #define RETRY_MAX	3600
 #define WAIT_STEP	2	/* --wait: seconds between looks */
 
-/* A delivery read from the outbox, with its message once composed. */
-struct item {
+/* A delivery read from the outbox, waiting for a connection. */
+struct waiting {
 	int64_t		 sub;
-	char		*email;
 	int		 attempts;
+	char		 email[256];	/* store_check_address: <= 254 */
+};
+
+/*
+ * The message on one connection.  There are as many as connections, so
+ * memory stays flat whatever the number of readers; each keeps its
+ * buffer from one message to the next.
+ */
+struct slot {
+	int		 busy;
+	struct waiting	 w;
 	struct buf	 msg;
 };
 
@@ -49,9 +64,12 @@ struct pass {
 	const char	*post_id;
 	char		 host[HOST_NAME_MAX + 1];
 	const char	*domain;	/* of the From address: Message-IDs */
-	struct item	 items[BATCH];
-	size_t		 nitems, next;
+	struct waiting	 queue[BATCH];
+	size_t		 nqueue, next;
 	int64_t		 after;		/* the last subscriber id read */
+	int		 drained;	/* the outbox has no more due */
+	struct slot	*slots;
+	size_t		 nslots;
 	int64_t		 leased_at;
 	/* The progress bar. */
 	size_t		 total, done;
@@ -180,52 +198,94 @@ static int
 take(const struct store_delivery *d, void *arg, struct err *err)
 {
 	struct pass	*ps = arg;
-	struct item	*it = &ps->items[ps->nitems];
+	struct waiting	*w = &ps->queue[ps->nqueue];
+	size_t		 n = strlen(d->email);
 
-	if ((it->email = strdup(d->email)) == NULL)
-		return err_set(err, NULL, 0, "out of memory");
-	it->sub = d->subscriber;
-	it->attempts = d->attempts;
-	buf_init(&it->msg, 0);
-	ps->nitems++;
+	if (n >= sizeof(w->email))
+		return err_set(err, NULL, 0, "subscriber %lld: an address "
+		    "too long", (long long)d->subscriber);
+	memcpy(w->email, d->email, n + 1);
+	w->sub = d->subscriber;
+	w->attempts = d->attempts;
+	ps->nqueue++;
 	ps->after = d->subscriber;
 	return 0;
 }
 
-static void
-drop_items(struct pass *ps)
+/*
+ * The next delivery due, read from the outbox BATCH at a time as the
+ * connections free up, so the send never pauses between batches.
+ * 1, 0 when none is left, -1 with err.
+ */
+static int
+pop(struct pass *ps, struct waiting *out, struct err *err)
 {
-	size_t	 i;
-
-	for (i = 0; i < ps->nitems; i++) {
-		free(ps->items[i].email);
-		buf_free(&ps->items[i].msg);
+	if (ps->next == ps->nqueue) {
+		if (ps->drained)
+			return 0;
+		ps->nqueue = ps->next = 0;
+		if (store_deliveries_due(ps->store, ps->post_id,
+		    (int64_t)time(NULL), ps->after, BATCH, take, ps, err) == -1)
+			return -1;
+		if (ps->nqueue == 0) {
+			ps->drained = 1;
+			return 0;
+		}
 	}
-	ps->nitems = ps->next = 0;
+	*out = ps->queue[ps->next++];
+	if (out->sub == 0)	/* left since it was read: see recheck */
+		return pop(ps, out, err);
+	return 1;
 }
 
-/* Compose each message as its connection frees: memory stays flat. */
+/*
+ * In done()'s transaction, just before next() hands the freed
+ * connections their messages: look again at the n readers next in line,
+ * so one who left during the send gets nothing more.
+ */
+static int
+recheck(struct pass *ps, size_t n, struct err *err)
+{
+	size_t	 i;
+	int	 yes;
+
+	for (i = ps->next; i < ps->nqueue && i < ps->next + n; i++) {
+		if (store_still_wanted(ps->store, ps->queue[i].sub, &yes,
+		    err) == -1)
+			return -1;
+		if (!yes) {
+			ps->queue[i].sub = 0;
+			n++;
+		}
+	}
+	return 0;
+}
+
+/* Compose each message as its connection frees. */
 static int
 next(void *arg, struct mail_job *job, struct err *err)
 {
 	struct pass	*ps = arg;
-	struct item	*it;
+	struct slot	*sl = NULL;
+	size_t		 i;
+	int		 r;
 
-	int		 yes;
-
-	do {
-		if (ps->next == ps->nitems)
-			return 0;
-		it = &ps->items[ps->next++];
-		if (store_still_wanted(ps->store, it->sub, &yes, err) == -1)
-			return -1;
-	} while (!yes);
-	if (compose(ps, it->sub, it->email, &it->msg, err) == -1)
+	for (i = 0; i < ps->nslots && sl == NULL; i++)
+		if (!ps->slots[i].busy)
+			sl = &ps->slots[i];
+	if (sl == NULL)
+		return err_set(err, NULL, 0, "more messages in flight than "
+		    "connections");
+	if ((r = pop(ps, &sl->w, err)) != 1)
+		return r;
+	buf_reset(&sl->msg);
+	if (compose(ps, sl->w.sub, sl->w.email, &sl->msg, err) == -1)
 		return -1;
-	job->rcpt = it->email;
-	job->msg = it->msg.data;
-	job->len = it->msg.len;
-	job->arg = it;
+	sl->busy = 1;
+	job->rcpt = sl->w.email;
+	job->msg = sl->msg.data;
+	job->len = sl->msg.len;
+	job->arg = sl;
 	return 1;
 }
 
@@ -269,7 +329,7 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
     size_t n, struct err *err)
 {
 	struct pass	*ps = arg;
-	struct item	*it;
+	struct slot	*sl;
 	enum store_outcome o;
 	int64_t		 now = (int64_t)time(NULL);
 	size_t		 i;
@@ -279,11 +339,12 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 	if (store_begin(ps->store, err) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		it = jobs[i].arg;
+		sl = jobs[i].arg;
+		sl->busy = 0;
 		o = r[i].outcome == MAIL_SENT ? STORE_SENT :
 		    r[i].outcome == MAIL_FAILED ? STORE_FAILED : STORE_RETRY;
-		if (store_delivery_record(ps->store, ps->post_id, it->sub, o,
-		    now, now + retry_wait(it->attempts), r[i].reply,
+		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,
+		    now, now + retry_wait(sl->w.attempts), r[i].reply,
 		    ps->site->cfg.mail_max_failures, err) == -1) {
 			store_rollback(ps->store);
 			return -1;
@@ -292,11 +353,14 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 			ps->res->sent++;
 		else if (o == STORE_FAILED) {
 			ps->res->failed++;
-			say(ps->o, "%s refused for good: %s", it->email,
+			say(ps->o, "%s refused for good: %s", sl->w.email,
 			    r[i].reply);
 		}
 		ps->done++;
-		buf_free(&it->msg);
+	}
+	if (recheck(ps, n, err) == -1) {
+		store_rollback(ps->store);
+		return -1;
 	}
 	if (now - ps->leased_at >= LEASE_RENEW) {
 		if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
@@ -337,19 +401,10 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 		say(ps->o, "sending \"%s\" to %zu readers%s", p->title, pending,
 		    letter_cut(l) ? " (cut to fit: it ends with a link to "
 		    "the rest)" : "");
-	while (!fin && !(ps->o->stop != NULL && atomic_load(ps->o->stop))) {
-		ps->nitems = ps->next = 0;
-		if (store_deliveries_due(ps->store, p->id, (int64_t)time(NULL),
-		    ps->after, BATCH, take, ps, err) == -1)
-			goto out;
-		if (ps->nitems == 0)
-			break;
-		rc = mailer_run(ps->mailer, next, done, ps, err);
-		drop_items(ps);
-		if (rc == -1)
-			goto out;
-		rc = -1;
-	}
+	ps->nqueue = ps->next = 0;
+	ps->drained = 0;
+	if (!fin && mailer_run(ps->mailer, next, done, ps, err) == -1)
+		goto out;
 	draw(ps, 1);
 	if (store_post_progress(ps->store, p->id, (int64_t)time(NULL),
 	    &pending, &sent, &failed, &due, &fin, err) == -1)
@@ -362,7 +417,6 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 	ps->res->posts++;
 	rc = 0;
 out:
-	drop_items(ps);
 	letter_free(l);
 	ps->letter = NULL;
 	return rc;
@@ -386,6 +440,9 @@ open_mailer(struct pass *ps, const struct config *c, size_t conns,
 	mo.connections = conns;
 	mo.rate = (double)c->mail_rate;
 	mo.stop = ps->o->stop;
+	if ((ps->slots = calloc(conns, sizeof(*ps->slots))) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
+	ps->nslots = conns;
 	return mailer_open(&ps->mailer, &mo, err);
 }
 
@@ -697,6 +754,9 @@ out:
 	}
 	if (ps->mailer != NULL)
 		mailer_close(ps->mailer);
+	for (n = 0; n < ps->nslots; n++)
+		buf_free(&ps->slots[n].msg);
+	free(ps->slots);
 	dkim_signer_close(ps->signer);
 	buf_free(&ps->unsigned_msg);
 	store_close(ps->store);

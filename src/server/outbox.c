@@ -179,6 +179,8 @@ run(void *arg)
 			continue;	/* more may be due at once */
 		}
 		free_jobs(o);
+		/* Idle for a while now: no connection held open at the relay. */
+		mailer_hangup(o->mailer);
 		pthread_mutex_lock(o->lock);
 		if (store_mailq_next(o->store, &due, &err) == -1)
 			due = now + RETRY_FIRST;

@@ -287,13 +287,14 @@ store_still_wanted(struct store *s, int64_t id, int *yes, struct err *err)
 	sqlite3_stmt	*st;
 	int		 r;
 
-	if (store_prep(s, &st, "SELECT 1 FROM subscribers WHERE id = ?1 AND "
-	    "state = 'confirmed' AND bouncing_at IS NULL", err) == -1)
+	if (store_hot(s, HOT_WANTED, "SELECT 1 FROM subscribers WHERE "
+	    "id = ?1 AND state = 'confirmed' AND bouncing_at IS NULL", &st,
+	    err) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	r = sqlite3_step(st);
 	*yes = r == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
 }
 
@@ -302,45 +303,42 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
     enum store_outcome o, int64_t now, int64_t next_at, const char *reply,
     size_t max_failures, struct err *err)
 {
+	static const char *const sql[] = {
+		[STORE_SENT] = "UPDATE deliveries SET state = 'sent', "
+		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2",
+		[STORE_RETRY] = "UPDATE deliveries SET "
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2",
+		[STORE_FAILED] = "UPDATE deliveries SET state = 'failed', "
+		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
+		    "WHERE post = ?1 AND subscriber = ?2"
+	};
+	static const enum store_hot hot[] = {
+		[STORE_SENT] = HOT_SENT, [STORE_RETRY] = HOT_RETRY,
+		[STORE_FAILED] = HOT_FAILED
+	};
 	sqlite3_stmt	*st;
 
-	switch (o) {
-	case STORE_SENT:
-		if (store_prep(s, &st, "UPDATE deliveries SET state = 'sent', "
-		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
-		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
-			return -1;
-		break;
-	case STORE_RETRY:
-		if (store_prep(s, &st, "UPDATE deliveries SET "
-		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
-		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
-			return -1;
-		now = next_at;
-		break;
-	default:
-		if (store_prep(s, &st, "UPDATE deliveries SET state = 'failed', "
-		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
-		    "WHERE post = ?1 AND subscriber = ?2", err) == -1)
-			return -1;
-		break;
-	}
+	if (store_hot(s, hot[o], sql[o], &st, err) == -1)
+		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, subscriber);
-	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 3, o == STORE_RETRY ? next_at : now);
 	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
-	if (store_run(s, st, err) == -1)
+	if (store_hot_run(s, st, err) == -1)
 		return -1;
 	if (o != STORE_FAILED)
 		return 0;
-	if (store_prep(s, &st, "UPDATE subscribers SET failures = failures + 1, "
-	    "bouncing_at = CASE WHEN failures + 1 >= ?2 THEN ?3 "
-	    "ELSE bouncing_at END WHERE id = ?1", err) == -1)
+	if (store_hot(s, HOT_BOUNCE, "UPDATE subscribers SET "
+	    "failures = failures + 1, bouncing_at = CASE WHEN "
+	    "failures + 1 >= ?2 THEN ?3 ELSE bouncing_at END WHERE id = ?1",
+	    &st, err) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, subscriber);
 	sqlite3_bind_int64(st, 2, (int64_t)max_failures);
 	sqlite3_bind_int64(st, 3, now);
-	return store_run(s, st, err);
+	return store_hot_run(s, st, err);
 }
 
 int

@@ -138,6 +138,28 @@ store_prep(struct store *s, sqlite3_stmt **st, const char *sql,
 }
 
 int
+store_hot(struct store *s, enum store_hot which, const char *sql,
+    sqlite3_stmt **st, struct err *err)
+{
+	if (s->hot[which] == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->hot[which], NULL) != SQLITE_OK) {
+		s->hot[which] = NULL;
+		return store_dberr(s, err);
+	}
+	*st = s->hot[which];
+	return 0;
+}
+
+int
+store_hot_run(struct store *s, sqlite3_stmt *st, struct err *err)
+{
+	int	 r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
+int
 store_run(struct store *s, sqlite3_stmt *st, struct err *err)
 {
 	int	 r = sqlite3_step(st);
@@ -232,8 +254,12 @@ fail:
 void
 store_close(struct store *s)
 {
+	size_t	 i;
+
 	if (s == NULL)
 		return;
+	for (i = 0; i < HOT_NSTMTS; i++)
+		sqlite3_finalize(s->hot[i]);
 	sqlite3_close(s->db);
 	sodium_memzero(s->key, sizeof(s->key));
 	free(s->path);

@@ -14,8 +14,15 @@
 #define STORE_KEYLEN	32
 #define STORE_HASHLEN	32
 
+/* Statements a sender runs for every message: prepared once. */
+enum store_hot {
+	HOT_WANTED, HOT_SENT, HOT_RETRY, HOT_FAILED, HOT_BOUNCE,
+	HOT_NSTMTS
+};
+
 struct store {
 	sqlite3		*db;
+	sqlite3_stmt	*hot[HOT_NSTMTS];	/* NULL until first used */
 	char		*path;	/* SITE/stet.db, to name it in errors */
 	unsigned char	 key[STORE_KEYLEN];	/* the per-site secret */
 	int		 in_tx;	/* store_begin is open: no inner commits */
@@ -27,6 +34,17 @@ int	store_exec(struct store *, const char *sql, struct err *);
 /* Prepare sql into *st; on failure -1 with err, and *st is NULL. */
 int	store_prep(struct store *, sqlite3_stmt **st, const char *sql,
 	    struct err *);
+
+/*
+ * The hot statement which, prepared from sql at its first use and reset
+ * for each later one.  The caller steps it and calls sqlite3_reset (or
+ * store_hot_run); it is never finalized but by store_close.
+ */
+int	store_hot(struct store *, enum store_hot which, const char *sql,
+	    sqlite3_stmt **st, struct err *);
+
+/* Step a hot statement that returns no row and reset it. */
+int	store_hot_run(struct store *, sqlite3_stmt *st, struct err *);
 
 /* Step st, which returns no row, and finalize it: 0, or -1 with err. */
 int	store_run(struct store *, sqlite3_stmt *st, struct err *);
