@@ -75,8 +75,8 @@ subs_print_row(const struct store_subscriber *s, void *arg, struct err *err)
 	subs_ymd(s->created_at, c, sizeof(c));
 	subs_ymd(s->confirmed_at, f, sizeof(f));
 	subs_ymd(s->unsubscribed_at, u, sizeof(u));
-	printf("%s %s %s %s %s\n", s->email, store_state_name(s->state), c,
-	    f, u);
+	printf("%s %s %s %s %s%s\n", s->email, store_state_name(s->state), c,
+	    f, u, s->bouncing_at != 0 ? " bouncing" : "");
 	return 0;
 }
 
@@ -248,17 +248,18 @@ subs_csv_field(const char *s, FILE *f)
 static int
 subs_export_row(const struct store_subscriber *s, void *arg, struct err *err)
 {
-	char	 c[32], f[32], u[32];
+	char	 c[32], f[32], u[32], b[32];
 
 	(void)arg;
 	(void)err;
 	subs_rfc3339(s->created_at, c, sizeof(c));
 	subs_rfc3339(s->confirmed_at, f, sizeof(f));
 	subs_rfc3339(s->unsubscribed_at, u, sizeof(u));
+	subs_rfc3339(s->bouncing_at, b, sizeof(b));
 	subs_csv_field(s->email, stdout);
 	printf(",%s,%s,%s,%s,", store_state_name(s->state), c, f, u);
 	subs_csv_field(s->source, stdout);
-	fputs("\r\n", stdout);
+	printf(",%lld,%s\r\n", (long long)s->failures, b);
 	return 0;
 }
 
@@ -272,7 +273,8 @@ subs_export(struct store *st, int argc, char *argv[])
 		usage_print("subscribers", stderr);
 		return 2;
 	}
-	printf("email,state,created,confirmed,unsubscribed,source\r\n");
+	printf("email,state,created,confirmed,unsubscribed,source,failures,"
+	    "bouncing\r\n");
 	if (store_each(st, NULL, subs_export_row, NULL, &err) == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;

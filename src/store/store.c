@@ -537,7 +537,8 @@ store_each(struct store *s, const enum store_state *state,
 	int		 rc = -1, r;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT id, email, state, created_at, "
-	    "confirmed_at, unsubscribed_at, source FROM subscribers "
+	    "confirmed_at, unsubscribed_at, source, failures, bouncing_at "
+	    "FROM subscribers "
 	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK ||
 	    (state != NULL && sqlite3_bind_text(st, 1,
@@ -554,6 +555,8 @@ store_each(struct store *s, const enum store_state *state,
 		sub.confirmed_at = sqlite3_column_int64(st, 4);
 		sub.unsubscribed_at = sqlite3_column_int64(st, 5);
 		sub.source = (const char *)sqlite3_column_text(st, 6);
+		sub.failures = sqlite3_column_int64(st, 7);
+		sub.bouncing_at = sqlite3_column_int64(st, 8);
 		if (sub.email == NULL || name == NULL || sub.source == NULL ||
 		    store_state_parse(name, &sub.state) == -1) {
 			err_set(err, s->path, 0, "subscriber %lld: a "

@@ -46,6 +46,8 @@ struct store_subscriber {
 	int64_t		 confirmed_at;	/* 0 when never */
 	int64_t		 unsubscribed_at; /* 0 when never */
 	const char	*source;	/* form, owner-import, owner-add */
+	int64_t		 failures;	/* messages refused for good */
+	int64_t		 bouncing_at;	/* skipped since; 0 when not */
 };
 
 struct store;
