@@ -426,6 +426,43 @@ out:
 	return rc;
 }
 
+/*
+ * -s SITE (or --site SITE, --site=SITE) after the subcommand works as
+ * before it: people type "stet subscribers import x.csv -s blog".  It is
+ * taken out of argv (n words from the subcommand on), and *argc shrinks
+ * to match.  -1 when it has no folder after it.
+ */
+static int
+site_after(int n, char *argv[], const char **dir, int *argc)
+{
+	int	 i, k, take;
+
+	for (i = 1; i < n; ) {
+		take = 0;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-s") == 0 ||
+		    strcmp(argv[i], "--site") == 0) {
+			if (i + 1 >= n)
+				return -1;
+			*dir = argv[i + 1];
+			take = 2;
+		} else if (strncmp(argv[i], "--site=", 7) == 0) {
+			*dir = argv[i] + 7;
+			take = 1;
+		}
+		if (take == 0) {
+			i++;
+			continue;
+		}
+		for (k = i; k + take <= n; k++)
+			argv[k] = argv[k + take];
+		n -= take;
+		*argc -= take;
+	}
+	return 0;
+}
+
 int
 cmd_subscribers(int argc, char *argv[])
 {
@@ -458,6 +495,10 @@ cmd_subscribers(int argc, char *argv[])
 	}
 	if (optind >= argc) {
 		usage_print("subscribers", stderr);
+		return 2;
+	}
+	if (site_after(argc - optind, argv + optind, &dir, &argc) == -1) {
+		fprintf(stderr, "stet: subscribers: -s needs a folder\n");
 		return 2;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(*subcommands); i++)
