@@ -54,6 +54,9 @@ struct answer {
 	struct buf	 body;	/* the content's HTML */
 };
 
+/* Each answer is sent whole at once, so the generator does nothing. */
+static h2o_generator_t generator = { NULL, NULL };
+
 /* Used when the build has not made .stet/form.html (it failed). */
 static const char fallback_shell[] =
     "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -248,6 +251,7 @@ send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
 	const char	*shell, *p, *q, *t, *c;
 	size_t		 n;
 	char		*body;
+	h2o_iovec_t	 iov;
 
 	buf_init(&out, 0);
 	buf_init(&title, 0);
@@ -285,9 +289,14 @@ send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
 	if (pg->status == 429 || pg->status == 503)
 		h2o_add_header(&req->pool, &req->res.headers,
 		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("60"));
+	/* The whole answer at once, with its length: no chunking. */
 	body = h2o_mem_alloc_pool(&req->pool, out.len + 1);
 	memcpy(body, out.data != NULL ? out.data : "", out.len);
-	h2o_send_inline(req, body, out.len);
+	iov = h2o_iovec_init(body, out.len);
+	req->res.content_length = out.len;
+	h2o_start_response(req, &generator);
+	h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len,
+	    H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
 	buf_free(&out);
 	buf_free(&title);
 	buf_free(&pg->body);
