@@ -630,6 +630,11 @@ mark_all(struct pass *ps, const struct post **v, size_t n, struct err *err)
 			store_rollback(ps->store);
 			return -1;
 		}
+	/* Even with nothing published yet: the next post is new. */
+	if (store_send_begin(ps->store, now, err) == -1) {
+		store_rollback(ps->store);
+		return -1;
+	}
 	if (store_commit(ps->store, err) == -1)
 		return -1;
 	ps->res->marked = n;
@@ -728,7 +733,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 		rc = preview(ps, v, n, err);
 		goto out;
 	}
-	if (store_posts_any(ps->store, &any, err) == -1)
+	if (store_send_begun(ps->store, &any, err) == -1)
 		goto out;
 	if (o->dry_run) {
 		rc = dry_run(ps, v, n, !any, err);

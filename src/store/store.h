@@ -238,8 +238,12 @@ int	store_lease_take(struct store *, const char *what, long pid,
 int	store_lease_release(struct store *, long pid, const char *host,
 	    struct err *);
 
-/* Has any post ever been recorded (sent, or marked at the first run)? */
-int	store_posts_any(struct store *, int *any, struct err *);
+/*
+ * Has sending begun on this site: has a first run marked what was
+ * published then (even nothing)?  store_send_begin records that it has.
+ */
+int	store_send_begun(struct store *, int *yes, struct err *);
+int	store_send_begin(struct store *, int64_t now, struct err *);
 
 enum store_post {
 	STORE_POST_NEW,		/* never announced */
