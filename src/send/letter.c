@@ -17,6 +17,7 @@ struct letter {
 	struct buf	 html;		/* head and post, up to the foot */
 	struct buf	 text;
 	struct mail_body body;		/* the two, encoded once */
+	char		*base;		/* the site's address in links */
 	int		 cut;
 };
 
@@ -98,7 +99,7 @@ render_body(struct letter *l, const struct post *p, const char *body,
 
 int
 letter_prepare(struct letter **out, const struct site *s,
-    const struct post *p, struct err *err)
+    const struct post *p, const char *base, struct err *err)
 {
 	struct letter	*l;
 	struct front_split fs;
@@ -114,11 +115,12 @@ letter_prepare(struct letter **out, const struct site *s,
 	buf_init(&l->text, 0);
 	buf_init(&src, 0);
 	buf_init(&b, 0);
-	if (buf_printf(&b, "%s%s/", s->cfg.url, p->section) == -1 ||
+	if (buf_printf(&b, "%s%s/", base, p->section) == -1 ||
 	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
 	    buf_putc(&b, '/') == -1 ||
 	    (l->url = buf_take(&b, NULL)) == NULL ||
 	    (l->subject = strdup(p->title)) == NULL ||
+	    (l->base = strdup(base)) == NULL ||
 	    buf_puts(&b, "<posts.") == -1 || url_host(s->cfg.url, &b) == -1 ||
 	    buf_putc(&b, '>') == -1 ||
 	    (l->list_id = buf_take(&b, NULL)) == NULL)
@@ -195,6 +197,7 @@ letter_free(struct letter *l)
 	if (l == NULL)
 		return;
 	free(l->subject);
+	free(l->base);
 	free(l->url);
 	free(l->list_id);
 	buf_free(&l->html);
@@ -232,7 +235,7 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	buf_init(&lu, 0);
 	if (buf_puts(&html, "<hr>\n<p class=\"foot\">You get this because you "
 	    "subscribed to <a href=\"") == -1 ||
-	    esc_html(&html, c->url, strlen(c->url)) == -1 ||
+	    esc_html(&html, l->base, strlen(l->base)) == -1 ||
 	    buf_puts(&html, "\">") == -1 ||
 	    esc_html(&html, c->title, strlen(c->title)) == -1 ||
 	    buf_puts(&html, "</a>: one email for each new post, nothing else. "
@@ -242,7 +245,7 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	    "</body></html>\n") == -1 ||
 	    buf_printf(&text, "\n-- \nYou get this because you subscribed to "
 	    "%s (%s): one email for each new post, nothing else.\n"
-	    "Unsubscribe in one click: %s\n", c->title, c->url, unsub) == -1 ||
+	    "Unsubscribe in one click: %s\n", c->title, l->base, unsub) == -1 ||
 	    buf_printf(&lu, "<%s>", unsub) == -1 ||
 	    (c->mail_unsubscribe_mailto != NULL && buf_printf(&lu,
 	    ", <mailto:%s?subject=unsubscribe>", c->mail_unsubscribe_mailto) ==

@@ -22,9 +22,13 @@
 
 struct letter;
 
-/* Make the parts of post p of site s.  0, or -1 with err. */
+/*
+ * Make the parts of post p of site s, with its links absolute against
+ * base (the site's url, or where a local stet serve answers; ends in
+ * '/').  0, or -1 with err.
+ */
 int	letter_prepare(struct letter **, const struct site *,
-	    const struct post *, struct err *);
+	    const struct post *, const char *base, struct err *);
 void	letter_free(struct letter *);
 
 /* The post's page, absolute. */

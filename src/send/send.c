@@ -64,6 +64,7 @@ struct pass {
 	const char	*post_id;
 	char		 host[HOST_NAME_MAX + 1];
 	const char	*domain;	/* of the From address: Message-IDs */
+	const char	*base;		/* the site's address in links */
 	struct waiting	 queue[BATCH];
 	size_t		 nqueue, next;
 	int64_t		 after;		/* the last subscriber id read */
@@ -149,7 +150,7 @@ unsub_url(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 
 	if (store_unsub_token(ps->store, sub, email, t, err) == -1)
 		return -1;
-	if (buf_printf(out, "%sunsubscribe?t=%s", ps->site->cfg.url, t) == -1)
+	if (buf_printf(out, "%sunsubscribe?t=%s", ps->base, t) == -1)
 		return err_set(err, NULL, 0, "out of memory");
 	return 0;
 }
@@ -386,7 +387,7 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 	int64_t		 due;
 	int		 fin, rc = -1;
 
-	if (letter_prepare(&l, ps->site, p, err) == -1)
+	if (letter_prepare(&l, ps->site, p, ps->base, err) == -1)
 		return -1;
 	ps->letter = l;
 	ps->post_id = p->id;
@@ -505,7 +506,7 @@ preview(struct pass *ps, const struct post **v, size_t n, struct err *err)
 	buf_init(&id, 0);
 	randombytes_buf(r, sizeof(r));
 	sodium_bin2hex(key, sizeof(key), r, sizeof(r));
-	if (letter_prepare(&l, ps->site, p, err) == -1)
+	if (letter_prepare(&l, ps->site, p, ps->base, err) == -1)
 		goto out;
 	/* Subscriber 0 is nobody: the link answers the calm page. */
 	ps->letter = l;
@@ -569,7 +570,8 @@ dry_run(struct pass *ps, const struct post **v, size_t n, int first,
 		    counts[STORE_CONFIRMED]);
 		if (k++ > 0)
 			continue;
-		if ((rc = letter_prepare(&l, ps->site, v[i], err)) == -1)
+		if ((rc = letter_prepare(&l, ps->site, v[i], ps->base,
+		    err)) == -1)
 			break;
 		ps->letter = l;
 		ps->post_id = v[i]->id;
@@ -716,6 +718,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 		goto out;
 	}
 	ps->domain = strchr(site.cfg.mail_from_addr, '@') + 1;
+	ps->base = o->base != NULL ? o->base : site.cfg.url;
 	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
 		strcpy(ps->host, "localhost");
 	if (ids_assign(&site, &ids, err) == -1 ||

@@ -25,6 +25,7 @@
 struct send_opts {
 	const char	*dir;		/* the site folder */
 	const char	*what;		/* "stet send", "stet serve": the lease */
+	const char	*base;		/* links: NULL for the site's url */
 	int		 dry_run;	/* say what would be sent; send nothing */
 	const char	*to;		/* a preview to this address only */
 	const char	*post;		/* with to: this slug (NULL: latest) */

@@ -11,6 +11,7 @@
 
 struct sender {
 	const char	*dir;
+	const char	*base;
 	unsigned	 minutes;
 	struct wake	 wake;
 	pthread_t	 thread;
@@ -40,6 +41,7 @@ run(void *arg)
 
 	memset(&o, 0, sizeof(o));
 	o.dir = s->dir;
+	o.base = s->base;
 	o.what = "stet serve";
 	o.stop = &s->wake.stop;
 	o.out = stdout;
@@ -65,7 +67,8 @@ run(void *arg)
 }
 
 int
-sender_start(struct sender **out, const char *dir, unsigned minutes,
+sender_start(struct sender **out, const char *dir, const char *base,
+    unsigned minutes,
     void (*sayfn)(void *, int, const char *), void *arg, struct err *err)
 {
 	struct sender	*s;
@@ -75,6 +78,7 @@ sender_start(struct sender **out, const char *dir, unsigned minutes,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
 	s->dir = dir;
+	s->base = base;
 	s->minutes = minutes;
 	s->say = sayfn;
 	s->arg = arg;

@@ -12,7 +12,9 @@
  */
 struct sender;
 
-int	sender_start(struct sender **, const char *dir, unsigned minutes,
+/* base: the address links in messages start with (see forms_opts). */
+int	sender_start(struct sender **, const char *dir, const char *base,
+	    unsigned minutes,
 	    void (*say)(void *, int is_error, const char *), void *arg,
 	    struct err *);
 

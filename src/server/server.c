@@ -772,7 +772,7 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 		return err_set(err, NULL, 0, "out of memory");
 	s->link_base = buf_take(&b, NULL);
 	if (plain->loopback)
-		say(s, SERVER_INFO, "links in confirmation mail point here "
+		say(s, SERVER_INFO, "links in mail from this server point here "
 		    "(%s), not at %s: this is a loopback address",
 		    s->link_base, s->cfg.url);
 	if (s->cfg.mail_from_addr == NULL)
@@ -813,7 +813,7 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 		goto fail;
 	s->sh.forms = s->forms;
 	if (s->cfg.mail_send_every > 0) {
-		if (sender_start(&s->sender, s->o->dir,
+		if (sender_start(&s->sender, s->o->dir, s->link_base,
 		    (unsigned)s->cfg.mail_send_every, outbox_say, s, err) ==
 		    -1)
 			goto fail;
