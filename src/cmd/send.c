@@ -110,16 +110,18 @@ cmd_send(int argc, char *argv[])
 		return EXIT_LATER;
 	if (o.dry_run || o.to != NULL || r.marked > 0)
 		return 0;
-	if (r.posts == 0) {
-		fprintf(stderr, "stet: nothing new to send\n");
-		return 0;
-	}
-	fprintf(stderr, "stet: %zu post%s: %zu sent, %zu refused for good, "
-	    "%zu waiting for a retry\n", r.posts, r.posts == 1 ? "" : "s",
-	    r.sent, r.failed, r.waiting);
+	if (r.posts > 0)
+		fprintf(stderr, "stet: %zu post%s: %zu sent, %zu refused for "
+		    "good, %zu waiting for a retry\n", r.posts,
+		    r.posts == 1 ? "" : "s", r.sent, r.failed, r.waiting);
+	/* Stopped before or between posts: some may not have begun. */
 	if (atomic_load(&stopping)) {
 		fprintf(stderr, "stet: stopped; run stet send again to go on\n");
 		return EXIT_LATER;
+	}
+	if (r.posts == 0) {
+		fprintf(stderr, "stet: nothing new to send\n");
+		return 0;
 	}
 	if (r.waiting > 0) {
 		t = (time_t)r.retry_at;

@@ -165,7 +165,8 @@ put_words(struct buf *out, size_t *col, const char *s, size_t n)
 	size_t	 i = 0, avail, take;
 
 	while (i < n) {
-		avail = LINE_MAX78 - *col - 1;
+		/* A line already full (a long name before us) folds. */
+		avail = *col + 1 < LINE_MAX78 ? LINE_MAX78 - *col - 1 : 0;
 		if (avail > WORD_MAX)
 			avail = WORD_MAX;
 		take = avail < WORD_OVERHEAD ? 0 :

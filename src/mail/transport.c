@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -128,6 +129,7 @@ static int	smtp_run(struct mailer *, next_fn, done_fn, void *,
 static int	maildir_send(const struct mailer *, const struct mail_job *,
 		    struct mail_result *, struct err *);
 static int	sendmail_write(int, const char *, size_t);
+static int	sendmail_wait(pid_t, unsigned, int *);
 static int	sendmail_send(const struct mailer *, const struct mail_job *,
 		    struct mail_result *, struct err *);
 static int	seq_run(struct mailer *, next_fn, done_fn, void *,
@@ -657,6 +659,7 @@ smtp_start(CURLM *multi, struct conn *c)
 	if (!plain_addr(c->job.rcpt) || (size_t)snprintf(rcpt, sizeof(rcpt),
 	    "<%s>", c->job.rcpt) >= sizeof(rcpt)) {
 		c->res.outcome = MAIL_FAILED;
+		c->res.recipient = 1;
 		(void)snprintf(c->res.reply, sizeof(c->res.reply),
 		    "not a plain address");
 		return;
@@ -716,6 +719,7 @@ smtp_classify(struct conn *c, CURLcode rc)
 		if (strcmp(c->cmd, "RCPT") == 0 ||
 		    strcmp(c->cmd, "DATA") == 0) {
 			r->outcome = MAIL_FAILED;
+			r->recipient = strcmp(c->cmd, "RCPT") == 0;
 			return NULL;
 		}
 		if (strcmp(c->cmd, "AUTH") == 0)
@@ -989,6 +993,34 @@ sendmail_write(int fd, const char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * Wait for pid up to timeout seconds; past that, SIGTERM, and SIGKILL
+ * a few seconds later.  0 with its status, or -1 when it had to be
+ * killed (it is reaped all the same).
+ */
+static int
+sendmail_wait(pid_t pid, unsigned timeout, int *status)
+{
+	uint64_t	 end = now_ns() + (uint64_t)timeout * 1000000000ull;
+	struct timespec	 nap = { 0, 10 * 1000000 };
+	int		 sig = 0;
+	pid_t		 r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return sig ? -1 : 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (now_ns() >= end) {
+			sig = sig == 0 ? SIGTERM : SIGKILL;
+			(void)kill(pid, sig);
+			end = now_ns() + 3000000000ull;
+		}
+		(void)nanosleep(&nap, NULL);
+	}
+}
+
 static int
 sendmail_send(const struct mailer *m, const struct mail_job *job,
     struct mail_result *res, struct err *err)
@@ -997,6 +1029,9 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 	char			*argv[] = { m->target, opt_t, opt_i, opt_f,
 				    m->from, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t	 sa;
+	sigset_t		 none, deflt;
+	struct timeval		 tv;
 	pid_t			 pid;
 	int			 sv[2], rc, werr, status;
 
@@ -1008,12 +1043,30 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 	}
 	/* The child's end becomes its stdin; ours is close-on-exec, so the
 	 * child sees end of file when we close it. */
-	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
-		if ((rc = posix_spawn_file_actions_adddup2(&fa, sv[1], 0)) ==
-		    0)
-			rc = posix_spawn(&pid, m->target, &fa, NULL, argv,
-			    environ);
-		(void)posix_spawn_file_actions_destroy(&fa);
+	/*
+	 * The mail threads of stet serve block SIGTERM and friends and
+	 * ignore SIGPIPE; sendmail starts with neither, so it can be
+	 * stopped, and stops when it should.
+	 */
+	sigemptyset(&none);
+	sigemptyset(&deflt);
+	sigaddset(&deflt, SIGPIPE);
+	sigaddset(&deflt, SIGTERM);
+	sigaddset(&deflt, SIGINT);
+	sigaddset(&deflt, SIGHUP);
+	if ((rc = posix_spawnattr_init(&sa)) == 0) {
+		if ((rc = posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGMASK |
+		    POSIX_SPAWN_SETSIGDEF)) == 0 &&
+		    (rc = posix_spawnattr_setsigmask(&sa, &none)) == 0 &&
+		    (rc = posix_spawnattr_setsigdefault(&sa, &deflt)) == 0 &&
+		    (rc = posix_spawn_file_actions_init(&fa)) == 0) {
+			if ((rc = posix_spawn_file_actions_adddup2(&fa, sv[1],
+			    0)) == 0)
+				rc = posix_spawn(&pid, m->target, &fa, &sa,
+				    argv, environ);
+			(void)posix_spawn_file_actions_destroy(&fa);
+		}
+		(void)posix_spawnattr_destroy(&sa);
 	}
 	(void)close(sv[1]);
 	if (rc != 0) {
@@ -1023,15 +1076,17 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 		return err_set(err, m->target, 0, "sendmail: %s",
 		    strerror(rc));
 	}
+	/* A sendmail that stops reading gets timeout seconds, no more. */
+	tv.tv_sec = m->timeout;
+	tv.tv_usec = 0;
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	werr = sendmail_write(sv[0], job->msg, job->len);
 	(void)close(sv[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			(void)snprintf(res->reply, sizeof(res->reply),
-			    "waitpid: %s", strerror(errno));
-			return err_set(err, m->target, 0, "sendmail: %s",
-			    res->reply);
-		}
+	if (sendmail_wait(pid, m->timeout, &status) == -1) {
+		(void)snprintf(res->reply, sizeof(res->reply),
+		    "sendmail did not finish in %u seconds", m->timeout);
+		return 0;
+	}
 	if (WIFSIGNALED(status)) {
 		(void)snprintf(res->reply, sizeof(res->reply), "sendmail was "
 		    "killed by signal %d", WTERMSIG(status));
@@ -1048,9 +1103,11 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 		}
 		res->outcome = MAIL_SENT;
 		return 0;
-	case 65:	/* EX_DATAERR */
 	case 67:	/* EX_NOUSER */
 	case 68:	/* EX_NOHOST */
+		res->recipient = 1;
+		/* FALLTHROUGH */
+	case 65:	/* EX_DATAERR */
 		res->outcome = MAIL_FAILED;
 		break;
 	default:	/* 75 EX_TEMPFAIL and whatever else: maybe later */

@@ -55,6 +55,12 @@ enum mail_outcome {
 
 struct mail_result {
 	enum mail_outcome outcome;
+	/*
+	 * MAIL_FAILED: 1 when the relay refused the recipient (the address
+	 * is bad), 0 when it refused the message itself (its content or
+	 * size: no fault of the address).
+	 */
+	int		 recipient;
 	int		 code;		/* the last SMTP reply code, 0: none */
 	char		 reply[256];	/* its text, or what went wrong */
 };

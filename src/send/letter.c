@@ -82,6 +82,22 @@ cut_at_paragraph(const char *src, size_t n, size_t keep)
 	return last;
 }
 
+/*
+ * About how many bytes n bytes of s take quoted-printable: every byte
+ * beyond ASCII (and '=') three, and a soft line break every 75.  What
+ * a mail client clips is the message as it arrives, encoded.
+ */
+static size_t
+qp_size(const char *s, size_t n)
+{
+	size_t	 i, k = n + n / 25;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '=')
+			k += 2;
+	return k;
+}
+
 static int
 render_body(struct letter *l, const struct post *p, const char *body,
     size_t n)
@@ -105,7 +121,8 @@ letter_prepare(struct letter **out, const struct site *s,
 	struct front_split fs;
 	struct buf	 src, b;
 	char		 day[64];
-	size_t		 head, thead, keep, n;
+	size_t		 head, thead, keep, hsize, wire;
+	double		 budget;
 
 	*out = NULL;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
@@ -147,13 +164,16 @@ letter_prepare(struct letter **out, const struct site *s,
 		goto oom;
 	/*
 	 * Too long for a mail client to show whole: cut the source at a
-	 * paragraph, in proportion, and again smaller until it fits.
+	 * paragraph, in proportion, and again smaller until it fits.  Each
+	 * round keeps less than 0.9 of the last, so it ends.
 	 */
+	hsize = qp_size(l->html.data, head) + qp_size(l->text.data, thead);
 	keep = fs.body_len;
-	while (l->html.len + l->text.len > LETTER_MAX && keep > 0) {
-		n = l->html.len + l->text.len - head - thead;
-		keep = n == 0 ? 0 : (size_t)((double)keep * 0.9 *
-		    (double)(LETTER_MAX - head - thead - 2048) / (double)n);
+	while ((wire = qp_size(l->html.data, l->html.len) +
+	    qp_size(l->text.data, l->text.len)) > LETTER_MAX && keep > 0) {
+		budget = (double)LETTER_MAX - (double)hsize - 2048;
+		keep = budget <= 0 || wire <= hsize ? 0 : (size_t)((double)keep *
+		    0.9 * budget / (double)(wire - hsize));
 		keep = cut_at_paragraph(fs.body, fs.body_len, keep);
 		l->html.len = head;
 		l->text.len = thead;

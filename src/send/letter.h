@@ -14,9 +14,10 @@
  * carry that reader's unsubscribe link.  Nothing else is added: no
  * tracking pixel, no rewritten link, nothing to count opens or clicks.
  *
- * A post whose message would pass LETTER_MAX bytes (where common mail
- * clients clip a message and hide its foot) is cut at a paragraph and
- * ends with a link to read the rest on the site; the foot always stays.
+ * A post whose message would pass LETTER_MAX bytes as sent, encoded
+ * (where common mail clients clip a message and hide its foot) is cut
+ * at a paragraph and ends with a link to read the rest on the site; the
+ * foot always stays.
  */
 #define LETTER_MAX	(90 * 1024)
 

@@ -27,8 +27,16 @@
  * if it is among the next BATCH: a few milliseconds of sending.
  */
 #define BATCH		64
-#define LEASE_TTL	60	/* seconds; renewed every LEASE_RENEW */
+/*
+ * The lease lasts well past the longest a message may take (one
+ * mail.timeout), so a relay that stalls cannot make it lapse while
+ * the holder still sends; it is renewed every LEASE_RENEW seconds.
+ */
+#define LEASE_SLACK	60
 #define LEASE_RENEW	15
+/* A delivery the relay keeps putting off is given up after this many
+ * tries (about a day with the backoff below). */
+#define TRIES_MAX	30
 #define RETRY_FIRST	60	/* seconds before the first retry */
 #define RETRY_MAX	3600
 #define WAIT_STEP	2	/* --wait: seconds between looks */
@@ -72,6 +80,7 @@ struct pass {
 	struct slot	*slots;
 	size_t		 nslots;
 	int64_t		 leased_at;
+	int		 lease_ttl;
 	/* The progress bar. */
 	size_t		 total, done;
 	double		 started, drawn;
@@ -155,6 +164,25 @@ unsub_url(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 	return 0;
 }
 
+/* The message for email, signed when the site signs.  0 or -1. */
+static int
+compose_as(struct pass *ps, const char *email, const char *unsub,
+    const char *id, struct buf *out, struct err *err)
+{
+	if (ps->signer == NULL)
+		return letter_compose(ps->letter, email, unsub, id, time(NULL),
+		    out, err);
+	buf_reset(&ps->unsigned_msg);
+	if (letter_compose(ps->letter, email, unsub, id, time(NULL),
+	    &ps->unsigned_msg, err) == -1 ||
+	    dkim_signer_sign(ps->signer, ps->unsigned_msg.data,
+	    ps->unsigned_msg.len, out, err) == -1)
+		return -1;
+	if (buf_put(out, ps->unsigned_msg.data, ps->unsigned_msg.len) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	return 0;
+}
+
 /* Compose the message of post for reader sub into out. */
 static int
 compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
@@ -173,22 +201,7 @@ compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	if (ps->signer == NULL) {
-		rc = letter_compose(ps->letter, email, unsub.data, id.data,
-		    time(NULL), out, err);
-		goto out;
-	}
-	buf_reset(&ps->unsigned_msg);
-	if (letter_compose(ps->letter, email, unsub.data, id.data, time(NULL),
-	    &ps->unsigned_msg, err) == -1 ||
-	    dkim_signer_sign(ps->signer, ps->unsigned_msg.data,
-	    ps->unsigned_msg.len, out, err) == -1)
-		goto out;
-	if (buf_put(out, ps->unsigned_msg.data, ps->unsigned_msg.len) == -1) {
-		err_set(err, NULL, 0, "out of memory");
-		goto out;
-	}
-	rc = 0;
+	rc = compose_as(ps, email, unsub.data, id.data, out, err);
 out:
 	buf_free(&unsub);
 	buf_free(&id);
@@ -262,12 +275,37 @@ recheck(struct pass *ps, size_t n, struct err *err)
 	return 0;
 }
 
+/*
+ * Keep the lease (now, or only when LEASE_RENEW has passed unless
+ * force): losing it to another sender ends this one, which must not
+ * send what the other will.
+ */
+static int
+renew(struct pass *ps, int force, struct err *err)
+{
+	int64_t	 now = (int64_t)time(NULL);
+	char	 held[256];
+	int	 got;
+
+	if (!force && now - ps->leased_at < LEASE_RENEW)
+		return 0;
+	if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
+	    ps->host, now, ps->lease_ttl, &got, held, sizeof(held), err) == -1)
+		return -1;
+	if (!got)
+		return err_set(err, NULL, 0, "another sender took over: %s; "
+		    "stopping", held);
+	ps->leased_at = now;
+	return 0;
+}
+
 /* Compose each message as its connection frees. */
 static int
 next(void *arg, struct mail_job *job, struct err *err)
 {
 	struct pass	*ps = arg;
 	struct slot	*sl = NULL;
+	struct err	 e;
 	size_t		 i;
 	int		 r;
 
@@ -277,11 +315,21 @@ next(void *arg, struct mail_job *job, struct err *err)
 	if (sl == NULL)
 		return err_set(err, NULL, 0, "more messages in flight than "
 		    "connections");
-	if ((r = pop(ps, &sl->w, err)) != 1)
-		return r;
-	buf_reset(&sl->msg);
-	if (compose(ps, sl->w.sub, sl->w.email, &sl->msg, err) == -1)
-		return -1;
+	for (;;) {
+		if ((r = pop(ps, &sl->w, err)) != 1)
+			return r;
+		buf_reset(&sl->msg);
+		if (compose(ps, sl->w.sub, sl->w.email, &sl->msg, &e) == 0)
+			break;
+		/* This reader's message cannot be made: theirs alone fails. */
+		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub,
+		    STORE_FAILED, (int64_t)time(NULL), 0, e.msg,
+		    ps->site->cfg.mail_max_failures, err) == -1)
+			return -1;
+		ps->res->failed++;
+		ps->done++;
+		say(ps->o, "%s: %s", sl->w.email, e.msg);
+	}
 	sl->busy = 1;
 	job->rcpt = sl->w.email;
 	job->msg = sl->msg.data;
@@ -334,8 +382,6 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 	enum store_outcome o;
 	int64_t		 now = (int64_t)time(NULL);
 	size_t		 i;
-	int		 got;
-	char		 held[256];
 
 	if (store_begin(ps->store, err) == -1)
 		return -1;
@@ -344,9 +390,17 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		sl->busy = 0;
 		o = r[i].outcome == MAIL_SENT ? STORE_SENT :
 		    r[i].outcome == MAIL_FAILED ? STORE_FAILED : STORE_RETRY;
+		if (o == STORE_RETRY && sl->w.attempts + 1 >= TRIES_MAX)
+			o = STORE_FAILED;	/* put off for a day: give up */
+		/*
+		 * Only a refused recipient counts toward bouncing: a refused
+		 * message (content, size) is no fault of the address.
+		 */
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,
 		    now, now + retry_wait(sl->w.attempts), r[i].reply,
-		    ps->site->cfg.mail_max_failures, err) == -1) {
+		    o == STORE_FAILED && r[i].outcome == MAIL_FAILED &&
+		    !r[i].recipient ? 0 : ps->site->cfg.mail_max_failures,
+		    err) == -1) {
 			store_rollback(ps->store);
 			return -1;
 		}
@@ -363,14 +417,9 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		store_rollback(ps->store);
 		return -1;
 	}
-	if (now - ps->leased_at >= LEASE_RENEW) {
-		if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
-		    ps->host, now, LEASE_TTL, &got, held, sizeof(held),
-		    err) == -1) {
-			store_rollback(ps->store);
-			return -1;
-		}
-		ps->leased_at = now;
+	if (renew(ps, 0, err) == -1) {
+		store_rollback(ps->store);
+		return -1;
 	}
 	if (store_commit(ps->store, err) == -1)
 		return -1;
@@ -412,6 +461,9 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 		goto out;
 	if (!fin) {
 		ps->res->waiting += pending;
+		/* Due already (a reader back in meanwhile): soon, not 0. */
+		if (due <= (int64_t)time(NULL))
+			due = (int64_t)time(NULL) + RETRY_FIRST;
 		if (ps->res->retry_at == 0 || due < ps->res->retry_at)
 			ps->res->retry_at = due;
 	}
@@ -513,8 +565,7 @@ preview(struct pass *ps, const struct post **v, size_t n, struct err *err)
 	ps->post_id = p->id;
 	if (unsub_url(ps, 0, ps->o->to, &unsub, err) == -1 ||
 	    buf_printf(&id, "%s@%s", key, ps->domain) == -1 ||
-	    letter_compose(l, ps->o->to, unsub.data, id.data, time(NULL),
-	    &msg, err) == -1)
+	    compose_as(ps, ps->o->to, unsub.data, id.data, &msg, err) == -1)
 		goto out;
 	memset(&one, 0, sizeof(one));
 	one.job.rcpt = ps->o->to;
@@ -599,7 +650,7 @@ lease(struct pass *ps, struct err *err)
 
 	for (;;) {
 		if (store_lease_take(ps->store, ps->o->what, (long)getpid(),
-		    ps->host, (int64_t)time(NULL), LEASE_TTL, &got, held,
+		    ps->host, (int64_t)time(NULL), ps->lease_ttl, &got, held,
 		    sizeof(held), err) == -1)
 			return -1;
 		if (got) {
@@ -659,6 +710,8 @@ sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
 			return -1;
 		if (st == STORE_POST_SKIPPED || st == STORE_POST_DONE)
 			continue;
+		if (renew(ps, 1, err) == -1)
+			return -1;
 		if (st == STORE_POST_NEW) {
 			if (store_post_start(ps->store, v[i]->id, v[i]->slug,
 			    (int64_t)time(NULL), &readers, err) == -1)
@@ -719,6 +772,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 	}
 	ps->domain = strchr(site.cfg.mail_from_addr, '@') + 1;
 	ps->base = o->base != NULL ? o->base : site.cfg.url;
+	ps->lease_ttl = (int)site.cfg.mail_timeout * 2 + LEASE_SLACK;
 	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
 		strcpy(ps->host, "localhost");
 	if (ids_assign(&site, &ids, err) == -1 ||

@@ -186,7 +186,8 @@ run(void *arg)
 			due = now + RETRY_FIRST;
 		pthread_mutex_unlock(o->lock);
 		wake = purged_at + PURGE_EVERY;
-		if (failing && (due == 0 || due > now + RETRY_FIRST))
+		/* The relay is down: what was not tried is due, but wait. */
+		if (failing)
 			due = now + RETRY_FIRST;
 		if (due != 0 && due < wake)
 			wake = due;

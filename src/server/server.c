@@ -752,8 +752,8 @@ outbox_say(void *arg, int is_error, const char *line)
 /*
  * Open the subscriber store, start the mail thread and make the form
  * handlers.  Links in messages point at the site's url; a server on a
- * loopback address is a trial on this machine, so they point at the
- * server itself and the reader can follow them.
+ * loopback address with nothing in front is a trial on this machine,
+ * so they point at the server itself and the reader can follow them.
  */
 static int
 forms_start(struct server *s, const struct where *plain, struct err *err)
@@ -762,19 +762,29 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	struct forms_opts	 fo;
 	struct buf		 b;
 	const char		*pw;
+	int			 trial;
 
+	/*
+	 * A trial: loopback, no proxy in front (trusted_proxies names
+	 * one, as docs/nginx.conf does) and no TLS of its own.  Then no
+	 * reader but the owner can reach the site, and links to url would
+	 * lead nowhere.
+	 */
+	trial = plain->loopback && s->cfg.server_ntrusted_proxies == 0 &&
+	    s->cfg.server_tls_listen == NULL;
 	buf_init(&b, 0);
-	if (plain->loopback) {
+	if (trial) {
 		if (buf_printf(&b, "http://%s:%u%s", plain->host, plain->port,
 		    s->cfg.base_path) == -1)
 			return err_set(err, NULL, 0, "out of memory");
 	} else if (buf_puts(&b, s->cfg.url) == -1)
 		return err_set(err, NULL, 0, "out of memory");
 	s->link_base = buf_take(&b, NULL);
-	if (plain->loopback)
+	if (trial)
 		say(s, SERVER_INFO, "links in mail from this server point here "
-		    "(%s), not at %s: this is a loopback address",
-		    s->link_base, s->cfg.url);
+		    "(%s), not at %s, as this is a loopback address with no "
+		    "proxy in front (server.trusted_proxies)", s->link_base,
+		    s->cfg.url);
 	if (s->cfg.mail_from_addr == NULL)
 		say(s, SERVER_ERROR, "mail.from is not set in stet.yaml: the "
 		    "subscribe form will ask readers to try again later");

@@ -341,7 +341,7 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
 	if (store_hot_run(s, st, err) == -1)
 		return -1;
-	if (o != STORE_FAILED)
+	if (o != STORE_FAILED || max_failures == 0)
 		return 0;
 	if (store_hot(s, HOT_BOUNCE, "UPDATE subscribers SET "
 	    "failures = failures + 1, bouncing_at = CASE WHEN "

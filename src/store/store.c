@@ -627,6 +627,15 @@ store_check_address(const char *s, size_t n, struct buf *norm,
 		return (*why = "longer than 254 bytes", -1);
 	if (text_check_utf8(s, n, &line, &bad) == -1)
 		return (*why = "not valid UTF-8", -1);
+	/*
+	 * Mail to an address with letters beyond ASCII needs SMTPUTF8
+	 * all the way, which stet does not speak yet: say so now rather
+	 * than fail at every send.
+	 */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return (*why = "has letters beyond ASCII, which mail "
+			    "from this site cannot reach yet", -1);
 	for (i = 0; i < n; i++) {
 		if (store_bad_byte((unsigned char)s[i]))
 			return (*why = "holds a space, control character, "

@@ -304,7 +304,8 @@ enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED };
 
 /*
  * Record what became of one delivery.  STORE_RETRY: due again at
- * next_at.  STORE_FAILED: refused for good; the address's failures
+ * next_at.  STORE_FAILED: refused for good; unless max_failures is 0
+ * (the message was refused, not the address), the address's failures
  * count goes up and at max_failures it is marked bouncing (and gets no
  * more posts).  reply is the relay's last words (may be NULL).
  */

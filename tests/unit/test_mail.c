@@ -267,6 +267,25 @@ headers_encoded(void **state)
 	assert_int_equal(d.len, m.to.name.n);
 	assert_memory_equal(d.data, m.to.name.p, d.len);
 
+	/*
+	 * A From name whose first encoded word ends exactly at column 78:
+	 * the next word goes on a line of its own, not past the limit.
+	 */
+	{
+		struct mail_msg	 m2 = msg_base();
+		struct buf	 b2;
+		char		 name[76];
+		size_t		 k;
+
+		for (k = 0; k + 2 < sizeof(name); k += 2)
+			memcpy(name + k, "\xc3\xa9", 2);
+		m2.from.name = (struct mail_span){ name, k };
+		buf_init(&b2, 0);
+		assert_int_equal(mail_compose(&m2, &b2, &err), 0);
+		check_lines(b2.data, header_len(&b2), 78, 1);
+		buf_free(&b2);
+	}
+
 	/* ASCII names: atoms as they are, specials quoted. */
 	assert_int_equal(strncmp(b.data, "From: Ann's Notes "
 	    "<ann@example.org>\r\n", 37), 0);

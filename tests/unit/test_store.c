@@ -38,7 +38,8 @@ address_good(void **state)
 	/* The domain is lowercased, the local part kept as given. */
 	assert_int_equal(check("Ann.Lee+news@Mail.Example.ORG", &b), 0);
 	assert_string_equal(b.data, "Ann.Lee+news@mail.example.org");
-	assert_int_equal(check("j\xc3\xbcrgen@b\xc3\xbc" "cher.de", &b), 0);
+	/* UTF-8, but beyond ASCII: refused until SMTPUTF8 is spoken. */
+	assert_int_equal(check("j\xc3\xbcrgen@b\xc3\xbc" "cher.de", &b), -1);
 	buf_free(&b);
 }
 

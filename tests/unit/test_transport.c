@@ -568,6 +568,30 @@ sendmail_end_to_end(void **state)
 		ctx_free(&c);
 	}
 	mailer_close(m);
+
+	/*
+	 * A sendmail that hangs (and would ignore SIGTERM were it still
+	 * blocked, as in stet serve's mail threads) is stopped after the
+	 * timeout: the message waits for a retry, the sender goes on.
+	 */
+	f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\ncat > /dev/null\nexec sleep 30\n");
+	fclose(f);
+	o.timeout = 1;
+	assert_int_equal(mailer_open(&m, &o, &err), 0);
+	ctx_init(&c, 1, who_ok);
+	{
+		time_t	 t0 = time(NULL);
+
+		assert_int_equal(mailer_run(m, next_job, done_jobs, &c, &err),
+		    0);
+		assert_true(time(NULL) - t0 <= 4);
+	}
+	assert_int_equal(c.out[0], MAIL_RETRY);
+	ctx_free(&c);
+	mailer_close(m);
+
 	assert_int_equal(setenv("STET_SENDMAIL", "/nonexistent/sendmail", 1),
 	    0);
 	assert_int_equal(mailer_open(&m, &o, &err), -1);
