@@ -18,6 +18,7 @@
 #include "../site/markdown.h"
 #include "../store/store.h"
 #include "../support/buf.h"
+#include "../support/pool.h"
 #include "send.h"
 #include "letter.h"
 
@@ -27,6 +28,7 @@
  * if it is among the next BATCH: a few milliseconds of sending.
  */
 #define BATCH		64
+#define READY_MAX	32	/* messages signed ahead, in one batch */
 /*
  * The lease lasts well past the longest a message may take (one
  * mail.timeout), so a relay that stalls cannot make it lapse while
@@ -59,6 +61,15 @@ struct slot {
 	struct buf	 msg;
 };
 
+/* A message made ahead and signed, waiting for a connection. */
+struct signed_msg {
+	struct waiting	 w;
+	struct buf	 raw;		/* as composed, unsigned */
+	struct buf	 msg;		/* the signature, then raw */
+	int		 failed;	/* could not be made: err says why */
+	struct err	 err;
+};
+
 /* One pass, and the post being sent in it. */
 struct pass {
 	const struct send_opts *o;
@@ -67,6 +78,15 @@ struct pass {
 	struct store	*store;
 	struct mailer	*mailer;
 	struct dkim_signer *signer;	/* mail.dkim, or NULL */
+	/*
+	 * Signing costs far more than sending: with mail.dkim, messages
+	 * are made a batch at a time and signed on every core, one signer
+	 * per thread (signers[0] is signer).
+	 */
+	struct dkim_signer *signers[POOL_MAX];
+	int		 nsigners;
+	struct signed_msg ready[READY_MAX];
+	size_t		 nready, nextready;
 	struct buf	 unsigned_msg;	/* scratch, when signing */
 	const struct letter *letter;
 	const char	*post_id;
@@ -299,6 +319,97 @@ renew(struct pass *ps, int force, struct err *err)
 	return 0;
 }
 
+/* pool_run's job: sign ready[i] on this thread's signer. */
+static int
+sign_one(void *ctx, size_t i, int worker, struct err *err)
+{
+	struct pass		*ps = ctx;
+	struct signed_msg	*m = &ps->ready[i];
+
+	(void)err;
+	if (m->failed)
+		return 0;
+	buf_reset(&m->msg);
+	if (dkim_signer_sign(ps->signers[worker], m->raw.data, m->raw.len,
+	    &m->msg, &m->err) == -1 ||
+	    buf_put(&m->msg, m->raw.data, m->raw.len) == -1) {
+		if (m->err.msg[0] == '\0')
+			err_set(&m->err, NULL, 0, "out of memory");
+		m->failed = 1;
+	}
+	return 0;
+}
+
+/*
+ * Make the next batch of messages (here, where the store is) and sign
+ * them on all the threads at once.  0, or -1 with err.
+ */
+static int
+sign_batch(struct pass *ps, struct err *err)
+{
+	struct signed_msg *m;
+	struct buf	 unsub, id;
+	char		 key[33];
+	int		 r;
+
+	ps->nready = ps->nextready = 0;
+	while (ps->nready < READY_MAX) {
+		m = &ps->ready[ps->nready];
+		if ((r = pop(ps, &m->w, err)) == -1)
+			return -1;
+		if (r == 0)
+			break;
+		m->failed = 0;
+		m->err.msg[0] = '\0';
+		buf_reset(&m->raw);
+		buf_init(&unsub, 0);
+		buf_init(&id, 0);
+		store_message_key(ps->store, ps->post_id, m->w.sub, key);
+		if (unsub_url(ps, m->w.sub, m->w.email, &unsub, &m->err) == -1 ||
+		    buf_printf(&id, "%s@%s", key, ps->domain) == -1 ||
+		    letter_compose(ps->letter, m->w.email, unsub.data, id.data,
+		    time(NULL), &m->raw, &m->err) == -1) {
+			if (m->err.msg[0] == '\0')
+				err_set(&m->err, NULL, 0, "out of memory");
+			m->failed = 1;
+		}
+		buf_free(&unsub);
+		buf_free(&id);
+		ps->nready++;
+	}
+	if (ps->nready == 0)
+		return 0;
+	return pool_run(ps->nready, ps->nsigners, sign_one, ps, err);
+}
+
+/*
+ * The next signed message into sl: 1, 2 when it could not be made
+ * (e says why), 0 when none is left, -1 with err.
+ */
+static int
+take_signed(struct pass *ps, struct slot *sl, struct err *e,
+    struct err *err)
+{
+	struct signed_msg *m;
+	struct buf	 t;
+
+	if (ps->nextready == ps->nready && sign_batch(ps, err) == -1)
+		return -1;
+	if (ps->nextready == ps->nready)
+		return 0;
+	m = &ps->ready[ps->nextready++];
+	sl->w = m->w;
+	if (m->failed) {
+		*e = m->err;
+		return 2;
+	}
+	/* The buffers trade places: no copy of the message. */
+	t = sl->msg;
+	sl->msg = m->msg;
+	m->msg = t;
+	return 1;
+}
+
 /* Compose each message as its connection frees. */
 static int
 next(void *arg, struct mail_job *job, struct err *err)
@@ -316,11 +427,17 @@ next(void *arg, struct mail_job *job, struct err *err)
 		return err_set(err, NULL, 0, "more messages in flight than "
 		    "connections");
 	for (;;) {
-		if ((r = pop(ps, &sl->w, err)) != 1)
-			return r;
-		buf_reset(&sl->msg);
-		if (compose(ps, sl->w.sub, sl->w.email, &sl->msg, &e) == 0)
+		if (ps->nsigners > 0)
+			r = take_signed(ps, sl, &e, err);
+		else if ((r = pop(ps, &sl->w, err)) == 1) {
+			buf_reset(&sl->msg);
+			r = compose(ps, sl->w.sub, sl->w.email, &sl->msg,
+			    &e) == 0 ? 1 : 2;
+		}
+		if (r == 1)
 			break;
+		if (r != 2)
+			return r;
 		/* This reader's message cannot be made: theirs alone fails. */
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub,
 		    STORE_FAILED, (int64_t)time(NULL), 0, e.msg,
@@ -752,7 +869,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 	struct pass	*ps;
 	const struct post **v = NULL;
 	size_t		 n = 0;
-	int		 rc = -1, any, got = 0, loaded = 0;
+	int		 rc = -1, any, got = 0, loaded = 0, i;
 
 	memset(res, 0, sizeof(*res));
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
@@ -784,6 +901,14 @@ send_run(const struct send_opts *o, struct send_result *res,
 	if (site.cfg.mail_dkim_key != NULL && send_signer(o->dir, &site.cfg,
 	    &ps->signer, err) == -1)
 		goto out;
+	if (ps->signer != NULL && o->to == NULL && !o->dry_run) {
+		ps->signers[0] = ps->signer;
+		for (ps->nsigners = 1; ps->nsigners < pool_threads();
+		    ps->nsigners++)
+			if (send_signer(o->dir, &site.cfg,
+			    &ps->signers[ps->nsigners], err) == -1)
+				goto out;
+	}
 	if (o->to != NULL) {
 		if (open_mailer(ps, &site.cfg, 1, err) == -1)
 			goto out;
@@ -819,6 +944,12 @@ out:
 	for (n = 0; n < ps->nslots; n++)
 		buf_free(&ps->slots[n].msg);
 	free(ps->slots);
+	for (i = 1; i < ps->nsigners; i++)
+		dkim_signer_close(ps->signers[i]);
+	for (i = 0; i < READY_MAX; i++) {
+		buf_free(&ps->ready[i].raw);
+		buf_free(&ps->ready[i].msg);
+	}
 	dkim_signer_close(ps->signer);
 	buf_free(&ps->unsigned_msg);
 	store_close(ps->store);
