@@ -97,28 +97,21 @@ store_lease_release(struct store *s, long pid, const char *host,
 int
 store_send_begun(struct store *s, int *yes, struct err *err)
 {
-	sqlite3_stmt	*st;
-	int		 r;
+	int64_t	 v;
 
-	if (store_prep(s, &st, "SELECT EXISTS (SELECT 1 FROM posts) OR "
-	    "EXISTS (SELECT 1 FROM meta WHERE key = 'send_begun')", err) == -1)
+	if (store_int(s, "SELECT EXISTS (SELECT 1 FROM posts) OR "
+	    "EXISTS (SELECT 1 FROM meta WHERE key = 'send_begun')", 0, NULL,
+	    &v, err) == -1)
 		return -1;
-	r = sqlite3_step(st);
-	*yes = r == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return r == SQLITE_ROW ? 0 : store_dberr(s, err);
+	*yes = v != 0;
+	return 0;
 }
 
 int
 store_send_begin(struct store *s, int64_t now, struct err *err)
 {
-	sqlite3_stmt	*st;
-
-	if (store_prep(s, &st, "INSERT OR IGNORE INTO meta (key, value) "
-	    "VALUES ('send_begun', ?1)", err) == -1)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	return store_run(s, st, err);
+	return store_ints(s, "INSERT OR IGNORE INTO meta (key, value) "
+	    "VALUES ('send_begun', ?1)", 1, (int64_t[]){ now }, NULL, err);
 }
 
 int

@@ -69,12 +69,8 @@ out:
 int
 store_mailq_done(struct store *s, int64_t id, struct err *err)
 {
-	sqlite3_stmt	*st;
-
-	if (store_prep(s, &st, "DELETE FROM mailq WHERE id = ?1", err) == -1)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	return store_run(s, st, err);
+	return store_ints(s, "DELETE FROM mailq WHERE id = ?1", 1,
+	    (int64_t[]){ id }, NULL, err);
 }
 
 int
@@ -95,25 +91,13 @@ store_mailq_retry(struct store *s, int64_t id, int64_t next_at,
 int
 store_mailq_next(struct store *s, int64_t *at, struct err *err)
 {
-	sqlite3_stmt	*st;
-	int		 r;
-
-	if (store_prep(s, &st, "SELECT min(next_at) FROM mailq", err) == -1)
-		return -1;
-	r = sqlite3_step(st);
-	*at = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return r == SQLITE_ROW ? 0 : store_dberr(s, err);
+	return store_int(s, "SELECT min(next_at) FROM mailq", 0, NULL, at,
+	    err);
 }
 
 int
 store_mailq_rewind(struct store *s, int64_t now, struct err *err)
 {
-	sqlite3_stmt	*st;
-
-	if (store_prep(s, &st, "UPDATE mailq SET next_at = ?1 "
-	    "WHERE next_at > ?1", err) == -1)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	return store_run(s, st, err);
+	return store_ints(s, "UPDATE mailq SET next_at = ?1 "
+	    "WHERE next_at > ?1", 1, (int64_t[]){ now }, NULL, err);
 }

@@ -137,6 +137,53 @@ store_prep(struct store *s, sqlite3_stmt **st, const char *sql,
 	return 0;
 }
 
+/* Prepare sql and bind v[0] .. v[n - 1] to ?1 .. ?n. */
+static int
+prep_ints(struct store *s, sqlite3_stmt **st, const char *sql, int n,
+    const int64_t *v, struct err *err)
+{
+	int	 i;
+
+	if (store_prep(s, st, sql, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sqlite3_bind_int64(*st, i + 1, v[i]) != SQLITE_OK) {
+			sqlite3_finalize(*st);
+			*st = NULL;
+			return store_dberr(s, err);
+		}
+	return 0;
+}
+
+int
+store_ints(struct store *s, const char *sql, int n, const int64_t *v,
+    size_t *changes, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (prep_ints(s, &st, sql, n, v, err) == -1 ||
+	    store_run(s, st, err) == -1)
+		return -1;
+	if (changes != NULL)
+		*changes = (size_t)sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_int(struct store *s, const char *sql, int n, const int64_t *v,
+    int64_t *out, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (prep_ints(s, &st, sql, n, v, err) == -1)
+		return -1;
+	r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW ? 0 : store_dberr(s, err);
+}
+
 int
 store_hot(struct store *s, enum store_hot which, const char *sql,
     sqlite3_stmt **st, struct err *err)
@@ -374,25 +421,22 @@ store_hash(struct store *s, const char *email, unsigned char *out,
 }
 
 int
-store_is_suppressed(struct store *s, const unsigned char *h, int *yes,
+store_is_suppressed(struct store *s, const char *email, int *yes,
     struct err *err)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1, r;
+	unsigned char	 h[STORE_HASHLEN];
+	sqlite3_stmt	*st;
+	int		 r;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM suppressed "
-	    "WHERE hash = ?1", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 1, h, STORE_HASHLEN, SQLITE_STATIC) !=
-	    SQLITE_OK || ((r = sqlite3_step(st)) != SQLITE_ROW &&
-	    r != SQLITE_DONE)) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
-		goto out;
-	}
+	if (store_hash(s, email, h, err) == -1 ||
+	    store_prep(s, &st, "SELECT 1 FROM suppressed WHERE hash = ?1",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, STORE_HASHLEN, SQLITE_STATIC);
+	r = sqlite3_step(st);
 	*yes = r == SQLITE_ROW;
-	rc = 0;
-out:
 	sqlite3_finalize(st);
-	return rc;
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
 }
 
 int
@@ -443,7 +487,6 @@ int
 store_add_confirmed(struct store *s, const char *email, const char *source,
     int64_t now, enum store_add *res, struct err *err)
 {
-	unsigned char	 h[STORE_HASHLEN];
 	sqlite3_stmt	*st = NULL;
 	const char	*state;
 	int		 rc = -1, r, supp, own = !s->in_tx;
@@ -451,8 +494,7 @@ store_add_confirmed(struct store *s, const char *email, const char *source,
 	/* Check and insert under one write lock: no race with the form. */
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (store_hash(s, email, h, err) == -1 ||
-	    store_is_suppressed(s, h, &supp, err) == -1)
+	if (store_is_suppressed(s, email, &supp, err) == -1)
 		goto out;
 	if (supp) {
 		*res = STORE_SUPPRESSED;

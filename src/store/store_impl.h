@@ -7,6 +7,9 @@
  * confirmation messages) share, and nothing else includes.
  */
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "../support/err.h"
@@ -49,14 +52,26 @@ int	store_hot_run(struct store *, sqlite3_stmt *st, struct err *);
 /* Step st, which returns no row, and finalize it: 0, or -1 with err. */
 int	store_run(struct store *, sqlite3_stmt *st, struct err *);
 
+/*
+ * The statements that take only integers: sql with ?1 .. ?n bound to
+ * v[0] .. v[n - 1].  store_ints runs one that returns no row (*changes,
+ * when not NULL, gets the rows it changed); store_int one that returns
+ * one integer, into *out (0 for NULL).  0, or -1 with err.
+ */
+int	store_ints(struct store *, const char *sql, int n, const int64_t *v,
+	    size_t *changes, struct err *);
+int	store_int(struct store *, const char *sql, int n, const int64_t *v,
+	    int64_t *out, struct err *);
+
 /* The database's last error, as an err naming it: always -1. */
 int	store_dberr(struct store *, struct err *);
 
 /* The keyed hash of an address, for the suppression list. */
 int	store_hash(struct store *, const char *email, unsigned char *out,
 	    struct err *);
-int	store_is_suppressed(struct store *, const unsigned char *hash,
-	    int *yes, struct err *);
+/* Is email (its hash) on the suppression list? */
+int	store_is_suppressed(struct store *, const char *email, int *yes,
+	    struct err *);
 
 /*
  * End what a call began: a transaction of its own (own) is committed

@@ -52,33 +52,12 @@ token_decode(const char *t, size_t n, unsigned char *out, size_t want)
 	return 0;
 }
 
-/* How many confirmations went out since `since`, in all. */
-static int
-sent_since(struct store *s, int64_t since, int64_t *count, struct err *err)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM subscribers "
-	    "WHERE confirm_sent_at > ?1", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, since) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		store_dberr(s, err);
-		goto out;
-	}
-	*count = sqlite3_column_int64(st, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int
 store_subscribe(struct store *s, const char *email, int64_t now,
     size_t per_hour, enum store_sub *res, int64_t *id, char *token,
     struct err *err)
 {
-	unsigned char	 h[STORE_HASHLEN], raw[RAW_TOKEN], th[STORE_HASHLEN];
+	unsigned char	 raw[RAW_TOKEN], th[STORE_HASHLEN];
 	sqlite3_stmt	*st = NULL;
 	const char	*state;
 	int64_t		 sent, last;
@@ -86,15 +65,17 @@ store_subscribe(struct store *s, const char *email, int64_t now,
 
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (sent_since(s, now - 3600, &sent, err) == -1)
+	/* How many confirmations went out in the last hour, in all. */
+	if (store_int(s, "SELECT count(*) FROM subscribers "
+	    "WHERE confirm_sent_at > ?1", 1, (int64_t[]){ now - 3600 }, &sent,
+	    err) == -1)
 		goto out;
 	if ((uint64_t)sent >= per_hour) {
 		*res = STORE_SUB_BUSY;
 		rc = 0;
 		goto out;
 	}
-	if (store_hash(s, email, h, err) == -1 ||
-	    store_is_suppressed(s, h, &supp, err) == -1)
+	if (store_is_suppressed(s, email, &supp, err) == -1)
 		goto out;
 	if (supp) {
 		*res = STORE_SUB_QUIET;
@@ -214,17 +195,11 @@ store_confirm(struct store *s, const char *t, size_t n, int64_t now,
 	 * The hourly bound is on asking: once confirmed, a reader who
 	 * leaves and comes back is asked again at once.
 	 */
-	if (sqlite3_prepare_v2(s->db, "UPDATE subscribers SET "
+	if (store_ints(s, "UPDATE subscribers SET "
 	    "state = 'confirmed', confirmed_at = ?2, unsubscribed_at = NULL, "
 	    "token_hash = NULL, token_expires = NULL, confirm_sent_at = NULL "
-	    "WHERE id = ?1", -1, &st,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
+	    "WHERE id = ?1", 2, (int64_t[]){ id, now }, NULL, err) == -1)
 		goto out;
-	}
 	*res = STORE_CONFIRM_DONE;
 	rc = 0;
 out:
@@ -333,29 +308,19 @@ store_unsubscribe(struct store *s, const char *t, size_t n, int64_t now,
 	*res = strcmp(state, "confirmed") == 0 ? STORE_UNSUB_DONE :
 	    STORE_UNSUB_ALREADY;
 	sqlite3_finalize(st);
+	st = NULL;
 	/*
 	 * Whatever the state, the reader wants out: a pending request or
 	 * a queued confirmation goes too.
 	 */
-	if (sqlite3_prepare_v2(s->db, "UPDATE subscribers SET "
+	if (store_ints(s, "UPDATE subscribers SET "
 	    "state = 'unsubscribed', token_hash = NULL, token_expires = NULL, "
 	    "unsubscribed_at = CASE WHEN state = 'unsubscribed' "
-	    "THEN unsubscribed_at ELSE ?2 END WHERE id = ?1", -1, &st,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, (int64_t)id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
+	    "THEN unsubscribed_at ELSE ?2 END WHERE id = ?1", 2,
+	    (int64_t[]){ (int64_t)id, now }, NULL, err) == -1 ||
+	    store_ints(s, "DELETE FROM mailq WHERE subscriber = ?1", 1,
+	    (int64_t[]){ (int64_t)id }, NULL, err) == -1)
 		goto out;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM mailq WHERE subscriber = ?1",
-	    -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, (int64_t)id) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
-		goto out;
-	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -365,32 +330,17 @@ out:
 int
 store_purge(struct store *s, int64_t now, size_t *n, struct err *err)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc = -1, own = !s->in_tx;
+	int	 rc = -1, own = !s->in_tx;
 
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM subscribers "
-	    "WHERE state = 'pending' AND token_expires < ?1", -1, &st,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
-		goto out;
-	}
-	*n = (size_t)sqlite3_changes(s->db);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db, "UPDATE subscribers SET "
+	if (store_ints(s, "DELETE FROM subscribers "
+	    "WHERE state = 'pending' AND token_expires < ?1", 1,
+	    (int64_t[]){ now }, n, err) == 0 &&
+	    store_ints(s, "UPDATE subscribers SET "
 	    "token_hash = NULL, token_expires = NULL "
-	    "WHERE state = 'unsubscribed' AND token_expires < ?1", -1, &st,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(s, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
+	    "WHERE state = 'unsubscribed' AND token_expires < ?1", 1,
+	    (int64_t[]){ now }, NULL, err) == 0)
+		rc = 0;
 	return store_finish(s, own, rc, err);
 }
