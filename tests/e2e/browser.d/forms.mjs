@@ -10,92 +10,20 @@
 // "N passed, N failed"; exits 1 if any failed.
 //   STET, SCREENSHOTS, CHROMIUM, KEEP=1 as for main.mjs
 
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { harness, STET, SHOTS } from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const E2E = path.dirname(HERE);
-const require = createRequire(path.join(E2E, 'package.json'));
-const { chromium } = require('playwright-core');
-
-const STET = process.env.STET || '/work/main/stet';
-const SHOTS = process.env.SCREENSHOTS || path.join(E2E, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SLOW = Number(process.env.STET_SLOW || 1);
 const DEADLINE_MS = 60_000 * SLOW;
 const ADDR = 'Reader.Browser@example.org';
 
-let passed = 0, failed = 0;
-function ok(name) { passed++; console.log(`ok - ${name}`); }
-function notOk(name, why) {
-  failed++;
-  console.log(`not ok - ${name}: ${String(why).replace(/\s*\n\s*/g, ' | ')}`);
-}
-function note(s) { console.log(`# ${s}`); }
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stet-forms-'));
-let server = null;
-let browserCtx = null;
-async function cleanup() {
-  if (browserCtx) await browserCtx.close().catch(() => {});
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  if (!process.env.KEEP) fs.rmSync(tmp, { recursive: true, force: true });
-  else note(`kept ${tmp}`);
-}
-const watchdog = setTimeout(async () => {
-  notOk('deadline', `the run took over ${DEADLINE_MS / 1000}s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  await cleanup();
-  process.exit(1);
-}, DEADLINE_MS);
-
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 * SLOW });
-  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0)
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${r.status}: ` +
-      (r.stderr || '').slice(0, 300));
-  return r.stdout;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function serve(site) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const log = fs.openSync(path.join(tmp, `serve-${port}.log`), 'w');
-    const child = spawn(STET, ['serve', '-s', site, '--listen', `127.0.0.1:${port}`],
-      { stdio: ['ignore', log, log] });
-    const base = `http://127.0.0.1:${port}/`;
-    for (let i = 0; i < 100 * SLOW && child.exitCode === null; i++) {
-      try {
-        const r = await fetch(base);
-        if (r.ok) return { child, base };
-      } catch { /* not up yet */ }
-      await new Promise(r => setTimeout(r, 100));
-    }
-    if (child.exitCode === null) child.kill('SIGTERM');
-  }
-  throw new Error(`could not serve ${site}`);
-}
+const h = harness('forms', DEADLINE_MS, SLOW);
+const { ok, notOk, tmp } = h;
 
 // The state `stet subscribers list` gives the address, or null.
 function stateOf(site, addr) {
-  const out = run(STET, ['subscribers', '-s', site, 'list']);
+  const out = h.run(STET, ['subscribers', '-s', site, 'list']).stdout;
   for (const line of out.split('\n')) {
     const f = line.split(' ');
     if (f[0] && f[0].toLowerCase() === addr.toLowerCase()) return f[1];
@@ -150,26 +78,20 @@ function textPart(raw) {
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const site = path.join(tmp, 'site');
-  let base;
+  let base, server, serverLog;
   try {
-    run(STET, ['init', site]);
-    const srv = await serve(site);
+    h.run(STET, ['init', site]);
+    const srv = await h.serve(site);
     server = srv.child;
     base = srv.base;
+    serverLog = srv.log;
     ok('forms: serve the example site with stet serve');
   } catch (e) {
     notOk('forms: serve the example site with stet serve', e.message);
     return;
   }
 
-  browserCtx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(tmp, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    serviceWorkers: 'block',
-  });
-  const page = await browserCtx.newPage();
+  const page = await (await h.launch()).newPage();
   const trouble = [];
   page.on('console', m => {
     if (m.type() === 'error') trouble.push(`console error: ${m.text()}`);
@@ -274,12 +196,11 @@ async function main() {
   await page.close();
 
   // SIGTERM: a clean stop, and no sanitizer report in the server's log.
-  const srvLog = `serve-${new URL(base).port}.log`;
   const code = await new Promise(resolve => {
     server.once('exit', (c, sig) => resolve(c === null ? sig : c));
     server.kill('SIGTERM');
   });
-  const log = fs.readFileSync(path.join(tmp, srvLog), 'utf8');
+  const log = fs.readFileSync(serverLog, 'utf8');
   const san = log.match(/(ERROR: \w+Sanitizer|runtime error:).*/);
   if (code !== 0 || san)
     notOk('forms: the server stops cleanly', san ? san[0] : `exit ${code}`);
@@ -291,7 +212,4 @@ try {
 } catch (e) {
   notOk('forms: run', e.stack || e.message);
 }
-clearTimeout(watchdog);
-await cleanup();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await h.finish();

@@ -1,25 +1,15 @@
 // The browser checks behind tests/e2e/browser; see that script for what
 // they cover and the environment they read.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { harness, require, STET, SHOTS } from './harness.mjs';
 import * as hostile from './hostile.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const E2E = path.dirname(HERE);
-const require = createRequire(path.join(E2E, 'package.json'));
-const { chromium } = require('playwright-core');
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const STET = process.env.STET || '/work/main/stet';
-const SHOTS = process.env.SCREENSHOTS || path.join(E2E, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const DEADLINE_MS = 100_000;
 const started = Date.now();
 
@@ -28,13 +18,8 @@ const DARK = [390, 1440];
 const BUDGET_GZ = 14 * 1024;
 const BUDGET_CSS = 8 * 1024;
 
-let passed = 0, failed = 0;
-function ok(name) { passed++; console.log(`ok - ${name}`); }
-function notOk(name, why) {
-  failed++;
-  console.log(`not ok - ${name}: ${String(why).replace(/\s*\n\s*/g, ' | ')}`);
-}
-function note(s) { console.log(`# ${s}`); }
+const h = harness('browser', DEADLINE_MS);
+const { ok, notOk, note, run, tmp } = h;
 async function check(name, fn) {
   try {
     const why = await fn();
@@ -42,31 +27,6 @@ async function check(name, fn) {
   } catch (e) {
     notOk(name, e && e.message ? e.message.split('\n')[0] : e);
   }
-}
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stet-browser-'));
-const children = [];
-let browserCtx = null;
-async function cleanup() {
-  if (browserCtx) await browserCtx.close().catch(() => {});
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  if (!process.env.KEEP) fs.rmSync(tmp, { recursive: true, force: true });
-  else note(`kept ${tmp}`);
-}
-const watchdog = setTimeout(async () => {
-  notOk('deadline', `the run took over ${DEADLINE_MS / 1000}s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  await cleanup();
-  process.exit(1);
-}, DEADLINE_MS);
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000, ...opts });
-  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0)
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${r.status}: ` +
-      (r.stderr || '').slice(0, 300));
-  return r;
 }
 
 // ---- 1. the sites ---------------------------------------------------------
@@ -89,44 +49,12 @@ function buildSites() {
 
 // ---- 2. serving -----------------------------------------------------------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // stet serve when the binary has it (its CSP then applies to every page);
 // BROWSER_SERVER=static forces the plain static server.
 const haveServe = process.env.BROWSER_SERVER !== 'static' &&
   spawnSync(STET, ['help', 'serve'], { stdio: 'ignore' }).status === 0;
 
-async function serve(site) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const log = fs.openSync(path.join(tmp, `serve-${path.basename(site)}-${port}.log`), 'w');
-    const child = haveServe
-      ? spawn(STET, ['serve', '-s', site, '--listen', `127.0.0.1:${port}`],
-          { stdio: ['ignore', log, log] })
-      : spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port),
-          '--directory', path.join(site, 'public')], { stdio: ['ignore', log, log] });
-    children.push(child);
-    const base = `http://127.0.0.1:${port}/`;
-    for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      try {
-        const r = await fetch(base);
-        if (r.ok) return { base, csp: r.headers.get('content-security-policy') };
-      } catch { /* not up yet */ }
-      await new Promise(r => setTimeout(r, 100));
-    }
-    if (child.exitCode === null) child.kill('SIGTERM');
-  }
-  throw new Error(`could not serve ${site}`);
-}
+const serve = site => h.serve(site, !haveServe);
 
 // ---- 3. every page, every width ---------------------------------------------
 
@@ -476,14 +404,7 @@ async function main() {
     return;
   }
 
-  browserCtx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(tmp, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    serviceWorkers: 'block',
-  });
-  const ctx = browserCtx;
+  const ctx = await h.launch();
 
   const list = pages(sites.ex, exSrv.base, hoSrv.base);
   const combos = [...LIGHT.map(w => [w, 'light']), ...DARK.map(w => [w, 'dark'])];
@@ -526,7 +447,4 @@ try {
 } catch (e) {
   notOk('run', e.stack || e.message);
 }
-clearTimeout(watchdog);
-await cleanup();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await h.finish();
