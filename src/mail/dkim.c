@@ -19,15 +19,8 @@
  */
 #include <opendkim/dkim.h>
 
+#include "../support/asan.h"
 #include "dkim.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define STET_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define STET_ASAN 1
-#endif
-#endif
 
 #ifdef STET_ASAN
 #include <sanitizer/lsan_interface.h>

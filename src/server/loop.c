@@ -9,15 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../support/asan.h"
 #include "loop.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define STET_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define STET_ASAN 1
-#endif
-#endif
 
 #ifdef STET_ASAN
 const char	*__lsan_default_suppressions(void);
