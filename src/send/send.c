@@ -184,12 +184,15 @@ unsub_url(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 	return 0;
 }
 
-/* The message for email, signed when the site signs.  0 or -1. */
+/*
+ * The message for email, signed when sign is set and the site signs
+ * (the batches of sign_batch are signed elsewhere).  0 or -1.
+ */
 static int
 compose_as(struct pass *ps, const char *email, const char *unsub,
-    const char *id, struct buf *out, struct err *err)
+    const char *id, int sign, struct buf *out, struct err *err)
 {
-	if (ps->signer == NULL)
+	if (!sign || ps->signer == NULL)
 		return letter_compose(ps->letter, email, unsub, id, time(NULL),
 		    out, err);
 	buf_reset(&ps->unsigned_msg);
@@ -203,10 +206,10 @@ compose_as(struct pass *ps, const char *email, const char *unsub,
 	return 0;
 }
 
-/* Compose the message of post for reader sub into out. */
+/* Compose the message of post for reader sub into out (see compose_as). */
 static int
-compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
-    struct err *err)
+compose(struct pass *ps, int64_t sub, const char *email, int sign,
+    struct buf *out, struct err *err)
 {
 	struct buf	 unsub, id;
 	char		 key[33];
@@ -221,7 +224,7 @@ compose(struct pass *ps, int64_t sub, const char *email, struct buf *out,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	rc = compose_as(ps, email, unsub.data, id.data, out, err);
+	rc = compose_as(ps, email, unsub.data, id.data, sign, out, err);
 out:
 	buf_free(&unsub);
 	buf_free(&id);
@@ -254,21 +257,22 @@ take(const struct store_delivery *d, void *arg, struct err *err)
 static int
 pop(struct pass *ps, struct waiting *out, struct err *err)
 {
-	if (ps->next == ps->nqueue) {
-		if (ps->drained)
-			return 0;
-		ps->nqueue = ps->next = 0;
-		if (store_deliveries_due(ps->store, ps->post_id,
-		    (int64_t)time(NULL), ps->after, BATCH, take, ps, err) == -1)
-			return -1;
-		if (ps->nqueue == 0) {
-			ps->drained = 1;
-			return 0;
+	do {
+		if (ps->next == ps->nqueue) {
+			if (ps->drained)
+				return 0;
+			ps->nqueue = ps->next = 0;
+			if (store_deliveries_due(ps->store, ps->post_id,
+			    (int64_t)time(NULL), ps->after, BATCH, take, ps,
+			    err) == -1)
+				return -1;
+			if (ps->nqueue == 0) {
+				ps->drained = 1;
+				return 0;
+			}
 		}
-	}
-	*out = ps->queue[ps->next++];
-	if (out->sub == 0)	/* left since it was read: see recheck */
-		return pop(ps, out, err);
+		*out = ps->queue[ps->next++];
+	} while (out->sub == 0);	/* left since it was read: recheck */
 	return 1;
 }
 
@@ -348,8 +352,6 @@ static int
 sign_batch(struct pass *ps, struct err *err)
 {
 	struct signed_msg *m;
-	struct buf	 unsub, id;
-	char		 key[33];
 	int		 r;
 
 	ps->nready = ps->nextready = 0;
@@ -362,19 +364,9 @@ sign_batch(struct pass *ps, struct err *err)
 		m->failed = 0;
 		m->err.msg[0] = '\0';
 		buf_reset(&m->raw);
-		buf_init(&unsub, 0);
-		buf_init(&id, 0);
-		store_message_key(ps->store, ps->post_id, m->w.sub, key);
-		if (unsub_url(ps, m->w.sub, m->w.email, &unsub, &m->err) == -1 ||
-		    buf_printf(&id, "%s@%s", key, ps->domain) == -1 ||
-		    letter_compose(ps->letter, m->w.email, unsub.data, id.data,
-		    time(NULL), &m->raw, &m->err) == -1) {
-			if (m->err.msg[0] == '\0')
-				err_set(&m->err, NULL, 0, "out of memory");
+		if (compose(ps, m->w.sub, m->w.email, 0, &m->raw, &m->err) ==
+		    -1)
 			m->failed = 1;
-		}
-		buf_free(&unsub);
-		buf_free(&id);
 		ps->nready++;
 	}
 	if (ps->nready == 0)
@@ -431,7 +423,7 @@ next(void *arg, struct mail_job *job, struct err *err)
 			r = take_signed(ps, sl, &e, err);
 		else if ((r = pop(ps, &sl->w, err)) == 1) {
 			buf_reset(&sl->msg);
-			r = compose(ps, sl->w.sub, sl->w.email, &sl->msg,
+			r = compose(ps, sl->w.sub, sl->w.email, 1, &sl->msg,
 			    &e) == 0 ? 1 : 2;
 		}
 		if (r == 1)
@@ -682,7 +674,8 @@ preview(struct pass *ps, const struct post **v, size_t n, struct err *err)
 	ps->post_id = p->id;
 	if (unsub_url(ps, 0, ps->o->to, &unsub, err) == -1 ||
 	    buf_printf(&id, "%s@%s", key, ps->domain) == -1 ||
-	    compose_as(ps, ps->o->to, unsub.data, id.data, &msg, err) == -1)
+	    compose_as(ps, ps->o->to, unsub.data, id.data, 1, &msg, err) ==
+	    -1)
 		goto out;
 	memset(&one, 0, sizeof(one));
 	one.job.rcpt = ps->o->to;
@@ -743,7 +736,7 @@ dry_run(struct pass *ps, const struct post **v, size_t n, int first,
 			break;
 		ps->letter = l;
 		ps->post_id = v[i]->id;
-		rc = compose(ps, 0, "reader@example.com", &msg, err);
+		rc = compose(ps, 0, "reader@example.com", 1, &msg, err);
 		if (rc == 0) {
 			fprintf(ps->o->out, "\nThe message, as a reader "
 			    "would get it:\n\n");
