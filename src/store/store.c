@@ -115,8 +115,7 @@ int
 store_exec(struct store *s, const char *sql, struct err *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return err_set(err, s->path, 0, "%s",
-		    sqlite3_errmsg(s->db));
+		return store_dberr(s, err);
 	return 0;
 }
 
@@ -268,7 +267,7 @@ store_open(struct store **out, const char *sitedir, struct err *err)
 	sqlite3_busy_timeout(s->db, 5000);
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto fail;
 	}
 	mode = (const char *)sqlite3_column_text(st, 0);
@@ -327,7 +326,7 @@ store_migrate(struct store *s, struct err *err)
 		return -1;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto fail;
 	}
 	v = sqlite3_column_int(st, 0);
@@ -368,8 +367,7 @@ store_load_key(struct store *s, int fresh, struct err *err)
 		    sqlite3_bind_blob(st, 1, s->key, sizeof(s->key),
 		    SQLITE_STATIC) != SQLITE_OK ||
 		    sqlite3_step(st) != SQLITE_DONE) {
-			err_set(err, s->path, 0, "%s",
-			    sqlite3_errmsg(s->db));
+			store_dberr(s, err);
 			goto out;
 		}
 		rc = 0;
@@ -377,7 +375,7 @@ store_load_key(struct store *s, int fresh, struct err *err)
 	}
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta "
 	    "WHERE key = 'secret'", -1, &st, NULL) != SQLITE_OK) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	if (sqlite3_step(st) != SQLITE_ROW ||
@@ -505,7 +503,7 @@ store_add_confirmed(struct store *s, const char *email, const char *source,
 	    "WHERE email = ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	if (r == SQLITE_ROW) {
@@ -524,7 +522,7 @@ store_add_confirmed(struct store *s, const char *email, const char *source,
 	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	*res = STORE_ADDED;
@@ -550,7 +548,7 @@ store_remove(struct store *s, const char *email, int *found,
 	    "WHERE email = ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	*found = sqlite3_changes(s->db) > 0;
@@ -559,7 +557,7 @@ store_remove(struct store *s, const char *email, int *found,
 	    "(hash) VALUES (?1)", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC) !=
 	    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	rc = 0;
@@ -585,7 +583,7 @@ store_each(struct store *s, const enum store_state *state,
 	    SQLITE_OK ||
 	    (state != NULL && sqlite3_bind_text(st, 1,
 	    store_state_name(*state), -1, SQLITE_STATIC) != SQLITE_OK)) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -609,7 +607,7 @@ store_each(struct store *s, const enum store_state *state,
 			goto out;
 	}
 	if (r != SQLITE_DONE) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	rc = 0;
@@ -629,7 +627,7 @@ store_count(struct store *s, size_t counts[STORE_NSTATES], struct err *err)
 	memset(counts, 0, STORE_NSTATES * sizeof(*counts));
 	if (sqlite3_prepare_v2(s->db, "SELECT state, count(*) FROM "
 	    "subscribers GROUP BY state", -1, &st, NULL) != SQLITE_OK) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -638,7 +636,7 @@ store_count(struct store *s, size_t counts[STORE_NSTATES], struct err *err)
 			counts[k] = (size_t)sqlite3_column_int64(st, 1);
 	}
 	if (r != SQLITE_DONE) {
-		err_set(err, s->path, 0, "%s", sqlite3_errmsg(s->db));
+		store_dberr(s, err);
 		goto out;
 	}
 	rc = 0;
