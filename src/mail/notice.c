@@ -6,6 +6,18 @@
 #include "compose.h"
 #include "notice.h"
 
+void
+notice_start(struct mail_msg *m, const struct config *cfg, const char *rcpt,
+    time_t now)
+{
+	memset(m, 0, sizeof(*m));
+	m->from.name = mail_str(cfg->mail_from_name);
+	m->from.addr = mail_str(cfg->mail_from_addr);
+	m->to.addr = mail_str(rcpt);
+	m->reply_to.addr = mail_str(cfg->mail_reply_to);
+	m->date = now;
+}
+
 int
 notice_message_id(const struct config *cfg, struct buf *out)
 {
@@ -75,14 +87,9 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	memset(&m, 0, sizeof(m));
-	m.from.name = mail_str(cfg->mail_from_name);
-	m.from.addr = mail_str(cfg->mail_from_addr);
-	m.to.addr = mail_str(rcpt);
-	m.reply_to.addr = mail_str(cfg->mail_reply_to);
+	notice_start(&m, cfg, rcpt, now);
 	m.subject.p = subject.data;
 	m.subject.n = subject.len;
-	m.date = now;
 	m.message_id.p = id.data;
 	m.message_id.n = id.len;
 	m.text.p = text.data;

@@ -21,6 +21,14 @@ int	notice_confirm(const struct config *, const char *base,
 	    struct err *);
 
 /*
+ * Start m as a message from the site (From and Reply-To as stet.yaml
+ * sets them) to rcpt, dated now: every message stet sends begins so.
+ */
+struct mail_msg;
+void	notice_start(struct mail_msg *m, const struct config *,
+	    const char *rcpt, time_t now);
+
+/*
  * A Message-ID for a message from cfg: "<unique>@<from's domain>"
  * without the angle brackets, unique from 16 random bytes.  out gets it.
  */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../mail/compose.h"
+#include "../mail/notice.h"
 #include "../site/frontmatter.h"
 #include "../site/load.h"
 #include "../site/markdown.h"
@@ -273,13 +274,8 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	memset(&m, 0, sizeof(m));
-	m.from.name = mail_str(c->mail_from_name);
-	m.from.addr = mail_str(c->mail_from_addr);
-	m.to.addr = mail_str(rcpt);
-	m.reply_to.addr = mail_str(c->mail_reply_to);
+	notice_start(&m, c, rcpt, now);
 	m.subject = mail_str(l->subject);
-	m.date = now;
 	m.message_id = mail_str(message_id);
 	m.list_id = mail_str(l->list_id);
 	m.list_unsubscribe.p = lu.data;
