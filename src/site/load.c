@@ -256,12 +256,16 @@ alias_path(struct arena *a, const char *v)
 	return out;
 }
 
+/*
+ * aliases: (Hugo) and redirect_from: (Jekyll) may both be given: the
+ * second adds to the first.
+ */
 static int
 aliases_field(struct arena *a, const struct ynode *n, const char *file,
     struct post *p, struct err *err)
 {
 	const struct ynode *t;
-	const char	*v = NULL;
+	const char	*v = NULL, **nv;
 	size_t		 k = 0;
 
 	if (n->kind == YNODE_MAP)
@@ -270,9 +274,11 @@ aliases_field(struct arena *a, const struct ynode *n, const char *file,
 	for (t = n->kind == YNODE_SEQ ? n->child : n; t != NULL;
 	    t = n->kind == YNODE_SEQ ? t->next : NULL)
 		k++;
-	if ((p->aliases = arena_alloc(a, (k ? k : 1) * sizeof(*p->aliases))) ==
-	    NULL)
+	if ((nv = arena_alloc(a, (p->naliases + k + 1) * sizeof(*nv))) == NULL)
 		return err_set(err, file, 0, "out of memory");
+	if (p->naliases > 0)
+		memcpy(nv, p->aliases, p->naliases * sizeof(*nv));
+	p->aliases = nv;
 	for (t = n->kind == YNODE_SEQ ? n->child : n; t != NULL;
 	    t = n->kind == YNODE_SEQ ? t->next : NULL) {
 		if (scalar(t, file, n->key->str, &v, err) == -1)

@@ -6,6 +6,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "../support/hash.h"
 #include "../support/text.h"
 #include "../support/url.h"
 #include "markdown.h"
@@ -82,31 +83,117 @@ node_text(cmark_node *node, struct buf *b)
 }
 
 /*
+ * The ids given so far in one document, in a hash set (open addressing,
+ * at most half full): a thousand headings that all read "a" must cost a
+ * thousand lookups, not a search of every earlier id for each suffix.
+ * The next suffix to try for a base is kept with the base, so "a", "a",
+ * "a"... find "a-2" after "a-1" at once instead of counting up from 1.
+ */
+struct idset {
+	char	**v;		/* owned, NUL-terminated */
+	size_t	 *next;		/* per slot: the next suffix to try */
+	size_t	  n, cap;
+};
+
+static void
+idset_free(struct idset *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->v[i]);
+	free(s->v);
+	free(s->next);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t
+idset_slot(const struct idset *s, const char *id, size_t n)
+{
+	size_t	 h = hash_bytes(HASH_INIT, id, n) & (s->cap - 1);
+
+	while (s->v[h] != NULL && (strlen(s->v[h]) != n ||
+	    memcmp(s->v[h], id, n) != 0))
+		h = (h + 1) & (s->cap - 1);
+	return h;
+}
+
+static int
+idset_grow(struct idset *s)
+{
+	struct idset	 t;
+	size_t		 i, h;
+
+	t.cap = s->cap ? s->cap * 2 : 64;
+	t.n = s->n;
+	if ((t.v = calloc(t.cap, sizeof(*t.v))) == NULL ||
+	    (t.next = calloc(t.cap, sizeof(*t.next))) == NULL) {
+		free(t.v);
+		return -1;
+	}
+	for (i = 0; i < s->cap; i++) {
+		if (s->v[i] == NULL)
+			continue;
+		h = idset_slot(&t, s->v[i], strlen(s->v[i]));
+		t.v[h] = s->v[i];
+		t.next[h] = s->next[i];
+	}
+	free(s->v);
+	free(s->next);
+	*s = t;
+	return 0;
+}
+
+/* Add id (n bytes); its slot in *slot.  1 added, 0 there already, -1. */
+static int
+idset_add(struct idset *s, const char *id, size_t n, size_t *slot)
+{
+	size_t	 h;
+
+	if ((s->n + 1) * 2 > s->cap && idset_grow(s) == -1)
+		return -1;
+	h = idset_slot(s, id, n);
+	*slot = h;
+	if (s->v[h] != NULL)
+		return 0;
+	if ((s->v[h] = strndup(id, n)) == NULL)
+		return -1;
+	s->next[h] = 1;
+	s->n++;
+	return 1;
+}
+
+/*
  * The id at open[idstart..] is made unique in the document by a suffix
- * ("x", "x-1", "x-2"...), and recorded in ids, a list of ids each
- * between newlines.
+ * ("x", "x-1", "x-2"...).
  */
 static int
-unique_id(struct buf *ids, struct buf *open, size_t idstart)
+unique_id(struct idset *ids, struct buf *open, size_t idstart)
 {
 	struct buf	 probe;
-	size_t		 k;
-	int		 rc = -1;
+	size_t		 base, slot, k;
+	int		 r, rc = -1;
 
+	if ((r = idset_add(ids, open->data + idstart, open->len - idstart,
+	    &base)) != 0)
+		return r == 1 ? 0 : -1;
 	buf_init(&probe, 0);
-	for (k = 0;; k++) {
+	for (k = ids->next[base];; k++) {
 		buf_reset(&probe);
-		if (BUF_LIT(&probe, "\n") == -1 ||
-		    buf_put(&probe, open->data + idstart,
+		if (buf_put(&probe, open->data + idstart,
 		    open->len - idstart) == -1 ||
-		    (k && buf_printf(&probe, "-%zu", k) == -1) ||
-		    BUF_LIT(&probe, "\n") == -1)
+		    buf_printf(&probe, "-%zu", k) == -1)
 			goto out;
-		if (memmem(ids->data, ids->len, probe.data, probe.len) == NULL)
+		if ((r = idset_add(ids, probe.data, probe.len, &slot)) == -1)
+			goto out;
+		if (r == 1)
 			break;
 	}
-	if (buf_put(ids, probe.data + 1, probe.len - 1) == -1 ||
-	    (k && buf_printf(open, "-%zu", k) == -1))
+	/* The table may have grown: find the base's slot again. */
+	base = idset_slot(ids, open->data + idstart, open->len - idstart);
+	ids->next[base] = k + 1;
+	if (buf_printf(open, "-%zu", k) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -115,24 +202,61 @@ out:
 }
 
 /*
+ * Headings taken out of the tree.  They cannot be freed at once: cmark
+ * keeps a heading's text in the heading, and the inlines moved to the
+ * custom block still point into it.  They go with the document.
+ */
+struct detached {
+	cmark_node	**v;
+	size_t		  n, cap;
+};
+
+static int
+detached_add(struct detached *d, cmark_node *n)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		cmark_node **v = realloc(d->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = n;
+	return 0;
+}
+
+static void
+detached_free(struct detached *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		cmark_node_free(d->v[i]);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
  * Replace each heading by a custom block that prints <hN id="...">
  * around the same children: cmark-gfm's renderer has no hook for
  * attributes, but it prints a custom block's enter and exit text as is.
+ * The headings replaced go into gone, to be freed after the document.
  */
 static int
-heading_ids(cmark_node *doc)
+heading_ids(cmark_node *doc, struct detached *gone)
 {
-	struct buf	 text, ids, open;
+	struct buf	 text, open;
+	struct idset	 ids;
 	cmark_node	*n, *next, *blk, *c;
 	char		 close[8];
 	int		 rc = -1, level;
 	size_t		 idstart;
 
 	buf_init(&text, 0);
-	buf_init(&ids, 0);
 	buf_init(&open, 0);
-	if (BUF_LIT(&ids, "\n") == -1)
-		goto out;
+	memset(&ids, 0, sizeof(ids));
 	for (n = cmark_node_first_child(doc); n != NULL; n = next) {
 		next = cmark_node_next(n);
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
@@ -155,7 +279,8 @@ heading_ids(cmark_node *doc)
 			goto out;
 		/* on_enter and on_exit are copied by cmark. */
 		if (!cmark_node_set_on_enter(blk, open.data) ||
-		    !cmark_node_set_on_exit(blk, close)) {
+		    !cmark_node_set_on_exit(blk, close) ||
+		    detached_add(gone, n) == -1) {
 			cmark_node_free(blk);
 			goto out;
 		}
@@ -168,17 +293,22 @@ heading_ids(cmark_node *doc)
 				goto out;
 			}
 		}
+		/*
+		 * n is in gone already, and replace only unlinks it: when
+		 * replace fails n is still in the tree, so take it back out
+		 * of gone rather than free it twice.
+		 */
 		if (!cmark_node_replace(n, blk)) {
+			gone->n--;
 			cmark_node_free(blk);
 			goto out;
 		}
-		cmark_node_free(n);
 	}
 	rc = 0;
 out:
 	buf_free(&text);
-	buf_free(&ids);
 	buf_free(&open);
+	idset_free(&ids);
 	return rc;
 }
 
@@ -343,15 +473,17 @@ markdown_to_html_portable(const char *src, size_t len, struct buf *out,
 
 /*
  * Parse src with the site's extensions and give its headings ids.  The
- * caller frees *doc (when not NULL) and the returned parser.
+ * caller frees *doc (when not NULL), then the headings in gone (they
+ * hold text the document points into), then the returned parser.
  */
 static cmark_parser *
-parse(const char *src, size_t len, cmark_node **doc)
+parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 {
 	cmark_parser	*p;
 	size_t		 i;
 
 	*doc = NULL;
+	memset(gone, 0, sizeof(*gone));
 	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
 		return NULL;
 	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
@@ -364,9 +496,10 @@ parse(const char *src, size_t len, cmark_node **doc)
 	pthread_mutex_lock(&inline_lock);
 	*doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&inline_lock);
-	if (*doc != NULL && heading_ids(*doc) == -1) {
+	if (*doc != NULL && heading_ids(*doc, gone) == -1) {
 		cmark_node_free(*doc);
 		*doc = NULL;
+		detached_free(gone);
 	}
 	return p;
 }
@@ -378,11 +511,12 @@ markdown_for_mail(const char *src, size_t len, const char *base,
 	struct buf	 tmp;
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
+	struct detached	 gone;
 	char		*html = NULL, *text = NULL;
 	int		 rc = -1;
 
 	buf_init(&tmp, 0);
-	if ((p = parse(src, len, &doc)) == NULL)
+	if ((p = parse(src, len, &doc, &gone)) == NULL)
 		return -1;
 	if (doc == NULL || rewrite_urls(doc, 1, absolute_url, base) == -1)
 		goto out;
@@ -401,6 +535,7 @@ out:
 	free(text);
 	if (doc != NULL)
 		cmark_node_free(doc);
+	detached_free(&gone);
 	cmark_parser_free(p);
 	return rc;
 }
@@ -412,11 +547,12 @@ to_html(const char *src, size_t len, struct buf *out, const char *base,
 	struct buf	 tmp;
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
+	struct detached	 gone;
 	char		*html = NULL;
 	int		 rc = -1;
 
 	buf_init(&tmp, 0);
-	if ((p = parse(src, len, &doc)) == NULL)
+	if ((p = parse(src, len, &doc, &gone)) == NULL)
 		return -1;
 	if (doc == NULL)
 		goto out;
@@ -446,6 +582,7 @@ out:
 	free(html);
 	if (doc != NULL)
 		cmark_node_free(doc);
+	detached_free(&gone);
 	cmark_parser_free(p);
 	return rc;
 }
