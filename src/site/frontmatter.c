@@ -39,6 +39,7 @@ fm_split(const char *src, size_t len, const char *file,
 		return err_set(err, file, 1, "no front matter: the file must "
 		    "start with a --- line, then title: and date:");
 	p += ll;
+	fs->kind = FRONT_YAML;
 	fs->yaml = p;
 	fs->yaml_line = 2;
 	while (p < end) {
@@ -58,4 +59,12 @@ fm_split(const char *src, size_t len, const char *file,
 	}
 	return err_set(err, file, 1, "front matter is never closed: no "
 	    "--- line after it");
+}
+
+int
+fm_load(struct arena *a, const struct front_split *fs, const char *file,
+    struct ynode **root, struct err *err)
+{
+	return yaml_load(a, fs->yaml, fs->yaml_len, file, fs->yaml_line, root,
+	    err);
 }

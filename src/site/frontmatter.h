@@ -3,7 +3,9 @@
 
 #include <stddef.h>
 
+#include "../support/arena.h"
 #include "../support/err.h"
+#include "../support/yamltree.h"
 
 /*
  * A source file split at its front matter:
@@ -16,8 +18,11 @@
  * The closing line may also be "...".  A UTF-8 byte order mark before the
  * first "---" is skipped.
  */
+enum front_kind { FRONT_YAML, FRONT_TOML };
+
 struct front_split {
-	const char	*yaml;
+	enum front_kind	 kind;		/* which fence: --- or +++ */
+	const char	*yaml;		/* the front matter, YAML or TOML */
 	size_t		 yaml_len;
 	size_t		 yaml_line;
 	const char	*body;
@@ -28,5 +33,12 @@ struct front_split {
 /* 0, or -1 with err naming file:line (TOML "+++" gets its own message). */
 int	fm_split(const char *src, size_t len, const char *file,
 	    struct front_split *, struct err *);
+
+/*
+ * Parse the front matter of fs, YAML or TOML by its fence, into a tree in
+ * a (the same tree for both).  0, or -1 with err naming file:line.
+ */
+int	fm_load(struct arena *a, const struct front_split *fs,
+	    const char *file, struct ynode **root, struct err *);
 
 #endif

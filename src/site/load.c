@@ -372,8 +372,7 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 		goto out;
 	}
 	if (fm_split(src.data, src.len, p->file, &fs, err) == -1 ||
-	    yaml_load(a, fs.yaml, fs.yaml_len, p->file, fs.yaml_line, &root,
-	    err) == -1)
+	    fm_load(a, &fs, p->file, &root, err) == -1)
 		goto out;
 	if (root->kind != YNODE_MAP) {
 		err_set(err, p->file, root->line, "front matter: want keys "
@@ -647,9 +646,8 @@ load_pages(struct site *s, struct err *err)
 		pg->body_line = 1;
 		if (has_front(src.data, src.len)) {
 			if (fm_split(src.data, src.len, pg->file, &fs,
-			    err) == -1 || yaml_load(s->arena, fs.yaml,
-			    fs.yaml_len, pg->file, fs.yaml_line, &root,
-			    err) == -1)
+			    err) == -1 || fm_load(s->arena, &fs, pg->file,
+			    &root, err) == -1)
 				goto out;
 			if (root->kind != YNODE_MAP) {
 				err_set(err, pg->file, root->line, "front "

@@ -6,6 +6,7 @@
 
 #include "../support/arena.h"
 #include "../support/date.h"
+#include "../support/diag.h"
 #include "../support/pool.h"
 #include "../support/yamltree.h"
 
@@ -149,6 +150,12 @@ struct load_opts {
 };
 
 struct site {
+	/*
+	 * Where loading and rendering report every error and warning
+	 * (file:line), from any thread; owned by the caller of site_load.
+	 * May be NULL: then nothing is recorded.
+	 */
+	struct diag	*diag;
 	struct arena	*arena;
 	struct arena	*warena[POOL_MAX];	/* one per loading thread */
 	int		 dirfd;		/* the site folder */
