@@ -856,7 +856,7 @@ int
 send_run(const struct send_opts *o, struct send_result *res,
     struct err *err)
 {
-	struct load_opts lo = { 0, 0 };
+	struct load_opts lo = { 0, 0, NULL };
 	struct site	 site;
 	struct ids	*ids = NULL;
 	struct pass	*ps;

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "../support/buf.h"
-#include "../support/esc.h"
 #include "../support/url.h"
 #include "check.h"
 #include "frontmatter.h"
@@ -14,41 +13,19 @@
 struct checker {
 	const struct site	*site;
 	const struct memfs	*mem;
-	int			 json;
-	FILE			*out;
-	struct check_counts	*counts;
-	size_t			 nfound;
+	struct diag		*diag;
 	char			**ids;	/* per memfs file: "\nid1\nid2\n" */
 };
 
+/* One finding, into the run's list of errors and warnings. */
 static void
 finding(struct checker *c, const char *file, size_t line, int error,
     const char *msg)
 {
-	struct buf	 b;
-
 	if (error)
-		c->counts->errors++;
+		diag_error(c->diag, file, line, "%s", msg);
 	else
-		c->counts->warnings++;
-	if (!c->json) {
-		if (line > 0)
-			fprintf(c->out, "%s:%zu: %s: %s\n", file, line,
-			    error ? "error" : "warning", msg);
-		else
-			fprintf(c->out, "%s: %s: %s\n", file,
-			    error ? "error" : "warning", msg);
-		return;
-	}
-	buf_init(&b, 0);
-	if (BUF_LIT(&b, "{\"file\": \"") == 0 &&
-	    esc_json(&b, file, strlen(file)) == 0 &&
-	    buf_printf(&b, "\", \"line\": %zu, \"level\": \"%s\", "
-	    "\"message\": \"", line, error ? "error" : "warning") == 0 &&
-	    esc_json(&b, msg, strlen(msg)) == 0 && BUF_LIT(&b, "\"}") == 0)
-		fprintf(c->out, "%s%s", c->nfound ? ",\n" : "[\n", b.data);
-	buf_free(&b);
-	c->nfound++;
+		diag_warn(c->diag, file, line, "%s", msg);
 }
 
 /* Which source made a page, for file:line in findings. */
@@ -357,19 +334,16 @@ chars(const char *s)
 
 int
 check_site(const struct site *s, const struct memfs *mem,
-    const struct ids *ids, int json, FILE *out, struct check_counts *counts)
+    const struct ids *ids, struct diag *d)
 {
 	struct checker	 c;
 	struct buf	 msg;
 	size_t		 i, n;
 
 	memset(&c, 0, sizeof(c));
-	memset(counts, 0, sizeof(*counts));
 	c.site = s;
 	c.mem = mem;
-	c.json = json;
-	c.out = out;
-	c.counts = counts;
+	c.diag = d;
 	if ((c.ids = calloc(mem->n ? mem->n : 1, sizeof(*c.ids))) == NULL)
 		return -1;
 	buf_init(&msg, 0);
@@ -405,8 +379,6 @@ check_site(const struct site *s, const struct memfs *mem,
 			    s->posts[i].file, "id:"), 1, msg.data);
 		}
 	}
-	if (json)
-		fprintf(out, c.nfound ? "\n]\n" : "[]\n");
 	for (i = 0; i < mem->n; i++)
 		free(c.ids[i]);
 	free(c.ids);

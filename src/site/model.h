@@ -101,6 +101,8 @@ struct post {
 	const char	*section;	/* "writing" for posts, "notes" */
 	const char	*slug;
 	size_t		 slug_line;	/* of slug: in the front matter, or 0 */
+	const char	*slug_base;	/* from the file name (NULL: slug: was
+					   given); slug may add "-2" to it */
 	const char	*title;
 	const char	*summary;	/* NULL when none */
 	struct date	 date;
@@ -123,6 +125,8 @@ struct post {
 	size_t		 naliases;
 	size_t		 order;		/* its place in file name order */
 	int		 fresh;		/* read now, not taken from the cache */
+	int		 warned;	/* loading it gave warnings */
+	int		 failed;	/* loading it gave errors: left out */
 	const struct cache_post *cached; /* the last build's, or NULL */
 };
 
@@ -147,6 +151,7 @@ struct page {
 struct load_opts {
 	int		 drafts;	/* include drafts */
 	int		 future;	/* include posts dated later than now */
+	struct diag	*diag;		/* every error and warning; may be NULL */
 };
 
 struct site {
