@@ -65,6 +65,6 @@ int
 fm_load(struct arena *a, const struct front_split *fs, const char *file,
     struct ynode **root, struct err *err)
 {
-	return yaml_load(a, fs->yaml, fs->yaml_len, file, fs->yaml_line, root,
-	    err);
+	return yaml_load_dups(a, fs->yaml, fs->yaml_len, file, fs->yaml_line,
+	    root, err);
 }

@@ -1280,7 +1280,8 @@ site_load(const char *dir, const struct load_opts *opts,
 		/* Without a list to read, the first error says it. */
 		if (s->diag == &own && own.n > 0) {
 			diag_sort(&own);
-			diag_format(&own.v[0], err->msg, sizeof(err->msg));
+			err_set(err, own.v[0].file, own.v[0].line, "%s",
+			    own.v[0].msg);
 		} else
 			err_set(err, NULL, 0, "%zu error%s in the site",
 			    n, n == 1 ? "" : "s");

@@ -12,6 +12,7 @@ struct loader {
 	const char	*file;
 	size_t		 first_line;
 	struct err	*err;
+	int		 dups;		/* keys may repeat (front matter) */
 };
 
 static int	load_node(struct loader *, yaml_event_t *, int,
@@ -71,7 +72,8 @@ load_children(struct loader *l, struct ynode *parent, int depth, int map)
 			continue;
 		}
 		if (map) {
-			for (struct ynode *o = parent->child; o; o = o->next)
+			for (struct ynode *o = parent->child; o && !l->dups;
+			    o = o->next)
 				if (strcmp(o->key->str, key->str) == 0)
 					return err_set(l->err, l->file,
 					    key->line, "%s: key given twice",
@@ -127,9 +129,27 @@ load_node(struct loader *l, yaml_event_t *ev, int depth, struct ynode **out)
 	return 0;
 }
 
+static int	load(struct arena *, const char *, size_t, const char *,
+		    size_t, int, struct ynode **, struct err *);
+
 int
 yaml_load(struct arena *a, const char *src, size_t len, const char *file,
     size_t first_line, struct ynode **root, struct err *err)
+{
+	return load(a, src, len, file, first_line, 0, root, err);
+}
+
+int
+yaml_load_dups(struct arena *a, const char *src, size_t len,
+    const char *file, size_t first_line, struct ynode **root,
+    struct err *err)
+{
+	return load(a, src, len, file, first_line, 1, root, err);
+}
+
+static int
+load(struct arena *a, const char *src, size_t len, const char *file,
+    size_t first_line, int dups, struct ynode **root, struct err *err)
 {
 	struct loader	 l;
 	yaml_event_t	 ev;
@@ -140,6 +160,7 @@ yaml_load(struct arena *a, const char *src, size_t len, const char *file,
 	l.file = file;
 	l.first_line = first_line;
 	l.err = err;
+	l.dups = dups;
 	*root = NULL;
 	if (!yaml_parser_initialize(&l.parser))
 		return err_set(err, file, 0, "out of memory");
