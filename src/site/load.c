@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "config.h"
 #include "load.h"
+#include "markdown.h"
 #include "topics.h"
 
 #define SOURCE_MAX	(16 * 1024 * 1024)
@@ -206,25 +207,34 @@ slug_ok(const char *s)
 	return 1;
 }
 
-/* Count the tags of a sequence or a comma-separated scalar. */
+/*
+ * The tags of a sequence, or of one value: split at commas when it has
+ * any (stet's own "a, b"), else at white space, as Jekyll and Hugo both
+ * split a single string ("tags: linux strace" is two tags).
+ */
 static int
 tags_field(struct arena *a, const struct ynode *n, const char *file,
     struct post *p, struct err *err)
 {
 	const struct ynode *t;
-	size_t		 k = p->ntags, more = 0;
+	size_t		 k = p->ntags, more = 0, len;
 	const char	*s = NULL, *c;
+	const char	*seps;
 
 	if (n->kind == YNODE_MAP)
 		return err_set(err, file, n->line, "%s: want a list",
 		    n->key->str);
+	seps = n->kind == YNODE_SCALAR && strchr(n->str, ',') != NULL ?
+	    "," : " \t\r\n";
 	if (n->kind == YNODE_SEQ) {
 		for (t = n->child; t != NULL; t = t->next)
 			more++;
-	} else if (n->len > 0) {
-		more = 1;
-		for (c = n->str; (c = strchr(c, ',')) != NULL; c++)
-			more++;
+	} else {
+		for (c = n->str; *c != '\0'; c += len) {
+			c += strspn(c, seps);
+			if ((len = strcspn(c, seps)) > 0)
+				more++;
+		}
 	}
 	if (more == 0)
 		return 0;
@@ -250,23 +260,23 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 		}
 		return 0;
 	}
-	for (s = n->str; ; s = c + 1) {
-		size_t len;
-
-		c = strchr(s, ',');
-		len = c ? (size_t)(c - s) : strlen(s);
-		while (len > 0 && *s == ' ')
+	for (c = n->str; *c != '\0'; c += len) {
+		c += strspn(c, seps);
+		if ((len = strcspn(c, seps)) == 0)
+			continue;
+		s = c;
+		while (len > 0 && (*s == ' ' || *s == '\t'))
 			s++, len--;
-		while (len > 0 && s[len - 1] == ' ')
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
-		if (len > 0) {
-			p->tag_lines[p->ntags] = n->line;
-			if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) ==
-			    NULL)
-				return err_set(err, file, 0, "out of memory");
+		if (len == 0) {
+			len = strcspn(c, seps);
+			continue;
 		}
-		if (c == NULL)
-			break;
+		p->tag_lines[p->ntags] = n->line;
+		if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) == NULL)
+			return err_set(err, file, 0, "out of memory");
+		len = strcspn(c, seps);
 	}
 	return 0;
 }
@@ -647,7 +657,7 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	struct ynode	*root, *e;
 	struct stat	 st;
 	struct err	 err;
-	const char	*name = pl->names->v[i], *why, *stem, *fix;
+	const char	*name = pl->names->v[i], *why, *stem, *fix, *more;
 	char		 ymd[11];
 	size_t		 line, pre, n;
 	int		 bad = 0, have_date = 0;
@@ -700,6 +710,8 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 		 * date and title, and the whole file is the body.
 		 */
 		memset(&fs, 0, sizeof(fs));
+		fs.body = src.data;
+		fs.body_len = src.len;
 		fs.body_line = fs.yaml_line = 1;
 		if (yaml_load(a, "", 0, p->file, 1, &root, &err) == -1)
 			goto fail;
@@ -768,6 +780,24 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 			    "not make a usable slug; set slug: in the front "
 			    "matter");
 			bad = 1;
+		}
+	}
+	/*
+	 * <!--more--> ends the summary, as in Hugo and Jekyll: without a
+	 * summary: the text before it is one.
+	 */
+	if (p->summary == NULL && !p->is_html &&
+	    (more = memmem(fs.body, fs.body_len, "<!--more-->", 11)) != NULL) {
+		buf_reset(&path);
+		if (markdown_plain(fs.body, (size_t)(more - fs.body),
+		    &path) == -1) {
+			err_set(&err, p->file, 0, "out of memory");
+			goto fail;
+		}
+		if (path.len > 0 && (p->summary = arena_strndup(a, path.data,
+		    path.len)) == NULL) {
+			err_set(&err, p->file, 0, "out of memory");
+			goto fail;
 		}
 	}
 	if (bad)

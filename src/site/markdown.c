@@ -586,3 +586,47 @@ out:
 	cmark_parser_free(p);
 	return rc;
 }
+
+int
+markdown_plain(const char *src, size_t len, struct buf *out)
+{
+	cmark_parser	*p;
+	cmark_node	*doc;
+	char		*text;
+	size_t		 n;
+	int		 rc = -1, space = 0;
+
+	if ((p = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)
+		return -1;
+	cmark_parser_feed(p, src, len);
+	pthread_mutex_lock(&inline_lock);
+	doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&inline_lock);
+	if (doc == NULL)
+		goto out;
+	/* Plain text, every run of white space one space. */
+	if ((text = cmark_render_plaintext(doc, CMARK_OPT_DEFAULT, 0)) ==
+	    NULL)
+		goto out;
+	for (n = 0; text[n] != '\0'; n++) {
+		char c = text[n];
+
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if ((space && buf_putc(out, ' ') == -1) ||
+		    buf_putc(out, c) == -1) {
+			free(text);
+			goto out;
+		}
+		space = 0;
+	}
+	free(text);
+	rc = 0;
+out:
+	if (doc != NULL)
+		cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}

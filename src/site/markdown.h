@@ -41,6 +41,13 @@ int	markdown_to_html_portable(const char *src, size_t len,
 int	markdown_for_mail(const char *src, size_t len, const char *base,
 	    struct buf *html_out, struct buf *text_out);
 
+/*
+ * Append the text a reader sees in src, without markup, white space
+ * folded to single spaces: a summary made from a post's opening.  0 or
+ * -1 (out of memory).
+ */
+int	markdown_plain(const char *src, size_t len, struct buf *out);
+
 /* Append the id a heading with this text gets (also used by templates). */
 int	markdown_slug(struct buf *out, const char *text, size_t len);
 
