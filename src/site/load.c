@@ -156,22 +156,29 @@ scalar(const struct ynode *n, const char *file, const char *what,
 	return 0;
 }
 
+/* YAML 1.1's booleans, as Jekyll's and Hugo's YAML readers take them. */
 static int
 boolean(const struct ynode *n, const char *file, const char *what, int *out,
     struct err *err)
 {
-	const char *v = NULL;
+	static const char *const yes[] = { "true", "yes", "on", "y", NULL };
+	static const char *const no[] = { "false", "no", "off", "n", NULL };
+	const char	*v = NULL;
+	size_t		 i;
 
 	if (scalar(n, file, what, &v, err) == -1)
 		return -1;
-	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
-		*out = 1;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
-		*out = 0;
-	else
-		return err_set(err, file, n->line, "%s: want true or false",
-		    what);
-	return 0;
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	return err_set(err, file, n->line, "%s: want true or false", what);
 }
 
 static int
@@ -544,7 +551,8 @@ struct postload {
 };
 
 /*
- * Read one field of the front matter into p.  0, or -1 with err filled
+ * Read one field of the front matter into p.  0; 1 when a value was
+ * doubtful and read one way (the caller warns); or -1 with err filled
  * (the caller records it and goes on with the next field, so one run
  * names every mistake).
  */
@@ -581,14 +589,26 @@ post_field(struct arena *a, struct post *p, const struct ynode *e,
 			p->summary = NULL;
 		return 0;
 	}
-	if (strcmp(k, "draft") == 0)
-		return boolean(e, p->file, k, &p->draft, err);
+	/*
+	 * Neither true nor false ("flase"): a warning, and the safe
+	 * reading for draft: (kept out); for published: what Jekyll does
+	 * (any value but false publishes), since the post is out already.
+	 */
+	if (strcmp(k, "draft") == 0) {
+		if (boolean(e, p->file, k, &p->draft, err) == -1) {
+			p->draft = 1;
+			return 1;
+		}
+		return 0;
+	}
 	if (strcmp(k, "published") == 0) {
 		/* Jekyll's spelling: published: false is a draft. */
 		int pub;
 
-		if (boolean(e, p->file, k, &pub, err) == -1)
-			return -1;
+		if (boolean(e, p->file, k, &pub, err) == -1) {
+			p->draft = 0;
+			return 1;
+		}
 		p->draft = !pub;
 		return 0;
 	}
@@ -660,7 +680,7 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	const char	*name = pl->names->v[i], *why, *stem, *fix, *more;
 	char		 ymd[11];
 	size_t		 line, pre, n;
-	int		 bad = 0, have_date = 0;
+	int		 bad = 0, have_date = 0, r;
 
 	(void)unused;
 	memset(p, 0, sizeof(*p));
@@ -700,6 +720,13 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	p->order = i;
 	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, &err) == -1)
 		goto fail;
+	src.len = text_strip_controls(src.data, src.len, &line);
+	src.data[src.len] = '\0';
+	if (line > 0) {
+		diag_warn(s->diag, p->file, line, "holds control characters, "
+		    "which HTML and XML do not allow; they are left out");
+		p->warned = 1;
+	}
 	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
 		err_set(&err, p->file, line, "%s", why);
 		goto fail;
@@ -734,9 +761,15 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	p->body_line = fs.body_line;
 	p->is_html = has_ext(name, ".html");
 	for (e = root->child; e != NULL; e = e->next) {
-		if (post_field(a, p, e, &have_date, &err) == -1) {
+		if ((r = post_field(a, p, e, &have_date, &err)) == -1) {
 			diag_error_err(s->diag, &err);
 			bad = 1;
+		} else if (r == 1) {
+			diag_warn(s->diag, p->file, e->line, "%s: %s is "
+			    "neither true nor false; read as %s", e->key->str,
+			    e->str != NULL ? e->str : "(a list)", p->draft ?
+			    "a draft" : "published, as Jekyll does");
+			p->warned = 1;
 		} else if ((fix = misspelt(e->key->str)) != NULL) {
 			diag_warn(s->diag, p->file, e->line, "%s: not a key "
 			    "stet reads; did you mean %s?", e->key->str, fix);
@@ -1347,9 +1380,14 @@ int
 site_source(const struct site *s, const char *file, int need_front,
     struct buf *src, struct front_split *fs, struct err *err)
 {
+	size_t	 line;
+
 	buf_reset(src);
 	if (fs_read_at(s->dirfd, file, SOURCE_MAX, src, 0, err) == -1)
 		return -1;
+	/* As when it was loaded (and warned about). */
+	src->len = text_strip_controls(src->data, src->len, &line);
+	src->data[src->len] = '\0';
 	/* A post without front matter was warned about when loaded. */
 	(void)need_front;
 	if (!has_front(src->data, src->len)) {

@@ -1,5 +1,27 @@
 #include "text.h"
 
+size_t
+text_strip_controls(char *s, size_t n, size_t *line)
+{
+	size_t	 i, o, ln = 1;
+
+	*line = 0;
+	for (i = o = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f) && c != 0) {
+			if (*line == 0)
+				*line = ln;
+			continue;
+		}
+		if (c == '\n')
+			ln++;
+		s[o++] = s[i];
+	}
+	return o;
+}
+
 int
 text_check_utf8(const char *s, size_t n, size_t *line, const char **why)
 {

@@ -13,6 +13,14 @@
  * 0 when s is valid UTF-8 without NUL bytes; else -1 and *line is the
  * 1-based line of the first bad byte and *why says what is wrong.
  */
+/*
+ * Take out of s (n bytes) the control characters that HTML or XML do
+ * not allow (C0 but tab, LF and CR; form feed; DEL), which old posts
+ * pasted from elsewhere hold.  The new length; *line gets the 1-based
+ * line of the first one taken out, or 0 when there was none.
+ */
+size_t	text_strip_controls(char *s, size_t n, size_t *line);
+
 int	text_check_utf8(const char *s, size_t n, size_t *line,
 	    const char **why);
 
