@@ -349,6 +349,32 @@ fences(void **state)
 	arena_free(a);
 }
 
+/*
+ * Inputs on which toml++ 3.3.0 reaches code it marks unreachable or
+ * assumes away (its issues 190 and 301, fixed upstream later): the
+ * library Debian compiled must still read them right.
+ */
+static void
+toml_bugs(void **state)
+{
+	const char	*src =
+	    "+++\n"
+	    "s = \"\"\"\\\n"
+	    "\xc2\xa7 \xc3\xa9t\xc3\xa9\"\"\"\n"
+	    "+++\n";
+	struct arena	*a = arena_new();
+	struct ynode	*root;
+	struct err	 err;
+
+	(void)state;
+	assert_int_equal(load(a, src, &root, &err), 0);
+	scalar(get(root, "s"), "\xc2\xa7 \xc3\xa9t\xc3\xa9", 0);
+	arena_free(a);
+	bad("+++\n[[[1]]]\n+++\n", "p.md:2: ");
+	bad("+++\n[{params]\n+++\n", "p.md:2: ");
+	bad("+++\n\xcc\xaa\n+++\n", "p.md:2: ");
+}
+
 /* The C interface called straight, with a first line past 1. */
 static void
 direct(void **state)
@@ -379,6 +405,7 @@ main(void)
 		cmocka_unit_test(unicode),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(fences),
+		cmocka_unit_test(toml_bugs),
 		cmocka_unit_test(direct),
 	};
 
