@@ -88,6 +88,9 @@ $(B)/tests/%.o: tests/unit/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell $(PKG_CONFIG) --cflags cmocka) \
 		-c -o $@ $<
 
+# Kept, so relinking after a library change does not recompile the test.
+.SECONDARY: $(UNIT_BINS:%=%.o)
+
 $(B)/tests/%: $(B)/tests/%.o $(LIBOBJS)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(LIBOBJS) $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
