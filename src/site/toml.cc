@@ -99,10 +99,12 @@ put_time(char *out, size_t sz, const toml::time &t)
 	if (ns != 0) {
 		for (k = 9; ns % 10 == 0; k--)
 			ns /= 10;
-		n += std::snprintf(out + n, sz - static_cast<size_t>(n),
+		k = std::snprintf(out + n, sz - static_cast<size_t>(n),
 		    ".%0*u", k, static_cast<unsigned>(ns));
-		if (static_cast<size_t>(n) >= sz)
+		if (k < 0 || static_cast<size_t>(k) >= sz -
+		    static_cast<size_t>(n))
 			return -1;
+		n += k;
 	}
 	return n;
 }
