@@ -10,7 +10,16 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim
+# One C++ file, for toml++ (src/site/toml.cc): the C++ compiler goes with
+# CC, and links the binaries so they get the C++ runtime.
+ifeq ($(origin CXX),default)
+ifneq ($(findstring clang,$(CC)),)
+CXX	 = clang++
+endif
+endif
+
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim \
+	tomlplusplus
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -29,10 +38,14 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LIBS	+= -fsanitize=address,undefined
 endif
+# The same flags but the language.
+ALL_CXXFLAGS = $(patsubst -std=c17,-std=c++17,$(ALL_CFLAGS))
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
 	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
-OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
+CXXSRCS	 = $(wildcard src/site/*.cc)
+OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(CXXSRCS:src/%.cc=$(B)/%.o) \
+	$(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
 	src/favicon.svg $(shell find src/skel -type f | LC_ALL=C sort)
@@ -50,11 +63,15 @@ stet: $(B)/stet
 endif
 
 $(B)/stet: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $(OBJS) $(LIBS)
 
 $(B)/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: src/%.cc $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
 $(B)/embed: tools/embed.c
 	@mkdir -p $(B)
@@ -66,10 +83,17 @@ $(B)/embedded.c: $(B)/embed $(EMBED)
 $(B)/embedded.o: $(B)/embedded.c src/embedded.h
 	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIBOBJS)
+$(B)/tests/%.o: tests/unit/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell $(PKG_CONFIG) --cflags cmocka) \
-		-o $@ $< $(LIBOBJS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+		-c -o $@ $<
+
+# Kept, so relinking after a library change does not recompile the test.
+.SECONDARY: $(UNIT_BINS:%=%.o)
+
+$(B)/tests/%: $(B)/tests/%.o $(LIBOBJS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(LIBOBJS) $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
