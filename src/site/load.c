@@ -1125,11 +1125,6 @@ load_pages(struct site *s, struct err *err)
 				    &pg->summary, err) == -1)
 					goto out;
 			}
-		} else if (src.len >= 3 && memcmp(src.data, "+++", 3) == 0) {
-			err_set(err, pg->file, 1, "TOML front matter (+++) is "
-			    "not supported: write it as YAML between --- "
-			    "lines");
-			goto out;
 		}
 		s->npages++;
 	}
