@@ -177,7 +177,8 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 		if ((p->aliases[j] = get_str(r)) == NULL)
 			return -1;
 	cp->neighbours = get_str(r);
-	if (r->bad || p->file == NULL || p->slug == NULL || p->title == NULL)
+	if (r->bad || p->file == NULL || p->slug == NULL ||
+	    p->slug_base == NULL || p->title == NULL)
 		return -1;
 	return 0;
 }

@@ -125,6 +125,17 @@ list_sources(struct site *s, const char *dir, int bundles, struct names *out,
 	for (i = 0; i < all.n; i++) {
 		const char *name = all.v[i], *v;
 
+		/*
+		 * Hugo's _index.md is a section's list page, not a post;
+		 * Jekyll leaves out every name starting with '_'.
+		 */
+		if (name[0] == '_') {
+			if (source_ext(name) > 0 || bundle_index(s, dir, name))
+				diag_warn(s->diag, dir, 0, "%s: a name starting "
+				    "with _ (Hugo's _index.md) is not a post; "
+				    "left out", name);
+			continue;
+		}
 		if (source_ext(name) > 0)
 			v = arena_strdup(s->arena, name);
 		else if (!bundles || strchr(name, '.') != NULL ||
@@ -618,7 +629,7 @@ post_field(struct arena *a, struct post *p, const struct ynode *e,
 		if (!slug_ok(v))
 			return err_set(err, p->file, e->line, "slug: %s is not "
 			    "one plain path segment", v);
-		p->slug = v;
+		p->slug = p->slug_base = v;
 		p->slug_line = e->line;
 		return 0;
 	}
@@ -892,12 +903,12 @@ post_cmp(const void *a, const void *b)
 }
 
 /*
- * Titles may repeat, slugs may not.  Two posts whose file names give one
- * slug (2015-...-notes.md and 2017-...-notes.md) both get a page: the
- * later one, by date, takes a suffix ("notes-2"), with a warning.  Two
- * slug: values that clash are an error, since each was asked for.  Slugs
- * are worked out again from slug_base on every load, so a rebuild after
- * the earlier post is deleted gives what a first build would.
+ * Titles may repeat, slugs may not.  Two posts with one slug
+ * (2015-...-notes.md and 2017-...-notes.md, or the same slug: in posts
+ * that Jekyll put under different dates) both get a page: the later one,
+ * by date, takes a suffix ("notes-2"), with a warning.  Slugs are worked
+ * out again on every load, so a rebuild after the earlier post is
+ * deleted gives what a first build would.
  */
 struct slugtab {
 	struct post	**t;
@@ -927,9 +938,10 @@ clash_cmp(const void *a, const void *b)
 
 	if ((c = strcmp(x->slug, y->slug)) != 0)
 		return c;
-	/* The asked-for slug keeps it; then the oldest post. */
-	if ((x->slug_base == NULL) != (y->slug_base == NULL))
-		return x->slug_base == NULL ? -1 : 1;
+	/*
+	 * The oldest post keeps the slug, whether it was asked for or
+	 * made from the file name: a new post never moves an old page.
+	 */
 	if (x->date.t != y->date.t)
 		return x->date.t < y->date.t ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -954,40 +966,26 @@ settle_clashes(struct site *s, struct arena *a, struct post *v, size_t n,
 			c[nc++] = &v[i];
 	qsort(c, nc, sizeof(*c), clash_cmp);
 	for (i = 0; i < nc; i = j) {
-		size_t keep;
-
 		for (j = i + 1; j < nc && strcmp(c[j]->slug, c[i]->slug) == 0;)
 			j++;
-		/*
-		 * A slug: that another post has was asked for in vain: an
-		 * error naming the other.  Suffixing the other post instead
-		 * would move a page that readers may have linked to.
-		 */
-		for (keep = i; keep < j && c[keep]->slug_base == NULL; keep++) {
-			struct post *o = c[keep == i ? i + 1 : i];
-
-			diag_error(s->diag, c[keep]->file, c[keep]->slug_line,
-			    "slug %s is already taken by %s", c[keep]->slug,
-			    o->file);
-			c[keep]->failed = 1;
-		}
-		/* The oldest of the rest keeps it; the later ones, -2... */
-		for (k = keep + 1; k < j; k++) {
+		/* The oldest keeps it; the later ones get -2, -3... */
+		for (k = i + 1; k < j; k++) {
 			struct post *p = c[k];
+			const char *base = p->slug_base;
 			size_t q;
 
 			for (q = 2;; q++) {
 				buf_reset(&b);
-				if (buf_printf(&b, "%s-%zu", p->slug_base, q) ==
-				    -1)
+				if (buf_printf(&b, "%s-%zu", base, q) == -1)
 					goto out;
 				h = slug_slot(st, b.data);
 				if (st->t[h] == NULL)
 					break;
 			}
-			diag_warn(s->diag, p->file, 0, "%s also makes the slug "
-			    "%s; this post's page is writing/%s/ (set slug: "
-			    "to choose)", c[keep]->file, p->slug, b.data);
+			diag_warn(s->diag, p->file, p->slug_line, "%s also %s "
+			    "the slug %s; this post's page is writing/%s/",
+			    c[i]->file, c[i]->slug_line == 0 ? "makes" :
+			    "asks for", p->slug, b.data);
 			if ((p->slug = arena_strdup(a, b.data)) == NULL)
 				goto out;
 			p->warned = 1;
@@ -1020,8 +1018,7 @@ check_slugs(struct site *s, struct post *v, size_t n, struct err *err)
 	for (i = 0; i < n; i++) {
 		struct post *p = &v[i];
 
-		if (p->slug_base != NULL)
-			p->slug = p->slug_base;
+		p->slug = p->slug_base;
 		h = slug_slot(&st, p->slug);
 		if (st.t[h] != NULL)
 			clash = 1;
@@ -1240,6 +1237,7 @@ load_all(struct site *s, const char *dir, const struct load_opts *opts,
 {
 	const struct cache *cache;
 	struct date	 now;
+	struct stat	 st;
 	size_t		 i, kept, n;
 
 	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
@@ -1248,6 +1246,8 @@ load_all(struct site *s, const char *dir, const struct load_opts *opts,
 	if (setenv("TZ", s->cfg.timezone, 1) == -1)
 		return err_set(err, dir, 0, "%s", strerror(errno));
 	tzset();
+	if (fstatat(s->dirfd, "static/robots.txt", &st, 0) == 0)
+		s->own_robots = 1;
 	if (list_sources(s, "posts", 1, names, err) == -1)
 		return -1;
 	n = names->n;

@@ -101,8 +101,8 @@ struct post {
 	const char	*section;	/* "writing" for posts, "notes" */
 	const char	*slug;
 	size_t		 slug_line;	/* of slug: in the front matter, or 0 */
-	const char	*slug_base;	/* from the file name (NULL: slug: was
-					   given); slug may add "-2" to it */
+	const char	*slug_base;	/* from slug: or the file name; slug
+					   may add "-2" to it (a clash) */
 	const char	*title;
 	const char	*summary;	/* NULL when none */
 	struct date	 date;
@@ -175,6 +175,7 @@ struct site {
 	size_t		 npages;
 	struct topic	*topics;	/* declared first, then by slug */
 	size_t		 ntopics;
+	int		 own_robots;	/* static/robots.txt replaces ours */
 };
 
 #endif

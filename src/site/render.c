@@ -755,7 +755,9 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	case EXTRA_404:
 		return pl->fixed ? render_404(job, worker, err) : 0;
 	case EXTRA_ROBOTS:
-		return pl->fixed ? render_robots(job, worker, err) : 0;
+		/* static/robots.txt replaces ours, as style.css does. */
+		return pl->fixed && !s->own_robots ?
+		    render_robots(job, worker, err) : 0;
 	case EXTRA_FORM:
 		return render_form(job, err);
 	}
@@ -907,7 +909,8 @@ render_outputs(const struct site *s, struct outlist *out)
 
 	buf_init(&b, 0);
 	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
-		if (outlist_add(out, fixed[i]) == -1)
+		if ((!s->own_robots || strcmp(fixed[i], "robots.txt") != 0) &&
+		    outlist_add(out, fixed[i]) == -1)
 			goto out;
 	for (i = 0; i < s->ntopics; i++) {
 		static const char *const files[] = { "index.html", "feed.xml",
