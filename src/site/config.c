@@ -268,7 +268,7 @@ topics(struct cfgload *l, const struct ynode *n, struct config *c)
 			}
 		}
 		buf_reset(&slug);
-		if (t->tag == NULL || text_slug(&slug, t->tag,
+		if (t->tag == NULL || text_tag_slug(&slug, t->tag,
 		    strlen(t->tag)) == -1 || slug.len == 0) {
 			err_set(l->err, CONFIG_FILE, item->line,
 			    "topics: each topic needs a tag with a letter or "

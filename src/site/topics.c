@@ -8,11 +8,12 @@
 #include "topics.h"
 
 /*
- * A tag's spelling with case and spacing taken out: "Multi Tenant",
- * "multi-tenant" and " multi  tenant" are one topic.
+ * A tag's spelling with case and spacing taken out, as it is compared:
+ * "Multi Tenant", "multi-tenant", " multi  tenant" and "multi_tenant,"
+ * are one topic.
  */
 static int
-tag_norm(struct buf *b, const char *s)
+tag_norm(struct buf *b, const char *s, size_t n)
 {
 	struct buf	 low;
 	size_t		 i;
@@ -20,7 +21,7 @@ tag_norm(struct buf *b, const char *s)
 
 	buf_reset(b);
 	buf_init(&low, 0);
-	if (text_lower(&low, s, strlen(s)) == -1)
+	if (text_lower(&low, s, n) == -1)
 		goto out;
 	for (i = 0; i < low.len; i++) {
 		char c = low.data[i];
@@ -41,62 +42,195 @@ out:
 	return rc;
 }
 
+/*
+ * Topics by key (a tag's norm, or a topic's slug): open addressing, at
+ * most half full, so a post with 20,000 tags costs 20,000 lookups.
+ */
+struct tkey {
+	char	*key;		/* owned */
+	size_t	 topic;
+};
+
+struct ttab {
+	struct tkey	*v;
+	size_t		 size, n;
+};
+
+static size_t
+ttab_slot(const struct ttab *t, const char *key)
+{
+	size_t	 h;
+
+	for (h = hash_str(HASH_INIT, key) & (t->size - 1); t->v[h].key != NULL;
+	    h = (h + 1) & (t->size - 1))
+		if (strcmp(t->v[h].key, key) == 0)
+			break;
+	return h;
+}
+
+/* The topic under key, or SIZE_MAX. */
+static size_t
+ttab_get(const struct ttab *t, const char *key)
+{
+	size_t	 h;
+
+	if (t->size == 0)
+		return SIZE_MAX;
+	h = ttab_slot(t, key);
+	return t->v[h].key != NULL ? t->v[h].topic : SIZE_MAX;
+}
+
+static int
+ttab_put(struct ttab *t, const char *key, size_t topic)
+{
+	size_t	 h;
+
+	if ((t->n + 1) * 2 > t->size) {
+		struct ttab nt;
+		size_t i;
+
+		nt.size = t->size ? t->size * 2 : 64;
+		nt.n = t->n;
+		if ((nt.v = calloc(nt.size, sizeof(*nt.v))) == NULL)
+			return -1;
+		for (i = 0; i < t->size; i++)
+			if (t->v[i].key != NULL)
+				nt.v[ttab_slot(&nt, t->v[i].key)] = t->v[i];
+		free(t->v);
+		*t = nt;
+	}
+	h = ttab_slot(t, key);
+	if (t->v[h].key != NULL) {
+		t->v[h].topic = topic;
+		return 0;
+	}
+	if ((t->v[h].key = strdup(key)) == NULL)
+		return -1;
+	t->v[h].topic = topic;
+	t->n++;
+	return 0;
+}
+
+static void
+ttab_free(struct ttab *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->size; i++)
+		free(t->v[i].key);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
 static int
 topic_cmp(const void *a, const void *b)
 {
 	const struct topic *x = a, *y = b;
 
-	if (x->declared != y->declared)
-		return x->declared ? -1 : 1;
-	if (x->declared)
-		return 0;	/* qsort is unstable: see the index below */
 	return strcmp(x->slug, y->slug);
+}
+
+struct resolve {
+	struct site	*s;
+	struct ttab	 bynorm, byslug;
+	struct buf	 norm, slug;
+};
+
+/*
+ * The topic of one tag of p (writing it as a new topic the first time),
+ * or SIZE_MAX when the tag names none (no letter or digit: a warning).
+ * -1 on no memory, through *oom.
+ */
+static size_t
+tag_topic(struct resolve *r, const struct post *p, size_t j, int *oom)
+{
+	struct site	*s = r->s;
+	const char	*tag = p->tags[j], *t;
+	struct topic	*tp;
+	size_t		 n, k;
+
+	t = text_tag_trim(tag, &n);
+	if (tag_norm(&r->norm, t, n) == -1)
+		goto oom;
+	if ((k = ttab_get(&r->bynorm, r->norm.data)) == SIZE_MAX) {
+		buf_reset(&r->slug);
+		if (text_tag_slug(&r->slug, t, n) == -1)
+			goto oom;
+		if (r->slug.len == 0) {
+			diag_warn(s->diag, p->file, p->tag_lines[j], "tag %s "
+			    "has no letter or digit, so no topic page; left "
+			    "out", tag);
+			return SIZE_MAX;
+		}
+		/* Another spelling whose slug is taken: one topic. */
+		if ((k = ttab_get(&r->byslug, r->slug.data)) != SIZE_MAX) {
+			diag_warn(s->diag, p->file, p->tag_lines[j], "tag %s "
+			    "and tag %s (%s) make the same topic path "
+			    "topics/%s/; they are one topic", tag,
+			    s->topics[k].tag, s->topics[k].first_file,
+			    r->slug.data);
+		} else {
+			k = s->ntopics++;
+			tp = &s->topics[k];
+			memset(tp, 0, sizeof(*tp));
+			if ((tp->tag = arena_strndup(s->arena, t, n)) == NULL ||
+			    (tp->slug = arena_strdup(s->arena,
+			    r->slug.data)) == NULL)
+				goto oom;
+			tp->title = tp->tag;
+			tp->first_file = p->file;
+			if (ttab_put(&r->byslug, r->slug.data, k) == -1)
+				goto oom;
+		}
+		if (ttab_put(&r->bynorm, r->norm.data, k) == -1)
+			goto oom;
+	}
+	if (n != strlen(tag)) {
+		diag_warn(s->diag, p->file, p->tag_lines[j], "tag \"%s\" is "
+		    "read as \"%.*s\"", tag, (int)n, t);
+	}
+	return k;
+oom:
+	*oom = 1;
+	return SIZE_MAX;
 }
 
 /*
  * Map every post's tags to topics: stet.yaml's first, in its order, then
- * the others by slug.  Two spellings that make one slug but are not the
- * same tag (C and C++) are an error naming both files.
+ * the others by slug.
  */
 int
 topics_resolve(struct site *s, struct err *err)
 {
-	struct buf	 norm, slug;
-	struct topic	*t;
+	struct resolve	 r;
 	struct post	**byfile = NULL;
-	char		**norms = NULL;	/* norm of each topic */
-	size_t		 cap, i, j, k, *map = NULL, nspell = 0;
-	int		 rc = -1;
-	/*
-	 * Most posts spell their tags one of a few ways: remember each
-	 * spelling's topic, rather than normalising every tag of every post.
-	 */
-	struct {
-		const char	*tag;
-		uint64_t	 hash;
-		size_t		 topic;
-	} spell[64];
+	size_t		 cap, i, j, k, *map = NULL, nd;
+	int		 oom = 0, rc = -1;
+	unsigned char	*seen = NULL;
 
-	buf_init(&norm, 0);
-	buf_init(&slug, 0);
-	cap = s->cfg.ntopics;
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	buf_init(&r.norm, 0);
+	buf_init(&r.slug, 0);
+	nd = s->cfg.ntopics;
+	cap = nd;
 	for (i = 0; i < s->nposts; i++)
 		cap += s->posts[i].ntags;
 	if ((s->topics = arena_alloc(s->arena, (cap ? cap : 1) *
-	    sizeof(*s->topics))) == NULL ||
-	    (norms = calloc(cap ? cap : 1, sizeof(*norms))) == NULL ||
-	    (map = calloc(cap ? cap : 1, sizeof(*map))) == NULL)
+	    sizeof(*s->topics))) == NULL)
 		goto oom;
-	for (i = 0; i < s->cfg.ntopics; i++) {
+	for (i = 0; i < nd; i++) {
 		s->topics[i] = s->cfg.topics[i];
-		if (tag_norm(&norm, s->topics[i].tag) == -1 ||
-		    (norms[i] = strdup(norm.data)) == NULL)
+		if (tag_norm(&r.norm, s->topics[i].tag,
+		    strlen(s->topics[i].tag)) == -1 ||
+		    ttab_put(&r.bynorm, r.norm.data, i) == -1 ||
+		    ttab_put(&r.byslug, s->topics[i].slug, i) == -1)
 			goto oom;
 	}
-	s->ntopics = s->cfg.ntopics;
+	s->ntopics = nd;
 	/* In file order: a topic takes the first spelling met in it. */
 	if ((byfile = calloc(s->nposts + s->nhidden + 1, sizeof(*byfile))) ==
-	    NULL)
+	    NULL || (seen = calloc(cap ? cap : 1, 1)) == NULL)
 		goto oom;
 	for (i = 0; i < s->nposts; i++)
 		byfile[s->posts[i].order] = &s->posts[i];
@@ -108,99 +242,48 @@ topics_resolve(struct site *s, struct err *err)
 		if (p->ntags && (p->topics = arena_alloc(s->arena, p->ntags *
 		    sizeof(*p->topics))) == NULL)
 			goto oom;
+		p->ntopics = 0;
 		for (j = 0; j < p->ntags; j++) {
-			uint64_t th = hash_str(HASH_INIT, p->tags[j]);
-
-			for (k = 0; k < nspell; k++)
-				if (spell[k].hash == th &&
-				    strcmp(spell[k].tag, p->tags[j]) == 0)
-					break;
-			if (k < nspell) {
-				k = spell[k].topic;
-				goto found;
-			}
-			buf_reset(&slug);
-			if (tag_norm(&norm, p->tags[j]) == -1 ||
-			    text_slug(&slug, p->tags[j],
-			    strlen(p->tags[j])) == -1)
+			k = tag_topic(&r, p, j, &oom);
+			if (oom)
 				goto oom;
-			if (slug.len == 0) {
-				err_set(err, p->file, p->tag_lines[j], "tag %s "
-				    "has no letter or digit", p->tags[j]);
-				goto out;
-			}
-			for (k = 0; k < s->ntopics; k++)
-				if (strcmp(s->topics[k].slug, slug.data) == 0)
-					break;
-			if (k < s->ntopics && strcmp(norms[k], norm.data)) {
-				err_set(err, p->file, p->tag_lines[j], "tag %s "
-				    "and tag %s (%s) make the same topic path "
-				    "%s; rename one", p->tags[j],
-				    s->topics[k].tag, s->topics[k].first_file,
-				    slug.data);
-				goto out;
-			}
-			if (k == s->ntopics) {
-				t = &s->topics[s->ntopics++];
-				memset(t, 0, sizeof(*t));
-				t->tag = t->title = p->tags[j];
-				t->first_file = p->file;
-				if ((t->slug = arena_strdup(s->arena,
-				    slug.data)) == NULL ||
-				    (norms[k] = strdup(norm.data)) == NULL)
-					goto oom;
-			}
-			if (nspell < sizeof(spell) / sizeof(*spell)) {
-				spell[nspell].tag = p->tags[j];
-				spell[nspell].hash = th;
-				spell[nspell++].topic = k;
-			}
-found:
 			/* The same topic twice in one post counts once. */
-			for (size_t q = 0; q < p->ntopics; q++)
-				if (p->topics[q] == k)
-					goto next;
+			if (k == SIZE_MAX || seen[k])
+				continue;
+			seen[k] = 1;
 			p->topics[p->ntopics++] = k;
 			s->topics[k].count++;
-next:			;
 		}
+		for (j = 0; j < p->ntopics; j++)
+			seen[p->topics[j]] = 0;
 	}
-	/* Sort the undeclared ones, then renumber the posts' topics. */
-	{
-		struct topic *sorted = s->topics + s->cfg.ntopics;
-		size_t n = s->ntopics - s->cfg.ntopics;
-		const char **old = calloc(n ? n : 1, sizeof(*old));
-
-		if (old == NULL)
-			goto oom;
-		for (i = 0; i < n; i++)
-			old[i] = sorted[i].slug;
-		qsort(sorted, n, sizeof(*sorted), topic_cmp);
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++)
-				if (sorted[j].slug == old[i])
-					map[i] = s->cfg.ntopics + j;
-		free(old);
-		for (i = 0; i < s->nposts; i++)
-			for (j = 0; j < s->posts[i].ntopics; j++)
-				if (s->posts[i].topics[j] >= s->cfg.ntopics)
-					s->posts[i].topics[j] =
-					    map[s->posts[i].topics[j] -
-					    s->cfg.ntopics];
+	/*
+	 * Sort the undeclared ones by slug, then renumber the posts'
+	 * topics through map (old index -> new), found by slug.
+	 */
+	qsort(s->topics + nd, s->ntopics - nd, sizeof(*s->topics), topic_cmp);
+	if ((map = calloc(s->ntopics ? s->ntopics : 1, sizeof(*map))) == NULL)
+		goto oom;
+	for (i = nd; i < s->ntopics; i++) {
+		k = ttab_get(&r.byslug, s->topics[i].slug);
+		map[k] = i;
 	}
+	for (i = 0; i < nd; i++)
+		map[i] = i;
+	for (i = 0; i < s->nposts; i++)
+		for (j = 0; j < s->posts[i].ntopics; j++)
+			s->posts[i].topics[j] = map[s->posts[i].topics[j]];
 	rc = 0;
 	goto out;
 oom:
 	err_set(err, "posts", 0, "out of memory");
 out:
-	if (norms != NULL)
-		for (i = 0; i < cap; i++)
-			free(norms[i]);
-	free(norms);
 	free(map);
+	free(seen);
 	free(byfile);
-	buf_free(&norm);
-	buf_free(&slug);
+	ttab_free(&r.bynorm);
+	ttab_free(&r.byslug);
+	buf_free(&r.norm);
+	buf_free(&r.slug);
 	return rc;
 }
-

@@ -21,6 +21,22 @@
  */
 size_t	text_strip_controls(char *s, size_t n, size_t *line);
 
+/*
+ * A tag as it is compared: without surrounding white space, trailing
+ * ',' ';' ':' and quotes around it ("strace," is "strace").  Sets *n and
+ * returns where the tag starts in s.
+ */
+const char *text_tag_trim(const char *s, size_t *n);
+
+/*
+ * Append the path segment of a tag (already trimmed): its slug, where
+ * '#' reads "sharp", '+' reads "plus" and a leading '.' reads "dot", so
+ * that C, C#, C++, .NET and NET are five topics: c, c-sharp,
+ * c-plus-plus, dotnet and net.  Nothing appended when no letter or
+ * digit is left.  0 or -1.
+ */
+int	text_tag_slug(struct buf *, const char *s, size_t n);
+
 int	text_check_utf8(const char *s, size_t n, size_t *line,
 	    const char **why);
 
