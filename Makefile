@@ -1,7 +1,8 @@
 # stet: plain make, dependencies through pkg-config.
 #   make            the binary, ./stet
-#   make check      every test: unit, end-to-end, and both again under
-#                   AddressSanitizer and UndefinedBehaviorSanitizer
+#   make check      every test: the include graph, unit, end-to-end, and
+#                   both again under AddressSanitizer and
+#                   UndefinedBehaviorSanitizer
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -105,8 +106,14 @@ e2e: $(B)/stet
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 
+# Each layer includes only the layers below it (tools/check-includes says
+# which); tests/includes shows the check fails on a forbidden include.
+includes:
+	tools/check-includes src
+	tests/includes
+
 # The whole suite, plain and then under the sanitizers.
-check:
+check: includes
 	$(MAKE) VARIANT=clang CC=clang build/clang/stet
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
@@ -125,4 +132,4 @@ install: stet
 clean:
 	rm -rf build stet
 
-.PHONY: all stet unit e2e check install clean
+.PHONY: all stet includes unit e2e check install clean

@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "../mail/dkim.h"
-#include "../mail/notice.h"
+#include "../send/notice.h"
 #include "../site/render.h"
 #include "../support/buf.h"
 #include "../support/esc.h"
@@ -73,7 +73,7 @@ forms_open(struct forms **out, const struct forms_opts *o, struct err *err)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
 	f->o = *o;
-	f->base = o->cfg->base_path;
+	f->base = o->base_path;
 	pthread_mutex_init(&f->shell_lock, NULL);
 	pthread_mutex_init(&f->rate_lock, NULL);
 	crypto_shorthash_keygen(f->rate_key);
@@ -142,7 +142,7 @@ rate_ok(struct forms *f, const struct addr *a)
 			s->minute = minute;
 			s->n = 0;
 		}
-		ok = ++s->n <= f->o.cfg->subscribe_per_minute;
+		ok = ++s->n <= f->o.settings->subscribe_per_minute;
 		break;
 	}
 	pthread_mutex_unlock(&f->rate_lock);
@@ -397,11 +397,11 @@ confirmation(struct forms *f, const char *rcpt, const char *token,
 	int		 rc = -1;
 
 	if (f->o.signer == NULL)
-		return notice_confirm(f->o.cfg, f->o.link_base, rcpt, token,
-		    (time_t)now, out, err);
+		return notice_confirm(f->o.mail, f->o.title, f->o.url,
+		    f->o.link_base, rcpt, token, (time_t)now, out, err);
 	buf_init(&m, 0);
-	if (notice_confirm(f->o.cfg, f->o.link_base, rcpt, token, (time_t)now,
-	    &m, err) == 0 &&
+	if (notice_confirm(f->o.mail, f->o.title, f->o.url, f->o.link_base,
+	    rcpt, token, (time_t)now, &m, err) == 0 &&
 	    dkim_signer_sign(f->o.signer, m.data, m.len, out, err) == 0) {
 		if (buf_put(out, m.data, m.len) == 0)
 			rc = 0;
@@ -454,8 +454,8 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 		pthread_mutex_lock(f->o.lock);
 		if ((rc = store_begin(f->o.store, &err)) == 0) {
 			rc = store_subscribe(f->o.store, norm.data, now,
-			    f->o.cfg->subscribe_confirmations_per_hour, &res,
-			    &id, token, &err);
+			    f->o.settings->subscribe_confirmations_per_hour,
+			    &res, &id, token, &err);
 			if (rc == 0 && res == STORE_SUB_SEND)
 				rc = confirmation(f, norm.data, token, now,
 				    &msg, &err);
@@ -562,7 +562,7 @@ post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
 	/* The same calm answer, whatever the token was. */
 	page_init(&pg, 200, "OK", "You are unsubscribed");
 	put(&pg, "<p>No more email will come from ");
-	put_esc(&pg, f->o.cfg->title, strlen(f->o.cfg->title));
+	put_esc(&pg, f->o.title, strlen(f->o.title));
 	put(&pg, ". Sorry to see you go.</p>\n<p>Changed your mind? You can "
 	    "subscribe again at any time.</p>\n");
 	send_page(f, req, &pg);
@@ -593,7 +593,7 @@ get_button(struct forms *f, h2o_req_t *req, const struct field *t,
 		page_init(&pg, 200, "OK", "Unsubscribe");
 		put(&pg, "<p>Press the button and no more email will come "
 		    "from ");
-		put_esc(&pg, f->o.cfg->title, strlen(f->o.cfg->title));
+		put_esc(&pg, f->o.title, strlen(f->o.title));
 		put(&pg, ".</p>\n");
 		put_button(f, &pg, "unsubscribe", t->val, t->vlen,
 		    "Unsubscribe");
