@@ -9,6 +9,7 @@
 #include "../support/date.h"
 #include "cmd.h"
 #include "report.h"
+#include "settings.h"
 
 static int
 parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
@@ -102,6 +103,7 @@ cmd_build(int argc, char *argv[])
 	struct build_result r;
 	struct diag	 d;
 	struct err	 err;
+	struct settings	 set;
 	int		 rc, verbose = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -110,6 +112,13 @@ cmd_build(int argc, char *argv[])
 		return rc;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "stet: libsodium would not start\n");
+		return 1;
+	}
+	/* The other layers' keys of stet.yaml: site_build reads the site's. */
+	rc = settings_load(&set, o.dir, &err);
+	settings_free(&set);
+	if (rc == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
 	}
 	diag_init(&d);

@@ -7,6 +7,7 @@
 #include "../site/build.h"
 #include "cmd.h"
 #include "report.h"
+#include "settings.h"
 
 int
 cmd_check(int argc, char *argv[])
@@ -23,6 +24,7 @@ cmd_check(int argc, char *argv[])
 	struct build_result r;
 	struct diag	 d;
 	struct err	 err;
+	struct settings	 set;
 	int		 c, json = 0, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -54,7 +56,12 @@ cmd_check(int argc, char *argv[])
 	}
 	diag_init(&d);
 	o.diag = &d;
-	rc = site_build(&o, &r, &err);
+	/* The other layers' keys of stet.yaml: site_build reads the site's. */
+	memset(&r, 0, sizeof(r));
+	rc = settings_load(&set, o.dir, &err);
+	settings_free(&set);
+	if (rc == 0)
+		rc = site_build(&o, &r, &err);
 	/* A site that does not build: its errors are the findings. */
 	if (rc == -1 && d.nerrors == 0)
 		diag_error(&d, NULL, 0, "%s", err.msg);
