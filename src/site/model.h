@@ -32,6 +32,9 @@ struct topic {
 	int		 declared;	/* listed in stet.yaml */
 	size_t		 count;		/* posts with it */
 	const char	*first_file;	/* where the spelling came from */
+	const char	*old_slug;	/* the path stet gave it before '#',
+					   '+' and '.' were read (C++ was
+					   "c"), kept as a redirect; or NULL */
 };
 
 struct config {

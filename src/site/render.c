@@ -768,12 +768,13 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 }
 
 /*
- * A redirect page at an old path of a post (aliases: in its front
- * matter), so links from before a migration still land on it.
+ * A redirect page at an old path, rel, to the page at section/slug/:
+ * a post's old paths (aliases: in its front matter), so links from
+ * before a migration still land on it, and a topic's old path.
  */
 static int
-render_alias(const struct job *job, const struct post *p, const char *rel,
-    struct err *err)
+render_redirect(const struct job *job, const char *rel, const char *section,
+    const char *slug, const char *title, const char *file, struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 b, root, to;
@@ -790,34 +791,34 @@ render_alias(const struct job *job, const struct post *p, const char *rel,
 	if (root.len == 0 && BUF_LIT(&root, "./") == -1)
 		goto oom;
 	if (buf_put(&to, root.data, root.len) == -1 ||
-	    BUF_LIT(&to, "writing/") == -1 ||
-	    esc_path_segment(&to, p->slug, strlen(p->slug)) == -1 ||
+	    buf_puts(&to, section) == -1 || buf_putc(&to, '/') == -1 ||
+	    esc_path_segment(&to, slug, strlen(slug)) == -1 ||
 	    buf_putc(&to, '/') == -1 ||
 	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
 		goto oom;
 	if (BUF_LIT(&b, "<!doctype html>\n<html lang=\"") == -1 ||
 	    esc_html(&b, s->cfg.language, strlen(s->cfg.language)) == -1 ||
 	    BUF_LIT(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ==
-	    -1 || esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    -1 || esc_html(&b, title, strlen(title)) == -1 ||
 	    BUF_LIT(&b, "</title>\n<link rel=\"stylesheet\" href=\"") == -1 ||
 	    esc_html(&b, root.data, root.len) == -1 ||
 	    BUF_LIT(&b, "style.css\">\n<link rel=\"canonical\" href=\"") ==
 	    -1 || esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
-	    BUF_LIT(&b, "writing/") == -1 ||
-	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
+	    buf_puts(&b, section) == -1 || buf_putc(&b, '/') == -1 ||
+	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
 	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=") == -1 ||
 	    esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">\n</head>\n<body>\n<p>This page has moved to "
 	    "<a href=\"") == -1 || esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">") == -1 ||
-	    esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    esc_html(&b, title, strlen(title)) == -1 ||
 	    BUF_LIT(&b, "</a>.</p>\n</body>\n</html>\n") == -1)
 		goto oom;
 	rc = writer_put(job->w, 0, rel, b.data, b.len, err);
 	goto out;
 oom:
-	err_set(err, p->file, 0, "out of memory");
+	err_set(err, file, 0, "out of memory");
 out:
 	buf_free(&b);
 	buf_free(&root);
@@ -873,9 +874,26 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	/* Few, and the writer skips unchanged bytes: always write them. */
 	for (i = 0; i < s->nposts; i++)
 		for (k = 0; k < s->posts[i].naliases; k++)
-			if (render_alias(&job, &s->posts[i],
-			    s->posts[i].aliases[k], err) == -1)
+			if (render_redirect(&job, s->posts[i].aliases[k],
+			    "writing", s->posts[i].slug, s->posts[i].title,
+			    s->posts[i].file, err) == -1)
 				goto out;
+	for (i = 0; i < s->ntopics; i++) {
+		const struct topic *tp = &s->topics[i];
+
+		if (tp->old_slug == NULL)
+			continue;
+		buf_reset(&map);
+		if (buf_printf(&map, "topics/%s/index.html", tp->old_slug) ==
+		    -1) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+		if (render_redirect(&job, map.data, "topics", tp->slug,
+		    tp->title, "stet.yaml", err) == -1)
+			goto out;
+	}
+	buf_reset(&map);
 	if (plan->lists) {
 		if (sitemap_xml(s, &map) == -1) {
 			err_set(err, "sitemap.xml", 0, "out of memory");
@@ -922,6 +940,12 @@ render_outputs(const struct site *s, struct outlist *out)
 			    files[k]) == -1 || outlist_add(out, b.data) == -1)
 				goto out;
 		}
+		buf_reset(&b);
+		if (s->topics[i].old_slug != NULL &&
+		    (buf_printf(&b, "topics/%s/index.html",
+		    s->topics[i].old_slug) == -1 ||
+		    outlist_add(out, b.data) == -1))
+			goto out;
 	}
 	for (i = 0; i < s->npages; i++) {
 		if (strcmp(s->pages[i].name, "index") == 0)

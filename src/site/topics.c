@@ -196,6 +196,45 @@ oom:
 }
 
 /*
+ * Topics whose path changed when '#', '+' and a leading '.' came to be
+ * read (C++ was topics/c/, now topics/c-plus-plus/) keep their old path
+ * as a redirect, unless another topic has it now.  The first topic in
+ * order to claim an old path gets it.
+ */
+static int
+old_slugs(struct resolve *r)
+{
+	struct site	*s = r->s;
+	struct ttab	 claimed;
+	size_t		 i, n;
+	const char	*t;
+	int		 rc = -1;
+
+	memset(&claimed, 0, sizeof(claimed));
+	for (i = 0; i < s->ntopics; i++) {
+		struct topic *tp = &s->topics[i];
+
+		tp->old_slug = NULL;
+		t = text_tag_trim(tp->tag, &n);
+		buf_reset(&r->slug);
+		if (text_slug(&r->slug, t, n) == -1)
+			goto out;
+		if (r->slug.len == 0 || strcmp(r->slug.data, tp->slug) == 0 ||
+		    ttab_get(&r->byslug, r->slug.data) != SIZE_MAX ||
+		    ttab_get(&claimed, r->slug.data) != SIZE_MAX)
+			continue;
+		if (ttab_put(&claimed, r->slug.data, i) == -1 ||
+		    (tp->old_slug = arena_strdup(s->arena, r->slug.data)) ==
+		    NULL)
+			goto out;
+	}
+	rc = 0;
+out:
+	ttab_free(&claimed);
+	return rc;
+}
+
+/*
  * Map every post's tags to topics: stet.yaml's first, in its order, then
  * the others by slug.
  */
@@ -273,6 +312,8 @@ topics_resolve(struct site *s, struct err *err)
 	for (i = 0; i < s->nposts; i++)
 		for (j = 0; j < s->posts[i].ntopics; j++)
 			s->posts[i].topics[j] = map[s->posts[i].topics[j]];
+	if (old_slugs(&r) == -1)
+		goto oom;
 	rc = 0;
 	goto out;
 oom:
