@@ -1,17 +1,11 @@
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
-#include "../support/fsutil.h"
 #include "../support/text.h"
 #include "feed.h"
 #include "sitemap.h"
-#include "load.h"
 #include "markdown.h"
 #include "render.h"
 #include "render_job.h"
@@ -258,15 +252,15 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 /* Markdown or HTML body of file to html (and its absolute twin). */
 int
 body_html(const struct job *job, const char *file, int is_html,
-    int need_front, const char *base, struct buf *html, struct buf *abs,
-    size_t *words, struct err *err)
+    const char *base, struct buf *html, struct buf *abs, size_t *words,
+    struct err *err)
 {
 	struct buf	 src;
 	struct front_split fs;
 	int		 rc = -1;
 
 	buf_init(&src, 0);
-	if (site_source(job->site, file, need_front, &src, &fs, err) == -1)
+	if (job->src->read(job->src->arg, file, &src, &fs, err) == -1)
 		goto out;
 	if (words != NULL)
 		*words = text_words(fs.body, fs.body_len);
@@ -323,13 +317,13 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		rc = body_html(job, p->file, p->is_html, 1, full.data, &html,
+		rc = body_html(job, p->file, p->is_html, full.data, &html,
 		    &abs, &words, err);
 		buf_free(&full);
 		if (rc == -1)
 			goto out;
 		rc = -1;
-	} else if (body_html(job, p->file, p->is_html, 1, NULL, &html, NULL,
+	} else if (body_html(job, p->file, p->is_html, NULL, &html, NULL,
 	    &words, err) == -1)
 		goto out;
 	if (!page)
@@ -439,7 +433,7 @@ render_home(const struct job *job, int worker, struct err *err)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
-		    body_html(job, s->pages[i].file, s->pages[i].is_html, 0,
+		    body_html(job, s->pages[i].file, s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
@@ -616,7 +610,7 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 		err_set(err, pg->file, 0, "out of memory");
 		goto out;
 	}
-	if (body_html(job, pg->file, pg->is_html, 0, NULL, &html, NULL, NULL,
+	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
 	    err) == -1)
 		goto out;
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
@@ -652,11 +646,12 @@ render_404(const struct job *job, int worker, struct err *err)
 }
 
 /*
- * The page stet serve answers the subscription forms with, kept in
- * .stet/form.html (not in public/: it is no page of its own).  Its
- * title and content are slots the server fills per request, so the
- * answers wear the site's own templates and stylesheet.  Its links
- * start from the base path: it is served at several depths.
+ * The page stet serve answers the subscription forms with, into
+ * job->form: render_site keeps it in .stet/form.html (not in public/: it
+ * is no page of its own).  Its title and content are slots the server
+ * fills per request, so the answers wear the site's own templates and
+ * stylesheet.  Its links start from the base path: it is served at
+ * several depths.
  */
 static int
 render_form(const struct job *job, struct err *err)
@@ -664,36 +659,21 @@ render_form(const struct job *job, struct err *err)
 	const struct site *s = job->site;
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 out;
-	struct stat	 st;
-	int		 rc = -1;
+	int		 rc;
 
-	if (!job->opts->form || (!job->plan->fixed &&
-	    fstatat(s->dirfd, RENDER_FORM_FILE, &st, 0) == 0))
+	if (!job->opts->form)
 		return 0;
 	if (pagectx_init(&pc, job, RENDER_FORM_FILE, err) == -1)
 		return -1;
 	pc.root = s->cfg.base_path;
-	buf_init(&out, 0);
 	ctx = page_base(&pc, 2, "subscribe", RENDER_FORM_TITLE, NULL,
 	    "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
 	tv_set(&pc.tb, &ctx, "content", tv_str(RENDER_FORM_CONTENT));
-	if (pc.tb.oom) {
-		err_set(err, RENDER_FORM_FILE, 0, "out of memory");
-		goto out;
-	}
-	if (template_render(job->tpl, "form", &ctx, &out, err) == -1)
-		goto out;
-	if (fs_mkdirs_at(s->dirfd, ".stet") == -1 ||
-	    fs_write_atomic(s->dirfd, RENDER_FORM_FILE, RENDER_FORM_FILE ".tmp",
-	    out.data, out.len, 0) == -1) {
-		err_set(err, RENDER_FORM_FILE, 0, "%s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	buf_free(&out);
+	if (pc.tb.oom)
+		rc = err_set(err, RENDER_FORM_FILE, 0, "out of memory");
+	else
+		rc = template_render(job->tpl, "form", &ctx, job->form, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -827,8 +807,10 @@ out:
 }
 
 int
-render_site(const struct site *s, const struct tset *tpl, struct writer *w,
-    const struct render_opts *opts, const struct plan *plan, struct err *err)
+render_pages(const struct site *s, const struct tset *tpl,
+    const struct render_source *src, struct writer *w,
+    const struct render_opts *opts, const struct plan *plan, struct buf *form,
+    struct err *err)
 {
 	struct job	 job;
 	struct buf	 map;
@@ -838,6 +820,8 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	memset(&job, 0, sizeof(job));
 	job.site = s;
 	job.tpl = tpl;
+	job.src = src;
+	job.form = form;
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
