@@ -10,8 +10,8 @@
 #include "../send/notice.h"
 #include "../site/render.h"
 #include "../support/buf.h"
-#include "../support/esc.h"
 #include "../support/fsutil.h"
+#include "answer.h"
 #include "forms.h"
 
 #define FIELDS_MAX	8	/* a form of ours has two or three */
@@ -44,14 +44,6 @@ struct forms {
 	/* SipHash with a key of our own: clients choose their addresses. */
 	unsigned char	 rate_key[crypto_shorthash_KEYBYTES];
 	struct rate_slot rate[RATE_SLOTS];
-};
-
-/* An answer being built: its title and content, from the pool. */
-struct answer {
-	int		 status;
-	const char	*reason;
-	const char	*title;
-	struct buf	 body;	/* the content's HTML */
 };
 
 /* Each answer is sent whole at once, so the generator does nothing. */
@@ -243,50 +235,38 @@ form_get(const struct field *fv, size_t nf, const char *name)
 	return NULL;
 }
 
-/* Fill the site's form page with pg and send it. */
+/*
+ * Send the answer of kind k, in the site's form page.  text and len, and
+ * why, as answer.h says for k.
+ */
 static void
-send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
+send_answer(struct forms *f, h2o_req_t *req, enum answer_kind k,
+    const char *text, size_t len, const char *why)
 {
-	struct buf	 out, title;
-	const char	*shell, *p, *q, *t, *c;
+	struct answer_in in = { f->base, f->o.title, text, len, why };
+	struct answer	 pg;
+	struct buf	 out;
+	const char	*shell;
 	size_t		 n;
 	char		*body;
 	h2o_iovec_t	 iov;
 
 	buf_init(&out, 0);
-	buf_init(&title, 0);
-	(void)esc_html(&title, pg->title, strlen(pg->title));
+	/* Out of memory: what was made goes out, as before. */
+	(void)answer_make(&pg, k, &in);
 	pthread_mutex_lock(&f->shell_lock);
 	shell = f->shell != NULL ? f->shell : fallback_shell;
 	n = f->shell != NULL ? f->shell_len : sizeof(fallback_shell) - 1;
-	for (p = shell, q = shell + n; p < q; ) {
-		t = memmem(p, (size_t)(q - p), RENDER_FORM_TITLE,
-		    sizeof(RENDER_FORM_TITLE) - 1);
-		c = memmem(p, (size_t)(q - p), RENDER_FORM_CONTENT,
-		    sizeof(RENDER_FORM_CONTENT) - 1);
-		if (t == NULL && c == NULL) {
-			(void)buf_put(&out, p, (size_t)(q - p));
-			break;
-		}
-		if (c == NULL || (t != NULL && t < c)) {
-			(void)buf_put(&out, p, (size_t)(t - p));
-			(void)buf_put(&out, title.data, title.len);
-			p = t + sizeof(RENDER_FORM_TITLE) - 1;
-		} else {
-			(void)buf_put(&out, p, (size_t)(c - p));
-			(void)buf_put(&out, pg->body.data, pg->body.len);
-			p = c + sizeof(RENDER_FORM_CONTENT) - 1;
-		}
-	}
+	(void)answer_fill(shell, n, &pg, &out);
 	pthread_mutex_unlock(&f->shell_lock);
 
-	req->res.status = pg->status;
-	req->res.reason = pg->reason;
+	req->res.status = pg.status;
+	req->res.reason = pg.reason;
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/html; charset=utf-8"));
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-	if (pg->status == 429 || pg->status == 503)
+	if (pg.status == 429 || pg.status == 503)
 		h2o_add_header(&req->pool, &req->res.headers,
 		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("60"));
 	/* The whole answer at once, with its length: no chunking. */
@@ -298,94 +278,20 @@ send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
 	h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len,
 	    H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
 	buf_free(&out);
-	buf_free(&title);
-	buf_free(&pg->body);
-}
-
-static void
-page_init(struct answer *pg, int status, const char *reason, const char *title)
-{
-	pg->status = status;
-	pg->reason = reason;
-	pg->title = title;
-	buf_init(&pg->body, 0);
-}
-
-static void
-put(struct answer *pg, const char *s)
-{
-	(void)buf_puts(&pg->body, s);
-}
-
-static void
-put_esc(struct answer *pg, const char *s, size_t n)
-{
-	(void)esc_html(&pg->body, s, n);
-}
-
-/* The subscribe form, with value (may be NULL) filled in. */
-static void
-put_form(struct forms *f, struct answer *pg, const char *value, size_t n)
-{
-	put(pg, "<section class=\"subscribe\">\n<p>One email when I publish "
-	    "something. No newsletter cadence, no marketing, no "
-	    "list-sharing. Unsubscribe in one click.</p>\n"
-	    "<form method=\"post\" action=\"");
-	put_esc(pg, f->base, strlen(f->base));
-	put(pg, "subscribe\">\n<label for=\"subscribe-email\">Email address"
-	    "</label>\n<div class=\"row\">\n<input id=\"subscribe-email\" "
-	    "type=\"email\" name=\"email\" required autocomplete=\"email\" "
-	    "maxlength=\"254\"");
-	if (value != NULL) {
-		put(pg, " value=\"");
-		put_esc(pg, value, n);
-		put(pg, "\"");
-	}
-	put(pg, ">\n<button type=\"submit\">Subscribe</button>\n</div>\n"
-	    "<div hidden>\n<label for=\"subscribe-website\">Leave this empty"
-	    "</label>\n<input id=\"subscribe-website\" type=\"text\" "
-	    "name=\"website\" tabindex=\"-1\" autocomplete=\"off\">\n</div>\n"
-	    "</form>\n</section>\n");
-}
-
-/* A page with one button that posts t to action. */
-static void
-put_button(struct forms *f, struct answer *pg, const char *action,
-    const char *t, size_t n, const char *label)
-{
-	put(pg, "<form method=\"post\" action=\"");
-	put_esc(pg, f->base, strlen(f->base));
-	put(pg, action);
-	put(pg, "\">\n<input type=\"hidden\" name=\"t\" value=\"");
-	put_esc(pg, t, n);
-	put(pg, "\">\n<button type=\"submit\">");
-	put(pg, label);
-	put(pg, "</button>\n</form>\n");
+	answer_free(&pg);
 }
 
 static void
 answer_later(struct forms *f, h2o_req_t *req, int status)
 {
-	struct answer	 pg;
-
-	page_init(&pg, status, status == 429 ? "Too Many Requests" :
-	    "Service Unavailable", "Try again later");
-	put(&pg, "<p>Too many requests are arriving just now. Nothing was "
-	    "changed; please try again in a few minutes.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, status == 429 ? ANSWER_TOO_MANY :
+	    ANSWER_UNAVAILABLE, NULL, 0, NULL);
 }
 
 static void
 answer_bad(struct forms *f, h2o_req_t *req, const char *what)
 {
-	struct answer	 pg;
-
-	page_init(&pg, 400, "Bad Request", "That did not work");
-	put(&pg, "<p>");
-	put(&pg, what);
-	put(&pg, " Nothing was changed.</p>\n");
-	put_form(f, &pg, NULL, 0);
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_BAD, NULL, 0, what);
 }
 
 /* The confirmation message for rcpt, signed when the site signs. */
@@ -420,7 +326,6 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 {
 	const struct field *email = form_get(fv, nf, "email");
 	const struct field *trap = form_get(fv, nf, "website");
-	struct answer	 pg;
 	struct buf	 norm, msg;
 	struct err	 err;
 	enum store_sub	 res = STORE_SUB_QUIET;
@@ -440,13 +345,8 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 	buf_init(&norm, 0);
 	buf_init(&msg, 0);
 	if (store_check_address(email->val, email->vlen, &norm, &why) == -1) {
-		page_init(&pg, 400, "Bad Request", "Check the address");
-		put(&pg, "<p class=\"error\" role=\"alert\">That address cannot "
-		    "be used: ");
-		put(&pg, why);
-		put(&pg, ".</p>\n");
-		put_form(f, &pg, email->val, email->vlen);
-		send_page(f, req, &pg);
+		send_answer(f, req, ANSWER_BAD_ADDRESS, email->val,
+		    email->vlen, why);
 		goto out;
 	}
 	/* A bot filled the field people cannot see: say the usual. */
@@ -482,14 +382,7 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 		if (res == STORE_SUB_SEND)
 			outbox_kick(f->o.outbox);
 	}
-	page_init(&pg, 200, "OK", "Check your inbox");
-	put(&pg, "<p>If <strong>");
-	put_esc(&pg, norm.data, norm.len);
-	put(&pg, "</strong> can receive mail, a message with a link to "
-	    "confirm is on its way. Nothing is sent to it until you "
-	    "confirm.</p>\n<p>No message after a few minutes? Look in the "
-	    "spam folder, or check the address and try again.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_INBOX, norm.data, norm.len, NULL);
 out:
 	if (msg.data != NULL)
 		sodium_memzero(msg.data, msg.len);
@@ -500,7 +393,6 @@ out:
 static void
 post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
 {
-	struct answer	 pg;
 	struct err	 err;
 	enum store_confirm res;
 	char		 unsub[STORE_UNSUB_LEN + 1];
@@ -517,35 +409,21 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
 	}
 	switch (res) {
 	case STORE_CONFIRM_DONE:
-		page_init(&pg, 200, "OK", "You are subscribed");
-		put(&pg, "<p>Thank you. You will get one email each time a "
-		    "new post is published here, and nothing else.</p>\n"
-		    "<p>Every message has a link to unsubscribe in one "
-		    "click. Changed your mind already?</p>\n");
-		put_button(f, &pg, "unsubscribe", unsub, strlen(unsub),
-		    "Unsubscribe");
+		send_answer(f, req, ANSWER_SUBSCRIBED, unsub, strlen(unsub),
+		    NULL);
 		break;
 	case STORE_CONFIRM_EXPIRED:
-		page_init(&pg, 410, "Gone", "This link has expired");
-		put(&pg, "<p>Confirmation links work for 7 days. Ask again "
-		    "and a new one will be sent.</p>\n");
-		put_form(f, &pg, NULL, 0);
+		send_answer(f, req, ANSWER_EXPIRED, NULL, 0, NULL);
 		break;
 	default:
-		page_init(&pg, 404, "Not Found", "This link does not work");
-		put(&pg, "<p>It may have been used already (then you are "
-		    "subscribed), or replaced by a newer message. Ask again "
-		    "if you need a new one.</p>\n");
-		put_form(f, &pg, NULL, 0);
+		send_answer(f, req, ANSWER_DEAD_LINK, NULL, 0, NULL);
 		break;
 	}
-	send_page(f, req, &pg);
 }
 
 static void
 post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
 {
-	struct answer	 pg;
 	struct err	 err;
 	enum store_unsub res;
 	int		 rc;
@@ -560,12 +438,7 @@ post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
 		return;
 	}
 	/* The same calm answer, whatever the token was. */
-	page_init(&pg, 200, "OK", "You are unsubscribed");
-	put(&pg, "<p>No more email will come from ");
-	put_esc(&pg, f->o.title, strlen(f->o.title));
-	put(&pg, ". Sorry to see you go.</p>\n<p>Changed your mind? You can "
-	    "subscribe again at any time.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_UNSUBSCRIBED, NULL, 0, NULL);
 }
 
 /* A GET of a link from a message: one button, nothing changed. */
@@ -573,32 +446,11 @@ static void
 get_button(struct forms *f, h2o_req_t *req, const struct field *t,
     int confirm)
 {
-	struct answer	 pg;
-
-	if (t == NULL || t->vlen == 0) {
-		page_init(&pg, 400, "Bad Request", "This link is incomplete");
-		put(&pg, "<p>The link lost its end on the way. Open it from "
-		    "the message again, or copy all of it.</p>\n");
-		send_page(f, req, &pg);
-		return;
-	}
-	if (confirm) {
-		page_init(&pg, 200, "OK", "Confirm your subscription");
-		put(&pg, "<p>One email when I publish something. No newsletter "
-		    "cadence, no marketing, no list-sharing. Unsubscribe in "
-		    "one click.</p>\n");
-		put_button(f, &pg, "subscribe/confirm", t->val, t->vlen,
-		    "Confirm");
-	} else {
-		page_init(&pg, 200, "OK", "Unsubscribe");
-		put(&pg, "<p>Press the button and no more email will come "
-		    "from ");
-		put_esc(&pg, f->o.title, strlen(f->o.title));
-		put(&pg, ".</p>\n");
-		put_button(f, &pg, "unsubscribe", t->val, t->vlen,
-		    "Unsubscribe");
-	}
-	send_page(f, req, &pg);
+	if (t == NULL || t->vlen == 0)
+		send_answer(f, req, ANSWER_INCOMPLETE, NULL, 0, NULL);
+	else
+		send_answer(f, req, confirm ? ANSWER_CONFIRM :
+		    ANSWER_UNSUBSCRIBE, t->val, t->vlen, NULL);
 }
 
 static int
@@ -621,7 +473,6 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 	const struct field *t;
 	size_t		 nb = 0, nq = 0, bl = strlen(f->base) - 1;
 	int		 confirm, unsub, post, one_click;
-	struct answer	 pg;
 
 	/* Under the base path, as the site's own pages are. */
 	if (bl > 0 && len > bl && memcmp(path, f->base, bl) == 0) {
@@ -647,9 +498,7 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 			get_button(f, req, form_get(query, nq, "t"), confirm);
 			return 1;
 		}
-		page_init(&pg, 200, "OK", "Get new posts by email");
-		put_form(f, &pg, NULL, 0);
-		send_page(f, req, &pg);
+		send_answer(f, req, ANSWER_FORM, NULL, 0, NULL);
 		return 1;
 	}
 	/*
