@@ -96,10 +96,26 @@ $(B)/tests/%: $(B)/tests/%.o $(LIBOBJS)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(LIBOBJS) $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
+# Every answer of the subscription forms, for tests/golden/run.
+$(B)/tests/golden-forms: tests/golden/forms.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@.o $<
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $@.o $(LIBOBJS) $(LIBS)
+
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
-e2e: $(B)/stet
+# The rendered site, byte for byte; golden-update rewrites the expected
+# files from what this build makes (review the diff before committing).
+GOLDEN	 = STET=$(CURDIR)/$(B)/stet GOLDEN_FORMS=$(CURDIR)/$(B)/tests/golden-forms
+golden: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run
+
+golden-update: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run --update
+
+e2e: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
@@ -132,4 +148,4 @@ install: stet
 clean:
 	rm -rf build stet
 
-.PHONY: all stet includes unit e2e check install clean
+.PHONY: all stet includes unit golden golden-update e2e check install clean
