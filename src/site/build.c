@@ -329,7 +329,7 @@ check_in_memory(struct build *b, struct build_result *res, struct err *err)
 	struct memfs	 mem;
 	int		 rc = -1;
 
-	memfs_init(&mem);
+	memfs_init(&mem, check_digest);
 	writer_open_memory(&b->w, &mem);
 	if (render_site(&b->site, b->tpl, &b->w, &b->ropts, &b->plan,
 	    err) == -1 || theme_static(&b->site, &b->w, NULL, err) == -1)

@@ -12,6 +12,10 @@
  * missing or longer than 160 characters (a warning), and every post whose
  * feed id changed since it was first published.
  */
+/* What check_site needs of a built file: a memfs_digest (memfs.h). */
+int	check_digest(const char *path, const char *data, size_t len,
+	    struct buf *out);
+
 int	check_site(const struct site *, const struct memfs *,
 	    const struct ids *, struct diag *);
 
