@@ -819,31 +819,38 @@ language_ok(struct cfgload *l, const struct ynode *n, struct config *c)
 int
 config_load(struct arena *a, int dirfd, struct config *c, struct err *err)
 {
-	struct cfgload	 l = { a, err };
-	struct ynode	*root, *e;
 	struct buf	 src;
-	const char	*why, *k;
-	size_t		 line;
 	int		 rc;
 
 	config_defaults(c);
 	buf_init(&src, 0);
 	rc = fs_read_at(dirfd, CONFIG_FILE, CONFIG_MAX, &src, 1, err);
 	if (rc == 1)
-		return 0;
-	if (rc == -1)
-		goto out;
-	rc = -1;
-	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
-		err_set(err, CONFIG_FILE, line, "%s", why);
-		goto out;
-	}
-	if (yaml_load(a, src.data, src.len, CONFIG_FILE, 1, &root, err) == -1)
-		goto out;
-	if (root->kind != YNODE_MAP) {
-		err_set(err, CONFIG_FILE, root->line, "want keys and values");
-		goto out;
-	}
+		rc = 0;
+	else if (rc == 0)
+		rc = config_parse(a, src.data, src.len, c, err);
+	buf_free(&src);
+	return rc;
+}
+
+int
+config_parse(struct arena *a, const char *src, size_t len, struct config *c,
+    struct err *err)
+{
+	struct cfgload	 l = { a, err };
+	struct ynode	*root, *e;
+	const char	*why, *k;
+	size_t		 line;
+	int		 rc;
+
+	config_defaults(c);
+	if (text_check_utf8(src, len, &line, &why) == -1)
+		return err_set(err, CONFIG_FILE, line, "%s", why);
+	if (yaml_load(a, src, len, CONFIG_FILE, 1, &root, err) == -1)
+		return -1;
+	if (root->kind != YNODE_MAP)
+		return err_set(err, CONFIG_FILE, root->line,
+		    "want keys and values");
 	c->file = CONFIG_FILE;
 	for (e = root->child; e != NULL; e = e->next) {
 		k = e->key->str;
@@ -878,10 +885,7 @@ config_load(struct arena *a, int dirfd, struct config *c, struct err *err)
 		else
 			rc = unknown(&l, e->key, "");
 		if (rc == -1)
-			goto out;
+			return -1;
 	}
-	rc = 0;
-out:
-	buf_free(&src);
-	return rc;
+	return 0;
 }

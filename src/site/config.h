@@ -13,6 +13,13 @@
  */
 int	config_load(struct arena *, int dirfd, struct config *, struct err *);
 
+/*
+ * The same for the text of a stet.yaml already read (len bytes, not
+ * NUL-terminated), starting from the defaults.
+ */
+int	config_parse(struct arena *, const char *src, size_t len,
+	    struct config *, struct err *);
+
 /* Fill cfg with the defaults alone. */
 void	config_defaults(struct config *);
 
