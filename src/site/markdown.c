@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -313,13 +314,45 @@ out:
 }
 
 /*
- * Two fixes to cmark-gfm's HTML, made in one pass over it:
+ * Does the tag at q (left bytes, q[0] == '<') open or close one of the
+ * elements GFM's tag filter disables?  cmark-gfm 0.29.0.gfm.6 ends the
+ * name only at its own idea of a space or at '>' (or "/>"), so it lets
+ * "<script\f>" and "<script/x>" through, which a browser reads as a
+ * script all the same: HTML ends a tag name at tab, line feed, form
+ * feed, carriage return (read as a line feed), space, '/' or '>'.  The
+ * end of the HTML counts too, since a page goes on after it.
+ */
+static int
+filtered_tag(const char *q, size_t left)
+{
+	static const char *const names[] = { "title", "textarea", "style",
+	    "xmp", "iframe", "noembed", "noframes", "script", "plaintext" };
+	size_t	 i = 1, k, len;
+
+	if (i < left && q[i] == '/')
+		i++;
+	for (k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		len = strlen(names[k]);
+		if (left - i >= len && strncasecmp(q + i, names[k], len) == 0 &&
+		    (left - i == len || (q[i + len] != '\0' &&
+		    strchr("\t\n\f\r />", q[i + len]) != NULL)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Three fixes to cmark-gfm's HTML, made in one pass over it:
+ *  - what the tag filter missed (see filtered_tag) gets its '<' as
+ *    "&lt;", as the filter does, so it shows as text;
  *  - <th align="left"> becomes <th class="align-left">: align= is
  *    obsolete, and style= (cmark-gfm's other choice) would be blocked by
  *    the server's Content-Security-Policy;
  *  - <pre> and <table> get tabindex="0": they scroll sideways in their
  *    own box on a phone, and a reader without a mouse must be able to
  *    reach them to scroll them (WCAG 2.1.1).
+ * Text never holds a bare '<' (cmark-gfm writes "&lt;"), so every '<'
+ * seen here starts a tag.
  */
 static int
 html_fixups(const char *h, size_t n, struct buf *out)
@@ -334,6 +367,12 @@ html_fixups(const char *h, size_t n, struct buf *out)
 		if (buf_put(out, p, (size_t)(q - p)) == -1)
 			return -1;
 		p = q;
+		if (filtered_tag(q, left)) {
+			if (BUF_LIT(out, "&lt;") == -1)
+				return -1;
+			p = q + 1;
+			continue;
+		}
 		if (left >= 5 && memcmp(q, "<pre>", 5) == 0) {
 			if (BUF_LIT(out, "<pre tabindex=\"0\">") == -1)
 				return -1;
