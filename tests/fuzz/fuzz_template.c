@@ -12,7 +12,8 @@
 #include "embedded.h"
 #include "site/template.h"
 
-#define OUT_MAX	(4 * 1024 * 1024)
+#define OUT_MAX		(4 * 1024 * 1024)
+#define NEST_MAX	10
 
 int	LLVMFuzzerInitialize(int *, char ***);
 
@@ -124,6 +125,32 @@ check(const uint8_t *data, size_t size, const struct buf *out)
 		abort();
 }
 
+/*
+ * How deep the sections of src nest, read from the text alone.  Sections
+ * over lists inside sections over lists cost the product of the lists'
+ * lengths: 20 levels over two items take minutes here.  That is for a
+ * template's author to avoid, like a post of a gigabyte, not a fault of
+ * the renderer, so deeper templates are parsed and linked but not
+ * rendered.
+ */
+static int
+nesting(const uint8_t *src, size_t n)
+{
+	size_t	 i;
+	int	 depth = 0, most = 0;
+
+	for (i = 0; i + 2 < n; i++) {
+		if (src[i] != '{' || src[i + 1] != '{')
+			continue;
+		if (src[i + 2] == '#' || src[i + 2] == '^') {
+			if (++depth > most)
+				most = depth;
+		} else if (src[i + 2] == '/' && depth > 0)
+			depth--;
+	}
+	return most;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -151,7 +178,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (template_add(t, "t", "templates/t.html", (const char *)data,
-	    size, &err) == 0 && template_link(t, &err) == 0) {
+	    size, &err) == 0 && template_link(t, &err) == 0 &&
+	    nesting(data, size) <= NEST_MAX) {
 		buf_init(&out, OUT_MAX);
 		if (template_render(t, "t", &model, &out, &err) == 0 &&
 		    out.len > 0)
