@@ -239,6 +239,73 @@ detached_free(struct detached *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Add each id="..." (or id='...') in the HTML h to ids. */
+static int
+ids_in_html(struct idset *ids, const char *h, size_t n)
+{
+	const char	*v, *end;
+	size_t		 i, slot;
+
+	for (i = 1; i + 4 < n; i++) {
+		if ((h[i] != 'i' && h[i] != 'I') ||
+		    (h[i + 1] != 'd' && h[i + 1] != 'D') || h[i + 2] != '=' ||
+		    (h[i + 3] != '"' && h[i + 3] != '\'') ||
+		    strchr(" \t\n\r\f", h[i - 1]) == NULL || h[i - 1] == '\0')
+			continue;
+		v = h + i + 4;
+		if ((end = memchr(v, h[i + 3], n - i - 4)) == NULL)
+			break;
+		if (end > v && idset_add(ids, v, (size_t)(end - v), &slot) == -1)
+			return -1;
+		i = (size_t)(end - h);
+	}
+	return 0;
+}
+
+/*
+ * Put in ids the ids the document has before its headings get theirs:
+ * those in its raw HTML, and those cmark-gfm gives footnotes ("fn-1",
+ * "fnref-1", "fnref-1-2"...).  A heading must not take one: a heading
+ * "fn 1" got id="fn-1", and the links to footnote 1 led to it.  The
+ * footnotes' ids are built from their labels, which cmark-gfm does not
+ * tell; they are read from the HTML instead, rendered once more only
+ * when there are footnotes.
+ */
+static int
+taken_ids(cmark_node *doc, cmark_parser *p, struct idset *ids)
+{
+	cmark_iter	*it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	const char	*lit;
+	char		*html;
+	int		 notes = 0, rc = 0;
+
+	if (it == NULL)
+		return -1;
+	while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_FOOTNOTE_REFERENCE)
+			notes = 1;
+		else if ((t == CMARK_NODE_HTML_BLOCK ||
+		    t == CMARK_NODE_HTML_INLINE) &&
+		    (lit = cmark_node_get_literal(n)) != NULL)
+			rc = ids_in_html(ids, lit, strlen(lit));
+	}
+	cmark_iter_free(it);
+	if (rc == -1 || !notes)
+		return rc;
+	if ((html = cmark_render_html(doc, MD_OPTIONS,
+	    cmark_parser_get_syntax_extensions(p))) == NULL)
+		return -1;
+	rc = ids_in_html(ids, html, strlen(html));
+	free(html);
+	return rc;
+}
+
 /*
  * Replace each heading by a custom block that prints <hN id="...">
  * around the same children: cmark-gfm's renderer has no hook for
@@ -246,7 +313,7 @@ detached_free(struct detached *d)
  * The headings replaced go into gone, to be freed after the document.
  */
 static int
-heading_ids(cmark_node *doc, struct detached *gone)
+heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
 {
 	struct buf	 text, open;
 	struct idset	 ids;
@@ -258,6 +325,8 @@ heading_ids(cmark_node *doc, struct detached *gone)
 	buf_init(&text, 0);
 	buf_init(&open, 0);
 	memset(&ids, 0, sizeof(ids));
+	if (taken_ids(doc, p, &ids) == -1)
+		goto out;
 	for (n = cmark_node_first_child(doc); n != NULL; n = next) {
 		next = cmark_node_next(n);
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
@@ -535,7 +604,7 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 	pthread_mutex_lock(&inline_lock);
 	*doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&inline_lock);
-	if (*doc != NULL && heading_ids(*doc, gone) == -1) {
+	if (*doc != NULL && heading_ids(*doc, p, gone) == -1) {
 		cmark_node_free(*doc);
 		*doc = NULL;
 		detached_free(gone);
