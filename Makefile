@@ -59,6 +59,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # runtime (and the sanitizers' C++ parts) along.
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/harness/%)
+FUZZ_NAMES = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_LINK = $(if $(wildcard src/*.cc src/*/*.cc),$(CXX),$(CC))
 FUZZ_TIME ?= 60
 
@@ -118,7 +119,8 @@ fuzz-bins: $(FUZZ_BINS)
 # tests/fuzz/corpus/, which holds the seeds.
 fuzz:
 	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
-	tests/fuzz/run -t $(FUZZ_TIME) -w build/fuzz/corpus build/fuzz/harness
+	tests/fuzz/run -t $(FUZZ_TIME) -w build/fuzz/corpus build/fuzz/harness \
+		$(FUZZ_NAMES)
 
 # The whole suite, plain and then under the sanitizers; last, every
 # harness over the inputs that once crashed it, then 15 s of fuzzing
@@ -131,7 +133,7 @@ check:
 	STET=$(CURDIR)/build/release/stet tests/e2e/feeds
 	STET=$(CURDIR)/build/release/stet tests/e2e/browser
 	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
-	tests/fuzz/run -t 15 build/fuzz/harness
+	tests/fuzz/run -t 15 build/fuzz/harness $(FUZZ_NAMES)
 
 install: stet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
