@@ -2,7 +2,12 @@
 #   make            the binary, ./stet
 #   make check      every test: the include graph, unit, end-to-end, and
 #                   both again under AddressSanitizer and
-#                   UndefinedBehaviorSanitizer
+#                   UndefinedBehaviorSanitizer, then each fuzz harness over
+#                   its crash inputs and for 15 s
+#   make fuzz       build the libFuzzer harnesses (tests/fuzz/fuzz_*.c,
+#                   clang, ASan and UBSan) into build/fuzz/ and run each
+#                   for FUZZ_TIME seconds (default 60), one at a time;
+#                   crashes land in build/fuzz/artifacts/
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -41,6 +46,15 @@ LIBS	+= -fsanitize=address,undefined
 endif
 # The same flags but the language.
 ALL_CXXFLAGS = $(patsubst -std=c17,-std=c++17,$(ALL_CFLAGS))
+# libFuzzer's variant, clang only (make fuzz sets CC): every object gets
+# the coverage hooks and the sanitizers; only the harnesses get
+# libFuzzer's main.
+ifeq ($(VARIANT),fuzz)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
+	$(FUZZ_SAN)
+LIBS	+= $(FUZZ_SAN)
+endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
 	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
@@ -53,6 +67,15 @@ EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
 
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+# One harness per parser, each tests/fuzz/fuzz_NAME.c.  Once any source
+# is C++, the harnesses link with the C++ driver, which brings the C++
+# runtime (and the sanitizers' C++ parts) along.
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/harness/%)
+FUZZ_NAMES = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_LINK = $(if $(wildcard src/*.cc src/*/*.cc),$(CXX),$(CC))
+FUZZ_TIME ?= 60
 
 all: stet
 
@@ -102,6 +125,15 @@ $(B)/tests/golden-forms: tests/golden/forms.c $(LIBOBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@.o $<
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $@.o $(LIBOBJS) $(LIBS)
 
+$(B)/harness/%.o: tests/fuzz/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
+$(B)/harness/%: $(B)/harness/%.o $(LIBOBJS)
+	$(FUZZ_LINK) -fsanitize=fuzzer -o $@ $< $(LIBOBJS) $(LIBS)
+
+.SECONDARY: $(FUZZ_BINS:%=%.o)
+
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
@@ -128,7 +160,18 @@ includes:
 	tools/check-includes src
 	tests/includes
 
-# The whole suite, plain and then under the sanitizers.
+fuzz-bins: $(FUZZ_BINS)
+
+# The harnesses grow their corpora in build/fuzz/corpus/, never in
+# tests/fuzz/corpus/, which holds the seeds.
+fuzz:
+	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
+	tests/fuzz/run -t $(FUZZ_TIME) -w build/fuzz/corpus build/fuzz/harness \
+		$(FUZZ_NAMES)
+
+# The whole suite, plain and then under the sanitizers; last, every
+# harness over the inputs that once crashed it, then 15 s of fuzzing
+# each from a copy of its seeds.
 check: includes
 	$(MAKE) VARIANT=clang CC=clang build/clang/stet
 	$(MAKE) VARIANT=release unit e2e
@@ -136,6 +179,8 @@ check: includes
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate
 	STET=$(CURDIR)/build/release/stet tests/e2e/feeds
 	STET=$(CURDIR)/build/release/stet tests/e2e/browser
+	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
+	tests/fuzz/run -t 15 build/fuzz/harness $(FUZZ_NAMES)
 
 install: stet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -148,4 +193,5 @@ install: stet
 clean:
 	rm -rf build stet
 
-.PHONY: all stet includes unit golden golden-update e2e check install clean
+.PHONY: all stet includes unit golden golden-update e2e fuzz fuzz-bins check \
+	install clean

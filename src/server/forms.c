@@ -12,20 +12,12 @@
 #include "../support/buf.h"
 #include "../support/fsutil.h"
 #include "answer.h"
+#include "formbody.h"
 #include "forms.h"
 
-#define FIELDS_MAX	8	/* a form of ours has two or three */
-#define FIELD_MAX	1024	/* bytes of one decoded value */
 #define SHELL_MAX	(1024 * 1024)
 #define RATE_SLOTS	4096	/* clients remembered per minute */
 #define RATE_PROBE	8
-
-struct field {
-	const char	*name;
-	size_t		 nlen;
-	char		*val;	/* decoded, NUL-terminated, in the pool */
-	size_t		 vlen;
-};
 
 /* Posts from one client address in the current minute. */
 struct rate_slot {
@@ -141,100 +133,6 @@ rate_ok(struct forms *f, const struct addr *a)
 	return ok;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode one application/x-www-form-urlencoded value into the pool. */
-static char *
-form_decode(h2o_mem_pool_t *pool, const char *s, size_t n, size_t *outlen)
-{
-	char	*o;
-	size_t	 i, k = 0;
-	int	 hi, lo;
-
-	if (n > FIELD_MAX * 3)
-		return NULL;
-	o = h2o_mem_alloc_pool(pool, n + 1);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '+')
-			o[k++] = ' ';
-		else if (s[i] == '%') {
-			if (i + 2 >= n)
-				return NULL;
-			if ((hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
-				return NULL;
-			o[k++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			o[k++] = s[i];
-	}
-	if (k > FIELD_MAX)
-		return NULL;
-	o[k] = '\0';
-	*outlen = k;
-	return o;
-}
-
-/*
- * Split a urlencoded body (or query) into fields.  -1 for what no form
- * of ours sends: a bad escape, too many fields, a name given twice.
- */
-static int
-form_parse(h2o_mem_pool_t *pool, const char *s, size_t n, struct field *fv,
-    size_t *nf)
-{
-	const char	*end = s + n, *amp, *eq;
-	size_t		 i;
-
-	*nf = 0;
-	while (s < end) {
-		if ((amp = memchr(s, '&', (size_t)(end - s))) == NULL)
-			amp = end;
-		if (amp == s) {
-			s++;
-			continue;
-		}
-		if (*nf == FIELDS_MAX)
-			return -1;
-		if ((eq = memchr(s, '=', (size_t)(amp - s))) == NULL)
-			eq = amp;
-		fv[*nf].name = s;
-		fv[*nf].nlen = (size_t)(eq - s);
-		for (i = 0; i < *nf; i++)
-			if (fv[i].nlen == fv[*nf].nlen &&
-			    memcmp(fv[i].name, s, fv[i].nlen) == 0)
-				return -1;
-		fv[*nf].val = form_decode(pool, eq < amp ? eq + 1 : amp,
-		    eq < amp ? (size_t)(amp - eq - 1) : 0, &fv[*nf].vlen);
-		if (fv[*nf].val == NULL)
-			return -1;
-		(*nf)++;
-		s = amp + 1;
-	}
-	return 0;
-}
-
-static const struct field *
-form_get(const struct field *fv, size_t nf, const char *name)
-{
-	size_t	 i, n = strlen(name);
-
-	for (i = 0; i < nf; i++)
-		if (fv[i].nlen == n && memcmp(fv[i].name, name, n) == 0)
-			return &fv[i];
-	return NULL;
-}
-
 /*
  * Send the answer of kind k, in the site's form page.  text and len, and
  * why, as answer.h says for k.
@@ -321,11 +219,11 @@ confirmation(struct forms *f, const char *rcpt, const char *token,
 }
 
 static void
-post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
-    size_t nf, const struct addr *client)
+post_subscribe(struct forms *f, h2o_req_t *req,
+    const struct form_field *fv, size_t nf, const struct addr *client)
 {
-	const struct field *email = form_get(fv, nf, "email");
-	const struct field *trap = form_get(fv, nf, "website");
+	const struct form_field *email = form_field_get(fv, nf, "email");
+	const struct form_field *trap = form_field_get(fv, nf, "website");
 	struct buf	 norm, msg;
 	struct err	 err;
 	enum store_sub	 res = STORE_SUB_QUIET;
@@ -391,7 +289,7 @@ out:
 }
 
 static void
-post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
+post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
 {
 	struct err	 err;
 	enum store_confirm res;
@@ -422,7 +320,8 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
 }
 
 static void
-post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
+post_unsubscribe(struct forms *f, h2o_req_t *req,
+    const struct form_field *t)
 {
 	struct err	 err;
 	enum store_unsub res;
@@ -443,7 +342,7 @@ post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
 
 /* A GET of a link from a message: one button, nothing changed. */
 static void
-get_button(struct forms *f, h2o_req_t *req, const struct field *t,
+get_button(struct forms *f, h2o_req_t *req, const struct form_field *t,
     int confirm)
 {
 	if (t == NULL || t->vlen == 0)
@@ -469,8 +368,8 @@ int
 forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
     const struct addr *client)
 {
-	struct field	 body[FIELDS_MAX], query[FIELDS_MAX];
-	const struct field *t;
+	struct form_field body[FORM_FIELDS_MAX], query[FORM_FIELDS_MAX];
+	const struct form_field *t;
 	size_t		 nb = 0, nq = 0, bl = strlen(f->base) - 1;
 	int		 confirm, unsub, post, one_click;
 
@@ -488,14 +387,15 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 		return 0;	/* routes answers 405 */
 
 	if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
-	    form_parse(&req->pool, req->path.base + req->query_at + 1,
+	    form_parse_body(&req->pool, req->path.base + req->query_at + 1,
 	    req->path.len - req->query_at - 1, query, &nq) == -1) {
 		answer_bad(f, req, "The address of this page is malformed.");
 		return 1;
 	}
 	if (!post) {
 		if (confirm || unsub) {
-			get_button(f, req, form_get(query, nq, "t"), confirm);
+			get_button(f, req, form_field_get(query, nq, "t"),
+			    confirm);
 			return 1;
 		}
 		send_answer(f, req, ANSWER_FORM, NULL, 0, NULL);
@@ -510,8 +410,8 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 	    memmem(req->entity.base, req->entity.len,
 	    "List-Unsubscribe=One-Click", 26) != NULL;
 	if (!one_click && req->entity.base != NULL &&
-	    form_parse(&req->pool, req->entity.base, req->entity.len, body,
-	    &nb) == -1) {
+	    form_parse_body(&req->pool, req->entity.base, req->entity.len,
+	    body, &nb) == -1) {
 		answer_bad(f, req, "The form arrived malformed.");
 		return 1;
 	}
@@ -519,8 +419,8 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 		post_subscribe(f, req, body, nb, client);
 		return 1;
 	}
-	if ((t = form_get(body, nb, "t")) == NULL)
-		t = form_get(query, nq, "t");
+	if ((t = form_field_get(body, nb, "t")) == NULL)
+		t = form_field_get(query, nq, "t");
 	if (t == NULL || t->vlen == 0) {
 		answer_bad(f, req, "The form came without its token.");
 		return 1;

@@ -9,7 +9,8 @@
  * Markdown to HTML: the only header that knows cmark-gfm exists.
  * CommonMark plus GFM tables, strikethrough, autolinks, footnotes and the
  * tag filter (raw <script>, <style>, <iframe>... come out as text).
- * Headings get ids from their text, unique within the document; table
+ * Headings get ids from their text, unique within the document (and
+ * apart from the ids of footnotes and of the raw HTML); table
  * alignment comes out as classes (align-left, align-center, align-right)
  * since align= is obsolete and style= would break the site's CSP.
  */

@@ -139,7 +139,7 @@ setup(void **state)
 	f->post_plan[0] = f->post_plan[1] = PLAN_CHANGED;
 	f->plan.post = f->post_plan;
 	f->plan.feeds = f->feed_plan;
-	memfs_init(&f->mem);
+	memfs_init(&f->mem, NULL);
 	writer_open_memory(&f->w, &f->mem);
 	buf_init(&f->form, 0);
 	*state = f;
