@@ -177,6 +177,7 @@ check: includes
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate
+	STET=$(CURDIR)/build/release/stet tests/e2e/incremental 1000
 	STET=$(CURDIR)/build/release/stet tests/e2e/feeds
 	STET=$(CURDIR)/build/release/stet tests/e2e/browser
 	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
