@@ -11,16 +11,15 @@
 
 #define JOURNAL_DIR	".stet"
 #define JOURNAL_FILE	".stet/journal"
-#define JOURNAL_TMP	".stet/journal.tmp"
 #define JOURNAL_MAGIC	"stet-journal 1\n"
 #define JOURNAL_MAX	(256 * 1024 * 1024)
 
 /*
  * The format: the magic line, then per file a kind ('m': renamed in one
  * by one; 'p': put in place whole, by a swap, or removed), its path and
- * a NUL (a file name may hold a newline).  The file is replaced by a
- * rename, never appended to, so it is whole or absent; anything else is
- * damage.
+ * a NUL (a file name may hold a newline), and at the end the magic line
+ * again: a journal cut short by a kill (or a crash) lacks it, and reads
+ * as damage.
  */
 
 void
@@ -38,8 +37,6 @@ journal_read(int sitefd, struct journal *j, struct err *err)
 	int		 rc;
 
 	memset(j, 0, sizeof(*j));
-	/* Half of a write a kill cut short: never renamed, never read. */
-	(void)unlinkat(sitefd, JOURNAL_TMP, 0);
 	buf_init(&b, 0);
 	if ((rc = fs_read_at(sitefd, JOURNAL_FILE, JOURNAL_MAX, &b, 1,
 	    err)) != 0) {
@@ -47,10 +44,12 @@ journal_read(int sitefd, struct journal *j, struct err *err)
 		return rc == 1 ? 0 : -1;
 	}
 	rc = 2;
-	if (b.len < sizeof(JOURNAL_MAGIC) - 1 ||
-	    memcmp(b.data, JOURNAL_MAGIC, sizeof(JOURNAL_MAGIC) - 1) != 0)
+	if (b.len < 2 * (sizeof(JOURNAL_MAGIC) - 1) ||
+	    memcmp(b.data, JOURNAL_MAGIC, sizeof(JOURNAL_MAGIC) - 1) != 0 ||
+	    memcmp(b.data + b.len - (sizeof(JOURNAL_MAGIC) - 1),
+	    JOURNAL_MAGIC, sizeof(JOURNAL_MAGIC) - 1) != 0)
 		goto out;
-	end = b.data + b.len;
+	end = b.data + b.len - (sizeof(JOURNAL_MAGIC) - 1);
 	for (p = b.data + sizeof(JOURNAL_MAGIC) - 1; p < end; p = nul + 1) {
 		if ((nul = memchr(p, '\0', (size_t)(end - p))) == NULL ||
 		    nul - p < 2 || (*p != 'm' && *p != 'p')) {
@@ -101,27 +100,32 @@ journal_write(int sitefd, const struct outlist *const *moved, size_t nmoved,
 	for (i = 0; i < nother; i++)
 		if (put_list(&b, 'p', other[i]) == -1)
 			goto oom;
+	if (BUF_LIT(&b, JOURNAL_MAGIC) == -1)
+		goto oom;
 	if (mkdirat(sitefd, JOURNAL_DIR, 0755) == -1 && errno != EEXIST) {
 		err_set(err, JOURNAL_DIR, 0, "%s", strerror(errno));
 		goto out;
 	}
 	/*
 	 * Durable before public/ changes: a journal lost to a crash would
-	 * leave files in public/ that nothing names.
+	 * leave files in public/ that nothing names.  Written in place,
+	 * with one fsync (which on Linux filesystems makes a new file's
+	 * name durable too), not beside it and renamed: that would take a
+	 * second one, for the folder, on every edit.  A write cut short
+	 * reads as damage, and damage costs one build from scratch.
 	 */
-	if (fs_write_atomic(sitefd, JOURNAL_FILE, JOURNAL_TMP, b.data, b.len,
-	    1) == -1) {
+	if ((fd = openat(sitefd, JOURNAL_FILE, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) == -1 || fs_write_all(fd, b.data, b.len) ==
+	    -1 || fsync(fd) == -1) {
 		err_set(err, JOURNAL_FILE, 0, "%s", strerror(errno));
-		goto out;
-	}
-	if ((fd = openat(sitefd, JOURNAL_DIR, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1 || fsync(fd) == -1) {
-		err_set(err, JOURNAL_DIR, 0, "%s", strerror(errno));
 		if (fd != -1)
 			close(fd);
 		goto out;
 	}
-	close(fd);
+	if (close(fd) == -1) {
+		err_set(err, JOURNAL_FILE, 0, "%s", strerror(errno));
+		goto out;
+	}
 	rc = 0;
 	goto out;
 oom:

@@ -29,8 +29,7 @@ struct journal {
 };
 
 /*
- * Read the journal into j, removing what a write of one that was killed
- * left.  0: there is none; 1: read; 2: there is one, but damaged (j is
+ * Read the journal into j.  0: there is none; 1: read; 2: there is one, but damaged (j is
  * empty: the caller must assume any file may have been touched); -1
  * with err when it cannot be read.  j is the caller's to journal_free.
  */
