@@ -16,6 +16,7 @@
 #include "memfs.h"
 #include "ids.h"
 #include "journal.h"
+#include "links.h"
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
@@ -34,6 +35,7 @@ struct build {
 	struct writer	 w;
 	int		 wopen;
 	struct outlist	 outputs;	/* made, but for post pages */
+	struct links	 links;		/* the build's link warnings */
 	struct outlist	 all;		/* every file made (no twins) */
 	struct journal	 journal;	/* what a stopped build may have left */
 	int		 recover;	/* 1: a journal; 2: a damaged one */
@@ -608,8 +610,20 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    b->static_sig, CACHE_SIG) != 0) &&
 	    theme_static(s, &b->w, NULL, err) == -1)
 		return -1;
+	/*
+	 * A broken link or missing image in a post is a warning of the
+	 * build, not only a finding of stet check.  A post warned about
+	 * is read and rendered again next time, so every build says it.
+	 */
+	if (links_init(&b->links, s, &b->outputs) == -1)
+		return err_set(err, "public", 0, "out of memory");
+	b->w.observe = links_page;
+	b->w.observe_ctx = &b->links;
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
+	for (i = 0; i < s->nposts; i++)
+		if (b->links.warned[i])
+			s->posts[i].warned = 1;
 	t2 = now_ms();
 	if (b->o->strict && b->o->diag != NULL && b->o->diag->nwarnings > 0)
 		return err_set(err, NULL, 0, "--strict: %zu warnings",
@@ -678,6 +692,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 		site_free(&b.site);
 	cache_free(b.cache);
 	outlist_free(&b.outputs);
+	links_free(&b.links);
 	outlist_free(&b.all);
 	journal_free(&b.journal);
 	if (b.lockfd != -1)

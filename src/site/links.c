@@ -3,25 +3,28 @@
 
 #include "../support/buf.h"
 #include "../support/url.h"
+#include "check.h"
 #include "links.h"
+#include "load.h"
 
 static int
-str_cmp(const void *a, const void *b)
+post_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(const struct post *const *)a)->slug,
+	    (*(const struct post *const *)b)->slug);
 }
 
-static const char **
-slugs(const struct post *v, size_t n)
+static const struct post **
+by_slug(const struct post *v, size_t n)
 {
-	const char	**out;
+	const struct post **out;
 	size_t		  i;
 
 	if ((out = calloc(n ? n : 1, sizeof(*out))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
-		out[i] = v[i].slug;
-	qsort(out, n, sizeof(*out), str_cmp);
+		out[i] = &v[i];
+	qsort(out, n, sizeof(*out), post_cmp);
 	return out;
 }
 
@@ -32,11 +35,12 @@ links_init(struct links *l, const struct site *s,
 	memset(l, 0, sizeof(*l));
 	l->site = s;
 	l->outputs = outputs;
-	l->posts = slugs(s->posts, s->nposts);
-	l->notes = slugs(s->notes, s->nnotes);
+	l->posts = by_slug(s->posts, s->nposts);
+	l->notes = by_slug(s->notes, s->nnotes);
+	l->warned = calloc(s->nposts ? s->nposts : 1, 1);
 	l->nposts = s->nposts;
 	l->nnotes = s->nnotes;
-	if (l->posts == NULL || l->notes == NULL) {
+	if (l->posts == NULL || l->notes == NULL || l->warned == NULL) {
 		links_free(l);
 		return -1;
 	}
@@ -48,35 +52,39 @@ links_free(struct links *l)
 {
 	free(l->posts);
 	free(l->notes);
+	free(l->warned);
 	memset(l, 0, sizeof(*l));
 }
 
-/* Is rel an entry's page ("<section>/<slug>/index.html")? */
-static int
-is_entry_page(const char **v, size_t n, const char *section,
+/* The entry whose page rel is ("<section>/<slug>/index.html"), or NULL. */
+static const struct post *
+entry_of(const struct post **v, size_t n, const char *section,
     const char *rel)
 {
+	struct post	 key;
+	const struct post *kp = &key, **hit;
 	char		 slug[256];
-	const char	*key = slug;
 	size_t		 k, sl = strlen(section);
 
 	if (strncmp(rel, section, sl) != 0 || rel[sl] != '/')
-		return 0;
+		return NULL;
 	rel += sl + 1;
 	k = strcspn(rel, "/");
 	if (k >= sizeof(slug) || strcmp(rel + k, "/index.html") != 0)
-		return 0;
+		return NULL;
 	memcpy(slug, rel, k);
 	slug[k] = '\0';
-	return n > 0 && bsearch(&key, v, n, sizeof(*v), str_cmp) != NULL;
+	key.slug = slug;
+	hit = n > 0 ? bsearch(&kp, v, n, sizeof(*v), post_cmp) : NULL;
+	return hit != NULL ? *hit : NULL;
 }
 
 static int
 made(const struct links *l, const char *rel)
 {
 	return outlist_has(l->outputs, rel) ||
-	    is_entry_page(l->posts, l->nposts, "writing", rel) ||
-	    is_entry_page(l->notes, l->nnotes, "notes", rel);
+	    entry_of(l->posts, l->nposts, "writing", rel) != NULL ||
+	    entry_of(l->notes, l->nnotes, "notes", rel) != NULL;
 }
 
 /* Undo percent-encoding: the output list holds paths as written. */
@@ -142,4 +150,60 @@ out:
 	buf_free(&abs);
 	buf_free(&rel);
 	return rc;
+}
+
+/* The line of the source where url is first written, or 0. */
+static size_t
+line_of(const struct site *s, const char *file, const char *url)
+{
+	struct buf	 src;
+	struct front_split fs;
+	struct err	 err;
+	const char	*at, *p;
+	size_t		 line = 0;
+
+	buf_init(&src, 0);
+	if (site_source(s, file, 0, &src, &fs, &err) == 0 &&
+	    (at = strstr(src.data, url)) != NULL)
+		for (line = 1, p = src.data; p < at; p++)
+			line += *p == '\n';
+	buf_free(&src);
+	return line;
+}
+
+void
+links_page(void *ctx, const char *rel, const void *data, size_t len)
+{
+	struct links	*l = ctx;
+	const struct post *p;
+	struct buf	 d;
+	const char	*r, *end;
+	int		 broken;
+
+	if ((p = entry_of(l->posts, l->nposts, "writing", rel)) == NULL &&
+	    (p = entry_of(l->notes, l->nnotes, "notes", rel)) == NULL)
+		return;
+	buf_init(&d, 0);
+	if (check_digest(rel, data, len, &d) == -1 || d.len == 0)
+		goto out;
+	end = d.data + d.len;
+	/*
+	 * The page's own links (the list of topics, the neighbours...)
+	 * are ours and right; only a broken one is said, and those come
+	 * from the post.
+	 */
+	for (r = d.data + strlen(d.data) + 1; r < end; r += strlen(r) + 1) {
+		char kind = *r++;
+
+		if ((broken = links_broken(l, rel, r)) != 1)
+			continue;
+		diag_warn(l->site->diag, p->file, line_of(l->site, p->file, r),
+		    "%s %s: no such %s in the site", kind == 'a' ? "link" :
+		    "image", r, kind == 'a' ? "page or file" : "file");
+		if (p >= l->site->posts && p < l->site->posts +
+		    l->site->nposts)
+			l->warned[p - l->site->posts] = 1;
+	}
+out:
+	buf_free(&d);
 }

@@ -14,9 +14,11 @@
 struct links {
 	const struct site	*site;
 	const struct outlist	*outputs;
-	const char		**posts;	/* slugs, sorted */
-	const char		**notes;
+	const struct post	**posts;	/* by slug */
+	const struct post	**notes;
 	size_t			  nposts, nnotes;
+	unsigned char		 *warned;	/* per s->posts[]: links_page
+						   warned about it */
 };
 
 /* 0, or -1 out of memory; outputs must be sorted and outlive l. */
@@ -31,5 +33,13 @@ void	links_free(struct links *l);
  * mailto:); -1 out of memory.
  */
 int	links_broken(const struct links *, const char *page, const char *url);
+
+/*
+ * A writer_observe function (write.h) for the build: for the page of a
+ * post or note, each link and image that leads to nothing the build
+ * makes is a warning naming the source file and line.  ctx is a struct
+ * links.  Thread-safe.
+ */
+void	links_page(void *ctx, const char *rel, const void *data, size_t len);
 
 #endif

@@ -185,6 +185,8 @@ writer_put(struct writer *w, int worker, const char *rel, const void *data,
 	/* Every file is a safe point to stop at: nothing is published yet. */
 	if (stopped(w))
 		return err_set(err, NULL, 0, "interrupted");
+	if (w->observe != NULL)
+		w->observe(w->observe_ctx, rel, data, len);
 	n = snprintf(gzname, sizeof(gzname), "%s.gz", rel);
 	if (n < 0 || (size_t)n >= sizeof(gzname))
 		return err_set(err, rel, 0, "path too long");

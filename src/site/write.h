@@ -49,6 +49,13 @@ struct writer {
 	atomic_size_t	 written;
 	atomic_size_t	 unchanged;
 	struct memfs	*mem;		/* stet check: files go here instead */
+	/*
+	 * Shown every file put, written or not (may be NULL): the build
+	 * looks at the links of post pages here.  Called on any thread.
+	 */
+	void		(*observe)(void *ctx, const char *rel,
+			    const void *data, size_t len);
+	void		*observe_ctx;
 	int		 open;		/* writer_abort has work to do */
 };
 
