@@ -20,6 +20,13 @@
 #define CACHE_MAGIC	"stet-cache 7\n"
 #define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
+/*
+ * A sanity bound on a record's tags and aliases, against a damaged file.
+ * Front matter is at most 1 MB, so no post has this many; a lower bound
+ * made a post with 20,000 tags spoil the cache, and every build after
+ * it a full one.
+ */
+#define CACHE_MAX_LIST	(1024 * 1024)
 
 /*
  * The format is binary and read in place: numbers are 8 bytes in this
@@ -149,7 +156,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	p->body_line = (size_t)get_num(r);
 	cp->visible = (int)get_num(r);
 	t = get_num(r);
-	if (r->bad || t < 0 || t > 10000)
+	if (r->bad || t < 0 || t > CACHE_MAX_LIST)
 		return -1;
 	p->ntags = (size_t)t;
 	if (t > 0) {
@@ -165,7 +172,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	}
 	p->fm_id = get_str(r);
 	t = get_num(r);
-	if (r->bad || t < 0 || t > 10000)
+	if (r->bad || t < 0 || t > CACHE_MAX_LIST)
 		return -1;
 	p->naliases = (size_t)t;
 	if (t > 0 && (p->aliases = arena_alloc(a, (size_t)t *

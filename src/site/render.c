@@ -399,28 +399,25 @@ render_post(const struct job *job, size_t i, int page, int worker,
 	    "post", page, job->need_body[i], &job->feed_html[i], worker, err);
 }
 
+/* The newest posts, max of them (0: all), of the site or of topic only. */
 static struct tval
 post_list(struct pagectx *pc, const struct site *s, size_t max,
     const struct topic *only)
 {
+	const struct job *job = pc->job;
 	struct tval	 list;
-	size_t		 i, k, n = only ? only->count : s->nposts;
+	size_t		 i, t = 0, n = s->nposts;
 
+	if (only != NULL) {
+		t = (size_t)(only - s->topics);
+		n = job->topic_start[t + 1] - job->topic_start[t];
+	}
 	if (max && n > max)
 		n = max;
 	list = tv_list(&pc->tb, n);
-	for (i = 0; i < s->nposts && list.n < n; i++) {
-		const struct post *p = &s->posts[i];
-
-		if (only != NULL) {
-			for (k = 0; k < p->ntopics; k++)
-				if (&s->topics[p->topics[k]] == only)
-					break;
-			if (k == p->ntopics)
-				continue;
-		}
-		tv_push(&pc->tb, &list, post_item(pc, p));
-	}
+	for (i = 0; i < n; i++)
+		tv_push(&pc->tb, &list, post_item(pc, &s->posts[only == NULL ?
+		    i : job->topic_posts[job->topic_start[t] + i]]));
 	return list;
 }
 
@@ -823,6 +820,41 @@ out:
 	return rc;
 }
 
+/*
+ * Each topic's posts, newest first, in one array (job->topic_posts) cut
+ * by job->topic_start: one pass over the posts' topics.  0 or -1.
+ */
+static int
+index_topics(struct job *job)
+{
+	const struct site *s = job->site;
+	size_t		 i, k, t, total = 0, *at;
+
+	job->topic_start = calloc(s->ntopics + 1, sizeof(*job->topic_start));
+	if (job->topic_start == NULL)
+		return -1;
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].ntopics; k++) {
+			job->topic_start[s->posts[i].topics[k] + 1]++;
+			total++;
+		}
+	for (t = 0; t < s->ntopics; t++)
+		job->topic_start[t + 1] += job->topic_start[t];
+	job->topic_posts = calloc(total ? total : 1,
+	    sizeof(*job->topic_posts));
+	at = calloc(s->ntopics ? s->ntopics : 1, sizeof(*at));
+	if (job->topic_posts == NULL || at == NULL) {
+		free(at);
+		return -1;
+	}
+	memcpy(at, job->topic_start, s->ntopics * sizeof(*at));
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].ntopics; k++)
+			job->topic_posts[at[s->posts[i].topics[k]]++] = i;
+	free(at);
+	return 0;
+}
+
 int
 render_site(const struct site *s, const struct tset *tpl, struct writer *w,
     const struct render_opts *opts, const struct plan *plan, struct err *err)
@@ -838,20 +870,21 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
-	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages;
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
-	if (job.feed_html == NULL || job.need_body == NULL || members == NULL) {
+	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
+	    index_topics(&job) == -1) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}
+	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages;
 	/* Only the feeds that change need their posts' bodies. */
 	for (t = 0; t <= s->ntopics; t++) {
 		if (!plan->feeds[t])
 			continue;
-		nm = render_feed_posts(s, t ? t - 1 : SIZE_MAX, members);
+		nm = render_feed_posts(&job, t ? t - 1 : SIZE_MAX, members);
 		for (k = 0; k < nm; k++)
 			job.need_body[members[k]] = 1;
 	}
@@ -890,6 +923,8 @@ out:
 			free(job.feed_html[i]);
 	free(job.feed_html);
 	free(job.need_body);
+	free(job.topic_start);
+	free(job.topic_posts);
 	free(members);
 	buf_free(&map);
 	return rc;

@@ -36,13 +36,6 @@ struct plan {
 };
 
 /*
- * The posts of a feed: the newest entries of the site (topic SIZE_MAX)
- * or of one topic.  Writes at most max indexes into out (which holds
- * site->nposts), returns how many.
- */
-size_t	render_feed_posts(const struct site *, size_t topic, size_t *out);
-
-/*
  * Render every page of the site through templates and hand each file
  * to the writer: the posts on all cores, then the lists and feeds.
  * Rendering is deterministic: the same site gives the same bytes.

@@ -22,7 +22,21 @@ struct job {
 	unsigned char		*need_body;	/* per post: a feed wants it */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
+	/*
+	 * Each topic's posts, newest first: topic t's are the indexes
+	 * topic_posts[topic_start[t]] up to topic_start[t + 1].  Built once,
+	 * so a topic's page and feeds need not look through every post.
+	 */
+	size_t			*topic_start;
+	size_t			*topic_posts;
 };
+
+/*
+ * The posts of a feed: the newest entries of the site (topic SIZE_MAX)
+ * or of one topic.  Writes at most max indexes into out (which holds
+ * site->nposts), returns how many.
+ */
+size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 
 /*
  * Append file's body as HTML to html, and when abs is not NULL the same
