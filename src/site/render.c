@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,12 @@
 
 #define WORDS_PER_MINUTE	230
 #define HOME_NOTES		5	/* notes the home page lists */
+/*
+ * The newest posts writing/index.html lists under its years.  Every post
+ * is on its year's page; the archive's index stays a few kilobytes at
+ * any number of posts instead of a megabyte at a few thousand.
+ */
+#define WRITING_RECENT		20
 
 
 /* What every page's template sees, besides its own data. */
@@ -475,41 +482,109 @@ out:
 	return rc;
 }
 
+/* "../2026/" from a year's page, "2026/" from writing/index.html. */
+static struct tval
+year_url(struct pagectx *pc, const char *from, int year)
+{
+	return tv_fmt(&pc->tb, "%s%d/%s", from, year, pc->index);
+}
+
+/*
+ * writing/index.html: the years, newest first, each with its count and
+ * its page, then the newest posts.  Each year keeps its posts too (as
+ * years[].posts), for templates written when this page listed them all.
+ */
 static int
 render_writing(const struct job *job, int worker, struct err *err)
 {
 	const struct site *s = job->site;
+	const struct years *ys = &job->years;
 	struct pagectx	 pc;
-	struct tval	 ctx, years, year = tv_null(), posts = tv_null();
-	size_t		 i, j, nyears = 0;
-	int		 y, prev = 0, rc;
+	struct tval	 ctx, years, year, posts;
+	size_t		 i, k;
+	int		 rc;
 
 	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
 		return -1;
-	for (i = 0; i < s->nposts; i++) {
-		y = date_year(&s->posts[i].date);
-		if (i == 0 || y != prev)
-			nyears++;
-		prev = y;
-	}
-	ctx = page_base(&pc, 1, "writing/", "Writing", "Everything written "
-	    "here, newest first.", "website");
-	years = tv_list(&pc.tb, nyears);
-	for (i = 0; i < s->nposts; i = j) {
-		y = date_year(&s->posts[i].date);
-		for (j = i; j < s->nposts && date_year(&s->posts[j].date) == y;
-		    j++)
-			;
-		year = tv_obj(&pc.tb, 2);
-		posts = tv_list(&pc.tb, j - i);
-		for (size_t k = i; k < j; k++)
-			tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[k]));
-		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y));
+	ctx = page_base(&pc, 4, "writing/", "Writing", "Everything written "
+	    "here, by year, newest first.", "website");
+	years = tv_list(&pc.tb, ys->n);
+	for (i = 0; i < ys->n; i++) {
+		const struct year *y = &ys->v[i];
+
+		year = tv_obj(&pc.tb, 4);
+		posts = tv_list(&pc.tb, y->n);
+		for (k = 0; k < y->n; k++)
+			tv_push(&pc.tb, &posts, post_item(&pc,
+			    &s->posts[y->posts[k]]));
+		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y->year));
+		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
+		tv_set(&pc.tb, &year, "url", year_url(&pc, "", y->year));
 		tv_set(&pc.tb, &year, "posts", posts);
 		tv_push(&pc.tb, &years, year);
 	}
 	tv_set(&pc.tb, &ctx, "years", years);
+	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, WRITING_RECENT, NULL));
+	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", s->nposts));
+	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts ? "1" : ""));
 	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+/* A year as its neighbours' pages link to it: no count, which changes. */
+static struct tval
+year_link(struct pagectx *pc, int year)
+{
+	struct tval	 o = tv_obj(&pc->tb, 2);
+
+	tv_set(&pc->tb, &o, "year", tv_fmt(&pc->tb, "%d", year));
+	tv_set(&pc->tb, &o, "url", year_url(pc, "../", year));
+	return o;
+}
+
+/*
+ * writing/YEAR/index.html: that year's posts, newest first, and links
+ * to the years before and after it.  Nothing on it depends on other
+ * years' posts, so a new post rewrites only its own year's page (and the
+ * index); the writer leaves the others' unchanged bytes alone.
+ */
+static int
+render_year(const struct job *job, size_t i, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct years *ys = &job->years;
+	const struct year *y = &ys->v[i];
+	struct pagectx	 pc;
+	struct tval	 ctx, posts;
+	char		 rel[YEARS_PATH_MAX], path[YEARS_PATH_MAX];
+	char		 title[64], about[96];
+	size_t		 k;
+	int		 rc;
+
+	/* A year is at most 11 characters: these cannot be cut short. */
+	(void)snprintf(title, sizeof(title), "Writing in %d", y->year);
+	(void)snprintf(about, sizeof(about), "Everything written here in "
+	    "%d, newest first.", y->year);
+	years_path(y->year, rel);
+	/* The canonical path: "writing/2026/", the file less its name. */
+	memcpy(path, rel, sizeof(path));
+	path[strlen(path) - strlen("index.html")] = '\0';
+	if (pagectx_init(&pc, job, rel, err) == -1)
+		return -1;
+	ctx = page_base(&pc, 6, path, title, about, "website");
+	posts = tv_list(&pc.tb, y->n);
+	for (k = 0; k < y->n; k++)
+		tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[y->posts[k]]));
+	tv_set(&pc.tb, &ctx, "year", tv_fmt(&pc.tb, "%d", y->year));
+	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", y->n));
+	tv_set(&pc.tb, &ctx, "posts", posts);
+	if (i > 0)
+		tv_set(&pc.tb, &ctx, "newer", year_link(&pc, ys->v[i - 1].year));
+	if (i + 1 < ys->n)
+		tv_set(&pc.tb, &ctx, "older", year_link(&pc, ys->v[i + 1].year));
+	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(ys->n > 1 ? "1" : ""));
+	rc = emit(&pc, worker, "year", rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -759,7 +834,11 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	i -= EXTRA_FIXED;
 	if (i < s->ntopics)
 		return pl->lists ? render_topic(job, i, worker, err) : 0;
-	return pl->fixed ? render_page(job, i - s->ntopics, worker, err) : 0;
+	i -= s->ntopics;
+	if (i < s->npages)
+		return pl->fixed ? render_page(job, i, worker, err) : 0;
+	i -= s->npages;
+	return pl->lists ? render_year(job, i, worker, err) : 0;
 }
 
 /*
@@ -861,6 +940,7 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 {
 	struct job	 job;
 	struct buf	 map;
+	const struct post *clash;
 	size_t		 n, i, t, k, nm, *members = NULL;
 	int		 rc = -1;
 
@@ -875,11 +955,18 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
 	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
-	    index_topics(&job) == -1) {
+	    index_topics(&job) == -1 || years_group(s, &job.years) == -1) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}
-	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages;
+	if ((clash = years_clash(s, &job.years)) != NULL) {
+		err_set(err, clash->file, clash->slug_line, "slug %s is taken by "
+		    "the page of the posts of %s, writing/%s/; set another "
+		    "slug:", clash->slug, clash->slug, clash->slug);
+		goto out;
+	}
+	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
+	    job.years.n;
 	/* Only the feeds that change need their posts' bodies. */
 	for (t = 0; t <= s->ntopics; t++) {
 		if (!plan->feeds[t])
@@ -925,6 +1012,7 @@ out:
 	free(job.need_body);
 	free(job.topic_start);
 	free(job.topic_posts);
+	years_free(&job.years);
 	free(members);
 	buf_free(&map);
 	return rc;
@@ -933,7 +1021,9 @@ out:
 int
 render_outputs(const struct site *s, struct outlist *out)
 {
+	struct years	 years = { NULL, 0, NULL };
 	struct buf	 b;
+	char		 path[YEARS_PATH_MAX];
 	size_t		 i;
 	int		 rc = -1;
 	static const char *const fixed[] = { "index.html",
@@ -963,6 +1053,13 @@ render_outputs(const struct site *s, struct outlist *out)
 		    outlist_add(out, b.data) == -1)
 			goto out;
 	}
+	if (years_group(s, &years) == -1)
+		goto out;
+	for (i = 0; i < years.n; i++) {
+		years_path(years.v[i].year, path);
+		if (outlist_add(out, path) == -1)
+			goto out;
+	}
 	for (i = 0; i < s->nnotes; i++) {
 		buf_reset(&b);
 		if (buf_printf(&b, "notes/%s/index.html", s->notes[i].slug) ==
@@ -979,6 +1076,7 @@ render_outputs(const struct site *s, struct outlist *out)
 	}
 	rc = 0;
 out:
+	years_free(&years);
 	buf_free(&b);
 	return rc;
 }

@@ -30,7 +30,8 @@ enum { PLAN_SKIP = 0, PLAN_CHANGED = 1, PLAN_NEW = 2 };
 
 struct plan {
 	unsigned char	*post;		/* one per post */
-	int		 lists;		/* home, writing/, topics/, sitemap */
+	int		 lists;		/* home, writing/ and its years,
+					   topics/, sitemap */
 	unsigned char	*feeds;		/* [0] the site's, [1 + t] topic t's */
 	int		 fixed;		/* pages, 404.html, robots.txt */
 };

@@ -10,6 +10,7 @@
 #include "../support/err.h"
 #include "model.h"
 #include "render.h"
+#include "years.h"
 
 /* One render_site call: its inputs and what its jobs leave for the feeds. */
 struct job {
@@ -29,6 +30,7 @@ struct job {
 	 */
 	size_t			*topic_start;
 	size_t			*topic_posts;
+	struct years		 years;
 };
 
 /*

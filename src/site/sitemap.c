@@ -4,6 +4,7 @@
 
 #include "../support/esc.h"
 #include "sitemap.h"
+#include "years.h"
 
 /* One <url>; path is already percent-encoded; d may be NULL. */
 static int
@@ -27,8 +28,10 @@ url(struct buf *b, const struct site *s, const char *path,
 int
 sitemap_xml(const struct site *s, struct buf *b)
 {
+	struct years	 years = { NULL, 0, NULL };
 	struct buf	 path;
 	struct date	 newest = { 0, 0 }, *tdate = NULL;
+	char		 ypath[YEARS_PATH_MAX];
 	size_t		 i, k, t;
 	int		 rc = -1;
 
@@ -38,7 +41,7 @@ sitemap_xml(const struct site *s, struct buf *b)
 	 * the posts (newest first), not by a search per topic.
 	 */
 	if ((tdate = calloc(s->ntopics ? s->ntopics : 1, sizeof(*tdate))) ==
-	    NULL)
+	    NULL || years_group(s, &years) == -1)
 		goto out;
 	for (i = 0; i < s->nposts; i++) {
 		if (post_latest(&s->posts[i])->t > newest.t)
@@ -52,8 +55,21 @@ sitemap_xml(const struct site *s, struct buf *b)
 	if (BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
 	    == -1 || url(b, s, "", &newest) == -1 ||
-	    url(b, s, "writing/", &newest) == -1 ||
-	    url(b, s, "topics/", &newest) == -1)
+	    url(b, s, "writing/", &newest) == -1)
+		goto out;
+	for (i = 0; i < years.n; i++) {
+		struct date d = { 0, 0 };
+
+		for (k = 0; k < years.v[i].n; k++)
+			if (post_latest(&s->posts[years.v[i].posts[k]])->t > d.t)
+				d = *post_latest(&s->posts[years.v[i].posts[k]]);
+		years_path(years.v[i].year, ypath);
+		/* "writing/2026/index.html" is at "writing/2026/". */
+		ypath[strlen(ypath) - strlen("index.html")] = '\0';
+		if (url(b, s, ypath, &d) == -1)
+			goto out;
+	}
+	if (url(b, s, "topics/", &newest) == -1)
 		goto out;
 	for (t = 0; t < s->ntopics; t++) {
 		buf_reset(&path);
@@ -98,6 +114,7 @@ sitemap_xml(const struct site *s, struct buf *b)
 	rc = BUF_LIT(b, "</urlset>\n");
 out:
 	free(tdate);
+	years_free(&years);
 	buf_free(&path);
 	return rc;
 }
