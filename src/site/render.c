@@ -270,6 +270,8 @@ body_html(const struct job *job, const char *file, int is_html,
 {
 	struct buf	 src;
 	struct front_split fs;
+	char		 why[160];
+	size_t		 line;
 	int		 rc = -1;
 
 	buf_init(&src, 0);
@@ -281,6 +283,10 @@ body_html(const struct job *job, const char *file, int is_html,
 		if (buf_put(html, fs.body, fs.body_len) == -1 ||
 		    (abs != NULL && buf_put(abs, fs.body, fs.body_len) == -1))
 			goto oom;
+	} else if (markdown_check(fs.body, fs.body_len, &line, why,
+	    sizeof(why)) == -1) {
+		err_set(err, file, fs.body_line + line - 1, "%s", why);
+		goto out;
 	} else if ((job->opts->portable ? markdown_to_html_portable :
 	    markdown_to_html)(fs.body, fs.body_len, html, base, abs) == -1)
 		goto oom;
