@@ -229,7 +229,8 @@ get_delta(struct reader *r, struct cache *c)
 {
 	struct cache_post *recs = NULL, *v;
 	const struct cache_post *gone;
-	size_t		 i, nnew = 0;
+	unsigned char	*dead = NULL;
+	size_t		 i, j, nnew = 0;
 	int64_t		 n, k;
 	int		 rc = -1;
 
@@ -268,20 +269,27 @@ get_delta(struct reader *r, struct cache *c)
 	n = get_num(r);
 	if (r->bad || n < 0 || n > 10000000)
 		goto out;
+	/*
+	 * Mark the files gone, then close the gaps in one pass: moving the
+	 * rest down once per file was quadratic when many went at once.
+	 */
+	if ((dead = calloc(c->nposts ? c->nposts : 1, 1)) == NULL)
+		goto out;
 	for (k = 0; k < n; k++) {
 		const char *file = get_str(r);
 
 		if (r->bad || file == NULL)
 			goto out;
-		if ((gone = cache_find(c, file)) != NULL) {
-			i = (size_t)(gone - c->posts);
-			memmove(&c->posts[i], &c->posts[i + 1],
-			    (c->nposts - i - 1) * sizeof(*c->posts));
-			c->nposts--;
-		}
+		if ((gone = cache_find(c, file)) != NULL)
+			dead[gone - c->posts] = 1;
 	}
+	for (i = j = 0; i < c->nposts; i++)
+		if (!dead[i])
+			c->posts[j++] = c->posts[i];
+	c->nposts = j;
 	rc = get_outputs(r, c);
 out:
+	free(dead);
 	free(recs);
 	return rc;
 }
