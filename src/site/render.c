@@ -256,6 +256,9 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 		return err_set(err, rel, 0, "out of memory");
 	buf_init(&out, 0);
 	rc = template_render(pc->job->tpl, name, ctx, &out, err);
+	/* Lazy values are made while rendering, and may run out too. */
+	if (rc == 0 && pc->tb.oom)
+		rc = err_set(err, rel, 0, "out of memory");
 	if (rc == 0)
 		rc = writer_put(pc->job->w, worker, rel, out.data, out.len, err);
 	buf_free(&out);
@@ -495,10 +498,31 @@ year_url(struct pagectx *pc, const char *from, int year)
 	return tv_fmt(&pc->tb, "%s%d/%s", from, year, pc->index);
 }
 
+/* A year's posts, as a list, for the lazy years[].posts below. */
+struct year_posts {
+	struct pagectx		*pc;
+	const struct year	*year;
+};
+
+static struct tval
+year_posts(void *arg)
+{
+	struct year_posts *yp = arg;
+	const struct site *s = yp->pc->job->site;
+	struct tval	 posts = tv_list(&yp->pc->tb, yp->year->n);
+	size_t		 k;
+
+	for (k = 0; k < yp->year->n; k++)
+		tv_push(&yp->pc->tb, &posts, post_item(yp->pc,
+		    &s->posts[yp->year->posts[k]]));
+	return posts;
+}
+
 /*
  * writing/index.html: the years, newest first, each with its count and
  * its page, then the newest posts.  Each year keeps its posts too (as
- * years[].posts), for templates written when this page listed them all.
+ * years[].posts), for templates written when this page listed them all;
+ * made only if the template reads them, as the built-in one does not.
  */
 static int
 render_writing(const struct job *job, int worker, struct err *err)
@@ -506,8 +530,9 @@ render_writing(const struct job *job, int worker, struct err *err)
 	const struct site *s = job->site;
 	const struct years *ys = &job->years;
 	struct pagectx	 pc;
-	struct tval	 ctx, years, year, posts;
-	size_t		 i, k;
+	struct tval	 ctx, years, year;
+	struct year_posts *yp;
+	size_t		 i;
 	int		 rc;
 
 	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
@@ -519,14 +544,17 @@ render_writing(const struct job *job, int worker, struct err *err)
 		const struct year *y = &ys->v[i];
 
 		year = tv_obj(&pc.tb, 4);
-		posts = tv_list(&pc.tb, y->n);
-		for (k = 0; k < y->n; k++)
-			tv_push(&pc.tb, &posts, post_item(&pc,
-			    &s->posts[y->posts[k]]));
 		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y->year));
 		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
 		tv_set(&pc.tb, &year, "url", year_url(&pc, "", y->year));
-		tv_set(&pc.tb, &year, "posts", posts);
+		if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
+			pc.tb.oom = 1;
+		else {
+			yp->pc = &pc;
+			yp->year = y;
+			tv_set(&pc.tb, &year, "posts", tv_lazy(&pc.tb,
+			    year_posts, yp));
+		}
 		tv_push(&pc.tb, &years, year);
 	}
 	tv_set(&pc.tb, &ctx, "years", years);

@@ -163,6 +163,32 @@ tv_push(struct tbuild *tb, struct tval *list, struct tval v)
 	list->u.items[list->n++] = v;
 }
 
+struct tval
+tv_lazy(struct tbuild *tb, struct tval (*fn)(void *), void *arg)
+{
+	struct tval v = tv_null();
+
+	v.kind = TV_LAZY;
+	if ((v.u.lazy = arena_alloc(tb->arena, sizeof(*v.u.lazy))) == NULL) {
+		tb->oom = 1;
+		return tv_null();
+	}
+	v.u.lazy->fn = fn;
+	v.u.lazy->arg = arg;
+	return v;
+}
+
+/* v, made first if it is lazy (see template.h). */
+static const struct tval *
+tv_force(const struct tval *v)
+{
+	struct tval	*m = (struct tval *)v;	/* the page's own data */
+
+	if (v != NULL && v->kind == TV_LAZY)
+		*m = v->u.lazy->fn(v->u.lazy->arg);
+	return v;
+}
+
 const struct tval *
 tv_get(const struct tval *obj, const char *name)
 {
@@ -768,9 +794,9 @@ lookup(const struct render *r, const struct tnode *n)
 	if (n->npath == 0)
 		return r->stack[r->depth - 1];
 	for (i = r->depth; i > 0 && v == NULL; i--)
-		v = tv_get(r->stack[i - 1], n->path[0]);
+		v = tv_force(tv_get(r->stack[i - 1], n->path[0]));
 	for (k = 1; v != NULL && k < n->npath; k++)
-		v = tv_get(v, n->path[k]);
+		v = tv_force(tv_get(v, n->path[k]));
 	return v;
 }
 

@@ -134,6 +134,36 @@ url_values_whole(void **state)
 	arena_free(tb.arena);
 }
 
+static int	lazy_calls;
+
+static struct tval
+make_lazy(void *arg)
+{
+	lazy_calls++;
+	return tv_str(arg);
+}
+
+/* A lazy value is made when first read, once, and never when not read. */
+static void
+lazy_values(void **state)
+{
+	struct tbuild	 tb = { arena_new(), 0 };
+	struct tval	 ctx = tv_obj(&tb, 2), o = tv_obj(&tb, 1);
+
+	(void)state;
+	tv_set(&tb, &o, "v", tv_lazy(&tb, make_lazy, "made"));
+	tv_set(&tb, &ctx, "o", o);
+	tv_set(&tb, &ctx, "w", tv_lazy(&tb, make_lazy, "other"));
+	assert_false(tb.oom);
+	render("[{{o.v}}|{{#o}}{{v}}{{/o}}]", &ctx, "[made|made]");
+	assert_int_equal(lazy_calls, 1);
+	render("{{#o}}x{{/o}}", &ctx, "x");
+	assert_int_equal(lazy_calls, 1);
+	render("{{#w}}{{.}}{{/w}}", &ctx, "other");
+	assert_int_equal(lazy_calls, 2);
+	arena_free(tb.arena);
+}
+
 /* n openings of {{#a}} then n closings. */
 static char *
 nested(size_t n)
@@ -309,6 +339,7 @@ main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(partials),
 		cmocka_unit_test(url_values_whole),
+		cmocka_unit_test(lazy_values),
 		cmocka_unit_test(nesting_bound),
 		cmocka_unit_test(partial_bounds),
 	};
