@@ -1,7 +1,13 @@
 # stet: plain make, dependencies through pkg-config.
 #   make            the binary, ./stet
-#   make check      every test: unit, end-to-end, and both again under
-#                   AddressSanitizer and UndefinedBehaviorSanitizer
+#   make check      every test: the include graph, unit, end-to-end, and
+#                   both again under AddressSanitizer and
+#                   UndefinedBehaviorSanitizer, then each fuzz harness over
+#                   its crash inputs and for 15 s
+#   make fuzz       build the libFuzzer harnesses (tests/fuzz/fuzz_*.c,
+#                   clang, ASan and UBSan) into build/fuzz/ and run each
+#                   for FUZZ_TIME seconds (default 60), one at a time;
+#                   crashes land in build/fuzz/artifacts/
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -10,7 +16,16 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim
+# One C++ file, for toml++ (src/site/toml.cc): the C++ compiler goes with
+# CC, and links the binaries so they get the C++ runtime.
+ifeq ($(origin CXX),default)
+ifneq ($(findstring clang,$(CC)),)
+CXX	 = clang++
+endif
+endif
+
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim \
+	tomlplusplus
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -29,16 +44,38 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LIBS	+= -fsanitize=address,undefined
 endif
+# The same flags but the language.
+ALL_CXXFLAGS = $(patsubst -std=c17,-std=c++17,$(ALL_CFLAGS))
+# libFuzzer's variant, clang only (make fuzz sets CC): every object gets
+# the coverage hooks and the sanitizers; only the harnesses get
+# libFuzzer's main.
+ifeq ($(VARIANT),fuzz)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
+	$(FUZZ_SAN)
+LIBS	+= $(FUZZ_SAN)
+endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
 	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
-OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(B)/embedded.o
+CXXSRCS	 = $(wildcard src/site/*.cc)
+OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(CXXSRCS:src/%.cc=$(B)/%.o) \
+	$(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 EMBED	 = $(sort $(wildcard src/templates/*.html)) src/style.css \
 	src/favicon.svg $(shell find src/skel -type f | LC_ALL=C sort)
 
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+# One harness per parser, each tests/fuzz/fuzz_NAME.c.  Once any source
+# is C++, the harnesses link with the C++ driver, which brings the C++
+# runtime (and the sanitizers' C++ parts) along.
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/harness/%)
+FUZZ_NAMES = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_LINK = $(if $(wildcard src/*.cc src/*/*.cc),$(CXX),$(CC))
+FUZZ_TIME ?= 60
 
 all: stet
 
@@ -50,11 +87,15 @@ stet: $(B)/stet
 endif
 
 $(B)/stet: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $(OBJS) $(LIBS)
 
 $(B)/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: src/%.cc $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
 $(B)/embed: tools/embed.c
 	@mkdir -p $(B)
@@ -66,29 +107,81 @@ $(B)/embedded.c: $(B)/embed $(EMBED)
 $(B)/embedded.o: $(B)/embedded.c src/embedded.h
 	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIBOBJS)
+$(B)/tests/%.o: tests/unit/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell $(PKG_CONFIG) --cflags cmocka) \
-		-o $@ $< $(LIBOBJS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+		-c -o $@ $<
+
+# Kept, so relinking after a library change does not recompile the test.
+.SECONDARY: $(UNIT_BINS:%=%.o)
+
+$(B)/tests/%: $(B)/tests/%.o $(LIBOBJS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(LIBOBJS) $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+# Every answer of the subscription forms, for tests/golden/run.
+$(B)/tests/golden-forms: tests/golden/forms.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@.o $<
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $@.o $(LIBOBJS) $(LIBS)
+
+$(B)/harness/%.o: tests/fuzz/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
+$(B)/harness/%: $(B)/harness/%.o $(LIBOBJS)
+	$(FUZZ_LINK) -fsanitize=fuzzer -o $@ $< $(LIBOBJS) $(LIBS)
+
+.SECONDARY: $(FUZZ_BINS:%=%.o)
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
-e2e: $(B)/stet
+# The rendered site, byte for byte; golden-update rewrites the expected
+# files from what this build makes (review the diff before committing).
+GOLDEN	 = STET=$(CURDIR)/$(B)/stet GOLDEN_FORMS=$(CURDIR)/$(B)/tests/golden-forms
+golden: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run
+
+golden-update: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run --update
+
+e2e: $(B)/stet $(B)/tests/golden-forms
+	$(GOLDEN) tests/golden/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 
-# The whole suite, plain and then under the sanitizers.
-check:
+# Each layer includes only the layers below it (tools/check-includes says
+# which); tests/includes shows the check fails on a forbidden include.
+includes:
+	tools/check-includes src
+	tests/includes
+
+fuzz-bins: $(FUZZ_BINS)
+
+# The harnesses grow their corpora in build/fuzz/corpus/, never in
+# tests/fuzz/corpus/, which holds the seeds.
+fuzz:
+	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
+	tests/fuzz/run -t $(FUZZ_TIME) -w build/fuzz/corpus build/fuzz/harness \
+		$(FUZZ_NAMES)
+
+# The whole suite, plain and then under the sanitizers; last, every
+# harness over the inputs that once crashed it, then 15 s of fuzzing
+# each from a copy of its seeds.
+check: includes
 	$(MAKE) VARIANT=clang CC=clang build/clang/stet
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate
+	STET=$(CURDIR)/build/release/stet tests/e2e/incremental 1000
 	STET=$(CURDIR)/build/release/stet tests/e2e/feeds
 	STET=$(CURDIR)/build/release/stet tests/e2e/browser
+	$(MAKE) VARIANT=fuzz CC=clang CXX=clang++ fuzz-bins
+	tests/fuzz/run -t 15 build/fuzz/harness $(FUZZ_NAMES)
 
 install: stet
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -101,4 +194,5 @@ install: stet
 clean:
 	rm -rf build stet
 
-.PHONY: all stet unit e2e check install clean
+.PHONY: all stet includes unit golden golden-update e2e fuzz fuzz-bins check \
+	install clean

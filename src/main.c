@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "support/version.h"
 
 static const struct {
 	const char	*name;

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -5,7 +6,10 @@
 #include <sodium.h>
 
 #include "../site/build.h"
+#include "../support/date.h"
 #include "cmd.h"
+#include "report.h"
+#include "settings.h"
 
 static int
 parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
@@ -16,6 +20,7 @@ parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
 		{ "future", no_argument, NULL, 'f' },
 		{ "portable", no_argument, NULL, 'p' },
 		{ "full", no_argument, NULL, 'F' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -31,6 +36,7 @@ parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
 		case 'f': o->future = 1; break;
 		case 'p': o->portable = 1; break;
 		case 'F': o->full = 1; break;
+		case 'S': o->strict = 1; break;
 		case 'v': *verbose = 1; break;
 		case 'h': usage_print("build", stdout); return 0;
 		default:
@@ -47,12 +53,57 @@ parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
 	return -1;
 }
 
+/* What the build left out, and when the next future post falls due. */
+static void
+left_out(const struct build_result *r)
+{
+	struct date	 next;
+	char		 due[64];
+
+	if (r->ndrafts == 0 && r->nfuture == 0)
+		return;
+	printf("stet: left out %zu draft%s and %zu post%s dated later than "
+	    "now", r->ndrafts, r->ndrafts == 1 ? "" : "s", r->nfuture,
+	    r->nfuture == 1 ? "" : "s");
+	if (r->nfuture > 0) {
+		memset(&next, 0, sizeof(next));
+		next.t = r->next_due;
+		date_localize(&next);
+		if (date_rfc3339(&next, due, sizeof(due)) > 0)
+			printf(" (the next falls due %s)", due);
+	}
+	printf("; --drafts and --future build them\n");
+}
+
+/*
+ * Every error of the run, then the warnings: the first few, their count
+ * and where the whole list is.
+ */
+static void
+show(const struct build_opts *o, const struct diag *d)
+{
+	size_t	 rest;
+
+	if (report_save(o->dir, d) == -1)
+		fprintf(stderr, "stet: %s/.stet/warnings: %s\n", o->dir,
+		    strerror(errno));
+	rest = report_text(d, REPORT_WARNINGS_SHOWN, stderr);
+	if (d->nwarnings > 0)
+		fprintf(stderr, "stet: %zu warning%s%s; all of them are in "
+		    "%s/.stet/warnings%s\n", d->nwarnings,
+		    d->nwarnings == 1 ? "" : "s", rest ? " in all" : "",
+		    o->dir, o->strict ? "" : " (stet build --strict fails on "
+		    "any)");
+}
+
 int
 cmd_build(int argc, char *argv[])
 {
 	struct build_opts o;
 	struct build_result r;
+	struct diag	 d;
 	struct err	 err;
+	struct settings	 set;
 	int		 rc, verbose = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -63,10 +114,29 @@ cmd_build(int argc, char *argv[])
 		fprintf(stderr, "stet: libsodium would not start\n");
 		return 1;
 	}
-	if (site_build(&o, &r, &err) == -1) {
+	/* The other layers' keys of stet.yaml: site_build reads the site's. */
+	rc = settings_load(&set, o.dir, &err);
+	settings_free(&set);
+	if (rc == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
 	}
+	diag_init(&d);
+	o.diag = &d;
+	rc = site_build(&o, &r, &err);
+	diag_sort(&d);
+	show(&o, &d);
+	if (rc == -1) {
+		/* One error is its own message; more get a count. */
+		if (d.nerrors == 0)
+			fprintf(stderr, "stet: %s\n", err.msg);
+		else if (d.nerrors > 1 || d.oom)
+			fprintf(stderr, "stet: %zu errors; public/ was left as "
+			    "it was\n", d.nerrors);
+		diag_free(&d);
+		return 1;
+	}
+	diag_free(&d);
 	if (r.defaults)
 		fprintf(stderr, "stet: no stet.yaml in %s: built with the "
 		    "defaults\n", o.dir);
@@ -78,5 +148,6 @@ cmd_build(int argc, char *argv[])
 	    "%s/public (%zu files written, %zu unchanged) in %.0f ms\n",
 	    r.nposts, r.npages, r.ntopics, o.dir, r.written, r.unchanged,
 	    r.total_ms);
+	left_out(&r);
 	return 0;
 }

@@ -6,6 +6,8 @@
 
 #include "../site/build.h"
 #include "cmd.h"
+#include "report.h"
+#include "settings.h"
 
 int
 cmd_check(int argc, char *argv[])
@@ -20,19 +22,20 @@ cmd_check(int argc, char *argv[])
 	};
 	struct build_opts o;
 	struct build_result r;
+	struct diag	 d;
 	struct err	 err;
-	int		 c;
+	struct settings	 set;
+	int		 c, json = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.dir = ".";
 	o.check = 1;
-	o.check_out = stdout;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.dir = optarg; break;
-		case 'j': o.check_json = 1; break;
+		case 'j': json = 1; break;
 		case 'd': o.drafts = 1; break;
 		case 'f': o.future = 1; break;
 		case 'h': usage_print("check", stdout); return 0;
@@ -51,18 +54,28 @@ cmd_check(int argc, char *argv[])
 		fprintf(stderr, "stet: libsodium would not start\n");
 		return 1;
 	}
-	if (site_build(&o, &r, &err) == -1) {
-		/* A site that does not build is the first finding. */
-		if (o.check_json)
-			printf("[\n{\"level\": \"error\", \"message\": "
-			    "\"%s\"}\n]\n", "the site does not build; run "
-			    "stet build for the error");
-		fprintf(stderr, "stet: %s\n", err.msg);
-		return 1;
-	}
-	if (!o.check_json)
+	diag_init(&d);
+	o.diag = &d;
+	/* The other layers' keys of stet.yaml: site_build reads the site's. */
+	memset(&r, 0, sizeof(r));
+	rc = settings_load(&set, o.dir, &err);
+	settings_free(&set);
+	if (rc == 0)
+		rc = site_build(&o, &r, &err);
+	/* A site that does not build: its errors are the findings. */
+	if (rc == -1 && d.nerrors == 0)
+		diag_error(&d, NULL, 0, "%s", err.msg);
+	diag_sort(&d);
+	if (json)
+		report_json(&d, stdout);
+	else {
+		report_findings(&d, stdout);
 		fprintf(stderr, "stet: checked %zu posts and %zu pages: %zu "
-		    "errors, %zu warnings\n", r.nposts, r.npages, r.errors,
-		    r.warnings);
-	return r.errors > 0 ? 1 : 0;
+		    "error%s, %zu warning%s\n", r.nposts, r.npages, d.nerrors,
+		    d.nerrors == 1 ? "" : "s", d.nwarnings,
+		    d.nwarnings == 1 ? "" : "s");
+	}
+	rc = d.nerrors > 0 ? 1 : 0;
+	diag_free(&d);
+	return rc;
 }

@@ -18,6 +18,4 @@ int	cmd_send(int argc, char *argv[]);
 void	usage_print(const char *name, void *f);
 int	usage_known(const char *name);
 
-#define STET_VERSION	"0.1.0"
-
 #endif

@@ -12,7 +12,8 @@ static const struct {
 	{ "init", "stet init DIR",
 	  "Make a new site in DIR (which must not exist or be empty) with\n"
 	  "example content that builds as it is.\n" },
-	{ "build", "stet build [-v] [-s SITE] [--drafts] [--future] [--portable] [--full]",
+	{ "build", "stet build [-v] [-s SITE] [--drafts] [--future] [--portable] [--full]\n"
+	  "           [--strict]",
 	  "Build SITE (default: the current folder) into SITE/public/.\n"
 	  "  -s, --site SITE  the site folder\n"
 	  "  --drafts         include posts marked draft: true\n"
@@ -21,6 +22,8 @@ static const struct {
 	  "                   public/ works straight from disk (file://)\n"
 	  "  --full           ignore what the last build remembers\n"
 	  "                   (.stet/cache) and build everything again\n"
+	  "  --strict         fail on any warning (all of them are in\n"
+	  "                   SITE/.stet/warnings after a build)\n"
 	  "  -v, --verbose    say how long each step took\n"
 	  "  -h, --help       show this\n" },
 	{ "new", "stet new [-s SITE] [--note] TITLE",

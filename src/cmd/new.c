@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../site/config.h"
 #include "../support/buf.h"
 #include "../support/date.h"
 #include "../support/esc.h"
 #include "../support/fsutil.h"
 #include "../support/text.h"
 #include "cmd.h"
+#include "settings.h"
 
 /* YAML double-quoted: only \ and " need escaping in a one-line title. */
 static int
@@ -40,8 +40,7 @@ cmd_new(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct arena	*a = NULL;
-	struct config	 cfg;
+	struct settings	 set;
 	struct buf	 slug, path, body;
 	struct date	 now;
 	struct err	 err;
@@ -72,6 +71,7 @@ cmd_new(int argc, char *argv[])
 	buf_init(&slug, 0);
 	buf_init(&path, 0);
 	buf_init(&body, 0);
+	memset(&set, 0, sizeof(set));
 	if (text_check_utf8(title, strlen(title), &line, &why) == -1 ||
 	    strchr(title, '\n') != NULL) {
 		fprintf(stderr, "stet: new: the title must be one line of "
@@ -83,12 +83,11 @@ cmd_new(int argc, char *argv[])
 		goto out;
 	}
 	/* Today in the site's zone, so a late-evening post gets its date. */
-	if ((a = arena_new()) == NULL ||
-	    config_load(a, sitefd, &cfg, &err) == -1) {
-		fprintf(stderr, "stet: %s\n", a ? err.msg : "out of memory");
+	if (settings_load(&set, dir, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
 		goto out;
 	}
-	if (setenv("TZ", cfg.timezone, 1) == 0)
+	if (setenv("TZ", set.site.timezone, 1) == 0)
 		tzset();
 	date_now(&now);
 	date_ymd(&now, ymd, sizeof(ymd));
@@ -132,7 +131,7 @@ out:
 		close(fd);
 	if (sitefd != -1)
 		close(sitefd);
-	arena_free(a);
+	settings_free(&set);
 	buf_free(&slug);
 	buf_free(&path);
 	buf_free(&body);

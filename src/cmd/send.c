@@ -13,6 +13,7 @@
 #include "../send/send.h"
 #include "../support/buf.h"
 #include "cmd.h"
+#include "settings.h"
 
 /* Exit status when messages wait for a retry, or another sender runs. */
 #define EXIT_LATER	75
@@ -47,6 +48,7 @@ cmd_send(int argc, char *argv[])
 	};
 	struct send_opts o;
 	struct send_result r;
+	struct settings	 set;
 	struct sigaction sa;
 	struct err	 err;
 	struct buf	 yaml;
@@ -54,7 +56,7 @@ cmd_send(int argc, char *argv[])
 	char		 when[64];
 	time_t		 t;
 	struct tm	 tm;
-	int		 c;
+	int		 c, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.dir = ".";
@@ -102,7 +104,16 @@ cmd_send(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	o.stop = &stopping;
 	o.progress = isatty(STDERR_FILENO) && !o.dry_run && o.to == NULL;
-	if (send_run(&o, &r, &err) == -1) {
+	if (settings_load(&set, o.dir, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
+		settings_free(&set);
+		return 1;
+	}
+	o.mail = &set.mail;
+	o.settings = &set.send;
+	rc = send_run(&o, &r, &err);
+	settings_free(&set);
+	if (rc == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
 	}

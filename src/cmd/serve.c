@@ -6,6 +6,7 @@
 
 #include "../server/server.h"
 #include "cmd.h"
+#include "settings.h"
 
 static int
 parse_flags(struct server_opts *o, int argc, char *argv[])
@@ -57,6 +58,7 @@ int
 cmd_serve(int argc, char *argv[])
 {
 	struct server_opts o;
+	struct settings	 set;
 	struct err	 err;
 	int		 rc;
 
@@ -74,7 +76,19 @@ cmd_serve(int argc, char *argv[])
 		fprintf(stderr, "stet: libsodium would not start\n");
 		return 1;
 	}
-	if (server_run(&o, &err) == -1) {
+	/* Settings first: a broken stet.yaml should not cost a build. */
+	if ((rc = settings_load(&set, o.dir, &err)) == 0) {
+		o.settings = &set.server;
+		o.mail = &set.mail;
+		o.send = &set.send;
+		o.title = set.site.title;
+		o.url = set.site.url;
+		o.base_path = set.site.base_path;
+		o.subscribe_action = set.site.subscribe_action;
+		rc = server_run(&o, &err);
+	}
+	settings_free(&set);
+	if (rc == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
 	}

@@ -2,16 +2,17 @@
 #include <string.h>
 
 #include "../mail/compose.h"
-#include "../mail/notice.h"
 #include "../site/frontmatter.h"
 #include "../site/load.h"
 #include "../site/markdown.h"
 #include "../support/date.h"
 #include "../support/esc.h"
 #include "letter.h"
+#include "notice.h"
 
 struct letter {
-	const struct config *cfg;
+	const struct config *cfg;	/* the site's */
+	const struct mail_settings *mail;
 	char		*subject;
 	char		*url;		/* the post's page */
 	char		*list_id;
@@ -116,7 +117,8 @@ render_body(struct letter *l, const struct post *p, const char *body,
 
 int
 letter_prepare(struct letter **out, const struct site *s,
-    const struct post *p, const char *base, struct err *err)
+    const struct mail_settings *mail, const struct post *p, const char *base,
+    struct err *err)
 {
 	struct letter	*l;
 	struct front_split fs;
@@ -129,6 +131,7 @@ letter_prepare(struct letter **out, const struct site *s,
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return err_set(err, p->file, 0, "out of memory");
 	l->cfg = &s->cfg;
+	l->mail = mail;
 	buf_init(&l->html, 0);
 	buf_init(&l->text, 0);
 	buf_init(&src, 0);
@@ -248,7 +251,7 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	struct buf	 html, text, lu;
 	int		 rc = -1;
 
-	if (c->mail_from_addr == NULL)
+	if (l->mail->from_addr == NULL)
 		return err_set(err, "stet.yaml", 0, "mail.from is not set");
 	/* The foot is this reader's own: the rest is l->body. */
 	buf_init(&html, 0);
@@ -268,13 +271,13 @@ letter_compose(const struct letter *l, const char *rcpt, const char *unsub,
 	    "%s (%s): one email for each new post, nothing else.\n"
 	    "Unsubscribe in one click: %s\n", c->title, l->base, unsub) == -1 ||
 	    buf_printf(&lu, "<%s>", unsub) == -1 ||
-	    (c->mail_unsubscribe_mailto != NULL && buf_printf(&lu,
-	    ", <mailto:%s?subject=unsubscribe>", c->mail_unsubscribe_mailto) ==
+	    (l->mail->unsubscribe_mailto != NULL && buf_printf(&lu,
+	    ", <mailto:%s?subject=unsubscribe>", l->mail->unsubscribe_mailto) ==
 	    -1)) {
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	notice_start(&m, c, rcpt, now);
+	notice_start(&m, l->mail, rcpt, now);
 	m.subject = mail_str(l->subject);
 	m.message_id = mail_str(message_id);
 	m.list_id = mail_str(l->list_id);

@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include "../mail/settings.h"
 #include "../site/model.h"
 #include "../support/buf.h"
 #include "../support/err.h"
@@ -26,10 +27,12 @@ struct letter;
 /*
  * Make the parts of post p of site s, with its links absolute against
  * base (the site's url, or where a local stet serve answers; ends in
- * '/').  0, or -1 with err.
+ * '/'), to be sent as mail says.  mail must outlive the letter.  0, or
+ * -1 with err.
  */
 int	letter_prepare(struct letter **, const struct site *,
-	    const struct post *, const char *base, struct err *);
+	    const struct mail_settings *mail, const struct post *,
+	    const char *base, struct err *);
 void	letter_free(struct letter *);
 
 /* The post's page, absolute. */

@@ -153,7 +153,7 @@ published(const struct site *s, const struct post *p)
  * first, so that readers get them in the order they were written.
  */
 static const struct post **
-candidates(const struct site *s, size_t *n)
+candidates(const struct site *s, int notes, size_t *n)
 {
 	const struct post **v;
 	size_t		 i, k = 0, max = s->nposts + s->nnotes;
@@ -163,7 +163,7 @@ candidates(const struct site *s, size_t *n)
 	for (i = s->nposts; i > 0; i--)
 		if (published(s, &s->posts[i - 1]))
 			v[k++] = &s->posts[i - 1];
-	if (s->cfg.notes_email)
+	if (notes)
 		for (i = s->nnotes; i > 0; i--)
 			if (published(s, &s->notes[i - 1]))
 				v[k++] = &s->notes[i - 1];
@@ -433,7 +433,7 @@ next(void *arg, struct mail_job *job, struct err *err)
 		/* This reader's message cannot be made: theirs alone fails. */
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub,
 		    STORE_FAILED, (int64_t)time(NULL), 0, e.msg,
-		    ps->site->cfg.mail_max_failures, err) == -1)
+		    ps->o->mail->max_failures, err) == -1)
 			return -1;
 		ps->res->failed++;
 		ps->done++;
@@ -508,7 +508,7 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,
 		    now, now + retry_wait(sl->w.attempts), r[i].reply,
 		    o == STORE_FAILED && r[i].outcome == MAIL_FAILED &&
-		    !r[i].recipient ? 0 : ps->site->cfg.mail_max_failures,
+		    !r[i].recipient ? 0 : ps->o->mail->max_failures,
 		    err) == -1) {
 			store_rollback(ps->store);
 			return -1;
@@ -545,7 +545,7 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 	int64_t		 due;
 	int		 fin, rc = -1;
 
-	if (letter_prepare(&l, ps->site, p, ps->base, err) == -1)
+	if (letter_prepare(&l, ps->site, ps->o->mail, p, ps->base, err) == -1)
 		return -1;
 	ps->letter = l;
 	ps->post_id = p->id;
@@ -585,22 +585,22 @@ out:
 }
 
 static int
-open_mailer(struct pass *ps, const struct config *c, size_t conns,
+open_mailer(struct pass *ps, const struct mail_settings *c, size_t conns,
     struct err *err)
 {
 	struct mailer_opts mo;
 
 	memset(&mo, 0, sizeof(mo));
-	mo.transport = c->mail_transport;
+	mo.transport = c->transport;
 	mo.sitedir = ps->o->dir;
-	mo.envelope_from = c->mail_envelope_from != NULL ?
-	    c->mail_envelope_from : c->mail_from_addr;
-	mo.username = c->mail_username;
-	mo.password = c->mail_password_env != NULL ?
-	    getenv(c->mail_password_env) : NULL;
-	mo.timeout = (unsigned)c->mail_timeout;
+	mo.envelope_from = c->envelope_from != NULL ? c->envelope_from :
+	    c->from_addr;
+	mo.username = c->username;
+	mo.password = c->password_env != NULL ? getenv(c->password_env) :
+	    NULL;
+	mo.timeout = (unsigned)c->timeout;
 	mo.connections = conns;
-	mo.rate = (double)c->mail_rate;
+	mo.rate = (double)c->rate;
 	mo.stop = ps->o->stop;
 	if ((ps->slots = calloc(conns, sizeof(*ps->slots))) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
@@ -667,7 +667,7 @@ preview(struct pass *ps, const struct post **v, size_t n, struct err *err)
 	buf_init(&id, 0);
 	randombytes_buf(r, sizeof(r));
 	sodium_bin2hex(key, sizeof(key), r, sizeof(r));
-	if (letter_prepare(&l, ps->site, p, ps->base, err) == -1)
+	if (letter_prepare(&l, ps->site, ps->o->mail, p, ps->base, err) == -1)
 		goto out;
 	/* Subscriber 0 is nobody: the link answers the calm page. */
 	ps->letter = l;
@@ -731,8 +731,8 @@ dry_run(struct pass *ps, const struct post **v, size_t n, int first,
 		    counts[STORE_CONFIRMED]);
 		if (k++ > 0)
 			continue;
-		if ((rc = letter_prepare(&l, ps->site, v[i], ps->base,
-		    err)) == -1)
+		if ((rc = letter_prepare(&l, ps->site, ps->o->mail, v[i],
+		    ps->base, err)) == -1)
 			break;
 		ps->letter = l;
 		ps->post_id = v[i]->id;
@@ -836,17 +836,17 @@ sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
 }
 
 int
-send_signer(const char *dir, const struct config *c,
+send_signer(const char *dir, const struct mail_settings *c,
     struct dkim_signer **out, struct err *err)
 {
 	struct buf	 path;
 	int		 rc;
 
 	buf_init(&path, 0);
-	if ((c->mail_dkim_key[0] != '/' && buf_printf(&path, "%s/", dir) ==
-	    -1) || buf_puts(&path, c->mail_dkim_key) == -1)
+	if ((c->dkim_key[0] != '/' && buf_printf(&path, "%s/", dir) == -1) ||
+	    buf_puts(&path, c->dkim_key) == -1)
 		return err_set(err, NULL, 0, "out of memory");
-	rc = dkim_signer_open(out, c->mail_dkim_domain, c->mail_dkim_selector,
+	rc = dkim_signer_open(out, c->dkim_domain, c->dkim_selector,
 	    path.data, err);
 	buf_free(&path);
 	return rc;
@@ -856,7 +856,7 @@ int
 send_run(const struct send_opts *o, struct send_result *res,
     struct err *err)
 {
-	struct load_opts lo = { 0, 0 };
+	struct load_opts lo = { 0, 0, NULL };
 	struct site	 site;
 	struct ids	*ids = NULL;
 	struct pass	*ps;
@@ -875,35 +875,35 @@ send_run(const struct send_opts *o, struct send_result *res,
 		goto out;
 	loaded = 1;
 	ps->site = &site;
-	if (site.cfg.mail_from_addr == NULL) {
+	if (o->mail->from_addr == NULL) {
 		err_set(err, "stet.yaml", 0, "mail.from is not set: the "
 		    "sender of the messages");
 		goto out;
 	}
-	ps->domain = strchr(site.cfg.mail_from_addr, '@') + 1;
+	ps->domain = strchr(o->mail->from_addr, '@') + 1;
 	ps->base = o->base != NULL ? o->base : site.cfg.url;
-	ps->lease_ttl = (int)site.cfg.mail_timeout * 2 + LEASE_SLACK;
+	ps->lease_ttl = (int)o->mail->timeout * 2 + LEASE_SLACK;
 	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
 		strcpy(ps->host, "localhost");
 	if (ids_assign(&site, &ids, err) == -1 ||
-	    (v = candidates(&site, &n)) == NULL)
+	    (v = candidates(&site, o->settings->notes, &n)) == NULL)
 		goto out;
 	if (store_open(&ps->store, o->dir, err) == -1 ||
 	    store_relax_sync(ps->store, err) == -1)
 		goto out;
-	if (site.cfg.mail_dkim_key != NULL && send_signer(o->dir, &site.cfg,
+	if (o->mail->dkim_key != NULL && send_signer(o->dir, o->mail,
 	    &ps->signer, err) == -1)
 		goto out;
 	if (ps->signer != NULL && o->to == NULL && !o->dry_run) {
 		ps->signers[0] = ps->signer;
 		for (ps->nsigners = 1; ps->nsigners < pool_threads();
 		    ps->nsigners++)
-			if (send_signer(o->dir, &site.cfg,
+			if (send_signer(o->dir, o->mail,
 			    &ps->signers[ps->nsigners], err) == -1)
 				goto out;
 	}
 	if (o->to != NULL) {
-		if (open_mailer(ps, &site.cfg, 1, err) == -1)
+		if (open_mailer(ps, o->mail, 1, err) == -1)
 			goto out;
 		rc = preview(ps, v, n, err);
 		goto out;
@@ -922,7 +922,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 		rc = mark_all(ps, v, n, err);
 		goto out;
 	}
-	if (open_mailer(ps, &site.cfg, site.cfg.mail_connections, err) == -1)
+	if (open_mailer(ps, o->mail, o->mail->connections, err) == -1)
 		goto out;
 	rc = sending(ps, v, n, err);
 out:

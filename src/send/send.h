@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../mail/settings.h"
 #include "../support/err.h"
+#include "settings.h"
 
 /*
  * Sending new posts to the readers: one pass of stet send, and of the
@@ -26,6 +28,8 @@ struct send_opts {
 	const char	*dir;		/* the site folder */
 	const char	*what;		/* "stet send", "stet serve": the lease */
 	const char	*base;		/* links: NULL for the site's url */
+	const struct mail_settings *mail;	/* mail: in stet.yaml */
+	const struct send_settings *settings;	/* notes: in stet.yaml */
 	int		 dry_run;	/* say what would be sent; send nothing */
 	const char	*to;		/* a preview to this address only */
 	const char	*post;		/* with to: this slug (NULL: latest) */
@@ -46,15 +50,14 @@ struct send_result {
 	int		 busy;		/* another sender held the lease */
 };
 
-struct config;
 struct dkim_signer;
 
 /*
- * The DKIM signer that mail.dkim in c names (its key relative to the
+ * The DKIM signer that mail.dkim in m names (its key relative to the
  * site folder dir), for whatever mail the site sends.  0, or -1 with
  * err.
  */
-int	send_signer(const char *dir, const struct config *c,
+int	send_signer(const char *dir, const struct mail_settings *m,
 	    struct dkim_signer **, struct err *);
 
 /*

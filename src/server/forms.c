@@ -7,25 +7,17 @@
 #include <sodium.h>
 
 #include "../mail/dkim.h"
-#include "../mail/notice.h"
+#include "../send/notice.h"
 #include "../site/render.h"
 #include "../support/buf.h"
-#include "../support/esc.h"
 #include "../support/fsutil.h"
+#include "answer.h"
+#include "formbody.h"
 #include "forms.h"
 
-#define FIELDS_MAX	8	/* a form of ours has two or three */
-#define FIELD_MAX	1024	/* bytes of one decoded value */
 #define SHELL_MAX	(1024 * 1024)
 #define RATE_SLOTS	4096	/* clients remembered per minute */
 #define RATE_PROBE	8
-
-struct field {
-	const char	*name;
-	size_t		 nlen;
-	char		*val;	/* decoded, NUL-terminated, in the pool */
-	size_t		 vlen;
-};
 
 /* Posts from one client address in the current minute. */
 struct rate_slot {
@@ -44,14 +36,6 @@ struct forms {
 	/* SipHash with a key of our own: clients choose their addresses. */
 	unsigned char	 rate_key[crypto_shorthash_KEYBYTES];
 	struct rate_slot rate[RATE_SLOTS];
-};
-
-/* An answer being built: its title and content, from the pool. */
-struct answer {
-	int		 status;
-	const char	*reason;
-	const char	*title;
-	struct buf	 body;	/* the content's HTML */
 };
 
 /* Each answer is sent whole at once, so the generator does nothing. */
@@ -73,7 +57,7 @@ forms_open(struct forms **out, const struct forms_opts *o, struct err *err)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
 	f->o = *o;
-	f->base = o->cfg->base_path;
+	f->base = o->base_path;
 	pthread_mutex_init(&f->shell_lock, NULL);
 	pthread_mutex_init(&f->rate_lock, NULL);
 	crypto_shorthash_keygen(f->rate_key);
@@ -142,151 +126,45 @@ rate_ok(struct forms *f, const struct addr *a)
 			s->minute = minute;
 			s->n = 0;
 		}
-		ok = ++s->n <= f->o.cfg->subscribe_per_minute;
+		ok = ++s->n <= f->o.settings->subscribe_per_minute;
 		break;
 	}
 	pthread_mutex_unlock(&f->rate_lock);
 	return ok;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode one application/x-www-form-urlencoded value into the pool. */
-static char *
-form_decode(h2o_mem_pool_t *pool, const char *s, size_t n, size_t *outlen)
-{
-	char	*o;
-	size_t	 i, k = 0;
-	int	 hi, lo;
-
-	if (n > FIELD_MAX * 3)
-		return NULL;
-	o = h2o_mem_alloc_pool(pool, n + 1);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '+')
-			o[k++] = ' ';
-		else if (s[i] == '%') {
-			if (i + 2 >= n)
-				return NULL;
-			if ((hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
-				return NULL;
-			o[k++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			o[k++] = s[i];
-	}
-	if (k > FIELD_MAX)
-		return NULL;
-	o[k] = '\0';
-	*outlen = k;
-	return o;
-}
-
 /*
- * Split a urlencoded body (or query) into fields.  -1 for what no form
- * of ours sends: a bad escape, too many fields, a name given twice.
+ * Send the answer of kind k, in the site's form page.  text and len, and
+ * why, as answer.h says for k.
  */
-static int
-form_parse(h2o_mem_pool_t *pool, const char *s, size_t n, struct field *fv,
-    size_t *nf)
-{
-	const char	*end = s + n, *amp, *eq;
-	size_t		 i;
-
-	*nf = 0;
-	while (s < end) {
-		if ((amp = memchr(s, '&', (size_t)(end - s))) == NULL)
-			amp = end;
-		if (amp == s) {
-			s++;
-			continue;
-		}
-		if (*nf == FIELDS_MAX)
-			return -1;
-		if ((eq = memchr(s, '=', (size_t)(amp - s))) == NULL)
-			eq = amp;
-		fv[*nf].name = s;
-		fv[*nf].nlen = (size_t)(eq - s);
-		for (i = 0; i < *nf; i++)
-			if (fv[i].nlen == fv[*nf].nlen &&
-			    memcmp(fv[i].name, s, fv[i].nlen) == 0)
-				return -1;
-		fv[*nf].val = form_decode(pool, eq < amp ? eq + 1 : amp,
-		    eq < amp ? (size_t)(amp - eq - 1) : 0, &fv[*nf].vlen);
-		if (fv[*nf].val == NULL)
-			return -1;
-		(*nf)++;
-		s = amp + 1;
-	}
-	return 0;
-}
-
-static const struct field *
-form_get(const struct field *fv, size_t nf, const char *name)
-{
-	size_t	 i, n = strlen(name);
-
-	for (i = 0; i < nf; i++)
-		if (fv[i].nlen == n && memcmp(fv[i].name, name, n) == 0)
-			return &fv[i];
-	return NULL;
-}
-
-/* Fill the site's form page with pg and send it. */
 static void
-send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
+send_answer(struct forms *f, h2o_req_t *req, enum answer_kind k,
+    const char *text, size_t len, const char *why)
 {
-	struct buf	 out, title;
-	const char	*shell, *p, *q, *t, *c;
+	struct answer_in in = { f->base, f->o.title, text, len, why };
+	struct answer	 pg;
+	struct buf	 out;
+	const char	*shell;
 	size_t		 n;
 	char		*body;
 	h2o_iovec_t	 iov;
 
 	buf_init(&out, 0);
-	buf_init(&title, 0);
-	(void)esc_html(&title, pg->title, strlen(pg->title));
+	/* Out of memory: what was made goes out, as before. */
+	(void)answer_make(&pg, k, &in);
 	pthread_mutex_lock(&f->shell_lock);
 	shell = f->shell != NULL ? f->shell : fallback_shell;
 	n = f->shell != NULL ? f->shell_len : sizeof(fallback_shell) - 1;
-	for (p = shell, q = shell + n; p < q; ) {
-		t = memmem(p, (size_t)(q - p), RENDER_FORM_TITLE,
-		    sizeof(RENDER_FORM_TITLE) - 1);
-		c = memmem(p, (size_t)(q - p), RENDER_FORM_CONTENT,
-		    sizeof(RENDER_FORM_CONTENT) - 1);
-		if (t == NULL && c == NULL) {
-			(void)buf_put(&out, p, (size_t)(q - p));
-			break;
-		}
-		if (c == NULL || (t != NULL && t < c)) {
-			(void)buf_put(&out, p, (size_t)(t - p));
-			(void)buf_put(&out, title.data, title.len);
-			p = t + sizeof(RENDER_FORM_TITLE) - 1;
-		} else {
-			(void)buf_put(&out, p, (size_t)(c - p));
-			(void)buf_put(&out, pg->body.data, pg->body.len);
-			p = c + sizeof(RENDER_FORM_CONTENT) - 1;
-		}
-	}
+	(void)answer_fill(shell, n, &pg, &out);
 	pthread_mutex_unlock(&f->shell_lock);
 
-	req->res.status = pg->status;
-	req->res.reason = pg->reason;
+	req->res.status = pg.status;
+	req->res.reason = pg.reason;
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/html; charset=utf-8"));
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-	if (pg->status == 429 || pg->status == 503)
+	if (pg.status == 429 || pg.status == 503)
 		h2o_add_header(&req->pool, &req->res.headers,
 		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("60"));
 	/* The whole answer at once, with its length: no chunking. */
@@ -298,94 +176,20 @@ send_page(struct forms *f, h2o_req_t *req, struct answer *pg)
 	h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len,
 	    H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
 	buf_free(&out);
-	buf_free(&title);
-	buf_free(&pg->body);
-}
-
-static void
-page_init(struct answer *pg, int status, const char *reason, const char *title)
-{
-	pg->status = status;
-	pg->reason = reason;
-	pg->title = title;
-	buf_init(&pg->body, 0);
-}
-
-static void
-put(struct answer *pg, const char *s)
-{
-	(void)buf_puts(&pg->body, s);
-}
-
-static void
-put_esc(struct answer *pg, const char *s, size_t n)
-{
-	(void)esc_html(&pg->body, s, n);
-}
-
-/* The subscribe form, with value (may be NULL) filled in. */
-static void
-put_form(struct forms *f, struct answer *pg, const char *value, size_t n)
-{
-	put(pg, "<section class=\"subscribe\">\n<p>One email when I publish "
-	    "something. No newsletter cadence, no marketing, no "
-	    "list-sharing. Unsubscribe in one click.</p>\n"
-	    "<form method=\"post\" action=\"");
-	put_esc(pg, f->base, strlen(f->base));
-	put(pg, "subscribe\">\n<label for=\"subscribe-email\">Email address"
-	    "</label>\n<div class=\"row\">\n<input id=\"subscribe-email\" "
-	    "type=\"email\" name=\"email\" required autocomplete=\"email\" "
-	    "maxlength=\"254\"");
-	if (value != NULL) {
-		put(pg, " value=\"");
-		put_esc(pg, value, n);
-		put(pg, "\"");
-	}
-	put(pg, ">\n<button type=\"submit\">Subscribe</button>\n</div>\n"
-	    "<div hidden>\n<label for=\"subscribe-website\">Leave this empty"
-	    "</label>\n<input id=\"subscribe-website\" type=\"text\" "
-	    "name=\"website\" tabindex=\"-1\" autocomplete=\"off\">\n</div>\n"
-	    "</form>\n</section>\n");
-}
-
-/* A page with one button that posts t to action. */
-static void
-put_button(struct forms *f, struct answer *pg, const char *action,
-    const char *t, size_t n, const char *label)
-{
-	put(pg, "<form method=\"post\" action=\"");
-	put_esc(pg, f->base, strlen(f->base));
-	put(pg, action);
-	put(pg, "\">\n<input type=\"hidden\" name=\"t\" value=\"");
-	put_esc(pg, t, n);
-	put(pg, "\">\n<button type=\"submit\">");
-	put(pg, label);
-	put(pg, "</button>\n</form>\n");
+	answer_free(&pg);
 }
 
 static void
 answer_later(struct forms *f, h2o_req_t *req, int status)
 {
-	struct answer	 pg;
-
-	page_init(&pg, status, status == 429 ? "Too Many Requests" :
-	    "Service Unavailable", "Try again later");
-	put(&pg, "<p>Too many requests are arriving just now. Nothing was "
-	    "changed; please try again in a few minutes.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, status == 429 ? ANSWER_TOO_MANY :
+	    ANSWER_UNAVAILABLE, NULL, 0, NULL);
 }
 
 static void
 answer_bad(struct forms *f, h2o_req_t *req, const char *what)
 {
-	struct answer	 pg;
-
-	page_init(&pg, 400, "Bad Request", "That did not work");
-	put(&pg, "<p>");
-	put(&pg, what);
-	put(&pg, " Nothing was changed.</p>\n");
-	put_form(f, &pg, NULL, 0);
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_BAD, NULL, 0, what);
 }
 
 /* The confirmation message for rcpt, signed when the site signs. */
@@ -397,11 +201,11 @@ confirmation(struct forms *f, const char *rcpt, const char *token,
 	int		 rc = -1;
 
 	if (f->o.signer == NULL)
-		return notice_confirm(f->o.cfg, f->o.link_base, rcpt, token,
-		    (time_t)now, out, err);
+		return notice_confirm(f->o.mail, f->o.title, f->o.url,
+		    f->o.link_base, rcpt, token, (time_t)now, out, err);
 	buf_init(&m, 0);
-	if (notice_confirm(f->o.cfg, f->o.link_base, rcpt, token, (time_t)now,
-	    &m, err) == 0 &&
+	if (notice_confirm(f->o.mail, f->o.title, f->o.url, f->o.link_base,
+	    rcpt, token, (time_t)now, &m, err) == 0 &&
 	    dkim_signer_sign(f->o.signer, m.data, m.len, out, err) == 0) {
 		if (buf_put(out, m.data, m.len) == 0)
 			rc = 0;
@@ -415,12 +219,11 @@ confirmation(struct forms *f, const char *rcpt, const char *token,
 }
 
 static void
-post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
-    size_t nf, const struct addr *client)
+post_subscribe(struct forms *f, h2o_req_t *req,
+    const struct form_field *fv, size_t nf, const struct addr *client)
 {
-	const struct field *email = form_get(fv, nf, "email");
-	const struct field *trap = form_get(fv, nf, "website");
-	struct answer	 pg;
+	const struct form_field *email = form_field_get(fv, nf, "email");
+	const struct form_field *trap = form_field_get(fv, nf, "website");
 	struct buf	 norm, msg;
 	struct err	 err;
 	enum store_sub	 res = STORE_SUB_QUIET;
@@ -440,13 +243,8 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 	buf_init(&norm, 0);
 	buf_init(&msg, 0);
 	if (store_check_address(email->val, email->vlen, &norm, &why) == -1) {
-		page_init(&pg, 400, "Bad Request", "Check the address");
-		put(&pg, "<p class=\"error\" role=\"alert\">That address cannot "
-		    "be used: ");
-		put(&pg, why);
-		put(&pg, ".</p>\n");
-		put_form(f, &pg, email->val, email->vlen);
-		send_page(f, req, &pg);
+		send_answer(f, req, ANSWER_BAD_ADDRESS, email->val,
+		    email->vlen, why);
 		goto out;
 	}
 	/* A bot filled the field people cannot see: say the usual. */
@@ -454,8 +252,8 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 		pthread_mutex_lock(f->o.lock);
 		if ((rc = store_begin(f->o.store, &err)) == 0) {
 			rc = store_subscribe(f->o.store, norm.data, now,
-			    f->o.cfg->subscribe_confirmations_per_hour, &res,
-			    &id, token, &err);
+			    f->o.settings->subscribe_confirmations_per_hour,
+			    &res, &id, token, &err);
 			if (rc == 0 && res == STORE_SUB_SEND)
 				rc = confirmation(f, norm.data, token, now,
 				    &msg, &err);
@@ -482,14 +280,7 @@ post_subscribe(struct forms *f, h2o_req_t *req, const struct field *fv,
 		if (res == STORE_SUB_SEND)
 			outbox_kick(f->o.outbox);
 	}
-	page_init(&pg, 200, "OK", "Check your inbox");
-	put(&pg, "<p>If <strong>");
-	put_esc(&pg, norm.data, norm.len);
-	put(&pg, "</strong> can receive mail, a message with a link to "
-	    "confirm is on its way. Nothing is sent to it until you "
-	    "confirm.</p>\n<p>No message after a few minutes? Look in the "
-	    "spam folder, or check the address and try again.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_INBOX, norm.data, norm.len, NULL);
 out:
 	if (msg.data != NULL)
 		sodium_memzero(msg.data, msg.len);
@@ -498,9 +289,8 @@ out:
 }
 
 static void
-post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
+post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
 {
-	struct answer	 pg;
 	struct err	 err;
 	enum store_confirm res;
 	char		 unsub[STORE_UNSUB_LEN + 1];
@@ -517,35 +307,22 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct field *t)
 	}
 	switch (res) {
 	case STORE_CONFIRM_DONE:
-		page_init(&pg, 200, "OK", "You are subscribed");
-		put(&pg, "<p>Thank you. You will get one email each time a "
-		    "new post is published here, and nothing else.</p>\n"
-		    "<p>Every message has a link to unsubscribe in one "
-		    "click. Changed your mind already?</p>\n");
-		put_button(f, &pg, "unsubscribe", unsub, strlen(unsub),
-		    "Unsubscribe");
+		send_answer(f, req, ANSWER_SUBSCRIBED, unsub, strlen(unsub),
+		    NULL);
 		break;
 	case STORE_CONFIRM_EXPIRED:
-		page_init(&pg, 410, "Gone", "This link has expired");
-		put(&pg, "<p>Confirmation links work for 7 days. Ask again "
-		    "and a new one will be sent.</p>\n");
-		put_form(f, &pg, NULL, 0);
+		send_answer(f, req, ANSWER_EXPIRED, NULL, 0, NULL);
 		break;
 	default:
-		page_init(&pg, 404, "Not Found", "This link does not work");
-		put(&pg, "<p>It may have been used already (then you are "
-		    "subscribed), or replaced by a newer message. Ask again "
-		    "if you need a new one.</p>\n");
-		put_form(f, &pg, NULL, 0);
+		send_answer(f, req, ANSWER_DEAD_LINK, NULL, 0, NULL);
 		break;
 	}
-	send_page(f, req, &pg);
 }
 
 static void
-post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
+post_unsubscribe(struct forms *f, h2o_req_t *req,
+    const struct form_field *t)
 {
-	struct answer	 pg;
 	struct err	 err;
 	enum store_unsub res;
 	int		 rc;
@@ -560,45 +337,19 @@ post_unsubscribe(struct forms *f, h2o_req_t *req, const struct field *t)
 		return;
 	}
 	/* The same calm answer, whatever the token was. */
-	page_init(&pg, 200, "OK", "You are unsubscribed");
-	put(&pg, "<p>No more email will come from ");
-	put_esc(&pg, f->o.cfg->title, strlen(f->o.cfg->title));
-	put(&pg, ". Sorry to see you go.</p>\n<p>Changed your mind? You can "
-	    "subscribe again at any time.</p>\n");
-	send_page(f, req, &pg);
+	send_answer(f, req, ANSWER_UNSUBSCRIBED, NULL, 0, NULL);
 }
 
 /* A GET of a link from a message: one button, nothing changed. */
 static void
-get_button(struct forms *f, h2o_req_t *req, const struct field *t,
+get_button(struct forms *f, h2o_req_t *req, const struct form_field *t,
     int confirm)
 {
-	struct answer	 pg;
-
-	if (t == NULL || t->vlen == 0) {
-		page_init(&pg, 400, "Bad Request", "This link is incomplete");
-		put(&pg, "<p>The link lost its end on the way. Open it from "
-		    "the message again, or copy all of it.</p>\n");
-		send_page(f, req, &pg);
-		return;
-	}
-	if (confirm) {
-		page_init(&pg, 200, "OK", "Confirm your subscription");
-		put(&pg, "<p>One email when I publish something. No newsletter "
-		    "cadence, no marketing, no list-sharing. Unsubscribe in "
-		    "one click.</p>\n");
-		put_button(f, &pg, "subscribe/confirm", t->val, t->vlen,
-		    "Confirm");
-	} else {
-		page_init(&pg, 200, "OK", "Unsubscribe");
-		put(&pg, "<p>Press the button and no more email will come "
-		    "from ");
-		put_esc(&pg, f->o.cfg->title, strlen(f->o.cfg->title));
-		put(&pg, ".</p>\n");
-		put_button(f, &pg, "unsubscribe", t->val, t->vlen,
-		    "Unsubscribe");
-	}
-	send_page(f, req, &pg);
+	if (t == NULL || t->vlen == 0)
+		send_answer(f, req, ANSWER_INCOMPLETE, NULL, 0, NULL);
+	else
+		send_answer(f, req, confirm ? ANSWER_CONFIRM :
+		    ANSWER_UNSUBSCRIBE, t->val, t->vlen, NULL);
 }
 
 static int
@@ -617,11 +368,10 @@ int
 forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
     const struct addr *client)
 {
-	struct field	 body[FIELDS_MAX], query[FIELDS_MAX];
-	const struct field *t;
+	struct form_field body[FORM_FIELDS_MAX], query[FORM_FIELDS_MAX];
+	const struct form_field *t;
 	size_t		 nb = 0, nq = 0, bl = strlen(f->base) - 1;
 	int		 confirm, unsub, post, one_click;
-	struct answer	 pg;
 
 	/* Under the base path, as the site's own pages are. */
 	if (bl > 0 && len > bl && memcmp(path, f->base, bl) == 0) {
@@ -637,19 +387,18 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 		return 0;	/* routes answers 405 */
 
 	if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
-	    form_parse(&req->pool, req->path.base + req->query_at + 1,
+	    form_parse_body(&req->pool, req->path.base + req->query_at + 1,
 	    req->path.len - req->query_at - 1, query, &nq) == -1) {
 		answer_bad(f, req, "The address of this page is malformed.");
 		return 1;
 	}
 	if (!post) {
 		if (confirm || unsub) {
-			get_button(f, req, form_get(query, nq, "t"), confirm);
+			get_button(f, req, form_field_get(query, nq, "t"),
+			    confirm);
 			return 1;
 		}
-		page_init(&pg, 200, "OK", "Get new posts by email");
-		put_form(f, &pg, NULL, 0);
-		send_page(f, req, &pg);
+		send_answer(f, req, ANSWER_FORM, NULL, 0, NULL);
 		return 1;
 	}
 	/*
@@ -661,8 +410,8 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 	    memmem(req->entity.base, req->entity.len,
 	    "List-Unsubscribe=One-Click", 26) != NULL;
 	if (!one_click && req->entity.base != NULL &&
-	    form_parse(&req->pool, req->entity.base, req->entity.len, body,
-	    &nb) == -1) {
+	    form_parse_body(&req->pool, req->entity.base, req->entity.len,
+	    body, &nb) == -1) {
 		answer_bad(f, req, "The form arrived malformed.");
 		return 1;
 	}
@@ -670,8 +419,8 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 		post_subscribe(f, req, body, nb, client);
 		return 1;
 	}
-	if ((t = form_get(body, nb, "t")) == NULL)
-		t = form_get(query, nq, "t");
+	if ((t = form_field_get(body, nb, "t")) == NULL)
+		t = form_field_get(query, nq, "t");
 	if (t == NULL || t->vlen == 0) {
 		answer_bad(f, req, "The form came without its token.");
 		return 1;

@@ -6,11 +6,12 @@
 
 #include <h2o.h>
 
-#include "../site/model.h"
+#include "../mail/settings.h"
+#include "../send/outbox.h"
 #include "../store/store.h"
 #include "../support/err.h"
 #include "limits.h"
-#include "outbox.h"
+#include "settings.h"
 
 /*
  * The subscription forms of stet serve:
@@ -34,7 +35,12 @@
  * the database.
  */
 struct forms_opts {
-	const struct config *cfg;	/* outlives the forms */
+	/* All of these outlive the forms. */
+	const char	*title;		/* the site's: pages and mail */
+	const char	*url;		/* the site's, ending in '/' */
+	const char	*base_path;	/* url's path */
+	const struct server_settings *settings;	/* subscribe's bounds */
+	const struct mail_settings *mail;	/* the sender */
 	int		 sitefd;
 	struct store	*store;		/* shared: used under lock */
 	pthread_mutex_t	*lock;

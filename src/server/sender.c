@@ -12,6 +12,8 @@
 struct sender {
 	const char	*dir;
 	const char	*base;
+	const struct mail_settings *mail;
+	const struct send_settings *send;
 	unsigned	 minutes;
 	struct wake	 wake;
 	pthread_t	 thread;
@@ -42,6 +44,8 @@ run(void *arg)
 	memset(&o, 0, sizeof(o));
 	o.dir = s->dir;
 	o.base = s->base;
+	o.mail = s->mail;
+	o.settings = s->send;
 	o.what = "stet serve";
 	o.stop = &s->wake.stop;
 	o.out = stdout;
@@ -68,7 +72,7 @@ run(void *arg)
 
 int
 sender_start(struct sender **out, const char *dir, const char *base,
-    unsigned minutes,
+    const struct mail_settings *mail, const struct send_settings *send,
     void (*sayfn)(void *, int, const char *), void *arg, struct err *err)
 {
 	struct sender	*s;
@@ -79,7 +83,9 @@ sender_start(struct sender **out, const char *dir, const char *base,
 		return err_set(err, NULL, 0, "out of memory");
 	s->dir = dir;
 	s->base = base;
-	s->minutes = minutes;
+	s->mail = mail;
+	s->send = send;
+	s->minutes = (unsigned)mail->send_every;
 	s->say = sayfn;
 	s->arg = arg;
 	wake_init(&s->wake);

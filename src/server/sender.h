@@ -1,6 +1,8 @@
 #ifndef STET_SENDER_H
 #define STET_SENDER_H
 
+#include "../mail/settings.h"
+#include "../send/settings.h"
 #include "../support/err.h"
 
 /*
@@ -12,9 +14,12 @@
  */
 struct sender;
 
-/* base: the address links in messages start with (see forms_opts). */
+/*
+ * base: the address links in messages start with (see forms_opts);
+ * every mail.send_every minutes.  mail and send outlive the sender.
+ */
 int	sender_start(struct sender **, const char *dir, const char *base,
-	    unsigned minutes,
+	    const struct mail_settings *mail, const struct send_settings *send,
 	    void (*say)(void *, int is_error, const char *), void *arg,
 	    struct err *);
 

@@ -23,14 +23,12 @@
 #include <openssl/ssl.h>
 
 #include "../site/build.h"
-#include "../site/config.h"
-#include "../support/arena.h"
 #include "../mail/dkim.h"
+#include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
 #include "forms.h"
 #include "loop.h"
-#include "outbox.h"
 #include "routes.h"
 #include "sender.h"
 #include "server.h"
@@ -50,8 +48,7 @@
 struct server {
 	const struct server_opts *o;
 	int			 sitefd;
-	struct arena		*arena;		/* the config's strings */
-	struct config		 cfg;
+	const struct server_settings *set;	/* o->settings */
 	struct build_opts	 bo;
 	struct shared		 sh;
 	int			 sh_ready;
@@ -128,30 +125,24 @@ server_run(const struct server_opts *o, struct err *err)
 		err_set(err, o->dir, 0, "%s", strerror(errno));
 		goto out;
 	}
-	if ((s.arena = arena_new()) == NULL) {
-		err_set(err, NULL, 0, "out of memory");
-		goto out;
-	}
-	/* Settings first: a broken stet.yaml should not cost a build. */
-	if (config_load(s.arena, s.sitefd, &s.cfg, err) == -1)
-		goto out;
-	if (resolve(o->listen != NULL ? o->listen : s.cfg.server_listen,
+	s.set = o->settings;
+	if (resolve(o->listen != NULL ? o->listen : s.set->listen,
 	    &plain, err) == -1)
 		goto out;
-	if (s.cfg.server_tls_listen != NULL &&
-	    resolve(s.cfg.server_tls_listen, &tls, err) == -1)
+	if (s.set->tls_listen != NULL &&
+	    resolve(s.set->tls_listen, &tls, err) == -1)
 		goto out;
 	if (first_build(&s, err) == -1)
 		goto out;
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = ncpu < 1 ? 1 : ncpu > MAX_LOOPS ? MAX_LOOPS : (size_t)ncpu;
-	max_conns = fit_nofile(&s, s.cfg.server_max_connections);
-	if (limits_init(&s.sh.limits, max_conns, s.cfg.server_max_per_client,
-	    s.cfg.server_trusted_proxies, s.cfg.server_ntrusted_proxies,
+	max_conns = fit_nofile(&s, s.set->max_connections);
+	if (limits_init(&s.sh.limits, max_conns, s.set->max_per_client,
+	    s.set->trusted_proxies, s.set->ntrusted_proxies,
 	    err) == -1)
 		goto out;
-	origin = form_origin(s.cfg.subscribe_action);
+	origin = form_origin(o->subscribe_action);
 	if (snapshot_common_init(&s.sh.common, origin, err) == -1) {
 		limits_free(&s.sh.limits);
 		goto out;
@@ -276,8 +267,6 @@ out:
 		pthread_mutex_destroy(&s.sh.snap_lock);
 	}
 	free(origin);
-	if (s.arena != NULL)
-		arena_free(s.arena);
 	if (s.sitefd != -1)
 		close(s.sitefd);
 	return rc;
@@ -380,12 +369,12 @@ setup_h2o(struct server *s, struct err *err)
 {
 	h2o_globalconf_t	*g = &s->sh.gconf;
 	h2o_hostconf_t		*host;
-	uint64_t		 timeout = s->cfg.server_header_timeout * 1000;
+	uint64_t		 timeout = s->set->header_timeout * 1000;
 
 	h2o_config_init(g);
 	/* No Server header: nothing to tell a scanner. */
 	g->server_name = h2o_iovec_init(H2O_STRLIT(""));
-	g->max_request_entity_size = s->cfg.server_max_body;
+	g->max_request_entity_size = s->set->max_body;
 	g->handshake_timeout = timeout;
 	/*
 	 * h2o arms this when it starts reading a request and does not
@@ -397,8 +386,8 @@ setup_h2o(struct server *s, struct err *err)
 	g->http1.upgrade_to_http2 = 0;
 	g->http2.idle_timeout = timeout;
 	g->http2.graceful_shutdown_timeout = GRACE_MS;
-	s->sh.max_request = s->cfg.server_max_request;
-	s->sh.send_timeout = s->cfg.server_send_timeout * 1000;
+	s->sh.max_request = s->set->max_request;
+	s->sh.send_timeout = s->set->send_timeout * 1000;
 	s->sh.grace = GRACE_MS;
 	/*
 	 * h2o gives a request without a Host header this name; .invalid
@@ -407,7 +396,7 @@ setup_h2o(struct server *s, struct err *err)
 	host = h2o_config_register_host(g, h2o_iovec_init(H2O_STRLIT(
 	    ROUTES_NO_HOST)), 65535);
 	routes_register(&host->fallback_path, &s->sh);
-	if (s->cfg.server_tls_listen != NULL &&
+	if (s->set->tls_listen != NULL &&
 	    (s->sh.ssl = setup_tls(s, err)) == NULL)
 		return -1;
 	return 0;
@@ -423,13 +412,13 @@ setup_tls(struct server *s, struct err *err)
 
 	/* Relative paths are the site folder's, like every other. */
 	if (snprintf(cert, sizeof(cert), "%s%s%s",
-	    s->cfg.server_tls_cert[0] == '/' ? "" : s->o->dir,
-	    s->cfg.server_tls_cert[0] == '/' ? "" : "/",
-	    s->cfg.server_tls_cert) >= (int)sizeof(cert) ||
+	    s->set->tls_cert[0] == '/' ? "" : s->o->dir,
+	    s->set->tls_cert[0] == '/' ? "" : "/",
+	    s->set->tls_cert) >= (int)sizeof(cert) ||
 	    snprintf(key, sizeof(key), "%s%s%s",
-	    s->cfg.server_tls_key[0] == '/' ? "" : s->o->dir,
-	    s->cfg.server_tls_key[0] == '/' ? "" : "/",
-	    s->cfg.server_tls_key) >= (int)sizeof(key)) {
+	    s->set->tls_key[0] == '/' ? "" : s->o->dir,
+	    s->set->tls_key[0] == '/' ? "" : "/",
+	    s->set->tls_key) >= (int)sizeof(key)) {
 		err_set(err, "stet.yaml", 0, "server.tls: a path is too long");
 		return NULL;
 	}
@@ -458,7 +447,7 @@ fail:
 	return NULL;
 }
 
-/* ADDR:PORT (as config.c checked it) to an address to bind. */
+/* ADDR:PORT (as settings.c checked it) to an address to bind. */
 static int
 resolve(const char *spec, struct where *w, struct err *err)
 {
@@ -770,49 +759,53 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	 * reader but the owner can reach the site, and links to url would
 	 * lead nowhere.
 	 */
-	trial = plain->loopback && s->cfg.server_ntrusted_proxies == 0 &&
-	    s->cfg.server_tls_listen == NULL;
+	trial = plain->loopback && s->set->ntrusted_proxies == 0 &&
+	    s->set->tls_listen == NULL;
 	buf_init(&b, 0);
 	if (trial) {
 		if (buf_printf(&b, "http://%s:%u%s", plain->host, plain->port,
-		    s->cfg.base_path) == -1)
+		    s->o->base_path) == -1)
 			return err_set(err, NULL, 0, "out of memory");
-	} else if (buf_puts(&b, s->cfg.url) == -1)
+	} else if (buf_puts(&b, s->o->url) == -1)
 		return err_set(err, NULL, 0, "out of memory");
 	s->link_base = buf_take(&b, NULL);
 	if (trial)
 		say(s, SERVER_INFO, "links in mail from this server point here "
 		    "(%s), not at %s, as this is a loopback address with no "
 		    "proxy in front (server.trusted_proxies)", s->link_base,
-		    s->cfg.url);
-	if (s->cfg.mail_from_addr == NULL)
+		    s->o->url);
+	if (s->o->mail->from_addr == NULL)
 		say(s, SERVER_ERROR, "mail.from is not set in stet.yaml: the "
 		    "subscribe form will ask readers to try again later");
 
 	if (store_open(&s->store, s->o->dir, err) == -1)
 		return -1;
 	pthread_mutex_init(&s->store_lock, NULL);
-	if (s->cfg.mail_dkim_key != NULL && send_signer(s->o->dir, &s->cfg,
+	if (s->o->mail->dkim_key != NULL && send_signer(s->o->dir, s->o->mail,
 	    &s->signer, err) == -1)
 		goto fail;
 	memset(&mo, 0, sizeof(mo));
-	mo.transport = s->cfg.mail_transport;
+	mo.transport = s->o->mail->transport;
 	mo.sitedir = s->o->dir;
-	mo.envelope_from = s->cfg.mail_envelope_from != NULL ?
-	    s->cfg.mail_envelope_from : s->cfg.mail_from_addr;
+	mo.envelope_from = s->o->mail->envelope_from != NULL ?
+	    s->o->mail->envelope_from : s->o->mail->from_addr;
 	if (mo.envelope_from == NULL)
 		mo.envelope_from = "";
-	mo.username = s->cfg.mail_username;
-	pw = s->cfg.mail_password_env != NULL ?
-	    getenv(s->cfg.mail_password_env) : NULL;
+	mo.username = s->o->mail->username;
+	pw = s->o->mail->password_env != NULL ?
+	    getenv(s->o->mail->password_env) : NULL;
 	mo.password = pw;
-	mo.timeout = (unsigned)s->cfg.mail_timeout;
+	mo.timeout = (unsigned)s->o->mail->timeout;
 	mo.connections = 1;
 	if (outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
 	    outbox_say, s, err) == -1)
 		goto fail;
 	memset(&fo, 0, sizeof(fo));
-	fo.cfg = &s->cfg;
+	fo.title = s->o->title;
+	fo.url = s->o->url;
+	fo.base_path = s->o->base_path;
+	fo.settings = s->set;
+	fo.mail = s->o->mail;
 	fo.sitefd = s->sitefd;
 	fo.store = s->store;
 	fo.lock = &s->store_lock;
@@ -822,14 +815,13 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (forms_open(&s->forms, &fo, err) == -1)
 		goto fail;
 	s->sh.forms = s->forms;
-	if (s->cfg.mail_send_every > 0) {
+	if (s->o->mail->send_every > 0) {
 		if (sender_start(&s->sender, s->o->dir, s->link_base,
-		    (unsigned)s->cfg.mail_send_every, outbox_say, s, err) ==
-		    -1)
+		    s->o->mail, s->o->send, outbox_say, s, err) == -1)
 			goto fail;
 		say(s, SERVER_INFO, "mailing new posts to readers: looking "
 		    "every %zu minutes and after each rebuild",
-		    s->cfg.mail_send_every);
+		    s->o->mail->send_every);
 	}
 	return 0;
 fail:

@@ -1,7 +1,10 @@
 #ifndef STET_SERVER_H
 #define STET_SERVER_H
 
+#include "../mail/settings.h"
+#include "../send/settings.h"
 #include "../support/err.h"
+#include "settings.h"
 
 /*
  * stet serve: build the site, load public/ into memory and serve it
@@ -22,6 +25,18 @@ enum server_say {
 struct server_opts {
 	const char	*dir;		/* the site folder */
 	const char	*listen;	/* ADDR:PORT, or NULL: stet.yaml's */
+	/*
+	 * What stet.yaml says, read by each layer (see cmd/settings.h);
+	 * all of it outlives the server.  The site's settings are read
+	 * again by each build; these are read once, at the start.
+	 */
+	const struct server_settings *settings;
+	const struct mail_settings *mail;
+	const struct send_settings *send;
+	const char	*title;		/* the site's */
+	const char	*url;		/* the site's, ending in '/' */
+	const char	*base_path;	/* url's path */
+	const char	*subscribe_action; /* the form's, or NULL: ours */
 	int		 watch;		/* rebuild on changes */
 	/* Tells the person running stet something: one line, no '\n'. */
 	void		(*say)(void *arg, enum server_say, const char *line);

@@ -327,22 +327,18 @@ static int
 check_in_memory(struct build *b, struct build_result *res, struct err *err)
 {
 	struct memfs	 mem;
-	struct check_counts n;
 	int		 rc = -1;
 
-	memfs_init(&mem);
+	memfs_init(&mem, check_digest);
 	writer_open_memory(&b->w, &mem);
 	if (render_site(&b->site, b->tpl, &b->w, &b->ropts, &b->plan,
 	    err) == -1 || theme_static(&b->site, &b->w, NULL, err) == -1)
 		goto out;
 	memfs_seal(&mem);
-	if (check_site(&b->site, &mem, b->ids, b->o->check_json,
-	    b->o->check_out, &n) == -1) {
+	if (check_site(&b->site, &mem, b->ids, b->o->diag) == -1) {
 		err_set(err, "check", 0, "out of memory");
 		goto out;
 	}
-	res->errors = n.errors;
-	res->warnings = n.warnings;
 	res->nposts = b->site.nposts;
 	res->npages = b->site.npages;
 	res->ntopics = b->site.ntopics;
@@ -434,6 +430,9 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
 	t2 = now_ms();
+	if (b->o->strict && b->o->diag != NULL && b->o->diag->nwarnings > 0)
+		return err_set(err, NULL, 0, "--strict: %zu warnings",
+		    b->o->diag->nwarnings);
 	/* static/ is copied again only when something in it changed. */
 	if ((cold || b->plan.fixed || memcmp(b->cache->static_sig,
 	    b->static_sig, CACHE_SIG) != 0) &&
@@ -462,10 +461,15 @@ run(struct build *b, struct build_result *res, struct err *err)
 	res->unchanged = atomic_load(&b->w.unchanged);
 	/* The next future post, for a server that rebuilds when it is due. */
 	res->next_due = 0;
-	for (i = 0; i < s->nhidden; i++)
-		if (!s->hidden[i].draft && (res->next_due == 0 ||
-		    s->hidden[i].date.t < res->next_due))
+	for (i = 0; i < s->nhidden; i++) {
+		if (s->hidden[i].draft) {
+			res->ndrafts++;
+			continue;
+		}
+		res->nfuture++;
+		if (res->next_due == 0 || s->hidden[i].date.t < res->next_due)
 			res->next_due = s->hidden[i].date.t;
+	}
 	return 0;
 }
 
@@ -481,6 +485,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	b.o = o;
 	b.lopts.drafts = o->drafts;
 	b.lopts.future = o->future;
+	b.lopts.diag = o->diag;
 	b.ropts.portable = o->portable;
 	b.ropts.form = !o->check;
 	b.site.dirfd = -1;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../support/diag.h"
 #include "../support/err.h"
 
 /*
@@ -18,10 +19,11 @@ struct build_opts {
 	int		 future;	/* include posts dated later than now */
 	int		 portable;	/* links end in index.html */
 	int		 full;		/* ignore the cache in .stet/ */
+	int		 strict;	/* a warning fails the build */
 	int		 check;		/* build in memory and check: no file
 					   is written */
-	int		 check_json;
-	FILE		*check_out;
+	struct diag	*diag;		/* every error and warning of the run
+					   (load, render, check); may be NULL */
 };
 
 struct build_result {
@@ -31,8 +33,8 @@ struct build_result {
 	size_t		 written, unchanged;
 	double		 load_ms, render_ms, finish_ms, total_ms;
 	int64_t		 next_due;	/* first future post's time, or 0 */
-	size_t		 errors;	/* stet check's findings */
-	size_t		 warnings;
+	size_t		 ndrafts;	/* left out: drafts */
+	size_t		 nfuture;	/* left out: dated later than now */
 };
 
 /*

@@ -17,7 +17,7 @@
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 7\n"
+#define CACHE_MAGIC	"stet-cache 8\n"
 #define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
 /*
@@ -144,6 +144,8 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	p->size = get_num(r);
 	p->slug = get_str(r);
 	p->slug_line = (size_t)get_num(r);
+	p->slug_base = get_str(r);
+	p->warned = (int)get_num(r);
 	p->title = get_str(r);
 	p->summary = get_str(r);
 	p->date.t = get_num(r);
@@ -182,7 +184,8 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 		if ((p->aliases[j] = get_str(r)) == NULL)
 			return -1;
 	cp->neighbours = get_str(r);
-	if (r->bad || p->file == NULL || p->slug == NULL || p->title == NULL)
+	if (r->bad || p->file == NULL || p->slug == NULL ||
+	    p->slug_base == NULL || p->title == NULL)
 		return -1;
 	return 0;
 }
@@ -424,6 +427,7 @@ put_post(struct buf *b, const struct post *p, const char *neighbours,
 	if (put_str(b, p->file) == -1 || put_num(b, p->mtime_ns) == -1 ||
 	    put_num(b, p->size) == -1 || put_str(b, p->slug) == -1 ||
 	    put_num(b, (int64_t)p->slug_line) == -1 ||
+	    put_str(b, p->slug_base) == -1 || put_num(b, p->warned) == -1 ||
 	    put_str(b, p->title) == -1 || put_str(b, p->summary) == -1 ||
 	    put_num(b, p->date.t) == -1 || put_num(b, p->date.off) == -1 ||
 	    put_num(b, p->has_updated) == -1 ||

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "../support/buf.h"
-#include "../support/esc.h"
 #include "../support/url.h"
 #include "check.h"
 #include "frontmatter.h"
@@ -14,11 +13,7 @@
 struct checker {
 	const struct site	*site;
 	const struct memfs	*mem;
-	int			 json;
-	FILE			*out;
-	struct check_counts	*counts;
-	size_t			 nfound;
-	char			**ids;	/* per memfs file: "\nid1\nid2\n" */
+	struct diag		*diag;
 	const struct post	**byslug;	/* the posts, by slug */
 };
 
@@ -45,34 +40,15 @@ slugkey_cmp(const void *k, const void *e)
 	return c != 0 ? c : slug[key->n] == '\0' ? 0 : -1;
 }
 
+/* One finding, into the run's list of errors and warnings. */
 static void
 finding(struct checker *c, const char *file, size_t line, int error,
     const char *msg)
 {
-	struct buf	 b;
-
 	if (error)
-		c->counts->errors++;
+		diag_error(c->diag, file, line, "%s", msg);
 	else
-		c->counts->warnings++;
-	if (!c->json) {
-		if (line > 0)
-			fprintf(c->out, "%s:%zu: %s: %s\n", file, line,
-			    error ? "error" : "warning", msg);
-		else
-			fprintf(c->out, "%s: %s: %s\n", file,
-			    error ? "error" : "warning", msg);
-		return;
-	}
-	buf_init(&b, 0);
-	if (BUF_LIT(&b, "{\"file\": \"") == 0 &&
-	    esc_json(&b, file, strlen(file)) == 0 &&
-	    buf_printf(&b, "\", \"line\": %zu, \"level\": \"%s\", "
-	    "\"message\": \"", line, error ? "error" : "warning") == 0 &&
-	    esc_json(&b, msg, strlen(msg)) == 0 && BUF_LIT(&b, "\"}") == 0)
-		fprintf(c->out, "%s%s", c->nfound ? ",\n" : "[\n", b.data);
-	buf_free(&b);
-	c->nfound++;
+		diag_warn(c->diag, file, line, "%s", msg);
 }
 
 /*
@@ -227,31 +203,74 @@ decode(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/*
+ * What stet check keeps of a page (check_digest): its ids, each between
+ * newlines ("\nid1\nid2\n"), a NUL, then one record per link or image:
+ * a kind byte ('a' a link, 'i' an image with alt text, 'I' one without),
+ * the URL as written, a NUL.  Other files keep nothing: only their
+ * names are looked up.
+ */
+int
+check_digest(const char *path, const char *data, size_t len, struct buf *out)
+{
+	const char	*p = data, *end = data + len, *name;
+	struct attr	 a[16];
+	struct buf	 refs;
+	size_t		 n = strlen(path), nlen, na;
+	int		 rc = -1;
+
+	if (n <= 5 || strcmp(path + n - 5, ".html") != 0)
+		return 0;
+	buf_init(&refs, 0);
+	if (buf_putc(out, '\n') == -1)
+		goto out;
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const struct attr *at, *rel, *alt;
+
+		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
+		if ((at = attr(a, na, "id")) != NULL) {
+			decode(out, at->val, at->vlen);
+			if (buf_putc(out, '\n') == -1)
+				goto out;
+		}
+		if ((nlen == 1 && *name == 'a') ||
+		    (nlen == 4 && memcmp(name, "link", 4) == 0)) {
+			/* canonical and og:url are absolute by design. */
+			rel = attr(a, na, "rel");
+			if ((rel != NULL && rel->vlen == 9 &&
+			    memcmp(rel->val, "canonical", 9) == 0) ||
+			    (at = attr(a, na, "href")) == NULL)
+				continue;
+			if (buf_putc(&refs, 'a') == -1 ||
+			    buf_put(&refs, at->val, at->vlen) == -1 ||
+			    buf_putc(&refs, '\0') == -1)
+				goto out;
+		} else if (nlen == 3 && memcmp(name, "img", 3) == 0) {
+			alt = attr(a, na, "alt");
+			at = attr(a, na, "src");
+			if (buf_putc(&refs, alt == NULL || alt->vlen == 0 ?
+			    'I' : 'i') == -1 || (at != NULL &&
+			    buf_put(&refs, at->val, at->vlen) == -1) ||
+			    buf_putc(&refs, '\0') == -1)
+				goto out;
+		}
+	}
+	if (buf_putc(out, '\0') == -1 ||
+	    buf_put(out, refs.data != NULL ? refs.data : "", refs.len) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&refs);
+	return rc;
+}
+
 /* The ids of the page at index k, each between newlines. */
 static const char *
 page_ids(struct checker *c, size_t k)
 {
 	const struct memfile *f = &c->mem->v[k];
-	const char	*p = f->data, *end = f->data + f->len, *name;
-	struct attr	 a[16];
-	struct buf	 b;
-	size_t		 nlen, na;
 
-	if (c->ids[k] != NULL)
-		return c->ids[k];
-	buf_init(&b, 0);
-	(void)buf_putc(&b, '\n');
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		const struct attr *id;
-
-		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
-		if ((id = attr(a, na, "id")) != NULL) {
-			decode(&b, id->val, id->vlen);
-			(void)buf_putc(&b, '\n');
-		}
-	}
-	c->ids[k] = buf_take(&b, NULL);
-	return c->ids[k] ? c->ids[k] : "";
+	return f->len > 0 ? f->data : "";
 }
 
 static void
@@ -326,51 +345,30 @@ out:
 static void
 check_page(struct checker *c, const struct memfile *f)
 {
-	const char	*p = f->data, *end = f->data + f->len, *name, *src;
-	struct attr	 a[16];
-	size_t		 nlen, na;
+	const char	*p, *end = f->data + f->len, *src;
 	int		 is_post;
 
 	/* The 404 page's links start from the base path: checked as such. */
 	src = source_of(c, f->path, &is_post);
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		const struct attr *href;
+	if (f->len == 0)
+		return;
+	/* Past the ids to the records. */
+	p = f->data + strlen(f->data) + 1;
+	while (p < end) {
+		char kind = *p++;
+		size_t ulen = strlen(p);
 
-		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
-		if ((nlen == 1 && *name == 'a') ||
-		    (nlen == 4 && memcmp(name, "link", 4) == 0)) {
-			const struct attr *rel = attr(a, na, "rel");
+		check_link(c, f->path, src, is_post, p, ulen, kind != 'a');
+		if (kind == 'I') {
+			struct buf msg;
 
-			/* canonical and og:url are absolute by design. */
-			if (rel != NULL && rel->vlen == 9 &&
-			    memcmp(rel->val, "canonical", 9) == 0)
-				continue;
-			if ((href = attr(a, na, "href")) != NULL)
-				check_link(c, f->path, src, is_post, href->val,
-				    href->vlen, 0);
-		} else if (nlen == 3 && memcmp(name, "img", 3) == 0) {
-			const struct attr *alt = attr(a, na, "alt");
-
-			if ((href = attr(a, na, "src")) != NULL)
-				check_link(c, f->path, src, is_post, href->val,
-				    href->vlen, 1);
-			if (alt == NULL || alt->vlen == 0) {
-				struct buf msg, u;
-
-				buf_init(&msg, 0);
-				buf_init(&u, 0);
-				if (href != NULL)
-					(void)buf_put(&u, href->val,
-					    href->vlen);
-				(void)buf_printf(&msg, "image %s has no alt "
-				    "text", u.data);
-				finding(c, src ? src : f->path, src && is_post &&
-				    u.len ? line_of(c->site, src, u.data) : 0,
-				    1, msg.data);
-				buf_free(&u);
-				buf_free(&msg);
-			}
+			buf_init(&msg, 0);
+			(void)buf_printf(&msg, "image %s has no alt text", p);
+			finding(c, src ? src : f->path, src && is_post && ulen ?
+			    line_of(c->site, src, p) : 0, 1, msg.data);
+			buf_free(&msg);
 		}
+		p += ulen + 1;
 	}
 }
 
@@ -388,21 +386,16 @@ chars(const char *s)
 
 int
 check_site(const struct site *s, const struct memfs *mem,
-    const struct ids *ids, int json, FILE *out, struct check_counts *counts)
+    const struct ids *ids, struct diag *d)
 {
 	struct checker	 c;
 	struct buf	 msg;
 	size_t		 i, n;
 
 	memset(&c, 0, sizeof(c));
-	memset(counts, 0, sizeof(*counts));
 	c.site = s;
 	c.mem = mem;
-	c.json = json;
-	c.out = out;
-	c.counts = counts;
-	if ((c.ids = calloc(mem->n ? mem->n : 1, sizeof(*c.ids))) == NULL)
-		return -1;
+	c.diag = d;
 	/* Without the list (no memory), findings name pages, not posts. */
 	if (s->nposts > 0 && (c.byslug = calloc(s->nposts,
 	    sizeof(*c.byslug))) != NULL) {
@@ -443,11 +436,6 @@ check_site(const struct site *s, const struct memfs *mem,
 			    s->posts[i].file, "id:"), 1, msg.data);
 		}
 	}
-	if (json)
-		fprintf(out, c.nfound ? "\n]\n" : "[]\n");
-	for (i = 0; i < mem->n; i++)
-		free(c.ids[i]);
-	free(c.ids);
 	free(c.byslug);
 	buf_free(&msg);
 	return 0;

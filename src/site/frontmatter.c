@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "frontmatter.h"
+#include "toml.h"
 
 /*
  * Front matter holds a title, a date, tags and the like: a few hundred
@@ -36,23 +37,29 @@ fm_split(const char *src, size_t len, const char *file,
     struct front_split *fs, struct err *err)
 {
 	const char	*p = src, *end = src + len, *nl;
+	const char	*mark;
 	size_t		 ll, line = 2;
 
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	if (is_fence(p, end, "+++", &ll))
-		return err_set(err, file, 1, "TOML front matter (+++) is not "
-		    "supported: write it as YAML between --- lines");
-	if (!is_fence(p, end, "---", &ll))
+	/* Hugo's TOML between +++ lines, or YAML between --- lines. */
+	if (is_fence(p, end, "+++", &ll)) {
+		fs->kind = FRONT_TOML;
+		mark = "+++";
+	} else if (is_fence(p, end, "---", &ll)) {
+		fs->kind = FRONT_YAML;
+		mark = "---";
+	} else
 		return err_set(err, file, 1, "no front matter: the file must "
-		    "start with a --- line, then title: and date:");
+		    "start with a --- line (+++ for TOML), then title: and "
+		    "date:");
 	p += ll;
-	fs->kind = FRONT_YAML;
 	fs->yaml = p;
 	fs->yaml_line = 2;
 	while (p < end) {
-		if (is_fence(p, end, "---", &ll) ||
-		    is_fence(p, end, "...", &ll)) {
+		/* YAML's end of document, "...", closes it too; not TOML. */
+		if (is_fence(p, end, mark, &ll) || (fs->kind == FRONT_YAML &&
+		    is_fence(p, end, "...", &ll))) {
 			fs->yaml_len = (size_t)(p - fs->yaml);
 			fs->body = p + ll;
 			fs->body_len = (size_t)(end - fs->body);
@@ -66,7 +73,7 @@ fm_split(const char *src, size_t len, const char *file,
 		line++;
 	}
 	return err_set(err, file, 1, "front matter is never closed: no "
-	    "--- line after it");
+	    "%s line after it", mark);
 }
 
 int
@@ -77,6 +84,10 @@ fm_load(struct arena *a, const struct front_split *fs, const char *file,
 		return err_set(err, file, fs->yaml_line > 1 ?
 		    fs->yaml_line - 1 : 1, "front matter is %zu bytes; "
 		    "the most is %d (1 MB)", fs->yaml_len, FM_MAX);
-	return yaml_load(a, fs->yaml, fs->yaml_len, file, fs->yaml_line, root,
-	    err);
+	/* TOML has no repeated keys to tolerate: toml++ refuses them. */
+	if (fs->kind == FRONT_TOML)
+		return toml_front_load(a, fs->yaml, fs->yaml_len, file,
+		    fs->yaml_line, root, err);
+	return yaml_load_dups(a, fs->yaml, fs->yaml_len, file, fs->yaml_line,
+	    root, err);
 }

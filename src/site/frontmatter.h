@@ -15,8 +15,9 @@
  *	---
  *	The body...		<- body, starting at body_line
  *
- * The closing line may also be "...".  A UTF-8 byte order mark before the
- * first "---" is skipped.
+ * The closing line may also be "...".  Hugo's TOML front matter is the
+ * same between two "+++" lines (and only "+++" closes it).  A UTF-8 byte
+ * order mark before the first fence is skipped.
  */
 enum front_kind { FRONT_YAML, FRONT_TOML };
 
@@ -30,7 +31,7 @@ struct front_split {
 	size_t		 body_line;
 };
 
-/* 0, or -1 with err naming file:line (TOML "+++" gets its own message). */
+/* 0, or -1 with err naming file:line. */
 int	fm_split(const char *src, size_t len, const char *file,
 	    struct front_split *, struct err *);
 

@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "config.h"
 #include "load.h"
+#include "markdown.h"
 #include "topics.h"
 
 #define SOURCE_MAX	(16 * 1024 * 1024)
@@ -25,7 +26,10 @@ static const char *const reserved[] = { "writing", "topics", "notes",
     "404", "404.html", "index", "index.html", "style.css", "favicon.svg",
     "subscribe", "unsubscribe", NULL };
 
-/* Does the file start with a front matter fence (after a BOM)? */
+/*
+ * Does the file start with a front matter fence, YAML's or TOML's
+ * (after a BOM)?
+ */
 static int
 has_front(const char *s, size_t n)
 {
@@ -33,7 +37,8 @@ has_front(const char *s, size_t n)
 		s += 3;
 		n -= 3;
 	}
-	return n >= 3 && memcmp(s, "---", 3) == 0;
+	return n >= 3 && (memcmp(s, "---", 3) == 0 ||
+	    memcmp(s, "+++", 3) == 0);
 }
 
 struct names {
@@ -49,9 +54,59 @@ has_ext(const char *name, const char *ext)
 	return n > e && strcmp(name + n - e, ext) == 0;
 }
 
-/* The source files of one folder (.md, .markdown, .html), sorted. */
+/* The Markdown endings Jekyll and Hugo take, then HTML. */
+static const char *const source_exts[] = { ".md", ".markdown", ".mdown",
+    ".mkd", ".mkdn", ".html", NULL };
+
+/* The length of name's source ending (".md"...), or 0. */
+static size_t
+source_ext(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; source_exts[i] != NULL; i++)
+		if (has_ext(name, source_exts[i]))
+			return strlen(source_exts[i]);
+	return 0;
+}
+
 static int
-list_sources(struct site *s, const char *dir, struct names *out,
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A page bundle (Hugo's): a folder dir/name holding index.md (or
+ * another source ending) and the files its page shows.  The index
+ * file's name relative to dir, in the arena, or NULL.
+ */
+static const char *
+bundle_index(struct site *s, const char *dir, const char *name)
+{
+	char		 path[4096];
+	struct stat	 st;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; source_exts[i] != NULL; i++) {
+		n = snprintf(path, sizeof(path), "%s/%s/index%s", dir, name,
+		    source_exts[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return NULL;
+		if (fstatat(s->dirfd, path, &st, 0) == 0 && S_ISREG(st.st_mode))
+			return arena_strdup(s->arena, path + strlen(dir) + 1);
+	}
+	return NULL;
+}
+
+/*
+ * The source files of one folder, sorted: files with a source ending,
+ * and (with bundles set) the index file of each page bundle, as
+ * "name/index.md".
+ */
+static int
+list_sources(struct site *s, const char *dir, int bundles, struct names *out,
     struct err *err)
 {
 	struct fs_names	 all;
@@ -68,20 +123,36 @@ list_sources(struct site *s, const char *dir, struct names *out,
 		return err_set(err, dir, 0, "out of memory");
 	}
 	for (i = 0; i < all.n; i++) {
-		const char *name = all.v[i];
+		const char *name = all.v[i], *v;
 
-		if (!has_ext(name, ".md") && !has_ext(name, ".markdown") &&
-		    !has_ext(name, ".html"))
+		/*
+		 * Hugo's _index.md is a section's list page, not a post;
+		 * Jekyll leaves out every name starting with '_'.
+		 */
+		if (name[0] == '_') {
+			if (source_ext(name) > 0 || bundle_index(s, dir, name))
+				diag_warn(s->diag, dir, 0, "%s: a name starting "
+				    "with _ (Hugo's _index.md) is not a post; "
+				    "left out", name);
 			continue;
-		if ((out->v[out->n] = arena_strdup(s->arena, name)) == NULL) {
+		}
+		if (source_ext(name) > 0)
+			v = arena_strdup(s->arena, name);
+		else if (!bundles || strchr(name, '.') != NULL ||
+		    (v = bundle_index(s, dir, name)) == NULL)
+			continue;
+		if (v == NULL) {
 			fs_names_free(&all);
 			free(out->v);
 			out->v = NULL;
 			return err_set(err, dir, 0, "out of memory");
 		}
-		out->n++;
+		out->v[out->n++] = (char *)v;
 	}
 	fs_names_free(&all);
+	/* "x/index.md" sorts apart from where "x" did. */
+	if (bundles && out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
 	return 0;
 }
 
@@ -96,22 +167,29 @@ scalar(const struct ynode *n, const char *file, const char *what,
 	return 0;
 }
 
+/* YAML 1.1's booleans, as Jekyll's and Hugo's YAML readers take them. */
 static int
 boolean(const struct ynode *n, const char *file, const char *what, int *out,
     struct err *err)
 {
-	const char *v = NULL;
+	static const char *const yes[] = { "true", "yes", "on", "y", NULL };
+	static const char *const no[] = { "false", "no", "off", "n", NULL };
+	const char	*v = NULL;
+	size_t		 i;
 
 	if (scalar(n, file, what, &v, err) == -1)
 		return -1;
-	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
-		*out = 1;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
-		*out = 0;
-	else
-		return err_set(err, file, n->line, "%s: want true or false",
-		    what);
-	return 0;
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	return err_set(err, file, n->line, "%s: want true or false", what);
 }
 
 static int
@@ -147,25 +225,34 @@ slug_ok(const char *s)
 	return 1;
 }
 
-/* Count the tags of a sequence or a comma-separated scalar. */
+/*
+ * The tags of a sequence, or of one value: split at commas when it has
+ * any (stet's own "a, b"), else at white space, as Jekyll and Hugo both
+ * split a single string ("tags: linux strace" is two tags).
+ */
 static int
 tags_field(struct arena *a, const struct ynode *n, const char *file,
     struct post *p, struct err *err)
 {
 	const struct ynode *t;
-	size_t		 k = p->ntags, more = 0;
+	size_t		 k = p->ntags, more = 0, len;
 	const char	*s = NULL, *c;
+	const char	*seps;
 
 	if (n->kind == YNODE_MAP)
 		return err_set(err, file, n->line, "%s: want a list",
 		    n->key->str);
+	seps = n->kind == YNODE_SCALAR && strchr(n->str, ',') != NULL ?
+	    "," : " \t\r\n";
 	if (n->kind == YNODE_SEQ) {
 		for (t = n->child; t != NULL; t = t->next)
 			more++;
-	} else if (n->len > 0) {
-		more = 1;
-		for (c = n->str; (c = strchr(c, ',')) != NULL; c++)
-			more++;
+	} else {
+		for (c = n->str; *c != '\0'; c += len) {
+			c += strspn(c, seps);
+			if ((len = strcspn(c, seps)) > 0)
+				more++;
+		}
 	}
 	if (more == 0)
 		return 0;
@@ -191,23 +278,23 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 		}
 		return 0;
 	}
-	for (s = n->str; ; s = c + 1) {
-		size_t len;
-
-		c = strchr(s, ',');
-		len = c ? (size_t)(c - s) : strlen(s);
-		while (len > 0 && *s == ' ')
+	for (c = n->str; *c != '\0'; c += len) {
+		c += strspn(c, seps);
+		if ((len = strcspn(c, seps)) == 0)
+			continue;
+		s = c;
+		while (len > 0 && (*s == ' ' || *s == '\t'))
 			s++, len--;
-		while (len > 0 && s[len - 1] == ' ')
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
-		if (len > 0) {
-			p->tag_lines[p->ntags] = n->line;
-			if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) ==
-			    NULL)
-				return err_set(err, file, 0, "out of memory");
+		if (len == 0) {
+			len = strcspn(c, seps);
+			continue;
 		}
-		if (c == NULL)
-			break;
+		p->tag_lines[p->ntags] = n->line;
+		if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) == NULL)
+			return err_set(err, file, 0, "out of memory");
+		len = strcspn(c, seps);
 	}
 	return 0;
 }
@@ -291,20 +378,178 @@ aliases_field(struct arena *a, const struct ynode *n, const char *file,
 	return 0;
 }
 
-/* "2024-01-08-slug.md" -> date prefix length (11) or 0. */
+/*
+ * The date at the start of a file name, as Jekyll reads it: year, month
+ * and day, the last two with or without a leading zero, then '-'
+ * ("2024-01-08-slug.md", "2019-3-7-slug.md").  Its length with the '-'
+ * (0 when there is none), and the date as YYYY-MM-DD in ymd.
+ */
 static size_t
-date_prefix(const char *name)
+date_prefix(const char *name, char ymd[11])
 {
-	size_t	 i;
+	unsigned int	 v[3] = { 0, 0, 0 };
+	size_t		 i = 0, k, d;
+	int		 n;
 
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (name[i] != '-')
-				return 0;
-		} else if (name[i] < '0' || name[i] > '9')
+	for (k = 0; k < 3; k++) {
+		for (d = 0; name[i] >= '0' && name[i] <= '9' && d < 4; d++)
+			v[k] = v[k] * 10 + (unsigned)(name[i++] - '0');
+		if (name[i] != '-' || (k == 0 ? d != 4 : d < 1 || d > 2))
 			return 0;
+		i++;
 	}
-	return name[10] == '-' ? 11 : 0;
+	n = snprintf(ymd, 11, "%04u-%02u-%02u", v[0], v[1], v[2]);
+	return n == 10 ? i : 0;
+}
+
+/* The keys a post's front matter means something by to stet. */
+static const char *const known_keys[] = { "title", "date", "updated",
+    "lastmod", "summary", "description", "draft", "published", "slug",
+    "tags", "tag", "categories", "category", "id", "aliases",
+    "redirect_from", "publishdate", NULL };
+
+/*
+ * Keys Hugo, Jekyll and their themes use, close in spelling to one of
+ * ours but meant for something else: never a misspelling.
+ */
+static const char *const other_keys[] = { "layout", "author", "authors",
+    "image", "images", "keywords", "comments", "toc", "math", "weight",
+    "type", "series", "excerpt", "cover", "url", "permalink", "subtitle",
+    "menu", "share", "hidden", "header", "expirydate", "lang", "language",
+    "translationkey", "data", "name", "link", "links", "note", "notes",
+    "site", "style", "status", "sticky", "topic", "topics", "tagline",
+    "caption", "credit", "credits", "source", "update", "dates", NULL };
+
+/* Levenshtein distance of a and b, ASCII case ignored; at most cap+1. */
+static size_t
+key_distance(const char *a, const char *b, size_t cap)
+{
+	size_t	 row[32], i, j, na = strlen(a), nb = strlen(b), diag, up;
+
+	if (na >= 32 || nb >= 32)
+		return cap + 1;
+	if ((na > nb ? na - nb : nb - na) > cap)
+		return cap + 1;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			int same = (a[i - 1] | 0x20) == (b[j - 1] | 0x20);
+
+			up = row[j];
+			row[j] = diag + !same;
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* The known key k looks like a misspelling of, or NULL. */
+static const char *
+misspelt(const char *k)
+{
+	size_t	 i, n = strlen(k), cap = n <= 4 ? 1 : 2;
+
+	for (i = 0; known_keys[i] != NULL; i++)
+		if (strcasecmp(k, known_keys[i]) == 0)
+			return NULL;
+	for (i = 0; other_keys[i] != NULL; i++)
+		if (strcasecmp(k, other_keys[i]) == 0)
+			return NULL;
+	for (i = 0; known_keys[i] != NULL; i++)
+		if (key_distance(k, known_keys[i], cap) <= cap)
+			return known_keys[i];
+	return NULL;
+}
+
+/*
+ * A key given twice: YAML says the document is wrong, every tool reads
+ * it anyway, and the last one wins.  Warn naming both lines and drop the
+ * earlier entry, so templates reading the front matter agree with us.
+ * Linear: a hash table of the keys (a hostile front matter may hold a
+ * hundred thousand).
+ */
+static int
+drop_repeats(struct ynode *root, const char *file, struct diag *d,
+    int *warned)
+{
+	struct ynode	**t, *e, **link;
+	size_t		 n = 0, size = 16, h;
+
+	for (e = root->child; e != NULL; e = e->next)
+		n++;
+	if (n < 2)
+		return 0;
+	while (size < n * 2)
+		size *= 2;
+	if ((t = calloc(size, sizeof(*t))) == NULL)
+		return -1;
+	for (e = root->child; e != NULL; e = e->next) {
+		for (h = hash_str(HASH_INIT, e->key->str) & (size - 1);
+		    t[h] != NULL; h = (h + 1) & (size - 1))
+			if (strcmp(t[h]->key->str, e->key->str) == 0)
+				break;
+		if (t[h] != NULL) {
+			diag_warn(d, file, e->line, "%s: given again (first "
+			    "on line %zu); the last one is used",
+			    e->key->str, t[h]->line);
+			*warned = 1;
+			/* The earlier one: unlinked below. */
+			t[h]->key = NULL;
+		}
+		t[h] = e;
+	}
+	free(t);
+	for (link = &root->child; *link != NULL;)
+		if ((*link)->key == NULL)
+			*link = (*link)->next;
+		else
+			link = &(*link)->next;
+	return 0;
+}
+
+/*
+ * A title from a file name, as Jekyll makes one: the words between '-'
+ * and '_', each with a capital ("why-we-shard" -> "Why We Shard").
+ */
+static const char *
+title_from_name(struct arena *a, const char *name, size_t n)
+{
+	struct buf	 b;
+	const char	*out;
+	size_t		 i;
+	int		 start = 1;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (c == '-' || c == '_' || c == ' ') {
+			if (!start && buf_putc(&b, ' ') == -1)
+				goto oom;
+			start = 1;
+			continue;
+		}
+		if (start && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		start = 0;
+		if (buf_putc(&b, c) == -1)
+			goto oom;
+	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	out = b.len > 0 ? arena_strndup(a, b.data, b.len) : NULL;
+	buf_free(&b);
+	return out;
+oom:
+	buf_free(&b);
+	return NULL;
 }
 
 struct postload {
@@ -316,8 +561,123 @@ struct postload {
 	struct names	*names;
 };
 
+/*
+ * Read one field of the front matter into p.  0; 1 when a value was
+ * doubtful and read one way (the caller warns); or -1 with err filled
+ * (the caller records it and goes on with the next field, so one run
+ * names every mistake).
+ */
 static int
-load_post(void *ctx, size_t i, int worker, struct err *err)
+post_field(struct arena *a, struct post *p, const struct ynode *e,
+    int *have_date, struct err *err)
+{
+	const char	*k = e->key->str, *v = NULL;
+
+	if (strcmp(k, "title") == 0)
+		return scalar(e, p->file, k, &p->title, err);
+	if (strcmp(k, "date") == 0 || (strcasecmp(k, "publishdate") == 0 &&
+	    *have_date != 1)) {
+		/* Hugo's publishDate stands in for a missing date. */
+		if (date_field(e, p->file, k, &p->date, err) == -1) {
+			*have_date = 1;	/* given, if wrong: not missing */
+			return -1;
+		}
+		*have_date = strcmp(k, "date") == 0 ? 1 : 2;
+		return 0;
+	}
+	if (strcmp(k, "updated") == 0 || strcmp(k, "lastmod") == 0) {
+		if (date_field(e, p->file, k, &p->updated, err) == -1)
+			return -1;
+		p->has_updated = 1;
+		return 0;
+	}
+	if (strcmp(k, "summary") == 0 || (strcmp(k, "description") == 0 &&
+	    p->summary == NULL)) {
+		if (scalar(e, p->file, k, &p->summary, err) == -1)
+			return -1;
+		/* summary: "" (as stet new writes it) is none. */
+		if (*p->summary == '\0')
+			p->summary = NULL;
+		return 0;
+	}
+	/*
+	 * Neither true nor false ("flase"): a warning, and the safe
+	 * reading for draft: (kept out); for published: what Jekyll does
+	 * (any value but false publishes), since the post is out already.
+	 */
+	if (strcmp(k, "draft") == 0) {
+		if (boolean(e, p->file, k, &p->draft, err) == -1) {
+			p->draft = 1;
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "published") == 0) {
+		/* Jekyll's spelling: published: false is a draft. */
+		int pub;
+
+		if (boolean(e, p->file, k, &pub, err) == -1) {
+			p->draft = 0;
+			return 1;
+		}
+		p->draft = !pub;
+		return 0;
+	}
+	if (strcmp(k, "slug") == 0) {
+		if (scalar(e, p->file, k, &v, err) == -1)
+			return -1;
+		if (!slug_ok(v))
+			return err_set(err, p->file, e->line, "slug: %s is not "
+			    "one plain path segment", v);
+		p->slug = p->slug_base = v;
+		p->slug_line = e->line;
+		return 0;
+	}
+	/* Jekyll reads the singular spellings too. */
+	if (strcmp(k, "tags") == 0 || strcmp(k, "tag") == 0 ||
+	    strcmp(k, "categories") == 0 || strcmp(k, "category") == 0)
+		return tags_field(a, e, p->file, p, err);
+	if (strcmp(k, "id") == 0) {
+		if (scalar(e, p->file, k, &p->fm_id, err) == -1)
+			return -1;
+		if (*p->fm_id == '\0' || strpbrk(p->fm_id, " \t\r\n<>\"") !=
+		    NULL)
+			return err_set(err, p->file, e->line, "id: want a URI "
+			    "without spaces, like tag:example.com,"
+			    "2026-01-01:/x");
+		return 0;
+	}
+	if (strcmp(k, "aliases") == 0 || strcmp(k, "redirect_from") == 0)
+		return aliases_field(a, e, p->file, p, err);
+	/* Other keys stay in p->front for templates. */
+	return 0;
+}
+
+/*
+ * The slug a file name gives: the name without its date and ending, as
+ * written when that is a usable path segment (Jekyll keeps its case
+ * too), else made into one ("My Post" -> "my-post").  NULL when
+ * nothing usable is left.
+ */
+static const char *
+slug_from_name(struct arena *a, const char *name, size_t n)
+{
+	struct buf	 b;
+	const char	*out = NULL;
+
+	if ((out = arena_strndup(a, name, n)) == NULL || slug_ok(out))
+		return out;
+	buf_init(&b, 0);
+	if (text_slug(&b, name, n) == 0 && b.len > 0 && b.len <= SLUG_MAX)
+		out = arena_strndup(a, b.data, b.len);
+	else
+		out = NULL;
+	buf_free(&b);
+	return out;
+}
+
+static int
+load_post(void *ctx, size_t i, int worker, struct err *unused)
 {
 	struct postload	*pl = ctx;
 	struct site	*s = pl->site;
@@ -327,10 +687,13 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 	struct buf	 src, path;
 	struct ynode	*root, *e;
 	struct stat	 st;
-	const char	*name = pl->names->v[i], *k, *v = NULL, *why;
+	struct err	 err;
+	const char	*name = pl->names->v[i], *why, *stem, *fix, *more;
+	char		 ymd[11];
 	size_t		 line, pre, n;
-	int		 rc = -1, have_date = 0;
+	int		 bad = 0, have_date = 0, r;
 
+	(void)unused;
 	memset(p, 0, sizeof(*p));
 	buf_init(&src, 0);
 	buf_init(&path, 0);
@@ -344,14 +707,15 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 		/*
 		 * Same size and mtime as when the last build read it: take
 		 * its front matter from the cache and skip reading the file.
+		 * A post that had warnings is read again, so that every
+		 * build names them all.
 		 */
 		if (cp != NULL && cp->post.mtime_ns == p->mtime_ns &&
-		    cp->post.size == p->size) {
+		    cp->post.size == p->size && !cp->post.warned) {
 			*p = cp->post;
 			p->section = "writing";
 			p->cached = cp;
 			p->order = i;
-			rc = 0;
 			goto out;
 		}
 		p->cached = cp;
@@ -360,121 +724,136 @@ load_post(void *ctx, size_t i, int worker, struct err *err)
 	p->section = strcmp(pl->dir, "notes") == 0 ? "notes" : "writing";
 	if (buf_printf(&path, "%s/%s", pl->dir, name) == -1 ||
 	    (p->file = arena_strdup(a, path.data)) == NULL) {
-		err_set(err, name, 0, "out of memory");
-		goto out;
+		err_set(&err, name, 0, "out of memory");
+		goto fail;
 	}
 	p->fresh = 1;
 	p->order = i;
-	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, err) == -1)
-		goto out;
-	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
-		err_set(err, p->file, line, "%s", why);
-		goto out;
+	if (fs_read_at(s->dirfd, p->file, SOURCE_MAX, &src, 0, &err) == -1)
+		goto fail;
+	src.len = text_strip_controls(src.data, src.len, &line);
+	src.data[src.len] = '\0';
+	if (line > 0) {
+		diag_warn(s->diag, p->file, line, "holds control characters, "
+		    "which HTML and XML do not allow; they are left out");
+		p->warned = 1;
 	}
-	if (fm_split(src.data, src.len, p->file, &fs, err) == -1 ||
-	    fm_load(a, &fs, p->file, &root, err) == -1)
-		goto out;
+	if (text_check_utf8(src.data, src.len, &line, &why) == -1) {
+		err_set(&err, p->file, line, "%s", why);
+		goto fail;
+	}
+	if (!has_front(src.data, src.len)) {
+		/*
+		 * No front matter at all: the file name can still give the
+		 * date and title, and the whole file is the body.
+		 */
+		memset(&fs, 0, sizeof(fs));
+		fs.body = src.data;
+		fs.body_len = src.len;
+		fs.body_line = fs.yaml_line = 1;
+		if (yaml_load(a, "", 0, p->file, 1, &root, &err) == -1)
+			goto fail;
+		diag_warn(s->diag, p->file, 1, "no front matter (--- lines "
+		    "with title: and date:); the file name gives them");
+		p->warned = 1;
+	} else if (fm_split(src.data, src.len, p->file, &fs, &err) == -1 ||
+	    fm_load(a, &fs, p->file, &root, &err) == -1)
+		goto fail;
 	if (root->kind != YNODE_MAP) {
-		err_set(err, p->file, root->line, "front matter: want keys "
+		err_set(&err, p->file, root->line, "front matter: want keys "
 		    "and values");
-		goto out;
+		goto fail;
+	}
+	if (drop_repeats(root, p->file, s->diag, &p->warned) == -1) {
+		err_set(&err, p->file, 0, "out of memory");
+		goto fail;
 	}
 	p->front = root;
 	p->body_line = fs.body_line;
 	p->is_html = has_ext(name, ".html");
 	for (e = root->child; e != NULL; e = e->next) {
-		k = e->key->str;
-		if (strcmp(k, "title") == 0) {
-			if (scalar(e, p->file, k, &p->title, err) == -1)
-				goto out;
-		} else if (strcmp(k, "date") == 0) {
-			if (date_field(e, p->file, k, &p->date, err) == -1)
-				goto out;
-			have_date = 1;
-		} else if (strcmp(k, "updated") == 0 ||
-		    strcmp(k, "lastmod") == 0) {
-			if (date_field(e, p->file, k, &p->updated, err) == -1)
-				goto out;
-			p->has_updated = 1;
-		} else if (strcmp(k, "summary") == 0 ||
-		    (strcmp(k, "description") == 0 && p->summary == NULL)) {
-			if (scalar(e, p->file, k, &p->summary, err) == -1)
-				goto out;
-			/* summary: "" (as stet new writes it) is none. */
-			if (*p->summary == '\0')
-				p->summary = NULL;
-		} else if (strcmp(k, "draft") == 0) {
-			if (boolean(e, p->file, k, &p->draft, err) == -1)
-				goto out;
-		} else if (strcmp(k, "published") == 0) {
-			/* Jekyll's spelling: published: false is a draft. */
-			int pub;
-			if (boolean(e, p->file, k, &pub, err) == -1)
-				goto out;
-			p->draft = !pub;
-		} else if (strcmp(k, "slug") == 0) {
-			if (scalar(e, p->file, k, &v, err) == -1)
-				goto out;
-			if (!slug_ok(v)) {
-				err_set(err, p->file, e->line, "slug: %s is not "
-				    "one plain path segment", v);
-				goto out;
-			}
-			p->slug = v;
-			p->slug_line = e->line;
-		} else if (strcmp(k, "tags") == 0 ||
-		    strcmp(k, "categories") == 0) {
-			if (tags_field(a, e, p->file, p, err) == -1)
-				goto out;
-		} else if (strcmp(k, "id") == 0) {
-			if (scalar(e, p->file, k, &p->fm_id, err) == -1)
-				goto out;
-			if (*p->fm_id == '\0' || strpbrk(p->fm_id,
-			    " \t\r\n<>\"") != NULL) {
-				err_set(err, p->file, e->line, "id: want a URI "
-				    "without spaces, like tag:example.com,"
-				    "2026-01-01:/x");
-				goto out;
-			}
-		} else if (strcmp(k, "aliases") == 0 ||
-		    strcmp(k, "redirect_from") == 0) {
-			if (aliases_field(a, e, p->file, p, err) == -1)
-				goto out;
+		if ((r = post_field(a, p, e, &have_date, &err)) == -1) {
+			diag_error_err(s->diag, &err);
+			bad = 1;
+		} else if (r == 1) {
+			diag_warn(s->diag, p->file, e->line, "%s: %s is "
+			    "neither true nor false; read as %s", e->key->str,
+			    e->str != NULL ? e->str : "(a list)", p->draft ?
+			    "a draft" : "published, as Jekyll does");
+			p->warned = 1;
+		} else if ((fix = misspelt(e->key->str)) != NULL) {
+			diag_warn(s->diag, p->file, e->line, "%s: not a key "
+			    "stet reads; did you mean %s?", e->key->str, fix);
+			p->warned = 1;
 		}
-		/* Other keys stay in p->front for templates. */
 	}
-	if (p->title == NULL || p->title[0] == '\0') {
-		err_set(err, p->file, fs.yaml_line, "title: missing");
-		goto out;
-	}
-	pre = date_prefix(name);
+	/* A bundle "x/index.md" is named by its folder. */
+	stem = strchr(name, '/') != NULL ? name : NULL;
+	n = stem != NULL ? (size_t)(strchr(name, '/') - name) :
+	    strlen(name) - source_ext(name);
+	pre = date_prefix(name, ymd);
+	if (pre > n)
+		pre = 0;
 	if (!have_date) {
 		/* Jekyll takes the date from the file name; so do we. */
-		if (pre == 0 || date_parse(name, 10, &p->date, &why) == -1) {
-			err_set(err, p->file, fs.yaml_line, "date: missing");
-			goto out;
+		if (pre == 0 || date_parse(ymd, 10, &p->date, &why) == -1) {
+			diag_error(s->diag, p->file, fs.yaml_line, "date: "
+			    "missing, and the file name does not start with "
+			    "one (YYYY-MM-DD-)");
+			bad = 1;
+		} else
+			date_localize(&p->date);
+	}
+	if (p->title == NULL || p->title[0] == '\0') {
+		if ((p->title = title_from_name(a, name + pre, n - pre)) ==
+		    NULL) {
+			diag_error(s->diag, p->file, fs.yaml_line, "title: "
+			    "missing, and the file name gives none");
+			bad = 1;
+		} else {
+			diag_warn(s->diag, p->file, fs.yaml_line, "title: "
+			    "missing; \"%s\", from the file name, is used",
+			    p->title);
+			p->warned = 1;
 		}
-		date_localize(&p->date);
 	}
 	if (p->slug == NULL) {
-		n = strlen(name) - pre;
-		n -= has_ext(name, ".markdown") ? 9 : has_ext(name, ".html") ?
-		    5 : 3;
-		if ((p->slug = arena_strndup(a, name + pre, n)) == NULL) {
-			err_set(err, p->file, 0, "out of memory");
-			goto out;
-		}
-		if (!slug_ok(p->slug)) {
-			err_set(err, p->file, 0, "the file name does not make "
-			    "a usable slug; set slug: in the front matter");
-			goto out;
+		if ((p->slug = p->slug_base = slug_from_name(a, name + pre,
+		    n - pre)) == NULL) {
+			diag_error(s->diag, p->file, 0, "the file name does "
+			    "not make a usable slug; set slug: in the front "
+			    "matter");
+			bad = 1;
 		}
 	}
-	rc = 0;
+	/*
+	 * <!--more--> ends the summary, as in Hugo and Jekyll: without a
+	 * summary: the text before it is one.
+	 */
+	if (p->summary == NULL && !p->is_html &&
+	    (more = memmem(fs.body, fs.body_len, "<!--more-->", 11)) != NULL) {
+		buf_reset(&path);
+		if (markdown_plain(fs.body, (size_t)(more - fs.body),
+		    &path) == -1) {
+			err_set(&err, p->file, 0, "out of memory");
+			goto fail;
+		}
+		if (path.len > 0 && (p->summary = arena_strndup(a, path.data,
+		    path.len)) == NULL) {
+			err_set(&err, p->file, 0, "out of memory");
+			goto fail;
+		}
+	}
+	if (bad)
+		p->failed = 1;
+	goto out;
+fail:
+	diag_error_err(s->diag, &err);
+	p->failed = 1;
 out:
 	buf_free(&src);
 	buf_free(&path);
-	return rc;
+	return 0;
 }
 
 /*
@@ -524,60 +903,134 @@ post_cmp(const void *a, const void *b)
 }
 
 /*
- * Titles may repeat, slugs may not.  A hash table (open addressing, at
- * most half full) finds a repeat in one pass, where sorting would cost
- * more than the rest of a rebuild.
+ * Titles may repeat, slugs may not.  Two posts with one slug
+ * (2015-...-notes.md and 2017-...-notes.md, or the same slug: in posts
+ * that Jekyll put under different dates) both get a page: the later one,
+ * by date, takes a suffix ("notes-2"), with a warning.  Slugs are worked
+ * out again on every load, so a rebuild after the earlier post is
+ * deleted gives what a first build would.
  */
-static int
-dup_slug(struct post *x, struct post *y, struct err *err)
-{
-	/* Name them in file order, whatever found them. */
-	struct post *a = x->order < y->order ? x : y;
-	struct post *b = a == x ? y : x;
+struct slugtab {
+	struct post	**t;
+	size_t		 *count;	/* posts with the slot's slug */
+	size_t		  size;
+};
 
-	return err_set(err, b->file, b->slug_line, "slug %s is already taken "
-	    "by %s", b->slug, a->file);
+/* The slot of slug in t: the post holding it, or an empty one. */
+static size_t
+slug_slot(const struct slugtab *st, const char *slug)
+{
+	size_t	 h;
+
+	for (h = hash_str(HASH_INIT, slug) & (st->size - 1); st->t[h] != NULL;
+	    h = (h + 1) & (st->size - 1))
+		if (strcmp(st->t[h]->slug, slug) == 0)
+			break;
+	return h;
 }
 
 static int
-check_slugs(struct post *v, size_t n, struct err *err)
+clash_cmp(const void *a, const void *b)
 {
-	struct post	**t;
-	size_t		 size = 16, i, j, h, fresh = 0;
-	int		 rc = 0;
+	const struct post *x = *(struct post *const *)a;
+	const struct post *y = *(struct post *const *)b;
+	int	 c;
 
+	if ((c = strcmp(x->slug, y->slug)) != 0)
+		return c;
 	/*
-	 * Posts taken from the cache had unique slugs in the build that
-	 * wrote it; after a small edit only the few read again need a look.
+	 * The oldest post keeps the slug, whether it was asked for or
+	 * made from the file name: a new post never moves an old page.
 	 */
+	if (x->date.t != y->date.t)
+		return x->date.t < y->date.t ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Give the later posts of a clash their suffixes, or name the error. */
+static int
+settle_clashes(struct site *s, struct arena *a, struct post *v, size_t n,
+    struct slugtab *st)
+{
+	struct post	**c;
+	struct buf	 b;
+	size_t		 i, j, k, h, nc = 0;
+	int		 rc = -1;
+
+	if ((c = calloc(n, sizeof(*c))) == NULL)
+		return -1;
+	buf_init(&b, 0);
+	/* Every post whose slug another one has. */
 	for (i = 0; i < n; i++)
-		fresh += v[i].fresh || v[i].cached == NULL;
-	if (fresh <= 16) {
-		for (i = 0; i < n; i++) {
-			if (!v[i].fresh && v[i].cached != NULL)
-				continue;
-			for (j = 0; j < n; j++)
-				if (j != i && strcmp(v[i].slug, v[j].slug) == 0)
-					return dup_slug(&v[i], &v[j], err);
+		if (st->count[slug_slot(st, v[i].slug)] > 1)
+			c[nc++] = &v[i];
+	qsort(c, nc, sizeof(*c), clash_cmp);
+	for (i = 0; i < nc; i = j) {
+		for (j = i + 1; j < nc && strcmp(c[j]->slug, c[i]->slug) == 0;)
+			j++;
+		/* The oldest keeps it; the later ones get -2, -3... */
+		for (k = i + 1; k < j; k++) {
+			struct post *p = c[k];
+			const char *base = p->slug_base;
+			size_t q;
+
+			for (q = 2;; q++) {
+				buf_reset(&b);
+				if (buf_printf(&b, "%s-%zu", base, q) == -1)
+					goto out;
+				h = slug_slot(st, b.data);
+				if (st->t[h] == NULL)
+					break;
+			}
+			diag_warn(s->diag, p->file, p->slug_line, "%s also %s "
+			    "the slug %s; this post's page is writing/%s/",
+			    c[i]->file, c[i]->slug_line == 0 ? "makes" :
+			    "asks for", p->slug, b.data);
+			if ((p->slug = arena_strdup(a, b.data)) == NULL)
+				goto out;
+			p->warned = 1;
+			st->t[h] = p;
 		}
-		return 0;
 	}
-	while (size < n * 2)
-		size *= 2;
-	if ((t = calloc(size, sizeof(*t))) == NULL)
-		return err_set(err, "posts", 0, "out of memory");
-	for (i = 0; i < n && rc == 0; i++) {
+	rc = 0;
+out:
+	buf_free(&b);
+	free(c);
+	return rc;
+}
+
+static int
+check_slugs(struct site *s, struct post *v, size_t n, struct err *err)
+{
+	struct slugtab	 st;
+	size_t		 i, h;
+	int		 clash = 0, rc = 0;
+
+	st.size = 16;
+	while (st.size < n * 2)
+		st.size *= 2;
+	st.t = calloc(st.size, sizeof(*st.t));
+	st.count = calloc(st.size, sizeof(*st.count));
+	if (st.t == NULL || st.count == NULL) {
+		rc = err_set(err, "posts", 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
 		struct post *p = &v[i];
 
-		for (h = hash_str(HASH_INIT, p->slug) & (size - 1); t[h] != NULL;
-		    h = (h + 1) & (size - 1))
-			if (strcmp(t[h]->slug, p->slug) == 0) {
-				rc = dup_slug(t[h], p, err);
-				break;
-			}
-		t[h] = p;
+		p->slug = p->slug_base;
+		h = slug_slot(&st, p->slug);
+		if (st.t[h] != NULL)
+			clash = 1;
+		else
+			st.t[h] = p;
+		st.count[h]++;
 	}
-	free(t);
+	if (clash && settle_clashes(s, s->arena, v, n, &st) == -1)
+		rc = err_set(err, "posts", 0, "out of memory");
+out:
+	free(st.t);
+	free(st.count);
 	return rc;
 }
 
@@ -594,7 +1047,7 @@ load_pages(struct site *s, struct err *err)
 
 	buf_init(&src, 0);
 	buf_init(&path, 0);
-	if (list_sources(s, "pages", &names, err) == -1)
+	if (list_sources(s, "pages", 0, &names, err) == -1)
 		return -1;
 	if ((s->pages = arena_alloc(s->arena, (names.n ? names.n : 1) *
 	    sizeof(*s->pages))) == NULL) {
@@ -669,11 +1122,6 @@ load_pages(struct site *s, struct err *err)
 				    &pg->summary, err) == -1)
 					goto out;
 			}
-		} else if (src.len >= 3 && memcmp(src.data, "+++", 3) == 0) {
-			err_set(err, pg->file, 1, "TOML front matter (+++) is "
-			    "not supported: write it as YAML between --- "
-			    "lines");
-			goto out;
 		}
 		s->npages++;
 	}
@@ -713,6 +1161,23 @@ published(const struct post *p, const struct load_opts *opts,
 }
 
 /*
+ * Take the posts that failed to load out of v, keeping file order, and
+ * number the rest densely in it again.  The new count.
+ */
+static size_t
+drop_failed(struct post *v, size_t n)
+{
+	size_t	 i, kept;
+
+	for (i = kept = 0; i < n; i++)
+		if (!v[i].failed)
+			v[kept++] = v[i];
+	for (i = 0; i < kept; i++)
+		v[i].order = i;
+	return kept;
+}
+
+/*
  * notes/: short posts with the same front matter, no summary needed.
  * Few and small, so they are read every time, without the cache.
  */
@@ -722,11 +1187,11 @@ load_notes(struct site *s, const struct load_opts *opts,
 {
 	struct names	 names = { NULL, 0 };
 	struct postload	 pl;
-	size_t		 i, kept;
+	size_t		 i, kept, n;
 	int		 rc = -1;
 
 	memset(&pl, 0, sizeof(pl));
-	if (list_sources(s, "notes", &names, err) == -1)
+	if (list_sources(s, "notes", 1, &names, err) == -1)
 		return -1;
 	if (names.n == 0) {
 		rc = 0;
@@ -741,10 +1206,13 @@ load_notes(struct site *s, const struct load_opts *opts,
 	pl.dir = "notes";
 	pl.out = s->notes;
 	pl.names = &names;
-	if (read_folder(&pl, err) == -1 ||
-	    check_slugs(s->notes, names.n, err) == -1)
+	if (read_folder(&pl, err) == -1)
 		goto out;
-	for (i = kept = 0; i < names.n; i++)
+	n = drop_failed(s->notes, names.n);
+	if (check_slugs(s, s->notes, n, err) == -1)
+		goto out;
+	n = drop_failed(s->notes, n);
+	for (i = kept = 0; i < n; i++)
 		if (published(&s->notes[i], opts, now))
 			s->notes[kept++] = s->notes[i];
 	s->nnotes = kept;
@@ -756,53 +1224,41 @@ out:
 	return rc;
 }
 
-int
-site_load(const char *dir, const struct load_opts *opts,
+/*
+ * Every part of loading that can go on after a mistake does, so one
+ * run names them all; errors go to s->diag and the load fails at the
+ * end.  A step that cannot go on (out of memory, an unreadable folder,
+ * stet.yaml itself) stops it at once.
+ */
+static int
+load_all(struct site *s, const char *dir, const struct load_opts *opts,
     const struct cache *(*get_cache)(void *), void *cache_ctx,
-    struct site *s, struct err *err)
+    struct names *names, struct postload *pl, struct err *err)
 {
 	const struct cache *cache;
-	struct names	 names = { NULL, 0 };
-	struct postload	 pl;
 	struct date	 now;
-	size_t		 i, kept;
-	int		 k, nthreads = pool_threads();
+	struct stat	 st;
+	size_t		 i, kept, n;
 
-	memset(s, 0, sizeof(*s));
-	s->dirfd = -1;
-	memset(&pl, 0, sizeof(pl));
-	if ((s->arena = arena_new()) == NULL)
-		return err_set(err, dir, 0, "out of memory");
-	for (k = 0; k < nthreads; k++)
-		if ((s->warena[k] = arena_new()) == NULL) {
-			err_set(err, dir, 0, "out of memory");
-			goto fail;
-		}
-	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd == -1) {
-		err_set(err, dir, 0, "%s", strerror(errno));
-		goto fail;
-	}
 	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
-		goto fail;
+		return -1;
 	/* Dates without an offset are in the site's zone. */
-	if (setenv("TZ", s->cfg.timezone, 1) == -1) {
-		err_set(err, dir, 0, "%s", strerror(errno));
-		goto fail;
-	}
+	if (setenv("TZ", s->cfg.timezone, 1) == -1)
+		return err_set(err, dir, 0, "%s", strerror(errno));
 	tzset();
-	if (list_sources(s, "posts", &names, err) == -1)
-		goto fail;
-	if (names.n > 0) {
-		s->posts = arena_alloc(s->arena, names.n * sizeof(*s->posts));
-		if (s->posts == NULL) {
-			err_set(err, "posts", 0, "out of memory");
-			goto fail;
-		}
-		pl.site = s;
-		pl.dir = "posts";
-		pl.out = s->posts;
-		pl.names = &names;
+	if (fstatat(s->dirfd, "static/robots.txt", &st, 0) == 0)
+		s->own_robots = 1;
+	if (list_sources(s, "posts", 1, names, err) == -1)
+		return -1;
+	n = names->n;
+	if (n > 0) {
+		if ((s->posts = arena_alloc(s->arena, n * sizeof(*s->posts))) ==
+		    NULL)
+			return err_set(err, "posts", 0, "out of memory");
+		pl->site = s;
+		pl->dir = "posts";
+		pl->out = s->posts;
+		pl->names = names;
 		/*
 		 * Only now is the cache needed: it may have been read on
 		 * another thread while this one listed the folder.  Cached
@@ -811,22 +1267,19 @@ site_load(const char *dir, const struct load_opts *opts,
 		cache = get_cache != NULL ? get_cache(cache_ctx) : NULL;
 		if (cache != NULL && cache->timezone != NULL &&
 		    strcmp(cache->timezone, s->cfg.timezone) == 0 &&
-		    match_cache(cache, &names, &pl.hits) == -1) {
-			err_set(err, "posts", 0, "out of memory");
-			goto fail;
-		}
-		if (read_folder(&pl, err) == -1)
-			goto fail;
+		    match_cache(cache, names, &pl->hits) == -1)
+			return err_set(err, "posts", 0, "out of memory");
+		if (read_folder(pl, err) == -1)
+			return -1;
+		n = drop_failed(s->posts, n);
 	}
-	s->nposts = names.n;
-	if (check_slugs(s->posts, s->nposts, err) == -1)
-		goto fail;
+	if (check_slugs(s, s->posts, n, err) == -1)
+		return -1;
+	s->nposts = drop_failed(s->posts, n);
 	date_now(&now);
 	if ((s->hidden = arena_alloc(s->arena, (s->nposts ? s->nposts : 1) *
-	    sizeof(*s->hidden))) == NULL) {
-		err_set(err, "posts", 0, "out of memory");
-		goto fail;
-	}
+	    sizeof(*s->hidden))) == NULL)
+		return err_set(err, "posts", 0, "out of memory");
 	for (i = kept = 0; i < s->nposts; i++) {
 		struct post *p = &s->posts[i];
 
@@ -839,18 +1292,69 @@ site_load(const char *dir, const struct load_opts *opts,
 	if (s->nposts > 0)
 		qsort(s->posts, s->nposts, sizeof(*s->posts), post_cmp);
 	if (topics_resolve(s, err) == -1)
-		goto fail;
-	if (load_pages(s, err) == -1 ||
-	    load_notes(s, opts, &now, err) == -1)
-		goto fail;
-	free(names.v);
-	free(pl.hits);
+		return -1;
+	if (load_pages(s, err) == -1 || load_notes(s, opts, &now, err) == -1)
+		return -1;
 	return 0;
-fail:
+}
+
+int
+site_load(const char *dir, const struct load_opts *opts,
+    const struct cache *(*get_cache)(void *), void *cache_ctx,
+    struct site *s, struct err *err)
+{
+	struct names	 names = { NULL, 0 };
+	struct postload	 pl;
+	struct diag	 own;
+	size_t		 before;
+	int		 k, rc = -1, nthreads = pool_threads();
+
+	memset(s, 0, sizeof(*s));
+	s->dirfd = -1;
+	memset(&pl, 0, sizeof(pl));
+	diag_init(&own);
+	s->diag = opts->diag != NULL ? opts->diag : &own;
+	before = s->diag->nerrors;
+	if ((s->arena = arena_new()) == NULL) {
+		err_set(err, dir, 0, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < nthreads; k++)
+		if ((s->warena[k] = arena_new()) == NULL) {
+			err_set(err, dir, 0, "out of memory");
+			goto out;
+		}
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd == -1) {
+		err_set(err, dir, 0, "%s", strerror(errno));
+		goto out;
+	}
+	if (load_all(s, dir, opts, get_cache, cache_ctx, &names, &pl,
+	    err) == -1)
+		goto out;
+	if (s->diag->nerrors > before) {
+		size_t n = s->diag->nerrors - before;
+
+		/* Without a list to read, the first error says it. */
+		if (s->diag == &own && own.n > 0) {
+			diag_sort(&own);
+			err_set(err, own.v[0].file, own.v[0].line, "%s",
+			    own.v[0].msg);
+		} else
+			err_set(err, NULL, 0, "%zu error%s in the site",
+			    n, n == 1 ? "" : "s");
+		goto out;
+	}
+	rc = 0;
+out:
 	free(names.v);
 	free(pl.hits);
-	site_free(s);
-	return -1;
+	if (s->diag == &own)
+		s->diag = NULL;
+	diag_free(&own);
+	if (rc == -1)
+		site_free(s);
+	return rc;
 }
 
 void
@@ -871,10 +1375,17 @@ int
 site_source(const struct site *s, const char *file, int need_front,
     struct buf *src, struct front_split *fs, struct err *err)
 {
+	size_t	 line;
+
 	buf_reset(src);
 	if (fs_read_at(s->dirfd, file, SOURCE_MAX, src, 0, err) == -1)
 		return -1;
-	if (!need_front && !has_front(src->data, src->len)) {
+	/* As when it was loaded (and warned about). */
+	src->len = text_strip_controls(src->data, src->len, &line);
+	src->data[src->len] = '\0';
+	/* A post without front matter was warned about when loaded. */
+	(void)need_front;
+	if (!has_front(src->data, src->len)) {
 		memset(fs, 0, sizeof(*fs));
 		fs->body = src->data;
 		fs->body_len = src->len;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -375,6 +376,73 @@ detached_free(struct detached *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Add each id="..." (or id='...') in the HTML h to ids. */
+static int
+ids_in_html(struct idset *ids, const char *h, size_t n)
+{
+	const char	*v, *end;
+	size_t		 i, slot;
+
+	for (i = 1; i + 4 < n; i++) {
+		if ((h[i] != 'i' && h[i] != 'I') ||
+		    (h[i + 1] != 'd' && h[i + 1] != 'D') || h[i + 2] != '=' ||
+		    (h[i + 3] != '"' && h[i + 3] != '\'') ||
+		    strchr(" \t\n\r\f", h[i - 1]) == NULL || h[i - 1] == '\0')
+			continue;
+		v = h + i + 4;
+		if ((end = memchr(v, h[i + 3], n - i - 4)) == NULL)
+			break;
+		if (end > v && idset_add(ids, v, (size_t)(end - v), &slot) == -1)
+			return -1;
+		i = (size_t)(end - h);
+	}
+	return 0;
+}
+
+/*
+ * Put in ids the ids the document has before its headings get theirs:
+ * those in its raw HTML, and those cmark-gfm gives footnotes ("fn-1",
+ * "fnref-1", "fnref-1-2"...).  A heading must not take one: a heading
+ * "fn 1" got id="fn-1", and the links to footnote 1 led to it.  The
+ * footnotes' ids are built from their labels, which cmark-gfm does not
+ * tell; they are read from the HTML instead, rendered once more only
+ * when there are footnotes.
+ */
+static int
+taken_ids(cmark_node *doc, cmark_parser *p, struct idset *ids)
+{
+	cmark_iter	*it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	const char	*lit;
+	char		*html;
+	int		 notes = 0, rc = 0;
+
+	if (it == NULL)
+		return -1;
+	while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_FOOTNOTE_REFERENCE)
+			notes = 1;
+		else if ((t == CMARK_NODE_HTML_BLOCK ||
+		    t == CMARK_NODE_HTML_INLINE) &&
+		    (lit = cmark_node_get_literal(n)) != NULL)
+			rc = ids_in_html(ids, lit, strlen(lit));
+	}
+	cmark_iter_free(it);
+	if (rc == -1 || !notes)
+		return rc;
+	if ((html = cmark_render_html(doc, MD_OPTIONS,
+	    cmark_parser_get_syntax_extensions(p))) == NULL)
+		return -1;
+	rc = ids_in_html(ids, html, strlen(html));
+	free(html);
+	return rc;
+}
+
 /*
  * Replace each heading by a custom block that prints <hN id="...">
  * around the same children: cmark-gfm's renderer has no hook for
@@ -382,7 +450,7 @@ detached_free(struct detached *d)
  * The headings replaced go into gone, to be freed after the document.
  */
 static int
-heading_ids(cmark_node *doc, struct detached *gone)
+heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
 {
 	struct buf	 text, open;
 	struct idset	 ids;
@@ -394,6 +462,8 @@ heading_ids(cmark_node *doc, struct detached *gone)
 	buf_init(&text, 0);
 	buf_init(&open, 0);
 	memset(&ids, 0, sizeof(ids));
+	if (taken_ids(doc, p, &ids) == -1)
+		goto out;
 	for (n = cmark_node_first_child(doc); n != NULL; n = next) {
 		next = cmark_node_next(n);
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
@@ -450,13 +520,45 @@ out:
 }
 
 /*
- * Two fixes to cmark-gfm's HTML, made in one pass over it:
+ * Does the tag at q (left bytes, q[0] == '<') open or close one of the
+ * elements GFM's tag filter disables?  cmark-gfm 0.29.0.gfm.6 ends the
+ * name only at its own idea of a space or at '>' (or "/>"), so it lets
+ * "<script\f>" and "<script/x>" through, which a browser reads as a
+ * script all the same: HTML ends a tag name at tab, line feed, form
+ * feed, carriage return (read as a line feed), space, '/' or '>'.  The
+ * end of the HTML counts too, since a page goes on after it.
+ */
+static int
+filtered_tag(const char *q, size_t left)
+{
+	static const char *const names[] = { "title", "textarea", "style",
+	    "xmp", "iframe", "noembed", "noframes", "script", "plaintext" };
+	size_t	 i = 1, k, len;
+
+	if (i < left && q[i] == '/')
+		i++;
+	for (k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		len = strlen(names[k]);
+		if (left - i >= len && strncasecmp(q + i, names[k], len) == 0 &&
+		    (left - i == len || (q[i + len] != '\0' &&
+		    strchr("\t\n\f\r />", q[i + len]) != NULL)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Three fixes to cmark-gfm's HTML, made in one pass over it:
+ *  - what the tag filter missed (see filtered_tag) gets its '<' as
+ *    "&lt;", as the filter does, so it shows as text;
  *  - <th align="left"> becomes <th class="align-left">: align= is
  *    obsolete, and style= (cmark-gfm's other choice) would be blocked by
  *    the server's Content-Security-Policy;
  *  - <pre> and <table> get tabindex="0": they scroll sideways in their
  *    own box on a phone, and a reader without a mouse must be able to
  *    reach them to scroll them (WCAG 2.1.1).
+ * Text never holds a bare '<' (cmark-gfm writes "&lt;"), so every '<'
+ * seen here starts a tag.
  */
 static int
 html_fixups(const char *h, size_t n, struct buf *out)
@@ -471,6 +573,12 @@ html_fixups(const char *h, size_t n, struct buf *out)
 		if (buf_put(out, p, (size_t)(q - p)) == -1)
 			return -1;
 		p = q;
+		if (filtered_tag(q, left)) {
+			if (BUF_LIT(out, "&lt;") == -1)
+				return -1;
+			p = q + 1;
+			continue;
+		}
 		if (left >= 5 && memcmp(q, "<pre>", 5) == 0) {
 			if (BUF_LIT(out, "<pre tabindex=\"0\">") == -1)
 				return -1;
@@ -636,7 +744,7 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 	pthread_mutex_lock(&inline_lock);
 	*doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&inline_lock);
-	if (*doc != NULL && heading_ids(*doc, gone) == -1) {
+	if (*doc != NULL && heading_ids(*doc, p, gone) == -1) {
 		cmark_node_free(*doc);
 		*doc = NULL;
 		detached_free(gone);
@@ -723,6 +831,50 @@ out:
 	if (doc != NULL)
 		cmark_node_free(doc);
 	detached_free(&gone);
+	cmark_parser_free(p);
+	return rc;
+}
+
+int
+markdown_plain(const char *src, size_t len, struct buf *out)
+{
+	cmark_parser	*p;
+	cmark_node	*doc;
+	char		*text;
+	size_t		 n;
+	int		 rc = -1, space = 0;
+
+	if ((p = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)
+		return -1;
+	cmark_parser_feed(p, src, len);
+	pthread_mutex_lock(&inline_lock);
+	doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&inline_lock);
+	if (doc == NULL)
+		goto out;
+	/* Plain text, every run of white space one space. */
+	if ((text = cmark_render_plaintext(doc, CMARK_OPT_DEFAULT, 0)) ==
+	    NULL)
+		goto out;
+	for (n = 0; text[n] != '\0'; n++) {
+		char c = text[n];
+
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if ((space && buf_putc(out, ' ') == -1) ||
+		    buf_putc(out, c) == -1) {
+			free(text);
+			goto out;
+		}
+		space = 0;
+	}
+	free(text);
+	rc = 0;
+out:
+	if (doc != NULL)
+		cmark_node_free(doc);
 	cmark_parser_free(p);
 	return rc;
 }

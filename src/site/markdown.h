@@ -9,7 +9,8 @@
  * Markdown to HTML: the only header that knows cmark-gfm exists.
  * CommonMark plus GFM tables, strikethrough, autolinks, footnotes and the
  * tag filter (raw <script>, <style>, <iframe>... come out as text).
- * Headings get ids from their text, unique within the document; table
+ * Headings get ids from their text, unique within the document (and
+ * apart from the ids of footnotes and of the raw HTML); table
  * alignment comes out as classes (align-left, align-center, align-right)
  * since align= is obsolete and style= would break the site's CSP.
  */
@@ -61,6 +62,13 @@ int	markdown_to_html_portable(const char *src, size_t len,
  */
 int	markdown_for_mail(const char *src, size_t len, const char *base,
 	    struct buf *html_out, struct buf *text_out);
+
+/*
+ * Append the text a reader sees in src, without markup, white space
+ * folded to single spaces: a summary made from a post's opening.  0 or
+ * -1 (out of memory).
+ */
+int	markdown_plain(const char *src, size_t len, struct buf *out);
 
 /* Append the id a heading with this text gets (also used by templates). */
 int	markdown_slug(struct buf *out, const char *text, size_t len);

@@ -4,10 +4,11 @@
 #include "memfs.h"
 
 void
-memfs_init(struct memfs *m)
+memfs_init(struct memfs *m, memfs_digest digest)
 {
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
+	m->digest = digest;
 }
 
 int
@@ -17,12 +18,23 @@ memfs_put(struct memfs *m, const char *path, const void *data, size_t len)
 	int		 rc = -1;
 
 	f.path = strdup(path);
-	f.data = malloc(len + 1);
-	f.len = len;
+	f.data = NULL;
+	if (m->digest != NULL) {
+		struct buf d;
+
+		buf_init(&d, 0);
+		if (m->digest(path, data, len, &d) == -1) {
+			buf_free(&d);
+			goto fail;
+		}
+		f.data = buf_take(&d, &f.len);
+	} else if ((f.data = malloc(len + 1)) != NULL) {
+		memcpy(f.data, data, len);
+		f.data[len] = '\0';
+		f.len = len;
+	}
 	if (f.path == NULL || f.data == NULL)
 		goto fail;
-	memcpy(f.data, data, len);
-	f.data[len] = '\0';
 	pthread_mutex_lock(&m->lock);
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;

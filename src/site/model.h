@@ -32,6 +32,9 @@ struct topic {
 	int		 declared;	/* listed in stet.yaml */
 	size_t		 count;		/* posts with it */
 	const char	*first_file;	/* where the spelling came from */
+	const char	*old_slug;	/* the path stet gave it before '#',
+					   '+' and '.' were read (C++ was
+					   "c"), kept as a redirect; or NULL */
 };
 
 struct config {
@@ -49,51 +52,12 @@ struct config {
 	struct topic	*topics;	/* declared ones, in order */
 	size_t		 ntopics;
 	size_t		 feed_entries;	/* 0: all */
-	int		 notes_email;	/* notes: { email: true } */
+	const char	*subscribe_action; /* the form's; NULL: /subscribe */
 	/*
-	 * subscribe: the form's action (NULL: the site's own /subscribe)
-	 * and the bounds on it; config.c says what each means.
+	 * All of stet.yaml (NULL without one), for the layers above to
+	 * read their own keys from: see config.h.
 	 */
-	const char	*subscribe_action;
-	size_t		 subscribe_per_minute;	/* per client address */
-	size_t		 subscribe_confirmations_per_hour; /* in all */
-	/*
-	 * mail: from is "Name <addr>" or "addr", split into from_name
-	 * (NULL when absent) and from_addr; NULL when not set.
-	 */
-	const char	*mail_from;
-	const char	*mail_from_name;
-	const char	*mail_from_addr;
-	const char	*mail_reply_to;		/* bare address, or NULL */
-	const char	*mail_transport;
-	const char	*mail_envelope_from;	/* NULL: from_addr */
-	const char	*mail_username;		/* NULL: no SMTP AUTH */
-	const char	*mail_password_env;	/* the variable to read */
-	const char	*mail_unsubscribe_mailto; /* bare address, or NULL */
-	size_t		 mail_connections;
-	size_t		 mail_rate;		/* a second; 0: no limit */
-	size_t		 mail_timeout;		/* seconds */
-	size_t		 mail_max_failures;	/* then bouncing */
-	size_t		 mail_send_every;	/* minutes; 0: serve never */
-	const char	*mail_dkim_domain;	/* all three, or none */
-	const char	*mail_dkim_selector;
-	const char	*mail_dkim_key;		/* file, from the site */
-	const char	*server_listen;		/* ADDR:PORT */
-	/*
-	 * The rest of server: (stet serve); config.c says what each means
-	 * and its default.  tls_listen is NULL when TLS is off.
-	 */
-	const char	*server_tls_listen;
-	const char	*server_tls_cert;
-	const char	*server_tls_key;
-	const char	**server_trusted_proxies;	/* addresses or CIDR */
-	size_t		 server_ntrusted_proxies;
-	size_t		 server_max_connections;
-	size_t		 server_max_per_client;
-	size_t		 server_header_timeout;		/* seconds */
-	size_t		 server_send_timeout;		/* seconds */
-	size_t		 server_max_request;		/* bytes */
-	size_t		 server_max_body;		/* bytes */
+	const struct ynode *tree;
 };
 
 struct post {
@@ -101,6 +65,8 @@ struct post {
 	const char	*section;	/* "writing" for posts, "notes" */
 	const char	*slug;
 	size_t		 slug_line;	/* of slug: in the front matter, or 0 */
+	const char	*slug_base;	/* from slug: or the file name; slug
+					   may add "-2" to it (a clash) */
 	const char	*title;
 	const char	*summary;	/* NULL when none */
 	struct date	 date;
@@ -123,6 +89,8 @@ struct post {
 	size_t		 naliases;
 	size_t		 order;		/* its place in file name order */
 	int		 fresh;		/* read now, not taken from the cache */
+	int		 warned;	/* loading it gave warnings */
+	int		 failed;	/* loading it gave errors: left out */
 	const struct cache_post *cached; /* the last build's, or NULL */
 };
 
@@ -147,6 +115,7 @@ struct page {
 struct load_opts {
 	int		 drafts;	/* include drafts */
 	int		 future;	/* include posts dated later than now */
+	struct diag	*diag;		/* every error and warning; may be NULL */
 };
 
 struct site {
@@ -170,6 +139,7 @@ struct site {
 	size_t		 npages;
 	struct topic	*topics;	/* declared first, then by slug */
 	size_t		 ntopics;
+	int		 own_robots;	/* static/robots.txt replaces ours */
 };
 
 #endif

@@ -1,18 +1,12 @@
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
-#include "../support/fsutil.h"
 #include "../support/text.h"
 #include "feed.h"
 #include "sitemap.h"
-#include "load.h"
 #include "markdown.h"
 #include "render.h"
 #include "render_job.h"
@@ -268,8 +262,8 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 /* Markdown or HTML body of file to html (and its absolute twin). */
 int
 body_html(const struct job *job, const char *file, int is_html,
-    int need_front, const char *base, struct buf *html, struct buf *abs,
-    size_t *words, struct err *err)
+    const char *base, struct buf *html, struct buf *abs, size_t *words,
+    struct err *err)
 {
 	struct buf	 src;
 	struct front_split fs;
@@ -278,7 +272,7 @@ body_html(const struct job *job, const char *file, int is_html,
 	int		 rc = -1;
 
 	buf_init(&src, 0);
-	if (site_source(job->site, file, need_front, &src, &fs, err) == -1)
+	if (job->src->read(job->src->arg, file, &src, &fs, err) == -1)
 		goto out;
 	if (words != NULL)
 		*words = text_words(fs.body, fs.body_len);
@@ -339,13 +333,13 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		rc = body_html(job, p->file, p->is_html, 1, full.data, &html,
+		rc = body_html(job, p->file, p->is_html, full.data, &html,
 		    &abs, &words, err);
 		buf_free(&full);
 		if (rc == -1)
 			goto out;
 		rc = -1;
-	} else if (body_html(job, p->file, p->is_html, 1, NULL, &html, NULL,
+	} else if (body_html(job, p->file, p->is_html, NULL, &html, NULL,
 	    &words, err) == -1)
 		goto out;
 	if (!page)
@@ -452,7 +446,7 @@ render_home(const struct job *job, int worker, struct err *err)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
-		    body_html(job, s->pages[i].file, s->pages[i].is_html, 0,
+		    body_html(job, s->pages[i].file, s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
@@ -722,7 +716,7 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 		err_set(err, pg->file, 0, "out of memory");
 		goto out;
 	}
-	if (body_html(job, pg->file, pg->is_html, 0, NULL, &html, NULL, NULL,
+	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
 	    err) == -1)
 		goto out;
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
@@ -758,11 +752,12 @@ render_404(const struct job *job, int worker, struct err *err)
 }
 
 /*
- * The page stet serve answers the subscription forms with, kept in
- * .stet/form.html (not in public/: it is no page of its own).  Its
- * title and content are slots the server fills per request, so the
- * answers wear the site's own templates and stylesheet.  Its links
- * start from the base path: it is served at several depths.
+ * The page stet serve answers the subscription forms with, into
+ * job->form: render_site keeps it in .stet/form.html (not in public/: it
+ * is no page of its own).  Its title and content are slots the server
+ * fills per request, so the answers wear the site's own templates and
+ * stylesheet.  Its links start from the base path: it is served at
+ * several depths.
  */
 static int
 render_form(const struct job *job, struct err *err)
@@ -770,36 +765,21 @@ render_form(const struct job *job, struct err *err)
 	const struct site *s = job->site;
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 out;
-	struct stat	 st;
-	int		 rc = -1;
+	int		 rc;
 
-	if (!job->opts->form || (!job->plan->fixed &&
-	    fstatat(s->dirfd, RENDER_FORM_FILE, &st, 0) == 0))
+	if (!job->opts->form)
 		return 0;
 	if (pagectx_init(&pc, job, RENDER_FORM_FILE, err) == -1)
 		return -1;
 	pc.root = s->cfg.base_path;
-	buf_init(&out, 0);
 	ctx = page_base(&pc, 2, "subscribe", RENDER_FORM_TITLE, NULL,
 	    "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
 	tv_set(&pc.tb, &ctx, "content", tv_str(RENDER_FORM_CONTENT));
-	if (pc.tb.oom) {
-		err_set(err, RENDER_FORM_FILE, 0, "out of memory");
-		goto out;
-	}
-	if (template_render(job->tpl, "form", &ctx, &out, err) == -1)
-		goto out;
-	if (fs_mkdirs_at(s->dirfd, ".stet") == -1 ||
-	    fs_write_atomic(s->dirfd, RENDER_FORM_FILE, RENDER_FORM_FILE ".tmp",
-	    out.data, out.len, 0) == -1) {
-		err_set(err, RENDER_FORM_FILE, 0, "%s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	buf_free(&out);
+	if (pc.tb.oom)
+		rc = err_set(err, RENDER_FORM_FILE, 0, "out of memory");
+	else
+		rc = template_render(job->tpl, "form", &ctx, job->form, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -861,7 +841,9 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	case EXTRA_404:
 		return pl->fixed ? render_404(job, worker, err) : 0;
 	case EXTRA_ROBOTS:
-		return pl->fixed ? render_robots(job, worker, err) : 0;
+		/* static/robots.txt replaces ours, as style.css does. */
+		return pl->fixed && !s->own_robots ?
+		    render_robots(job, worker, err) : 0;
 	case EXTRA_FORM:
 		return render_form(job, err);
 	}
@@ -876,12 +858,13 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 }
 
 /*
- * A redirect page at an old path of a post (aliases: in its front
- * matter), so links from before a migration still land on it.
+ * A redirect page at an old path, rel, to the page at section/slug/:
+ * a post's old paths (aliases: in its front matter), so links from
+ * before a migration still land on it, and a topic's old path.
  */
 static int
-render_alias(const struct job *job, const struct post *p, const char *rel,
-    struct err *err)
+render_redirect(const struct job *job, const char *rel, const char *section,
+    const char *slug, const char *title, const char *file, struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 b, root, to;
@@ -898,34 +881,34 @@ render_alias(const struct job *job, const struct post *p, const char *rel,
 	if (root.len == 0 && BUF_LIT(&root, "./") == -1)
 		goto oom;
 	if (buf_put(&to, root.data, root.len) == -1 ||
-	    BUF_LIT(&to, "writing/") == -1 ||
-	    esc_path_segment(&to, p->slug, strlen(p->slug)) == -1 ||
+	    buf_puts(&to, section) == -1 || buf_putc(&to, '/') == -1 ||
+	    esc_path_segment(&to, slug, strlen(slug)) == -1 ||
 	    buf_putc(&to, '/') == -1 ||
 	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
 		goto oom;
 	if (BUF_LIT(&b, "<!doctype html>\n<html lang=\"") == -1 ||
 	    esc_html(&b, s->cfg.language, strlen(s->cfg.language)) == -1 ||
 	    BUF_LIT(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ==
-	    -1 || esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    -1 || esc_html(&b, title, strlen(title)) == -1 ||
 	    BUF_LIT(&b, "</title>\n<link rel=\"stylesheet\" href=\"") == -1 ||
 	    esc_html(&b, root.data, root.len) == -1 ||
 	    BUF_LIT(&b, "style.css\">\n<link rel=\"canonical\" href=\"") ==
 	    -1 || esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
-	    BUF_LIT(&b, "writing/") == -1 ||
-	    esc_path_segment(&b, p->slug, strlen(p->slug)) == -1 ||
+	    buf_puts(&b, section) == -1 || buf_putc(&b, '/') == -1 ||
+	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
 	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=") == -1 ||
 	    esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">\n</head>\n<body>\n<p>This page has moved to "
 	    "<a href=\"") == -1 || esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">") == -1 ||
-	    esc_html(&b, p->title, strlen(p->title)) == -1 ||
+	    esc_html(&b, title, strlen(title)) == -1 ||
 	    BUF_LIT(&b, "</a>.</p>\n</body>\n</html>\n") == -1)
 		goto oom;
 	rc = writer_put(job->w, 0, rel, b.data, b.len, err);
 	goto out;
 oom:
-	err_set(err, p->file, 0, "out of memory");
+	err_set(err, file, 0, "out of memory");
 out:
 	buf_free(&b);
 	buf_free(&root);
@@ -969,8 +952,10 @@ index_topics(struct job *job)
 }
 
 int
-render_site(const struct site *s, const struct tset *tpl, struct writer *w,
-    const struct render_opts *opts, const struct plan *plan, struct err *err)
+render_pages(const struct site *s, const struct tset *tpl,
+    const struct render_source *src, struct writer *w,
+    const struct render_opts *opts, const struct plan *plan, struct buf *form,
+    struct err *err)
 {
 	struct job	 job;
 	struct buf	 map;
@@ -981,6 +966,8 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	memset(&job, 0, sizeof(job));
 	job.site = s;
 	job.tpl = tpl;
+	job.src = src;
+	job.form = form;
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
@@ -1025,9 +1012,26 @@ render_site(const struct site *s, const struct tset *tpl, struct writer *w,
 	/* Few, and the writer skips unchanged bytes: always write them. */
 	for (i = 0; i < s->nposts; i++)
 		for (k = 0; k < s->posts[i].naliases; k++)
-			if (render_alias(&job, &s->posts[i],
-			    s->posts[i].aliases[k], err) == -1)
+			if (render_redirect(&job, s->posts[i].aliases[k],
+			    "writing", s->posts[i].slug, s->posts[i].title,
+			    s->posts[i].file, err) == -1)
 				goto out;
+	for (i = 0; i < s->ntopics; i++) {
+		const struct topic *tp = &s->topics[i];
+
+		if (tp->old_slug == NULL)
+			continue;
+		buf_reset(&map);
+		if (buf_printf(&map, "topics/%s/index.html", tp->old_slug) ==
+		    -1) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+		if (render_redirect(&job, map.data, "topics", tp->slug,
+		    tp->title, "stet.yaml", err) == -1)
+			goto out;
+	}
+	buf_reset(&map);
 	if (plan->lists) {
 		if (sitemap_xml(s, &map) == -1) {
 			err_set(err, "sitemap.xml", 0, "out of memory");
@@ -1066,7 +1070,8 @@ render_outputs(const struct site *s, struct outlist *out)
 
 	buf_init(&b, 0);
 	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
-		if (outlist_add(out, fixed[i]) == -1)
+		if ((!s->own_robots || strcmp(fixed[i], "robots.txt") != 0) &&
+		    outlist_add(out, fixed[i]) == -1)
 			goto out;
 	for (i = 0; i < s->ntopics; i++) {
 		static const char *const files[] = { "index.html", "feed.xml",
@@ -1078,6 +1083,12 @@ render_outputs(const struct site *s, struct outlist *out)
 			    files[k]) == -1 || outlist_add(out, b.data) == -1)
 				goto out;
 		}
+		buf_reset(&b);
+		if (s->topics[i].old_slug != NULL &&
+		    (buf_printf(&b, "topics/%s/index.html",
+		    s->topics[i].old_slug) == -1 ||
+		    outlist_add(out, b.data) == -1))
+			goto out;
 	}
 	for (i = 0; i < s->npages; i++) {
 		if (strcmp(s->pages[i].name, "index") == 0)

@@ -1,7 +1,9 @@
 #ifndef STET_RENDER_H
 #define STET_RENDER_H
 
+#include "../support/buf.h"
 #include "../support/err.h"
+#include "frontmatter.h"
 #include "model.h"
 #include "template.h"
 #include "outlist.h"
@@ -9,7 +11,23 @@
 
 struct render_opts {
 	int	 portable;	/* internal links end in index.html */
-	int	 form;		/* write RENDER_FORM_FILE for stet serve */
+	int	 form;		/* make RENDER_FORM_FILE for stet serve */
+};
+
+/*
+ * Where rendering gets the body of a post or page.  The model keeps none
+ * (10,000 posts of 6 KB would hold 60 MB through the whole build), so
+ * the renderer asks for each as it renders it: read(arg, file, scratch,
+ * fs, err) fills fs with file's front matter and body, pointing into
+ * scratch (the caller's buffer; read may reset it).  A build reads the
+ * file again; a test hands bytes from memory.  Called from every
+ * rendering thread at once.  0, or -1 with err.
+ */
+struct render_source {
+	int		(*read)(const void *arg, const char *file,
+			    struct buf *scratch, struct front_split *fs,
+			    struct err *err);
+	const void	*arg;
 };
 
 /*
@@ -37,9 +55,23 @@ struct plan {
 };
 
 /*
- * Render every page of the site through templates and hand each file
- * to the writer: the posts on all cores, then the lists and feeds.
- * Rendering is deterministic: the same site gives the same bytes.
+ * Render the pages the plan names through templates and hand each file
+ * to the writer (which may keep them in memory): the posts on all cores,
+ * then the lists and feeds.  Pure: no I/O but through src and the
+ * writer, and the same inputs give the same bytes.  With opts->form, the
+ * form page is appended to form (the caller's) rather than handed to the
+ * writer: it goes to RENDER_FORM_FILE, outside public/.
+ */
+int	render_pages(const struct site *, const struct tset *,
+	    const struct render_source *, struct writer *,
+	    const struct render_opts *, const struct plan *, struct buf *form,
+	    struct err *);
+
+/*
+ * What a build calls (render_site.c): render_pages with each body read
+ * again from its file, and the form page written to RENDER_FORM_FILE
+ * when opts->form and the plan renders the fixed pages or the file is
+ * missing.
  */
 int	render_site(const struct site *, const struct tset *,
 	    struct writer *, const struct render_opts *, const struct plan *,

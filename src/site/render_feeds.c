@@ -161,7 +161,7 @@ write_notes_feeds(const struct job *job, struct err *err)
 			struct buf page_html;
 
 			buf_init(&page_html, 0);
-			rc = body_html(job, p->file, p->is_html, 1, base.data,
+			rc = body_html(job, p->file, p->is_html, base.data,
 			    &page_html, &body, NULL, err);
 			buf_free(&page_html);
 			if (rc == -1)

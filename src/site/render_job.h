@@ -12,10 +12,12 @@
 #include "render.h"
 #include "years.h"
 
-/* One render_site call: its inputs and what its jobs leave for the feeds. */
+/* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
 	const struct site	*site;
 	const struct tset	*tpl;
+	const struct render_source *src;
+	struct buf		*form;		/* the form page goes here */
 	struct writer		*w;
 	const struct render_opts *opts;
 	const struct plan	*plan;
@@ -41,13 +43,13 @@ struct job {
 size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 
 /*
- * Append file's body as HTML to html, and when abs is not NULL the same
- * with URLs made absolute against base; *words (when not NULL) gets its
- * word count.  0, or -1 with err.
+ * Append file's body (from job->src) as HTML to html, and when abs is not
+ * NULL the same with URLs made absolute against base; *words (when not
+ * NULL) gets its word count.  0, or -1 with err.
  */
 int	body_html(const struct job *, const char *file, int is_html,
-	    int need_front, const char *base, struct buf *html,
-	    struct buf *abs, size_t *words, struct err *);
+	    const char *base, struct buf *html, struct buf *abs, size_t *words,
+	    struct err *);
 
 /* The feeds of the site (t SIZE_MAX) or of topic t; members is scratch. */
 int	write_feeds(const struct job *, size_t t, size_t *members,

@@ -7,11 +7,11 @@
 
 #include <sodium.h>
 
-#include "../cmd/cmd.h"
 #include "../embedded.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
 #include "../support/hash.h"
+#include "../support/version.h"
 #include "sig.h"
 
 #define SIG_FILE_MAX	(16 * 1024 * 1024)

@@ -95,6 +95,7 @@ struct walk {
 	dev_t		 dev[STATIC_DEPTH];
 	ino_t		 ino[STATIC_DEPTH];
 	int		 depth;
+	const char	*skip;		/* a page bundle's own source file */
 	struct buf	 data;
 	struct err	*err;
 };
@@ -127,6 +128,9 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 	buf_init(&child, 0);
 	buf_init(&outp, 0);
 	for (i = 0; i < names.n; i++) {
+		if (wk->depth == 1 && wk->skip != NULL &&
+		    strcmp(names.v[i], wk->skip) == 0)
+			continue;
 		buf_reset(&child);
 		buf_reset(&outp);
 		if (buf_printf(&child, "%s/%s", rel, names.v[i]) == -1 ||
@@ -179,6 +183,41 @@ out:
 	return rc;
 }
 
+/*
+ * A post from a page bundle ("posts/x/index.md") publishes the other
+ * files of its folder beside its page, so the relative links in it keep
+ * working: "posts/x/chart.png" -> "writing/<slug>/chart.png".
+ */
+static int
+walk_bundles(struct walk *wk)
+{
+	const struct site *s = wk->site;
+	char		 dir[4096], out[4096];
+	const char	*slash;
+	size_t		 i, n;
+	int		 rc = 0;
+
+	for (i = 0; i < s->nposts && rc == 0; i++) {
+		const struct post *p = &s->posts[i];
+
+		/* "posts/" then "x/index..." : a bundle has a second '/'. */
+		if (strncmp(p->file, "posts/", 6) != 0 ||
+		    (slash = strchr(p->file + 6, '/')) == NULL ||
+		    strncmp(slash + 1, "index.", 6) != 0)
+			continue;
+		n = (size_t)(slash - p->file);
+		if (n >= sizeof(dir) || (size_t)snprintf(out, sizeof(out),
+		    "%s/%s", p->section, p->slug) >= sizeof(out))
+			return err_set(wk->err, p->file, 0, "path too long");
+		memcpy(dir, p->file, n);
+		dir[n] = '\0';
+		wk->skip = slash + 1;
+		rc = walk_dir(wk, dir, out);
+		wk->skip = NULL;
+	}
+	return rc;
+}
+
 int
 theme_static(const struct site *s, struct writer *w, struct outlist *out,
     struct err *err)
@@ -199,6 +238,8 @@ theme_static(const struct site *s, struct writer *w, struct outlist *out,
 	buf_init(&wk.data, 0);
 	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
 		rc = walk_dir(&wk, "static", "");
+	if (rc == 0)
+		rc = walk_bundles(&wk);
 	buf_free(&wk.data);
 	if (rc == -1)
 		return -1;
@@ -234,6 +275,8 @@ theme_static_sig(const struct site *s, unsigned char *out, size_t outlen,
 	crypto_generichash_init(&h, NULL, 0, outlen);
 	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
 		rc = walk_dir(&wk, "static", "");
+	if (rc == 0)
+		rc = walk_bundles(&wk);
 	buf_free(&wk.data);
 	crypto_generichash_final(&h, out, outlen);
 	return rc;

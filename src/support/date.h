@@ -17,9 +17,11 @@ struct date {
 };
 
 /*
- * Parse YYYY-MM-DD, RFC 3339 (YYYY-MM-DDTHH:MM[:SS][.frac](Z|+hh:mm)),
- * or Jekyll's "YYYY-MM-DD HH:MM:SS +hhmm".  A date without an offset is
- * read in the process's local zone (build sets TZ to the site's zone).
+ * Parse a date as Jekyll and Hugo take it: YYYY-MM-DD, RFC 3339
+ * (YYYY-MM-DDTHH:MM[:SS][.frac](Z|+hh:mm)), Jekyll's "YYYY-MM-DD HH:MM:SS
+ * +hhmm", and their looser kin (no zero padding, +hh, a space for the T,
+ * UTC or GMT by name); date.c lists them all.  A date without an offset
+ * is read in the process's local zone (build sets TZ to the site's zone).
  * Returns 0, or -1 with why in *why (a static string).
  */
 int	date_parse(const char *, size_t, struct date *, const char **why);

@@ -98,7 +98,9 @@ diag_warn(struct diag *d, const char *file, size_t line, const char *fmt,
 int
 diag_error_err(struct diag *d, const struct err *e)
 {
-	return diag_error(d, NULL, 0, "%s", e->msg);
+	if (e->file[0] == '\0' || e->what >= sizeof(e->msg))
+		return diag_error(d, NULL, 0, "%s", e->msg);
+	return diag_error(d, e->file, e->line, "%s", e->msg + e->what);
 }
 
 static int

@@ -8,7 +8,10 @@
  * fail return -1 and fill one; only commands print it.
  */
 struct err {
-	char	msg[512];
+	char	msg[512];	/* "file:line: what" */
+	char	file[256];	/* the file alone ("" when none) */
+	size_t	line;		/* 0 when none */
+	size_t	what;		/* where "what" starts in msg */
 };
 
 /* Always returns -1, so "return err_set(...)" reads naturally. */

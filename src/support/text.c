@@ -1,5 +1,91 @@
 #include "text.h"
 
+/* How many times c is in s[0..n). */
+static size_t
+count_of(const char *s, size_t n, char c)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += s[i] == c;
+	return k;
+}
+
+const char *
+text_tag_trim(const char *s, size_t *n)
+{
+	size_t	 len = strlen(s);
+
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	for (;;) {
+		while (len > 0 && strchr(" \t,;:", s[len - 1]) != NULL)
+			len--;
+		/* A quote with no partner: 'say "hi"' keeps its own. */
+		if (len > 0 && (s[len - 1] == '"' || s[len - 1] == '\'') &&
+		    count_of(s, len, s[len - 1]) % 2 == 1) {
+			len--;
+			continue;
+		}
+		if (len > 0 && (*s == '"' || *s == '\'') &&
+		    count_of(s, len, *s) % 2 == 1) {
+			s++, len--;
+			continue;
+		}
+		break;
+	}
+	*n = len;
+	return s;
+}
+
+int
+text_tag_slug(struct buf *b, const char *s, size_t n)
+{
+	struct buf	 t;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&t, 0);
+	/* ".NET" is dotnet; ".." has no letter either way. */
+	if (n > 1 && s[0] == '.' && s[1] != '.' && s[1] != ' ') {
+		if (BUF_LIT(&t, "dot") == -1)
+			goto out;
+		s++, n--;
+	}
+	for (i = 0; i < n; i++) {
+		if ((s[i] == '#' && BUF_LIT(&t, " sharp ") == -1) ||
+		    (s[i] == '+' && BUF_LIT(&t, " plus ") == -1) ||
+		    (s[i] != '#' && s[i] != '+' && buf_putc(&t, s[i]) == -1))
+			goto out;
+	}
+	rc = text_slug(b, t.data != NULL ? t.data : "", t.len);
+out:
+	buf_free(&t);
+	return rc;
+}
+
+size_t
+text_strip_controls(char *s, size_t n, size_t *line)
+{
+	size_t	 i, o, ln = 1;
+
+	*line = 0;
+	for (i = o = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f) && c != 0) {
+			if (*line == 0)
+				*line = ln;
+			continue;
+		}
+		if (c == '\n')
+			ln++;
+		s[o++] = s[i];
+	}
+	return o;
+}
+
 int
 text_check_utf8(const char *s, size_t n, size_t *line, const char **why)
 {

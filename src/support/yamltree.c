@@ -15,6 +15,7 @@ struct loader {
 	const char	*file;
 	size_t		 first_line;
 	struct err	*err;
+	int		 dups;		/* keys may repeat (front matter) */
 };
 
 static int	load_node(struct loader *, yaml_event_t *, int,
@@ -145,7 +146,8 @@ load_children(struct loader *l, struct ynode *parent, int depth, int map)
 			continue;
 		}
 		if (map) {
-			switch (keyset_add(&keys, parent->child, key)) {
+			switch (l->dups ? 0 : keyset_add(&keys, parent->child,
+			    key)) {
 			case -1:
 				err_set(l->err, l->file, key->line,
 				    "out of memory");
@@ -209,9 +211,27 @@ load_node(struct loader *l, yaml_event_t *ev, int depth, struct ynode **out)
 	return 0;
 }
 
+static int	load(struct arena *, const char *, size_t, const char *,
+		    size_t, int, struct ynode **, struct err *);
+
 int
 yaml_load(struct arena *a, const char *src, size_t len, const char *file,
     size_t first_line, struct ynode **root, struct err *err)
+{
+	return load(a, src, len, file, first_line, 0, root, err);
+}
+
+int
+yaml_load_dups(struct arena *a, const char *src, size_t len,
+    const char *file, size_t first_line, struct ynode **root,
+    struct err *err)
+{
+	return load(a, src, len, file, first_line, 1, root, err);
+}
+
+static int
+load(struct arena *a, const char *src, size_t len, const char *file,
+    size_t first_line, int dups, struct ynode **root, struct err *err)
 {
 	struct loader	 l;
 	yaml_event_t	 ev;
@@ -222,6 +242,7 @@ yaml_load(struct arena *a, const char *src, size_t len, const char *file,
 	l.file = file;
 	l.first_line = first_line;
 	l.err = err;
+	l.dups = dups;
 	*root = NULL;
 	if (!yaml_parser_initialize(&l.parser))
 		return err_set(err, file, 0, "out of memory");

@@ -34,6 +34,15 @@ int	yaml_load(struct arena *, const char *src, size_t len,
 	    const char *file, size_t first_line, struct ynode **root,
 	    struct err *);
 
+/*
+ * The same, but a key may be given twice in a map (every entry is kept,
+ * in order): front matter written by hand, which every other tool reads
+ * with the last one winning.  The caller decides what to say of it.
+ */
+int	yaml_load_dups(struct arena *, const char *src, size_t len,
+	    const char *file, size_t first_line, struct ynode **root,
+	    struct err *);
+
 /* A MAP's value for key, or NULL. */
 struct ynode	*ynode_get(const struct ynode *map, const char *key);
 

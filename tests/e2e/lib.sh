@@ -4,8 +4,8 @@
 # A test reports why it failed by `fail MESSAGE`; the runner prints the
 # message after "not ok - NAME: ".
 
-# The binary under test.
-STET=${STET:-/work/main/stet}
+# The binary under test: the repository's own unless STET names another.
+STET=${STET:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/stet}
 # A hung stet must not hang the suite (the sanitizer build is ~3x slower).
 STET_TIMEOUT=${STET_TIMEOUT:-60}
 # The real interpreter, not a version manager's shim: it starts 5x faster,

@@ -81,6 +81,37 @@ heading_unique_ids(void **state)
 }
 
 /*
+ * Footnotes and raw HTML bring ids of their own, which a heading must
+ * not take too: a heading "fn 1" got id="fn-1", as footnote 1 did, and
+ * every link to the note went to the heading instead.
+ */
+static void
+heading_ids_avoid_others(void **state)
+{
+	char	*h;
+
+	(void)state;
+	h = html_of("# fn 1\n\n# fnref 1\n\n# fnref 1 2\n\nx[^1] y[^1]\n\n"
+	    "[^1]: note\n");
+	if (strstr(h, "<h1 id=\"fn-1-1\">") == NULL ||
+	    strstr(h, "<h1 id=\"fnref-1-1\">") == NULL ||
+	    strstr(h, "<h1 id=\"fnref-1-2-1\">") == NULL ||
+	    strstr(h, "<li id=\"fn-1\">") == NULL)
+		fail_msg("got: %s", h);
+	free(h);
+	h = html_of("<a id=\"intro\"></a>\n\n# Intro\n\n<p id='more'>x</p>\n\n"
+	    "## More\n");
+	if (strstr(h, "<h1 id=\"intro-1\">") == NULL ||
+	    strstr(h, "<h2 id=\"more-1\">") == NULL)
+		fail_msg("got: %s", h);
+	free(h);
+	/* Without either, ids are the headings' own. */
+	h = html_of("# fn 1\n");
+	assert_string_equal(h, "<h1 id=\"fn-1\">\nfn 1\n</h1>\n");
+	free(h);
+}
+
+/*
  * 3,000 identical headings once took 31 s: each id was searched for in
  * every earlier one, for every suffix.  20,000 now take a blink; the
  * quadratic search would hold the suite for hours.  (Timings are for
@@ -204,14 +235,73 @@ table_bounds(void **state)
 	buf_free(&out);
 }
 
+/*
+ * The tag filter: raw <script>, <style>, <iframe>... come out as text.
+ * cmark-gfm's own filter ends a tag name only at its idea of a space or
+ * at '>', so "<script\f>" and "<script/x>" went through as they were,
+ * and a browser reads both as a script (HTML ends a tag name at a form
+ * feed, and takes "/x" for an attribute).  In the page, the feed and the
+ * mail alike.
+ */
+static void
+tag_filter(void **state)
+{
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+		{ "<script>alert(1)</script>\n",
+		  "&lt;script>alert(1)&lt;/script>\n" },
+		{ "<script\f>alert(1)</script>\n",
+		  "&lt;script\f>alert(1)&lt;/script>\n" },
+		{ "<div>\n<script/x>alert(1)</script>\n</div>\n",
+		  "<div>\n&lt;script/x>alert(1)&lt;/script>\n</div>\n" },
+		{ "<div>\n<script", "<div>\n&lt;script\n" },
+		{ "<IFRAME\fsrc=x>\n", "&lt;IFRAME\fsrc=x>\n" },
+		{ "a <style\f>b</style\f> c\n",
+		  "<p>a &lt;style\f>b&lt;/style\f> c</p>\n" },
+		/* The fuzzer's find, as it was. */
+		{ "<script\f<d\n=\n=\n e", "&lt;script\f<d\n=\n=\n e\n" },
+		/* Names that only begin like one are other tags. */
+		{ "<scripts>x</scripts>\n", "<p><scripts>x</scripts></p>\n" },
+		{ "<titles>x</titles>\n", "<p><titles>x</titles></p>\n" },
+	};
+	struct buf	 out, abs, mail, text;
+	size_t		 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		buf_init(&out, 0);
+		buf_init(&abs, 0);
+		buf_init(&mail, 0);
+		buf_init(&text, 0);
+		n = strlen(cases[i].src);
+		assert_int_equal(markdown_to_html(cases[i].src, n, &out,
+		    "https://e.com/p/", &abs), 0);
+		assert_int_equal(markdown_for_mail(cases[i].src, n,
+		    "https://e.com/p/", &mail, &text), 0);
+		if (strcmp(out.data, cases[i].want) != 0 ||
+		    strcmp(abs.data, cases[i].want) != 0 ||
+		    strcmp(mail.data, cases[i].want) != 0)
+			fail_msg("case %zu:\n got: %s\nfeed: %s\nmail: %s\n"
+			    "want: %s", i, out.data, abs.data, mail.data,
+			    cases[i].want);
+		buf_free(&out);
+		buf_free(&abs);
+		buf_free(&mail);
+		buf_free(&text);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(heading_inline_html),
 		cmocka_unit_test(heading_unique_ids),
+		cmocka_unit_test(heading_ids_avoid_others),
 		cmocka_unit_test(heading_ids_many),
 		cmocka_unit_test(table_bounds),
+		cmocka_unit_test(tag_filter),
 	};
 
 	markdown_init();

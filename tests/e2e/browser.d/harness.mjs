@@ -16,7 +16,7 @@ export const E2E = path.dirname(HERE);
 export const require = createRequire(path.join(E2E, 'package.json'));
 const { chromium } = require('playwright-core');
 
-export const STET = process.env.STET || '/work/main/stet';
+export const STET = process.env.STET || path.join(E2E, '..', '..', 'stet');
 export const SHOTS = process.env.SCREENSHOTS || path.join(E2E, 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 

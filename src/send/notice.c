@@ -2,29 +2,29 @@
 
 #include <sodium.h>
 
+#include "../mail/compose.h"
 #include "../support/esc.h"
-#include "compose.h"
 #include "notice.h"
 
 void
-notice_start(struct mail_msg *m, const struct config *cfg, const char *rcpt,
-    time_t now)
+notice_start(struct mail_msg *m, const struct mail_settings *mail,
+    const char *rcpt, time_t now)
 {
 	memset(m, 0, sizeof(*m));
-	m->from.name = mail_str(cfg->mail_from_name);
-	m->from.addr = mail_str(cfg->mail_from_addr);
+	m->from.name = mail_str(mail->from_name);
+	m->from.addr = mail_str(mail->from_addr);
 	m->to.addr = mail_str(rcpt);
-	m->reply_to.addr = mail_str(cfg->mail_reply_to);
+	m->reply_to.addr = mail_str(mail->reply_to);
 	m->date = now;
 }
 
 int
-notice_message_id(const struct config *cfg, struct buf *out)
+notice_message_id(const struct mail_settings *mail, struct buf *out)
 {
 	unsigned char	 r[16];
 	char		 hex[sizeof(r) * 2 + 1];
-	const char	*at = cfg->mail_from_addr != NULL ?
-			    strchr(cfg->mail_from_addr, '@') : NULL;
+	const char	*at = mail->from_addr != NULL ?
+			    strchr(mail->from_addr, '@') : NULL;
 
 	randombytes_buf(r, sizeof(r));
 	sodium_bin2hex(hex, sizeof(hex), r, sizeof(r));
@@ -33,14 +33,15 @@ notice_message_id(const struct config *cfg, struct buf *out)
 }
 
 int
-notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
-    const char *token, time_t now, struct buf *out, struct err *err)
+notice_confirm(const struct mail_settings *mail, const char *title,
+    const char *url, const char *base, const char *rcpt, const char *token,
+    time_t now, struct buf *out, struct err *err)
 {
 	struct mail_msg	 m;
 	struct buf	 text, html, subject, link, id;
 	int		 rc = -1;
 
-	if (cfg->mail_from_addr == NULL)
+	if (mail->from_addr == NULL)
 		return err_set(err, "stet.yaml", 0, "mail.from is not set: "
 		    "readers cannot be sent a confirmation without it");
 	buf_init(&text, 0);
@@ -50,8 +51,8 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 	buf_init(&id, 0);
 	if (buf_printf(&link, "%ssubscribe/confirm?t=%s", base, token) == -1 ||
 	    buf_printf(&subject, "Confirm your subscription to %s",
-	    cfg->title) == -1 ||
-	    notice_message_id(cfg, &id) == -1 ||
+	    title) == -1 ||
+	    notice_message_id(mail, &id) == -1 ||
 	    buf_printf(&text,
 	    "Someone, probably you, asked to get an email from %s each time "
 	    "a new post is published there.\n"
@@ -66,7 +67,7 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 	    "One email when I publish something. No newsletter cadence, no "
 	    "marketing, no list-sharing. Unsubscribe in one click.\n"
 	    "\n"
-	    "-- \n%s\n%s\n", cfg->title, link.data, cfg->title, cfg->url) ==
+	    "-- \n%s\n%s\n", title, link.data, title, url) ==
 	    -1 ||
 	    buf_puts(&html, "<!doctype html>\n<html><head>"
 	    "<meta charset=\"utf-8\">"
@@ -74,7 +75,7 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 	    "</head>\n<body style=\"font-family: system-ui, sans-serif; "
 	    "line-height: 1.5; max-width: 36em\">\n<p>Someone, probably you, "
 	    "asked to get an email from ") == -1 ||
-	    esc_html(&html, cfg->title, strlen(cfg->title)) == -1 ||
+	    esc_html(&html, title, strlen(title)) == -1 ||
 	    buf_puts(&html, " each time a new post is published there.</p>\n"
 	    "<p><a href=\"") == -1 ||
 	    esc_html(&html, link.data, link.len) == -1 ||
@@ -87,7 +88,7 @@ notice_confirm(const struct config *cfg, const char *base, const char *rcpt,
 		err_set(err, NULL, 0, "out of memory");
 		goto out;
 	}
-	notice_start(&m, cfg, rcpt, now);
+	notice_start(&m, mail, rcpt, now);
 	m.subject.p = subject.data;
 	m.subject.n = subject.len;
 	m.message_id.p = id.data;

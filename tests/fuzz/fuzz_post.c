@@ -1,0 +1,121 @@
+/*
+ * A post's whole way to HTML: the UTF-8 check, the front matter split
+ * off and loaded (a file without front matter goes whole, as a page may),
+ * then the body through each Markdown renderer the build and the mailer
+ * use: markdown_to_html with its absolute twin for feeds, the --portable
+ * one, and markdown_for_mail.  Besides the sanitizers, abort() when the
+ * output breaks a promise of markdown.h: a raw <script> let through, or
+ * two elements with the same id.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "site/frontmatter.h"
+#include "site/markdown.h"
+#include "support/text.h"
+
+#define BASE	"https://example.com/blog/writing/a-post/"
+
+int	LLVMFuzzerInitialize(int *, char ***);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	markdown_init();
+	return 0;
+}
+
+/* A tag the tag filter must have turned into text. */
+static void
+no_raw_tag(const struct buf *b)
+{
+	static const char *const tags[] = { "<script", "<style", "<iframe",
+	    "<textarea", "<title", "<xmp", "<noembed", "<noframes",
+	    "<plaintext" };
+	const char	*p;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(tags) / sizeof(*tags); i++) {
+		n = strlen(tags[i]);
+		for (p = b->data; (p = strchr(p, '<')) != NULL; p++)
+			if (strncasecmp(p, tags[i], n) == 0 &&
+			    strchr("\t\n\f\r />", p[n]) != NULL)
+				abort();
+	}
+}
+
+/*
+ * Every id="..." in the HTML names one element only.  Only raw HTML can
+ * put an id of its own there (text has its quotes escaped), so this is
+ * asked only of a source without one.
+ */
+static void
+ids_unique(const struct buf *b)
+{
+	const char	*p, *q, *e, *f;
+	size_t		 n;
+
+	for (p = b->data; (p = strstr(p, " id=\"")) != NULL; p = e) {
+		p += 5;
+		if ((e = strchr(p, '"')) == NULL)
+			return;
+		n = (size_t)(e - p);
+		for (q = e; (q = strstr(q, " id=\"")) != NULL; q = f) {
+			q += 5;
+			if ((f = strchr(q, '"')) == NULL)
+				break;
+			if ((size_t)(f - q) == n && memcmp(p, q, n) == 0)
+				abort();
+		}
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char	*src = (const char *)data, *why, *body = src;
+	struct front_split fs;
+	struct arena	*a;
+	struct ynode	*root;
+	struct err	 err;
+	struct buf	 html, abs, text;
+	size_t		 line, len = size;
+
+	if (text_check_utf8(src, size, &line, &why) == -1)
+		return 0;
+	if ((a = arena_new()) == NULL)
+		abort();
+	if (fm_split(src, size, "posts/fuzz.md", &fs, &err) == 0) {
+		if (fm_load(a, &fs, "posts/fuzz.md", &root, &err) == -1)
+			goto out;
+		body = fs.body;
+		len = fs.body_len;
+	}
+	buf_init(&html, 0);
+	buf_init(&abs, 0);
+	buf_init(&text, 0);
+	if (markdown_to_html(body, len, &html, BASE, &abs) == -1)
+		abort();
+	if (html.len > 0) {
+		no_raw_tag(&html);
+		if (memmem(body, len, "id=\"", 4) == NULL)
+			ids_unique(&html);
+	}
+	buf_reset(&html);
+	buf_reset(&abs);
+	if (markdown_to_html_portable(body, len, &html, BASE, &abs) == -1)
+		abort();
+	buf_reset(&html);
+	if (markdown_for_mail(body, len, BASE, &html, &text) == -1)
+		abort();
+	buf_free(&html);
+	buf_free(&abs);
+	buf_free(&text);
+out:
+	arena_free(a);
+	return 0;
+}
