@@ -20,6 +20,13 @@
 #define CACHE_MAGIC	"stet-cache 8\n"
 #define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
+/*
+ * A sanity bound on a record's tags and aliases, against a damaged file.
+ * Front matter is at most 1 MB, so no post has this many; a lower bound
+ * made a post with 20,000 tags spoil the cache, and every build after
+ * it a full one.
+ */
+#define CACHE_MAX_LIST	(1024 * 1024)
 
 /*
  * The format is binary and read in place: numbers are 8 bytes in this
@@ -151,7 +158,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	p->body_line = (size_t)get_num(r);
 	cp->visible = (int)get_num(r);
 	t = get_num(r);
-	if (r->bad || t < 0 || t > 10000)
+	if (r->bad || t < 0 || t > CACHE_MAX_LIST)
 		return -1;
 	p->ntags = (size_t)t;
 	if (t > 0) {
@@ -167,7 +174,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	}
 	p->fm_id = get_str(r);
 	t = get_num(r);
-	if (r->bad || t < 0 || t > 10000)
+	if (r->bad || t < 0 || t > CACHE_MAX_LIST)
 		return -1;
 	p->naliases = (size_t)t;
 	if (t > 0 && (p->aliases = arena_alloc(a, (size_t)t *
@@ -225,7 +232,8 @@ get_delta(struct reader *r, struct cache *c)
 {
 	struct cache_post *recs = NULL, *v;
 	const struct cache_post *gone;
-	size_t		 i, nnew = 0;
+	unsigned char	*dead = NULL;
+	size_t		 i, j, nnew = 0;
 	int64_t		 n, k;
 	int		 rc = -1;
 
@@ -264,20 +272,27 @@ get_delta(struct reader *r, struct cache *c)
 	n = get_num(r);
 	if (r->bad || n < 0 || n > 10000000)
 		goto out;
+	/*
+	 * Mark the files gone, then close the gaps in one pass: moving the
+	 * rest down once per file was quadratic when many went at once.
+	 */
+	if ((dead = calloc(c->nposts ? c->nposts : 1, 1)) == NULL)
+		goto out;
 	for (k = 0; k < n; k++) {
 		const char *file = get_str(r);
 
 		if (r->bad || file == NULL)
 			goto out;
-		if ((gone = cache_find(c, file)) != NULL) {
-			i = (size_t)(gone - c->posts);
-			memmove(&c->posts[i], &c->posts[i + 1],
-			    (c->nposts - i - 1) * sizeof(*c->posts));
-			c->nposts--;
-		}
+		if ((gone = cache_find(c, file)) != NULL)
+			dead[gone - c->posts] = 1;
 	}
+	for (i = j = 0; i < c->nposts; i++)
+		if (!dead[i])
+			c->posts[j++] = c->posts[i];
+	c->nposts = j;
 	rc = get_outputs(r, c);
 out:
+	free(dead);
 	free(recs);
 	return rc;
 }

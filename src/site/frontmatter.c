@@ -3,6 +3,14 @@
 #include "frontmatter.h"
 #include "toml.h"
 
+/*
+ * Front matter holds a title, a date, tags and the like: a few hundred
+ * bytes.  A megabyte is thousands of times that, and its tree would take
+ * some tens of megabytes on every core loading posts; more is a mistake
+ * or an attack, refused before it is parsed.
+ */
+#define FM_MAX		(1024 * 1024)
+
 /* Does the line at p (up to end) hold exactly mark, then CR? LF? */
 static int
 is_fence(const char *p, const char *end, const char *mark, size_t *linelen)
@@ -72,6 +80,10 @@ int
 fm_load(struct arena *a, const struct front_split *fs, const char *file,
     struct ynode **root, struct err *err)
 {
+	if (fs->yaml_len > FM_MAX)
+		return err_set(err, file, fs->yaml_line > 1 ?
+		    fs->yaml_line - 1 : 1, "front matter is %zu bytes; "
+		    "the most is %d (1 MB)", fs->yaml_len, FM_MAX);
 	/* TOML has no repeated keys to tolerate: toml++ refuses them. */
 	if (fs->kind == FRONT_TOML)
 		return toml_front_load(a, fs->yaml, fs->yaml_len, file,

@@ -18,6 +18,143 @@
 static const char *const md_extensions[] = { "table", "strikethrough",
     "autolink", "tagfilter" };
 
+/* Is line [p, p + n) a table's delimiter row ("| --- | :-: |")?  Its cells. */
+static size_t
+delim_cells(const char *p, size_t n)
+{
+	size_t	 i, cells = 0, dashes = 0, pipes = 0;
+	int	 in_cell = 0;
+
+	for (i = 0; i < n; i++)
+		switch (p[i]) {
+		case '|':
+			pipes++;
+			cells += in_cell;
+			in_cell = 0;
+			break;
+		case '-':
+			dashes++;
+			in_cell = 1;
+			break;
+		case ':':
+			in_cell = 1;
+			break;
+		case ' ':
+		case '\t':
+		case '\r':
+			break;
+		default:
+			return 0;
+		}
+	return pipes > 0 && dashes > 0 ? cells + in_cell : 0;
+}
+
+/* The fence that line q (to nl) opens or closes, "```" or "~~~", or 0. */
+static char
+fence(const char *q, const char *nl)
+{
+	return nl - q >= 3 && (*q == '`' || *q == '~') && q[1] == *q &&
+	    q[2] == *q ? *q : 0;
+}
+
+/* The cells a table row would split line [q, nl) into, at most: its '|' + 1. */
+static size_t
+row_cells(const char *q, const char *nl)
+{
+	size_t	 n = 1;
+
+	while ((q = memchr(q, '|', (size_t)(nl - q))) != NULL) {
+		n++;
+		q++;
+	}
+	return n;
+}
+
+/*
+ * Check src against the bounds on tables in markdown.h, the way
+ * cmark-gfm builds them: a line before a delimiter row is split into
+ * cells as a header, every line after it up to a blank line is a row,
+ * and each row keeps as many cells as the delimiter row, padded when
+ * shorter.  Delimiter rows are found after any indent and ">" of a block
+ * quote, and not in fenced code; one in indented code is counted too,
+ * which errs on the side of refusing.  1, or 0 with *line (1-based) and
+ * *wide (the row that is too wide, else 0).
+ */
+static int
+tables_ok(const char *src, size_t len, size_t *line, size_t *wide)
+{
+	const char	*p = src, *end = src + len, *nl, *q;
+	const char	*prev = src, *prev_nl = src;
+	size_t		 cols = 0, total = 0, n = 1, start = 1, w;
+	char		 in_fence = 0, f;
+
+	*wide = 0;
+	for (; p < end; prev = q, prev_nl = nl, p = nl + 1, n++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (q = p; q < nl && (*q == ' ' || *q == '\t' || *q == '>');
+		    q++)
+			;
+		if ((f = fence(q, nl)) != 0 && (in_fence == 0 ||
+		    in_fence == f)) {
+			in_fence = in_fence ? 0 : f;
+			cols = 0;
+			continue;
+		}
+		if (in_fence)
+			continue;
+		if (q == nl || (q + 1 == nl && *q == '\r')) {
+			cols = 0;	/* a blank line ends a table */
+			continue;
+		}
+		if (cols > 0) {
+			total += cols;
+			w = row_cells(q, nl);
+		} else if ((cols = delim_cells(q, (size_t)(nl - q))) > 0) {
+			/* The line before is its header. */
+			total += cols;
+			start = n > 1 ? n - 1 : 1;
+			w = n > 1 ? row_cells(prev, prev_nl) : 0;
+			if (w > MARKDOWN_ROW_CELLS) {
+				*line = start;
+				*wide = w;
+				return 0;
+			}
+			w = row_cells(q, nl);
+		} else
+			continue;
+		if (w > MARKDOWN_ROW_CELLS) {
+			*line = n;
+			*wide = w;
+			return 0;
+		}
+		if (total > MARKDOWN_TABLE_CELLS) {
+			*line = start;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int
+markdown_check(const char *src, size_t len, size_t *line, char *why,
+    size_t whysz)
+{
+	size_t	 wide;
+
+	if (tables_ok(src, len, line, &wide))
+		return 0;
+	/* whysz is the caller's: a cut message is still a message. */
+	if (wide)
+		(void)snprintf(why, whysz, "a table row of %zu cells; a row "
+		    "may have %d", wide, MARKDOWN_ROW_CELLS);
+	else
+		(void)snprintf(why, whysz, "this table takes the post past "
+		    "%d table cells, the most a post's tables may hold",
+		    MARKDOWN_TABLE_CELLS);
+	return -1;
+}
+
 void
 markdown_init(void)
 {
@@ -594,6 +731,9 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 	memset(gone, 0, sizeof(*gone));
 	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
 		return NULL;
+	/* Callers check first, for the message; this keeps the memory. */
+	if (!tables_ok(src, len, &i, &i))
+		return p;
 	for (i = 0; i < sizeof(md_extensions) / sizeof(*md_extensions); i++) {
 		cmark_syntax_extension *e =
 		    cmark_find_syntax_extension(md_extensions[i]);

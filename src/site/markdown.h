@@ -15,6 +15,27 @@
  * since align= is obsolete and style= would break the site's CSP.
  */
 
+/*
+ * Bounds on tables, which cost cmark-gfm (0.29.0.gfm.6) more than their
+ * size.  It builds a node of some 300 bytes, with its text, for every
+ * cell, and pads each row out to the header's width: a header of 500
+ * columns over 5,000 one-word lines is 12 KB of Markdown, 2.5 million
+ * cells and 730 MB.  And it appends each cell of a row to a list by
+ * walking the list, so a row of 40,000 cells took 7 s, whether or not
+ * the table kept them.  A post's tables may hold 100,000 cells in all
+ * (30 MB or so), a row 1,000: more than any table a reader can use.
+ */
+#define MARKDOWN_TABLE_CELLS	100000
+#define MARKDOWN_ROW_CELLS	1000
+
+/*
+ * 0 when src is within the bounds above, else -1 with *line (1-based,
+ * in src) and why (whysz bytes) saying what passes them.  The functions
+ * below refuse such a src as they refuse memory: check first.
+ */
+int	markdown_check(const char *src, size_t len, size_t *line, char *why,
+	    size_t whysz);
+
 /* Before any thread calls markdown_to_html (later calls do nothing). */
 void	markdown_init(void);
 

@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,12 @@
 
 #define WORDS_PER_MINUTE	230
 #define HOME_NOTES		5	/* notes the home page lists */
+/*
+ * The newest posts writing/index.html lists under its years.  Every post
+ * is on its year's page; the archive's index stays a few kilobytes at
+ * any number of posts instead of a megabyte at a few thousand.
+ */
+#define WRITING_RECENT		20
 
 
 /* What every page's template sees, besides its own data. */
@@ -243,6 +250,9 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 		return err_set(err, rel, 0, "out of memory");
 	buf_init(&out, 0);
 	rc = template_render(pc->job->tpl, name, ctx, &out, err);
+	/* Lazy values are made while rendering, and may run out too. */
+	if (rc == 0 && pc->tb.oom)
+		rc = err_set(err, rel, 0, "out of memory");
 	if (rc == 0)
 		rc = writer_put(pc->job->w, worker, rel, out.data, out.len, err);
 	buf_free(&out);
@@ -257,6 +267,8 @@ body_html(const struct job *job, const char *file, int is_html,
 {
 	struct buf	 src;
 	struct front_split fs;
+	char		 why[160];
+	size_t		 line;
 	int		 rc = -1;
 
 	buf_init(&src, 0);
@@ -268,6 +280,10 @@ body_html(const struct job *job, const char *file, int is_html,
 		if (buf_put(html, fs.body, fs.body_len) == -1 ||
 		    (abs != NULL && buf_put(abs, fs.body, fs.body_len) == -1))
 			goto oom;
+	} else if (markdown_check(fs.body, fs.body_len, &line, why,
+	    sizeof(why)) == -1) {
+		err_set(err, file, fs.body_line + line - 1, "%s", why);
+		goto out;
 	} else if ((job->opts->portable ? markdown_to_html_portable :
 	    markdown_to_html)(fs.body, fs.body_len, html, base, abs) == -1)
 		goto oom;
@@ -393,28 +409,25 @@ render_post(const struct job *job, size_t i, int page, int worker,
 	    "post", page, job->need_body[i], &job->feed_html[i], worker, err);
 }
 
+/* The newest posts, max of them (0: all), of the site or of topic only. */
 static struct tval
 post_list(struct pagectx *pc, const struct site *s, size_t max,
     const struct topic *only)
 {
+	const struct job *job = pc->job;
 	struct tval	 list;
-	size_t		 i, k, n = only ? only->count : s->nposts;
+	size_t		 i, t = 0, n = s->nposts;
 
+	if (only != NULL) {
+		t = (size_t)(only - s->topics);
+		n = job->topic_start[t + 1] - job->topic_start[t];
+	}
 	if (max && n > max)
 		n = max;
 	list = tv_list(&pc->tb, n);
-	for (i = 0; i < s->nposts && list.n < n; i++) {
-		const struct post *p = &s->posts[i];
-
-		if (only != NULL) {
-			for (k = 0; k < p->ntopics; k++)
-				if (&s->topics[p->topics[k]] == only)
-					break;
-			if (k == p->ntopics)
-				continue;
-		}
-		tv_push(&pc->tb, &list, post_item(pc, p));
-	}
+	for (i = 0; i < n; i++)
+		tv_push(&pc->tb, &list, post_item(pc, &s->posts[only == NULL ?
+		    i : job->topic_posts[job->topic_start[t] + i]]));
 	return list;
 }
 
@@ -472,41 +485,134 @@ out:
 	return rc;
 }
 
+/* "../2026/" from a year's page, "2026/" from writing/index.html. */
+static struct tval
+year_url(struct pagectx *pc, const char *from, int year)
+{
+	return tv_fmt(&pc->tb, "%s%d/%s", from, year, pc->index);
+}
+
+/* A year's posts, as a list, for the lazy years[].posts below. */
+struct year_posts {
+	struct pagectx		*pc;
+	const struct year	*year;
+};
+
+static struct tval
+year_posts(void *arg)
+{
+	struct year_posts *yp = arg;
+	const struct site *s = yp->pc->job->site;
+	struct tval	 posts = tv_list(&yp->pc->tb, yp->year->n);
+	size_t		 k;
+
+	for (k = 0; k < yp->year->n; k++)
+		tv_push(&yp->pc->tb, &posts, post_item(yp->pc,
+		    &s->posts[yp->year->posts[k]]));
+	return posts;
+}
+
+/*
+ * writing/index.html: the years, newest first, each with its count and
+ * its page, then the newest posts.  Each year keeps its posts too (as
+ * years[].posts), for templates written when this page listed them all;
+ * made only if the template reads them, as the built-in one does not.
+ */
 static int
 render_writing(const struct job *job, int worker, struct err *err)
 {
 	const struct site *s = job->site;
+	const struct years *ys = &job->years;
 	struct pagectx	 pc;
-	struct tval	 ctx, years, year = tv_null(), posts = tv_null();
-	size_t		 i, j, nyears = 0;
-	int		 y, prev = 0, rc;
+	struct tval	 ctx, years, year;
+	struct year_posts *yp;
+	size_t		 i;
+	int		 rc;
 
 	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
 		return -1;
-	for (i = 0; i < s->nposts; i++) {
-		y = date_year(&s->posts[i].date);
-		if (i == 0 || y != prev)
-			nyears++;
-		prev = y;
-	}
-	ctx = page_base(&pc, 1, "writing/", "Writing", "Everything written "
-	    "here, newest first.", "website");
-	years = tv_list(&pc.tb, nyears);
-	for (i = 0; i < s->nposts; i = j) {
-		y = date_year(&s->posts[i].date);
-		for (j = i; j < s->nposts && date_year(&s->posts[j].date) == y;
-		    j++)
-			;
-		year = tv_obj(&pc.tb, 2);
-		posts = tv_list(&pc.tb, j - i);
-		for (size_t k = i; k < j; k++)
-			tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[k]));
-		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y));
-		tv_set(&pc.tb, &year, "posts", posts);
+	ctx = page_base(&pc, 4, "writing/", "Writing", "Everything written "
+	    "here, by year, newest first.", "website");
+	years = tv_list(&pc.tb, ys->n);
+	for (i = 0; i < ys->n; i++) {
+		const struct year *y = &ys->v[i];
+
+		year = tv_obj(&pc.tb, 4);
+		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y->year));
+		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
+		tv_set(&pc.tb, &year, "url", year_url(&pc, "", y->year));
+		if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
+			pc.tb.oom = 1;
+		else {
+			yp->pc = &pc;
+			yp->year = y;
+			tv_set(&pc.tb, &year, "posts", tv_lazy(&pc.tb,
+			    year_posts, yp));
+		}
 		tv_push(&pc.tb, &years, year);
 	}
 	tv_set(&pc.tb, &ctx, "years", years);
+	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, WRITING_RECENT, NULL));
+	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", s->nposts));
+	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts ? "1" : ""));
 	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	arena_free(pc.tb.arena);
+	return rc;
+}
+
+/* A year as its neighbours' pages link to it: no count, which changes. */
+static struct tval
+year_link(struct pagectx *pc, int year)
+{
+	struct tval	 o = tv_obj(&pc->tb, 2);
+
+	tv_set(&pc->tb, &o, "year", tv_fmt(&pc->tb, "%d", year));
+	tv_set(&pc->tb, &o, "url", year_url(pc, "../", year));
+	return o;
+}
+
+/*
+ * writing/YEAR/index.html: that year's posts, newest first, and links
+ * to the years before and after it.  Nothing on it depends on other
+ * years' posts, so a new post rewrites only its own year's page (and the
+ * index); the writer leaves the others' unchanged bytes alone.
+ */
+static int
+render_year(const struct job *job, size_t i, int worker, struct err *err)
+{
+	const struct site *s = job->site;
+	const struct years *ys = &job->years;
+	const struct year *y = &ys->v[i];
+	struct pagectx	 pc;
+	struct tval	 ctx, posts;
+	char		 rel[YEARS_PATH_MAX], path[YEARS_PATH_MAX];
+	char		 title[64], about[96];
+	size_t		 k;
+	int		 rc;
+
+	/* A year is at most 11 characters: these cannot be cut short. */
+	(void)snprintf(title, sizeof(title), "Writing in %d", y->year);
+	(void)snprintf(about, sizeof(about), "Everything written here in "
+	    "%d, newest first.", y->year);
+	years_path(y->year, rel);
+	/* The canonical path: "writing/2026/", the file less its name. */
+	memcpy(path, rel, sizeof(path));
+	path[strlen(path) - strlen("index.html")] = '\0';
+	if (pagectx_init(&pc, job, rel, err) == -1)
+		return -1;
+	ctx = page_base(&pc, 6, path, title, about, "website");
+	posts = tv_list(&pc.tb, y->n);
+	for (k = 0; k < y->n; k++)
+		tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[y->posts[k]]));
+	tv_set(&pc.tb, &ctx, "year", tv_fmt(&pc.tb, "%d", y->year));
+	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", y->n));
+	tv_set(&pc.tb, &ctx, "posts", posts);
+	if (i > 0)
+		tv_set(&pc.tb, &ctx, "newer", year_link(&pc, ys->v[i - 1].year));
+	if (i + 1 < ys->n)
+		tv_set(&pc.tb, &ctx, "older", year_link(&pc, ys->v[i + 1].year));
+	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(ys->n > 1 ? "1" : ""));
+	rc = emit(&pc, worker, "year", rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -744,7 +850,11 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	i -= EXTRA_FIXED;
 	if (i < s->ntopics)
 		return pl->lists ? render_topic(job, i, worker, err) : 0;
-	return pl->fixed ? render_page(job, i - s->ntopics, worker, err) : 0;
+	i -= s->ntopics;
+	if (i < s->npages)
+		return pl->fixed ? render_page(job, i, worker, err) : 0;
+	i -= s->npages;
+	return pl->lists ? render_year(job, i, worker, err) : 0;
 }
 
 /*
@@ -806,6 +916,41 @@ out:
 	return rc;
 }
 
+/*
+ * Each topic's posts, newest first, in one array (job->topic_posts) cut
+ * by job->topic_start: one pass over the posts' topics.  0 or -1.
+ */
+static int
+index_topics(struct job *job)
+{
+	const struct site *s = job->site;
+	size_t		 i, k, t, total = 0, *at;
+
+	job->topic_start = calloc(s->ntopics + 1, sizeof(*job->topic_start));
+	if (job->topic_start == NULL)
+		return -1;
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].ntopics; k++) {
+			job->topic_start[s->posts[i].topics[k] + 1]++;
+			total++;
+		}
+	for (t = 0; t < s->ntopics; t++)
+		job->topic_start[t + 1] += job->topic_start[t];
+	job->topic_posts = calloc(total ? total : 1,
+	    sizeof(*job->topic_posts));
+	at = calloc(s->ntopics ? s->ntopics : 1, sizeof(*at));
+	if (job->topic_posts == NULL || at == NULL) {
+		free(at);
+		return -1;
+	}
+	memcpy(at, job->topic_start, s->ntopics * sizeof(*at));
+	for (i = 0; i < s->nposts; i++)
+		for (k = 0; k < s->posts[i].ntopics; k++)
+			job->topic_posts[at[s->posts[i].topics[k]]++] = i;
+	free(at);
+	return 0;
+}
+
 int
 render_pages(const struct site *s, const struct tset *tpl,
     const struct render_source *src, struct writer *w,
@@ -814,6 +959,7 @@ render_pages(const struct site *s, const struct tset *tpl,
 {
 	struct job	 job;
 	struct buf	 map;
+	const struct post *clash;
 	size_t		 n, i, t, k, nm, *members = NULL;
 	int		 rc = -1;
 
@@ -825,20 +971,28 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.w = w;
 	job.opts = opts;
 	job.plan = plan;
-	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages;
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
-	if (job.feed_html == NULL || job.need_body == NULL || members == NULL) {
+	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
+	    index_topics(&job) == -1 || years_group(s, &job.years) == -1) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}
+	if ((clash = years_clash(s, &job.years)) != NULL) {
+		err_set(err, clash->file, clash->slug_line, "slug %s is taken by "
+		    "the page of the posts of %s, writing/%s/; set another "
+		    "slug:", clash->slug, clash->slug, clash->slug);
+		goto out;
+	}
+	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
+	    job.years.n;
 	/* Only the feeds that change need their posts' bodies. */
 	for (t = 0; t <= s->ntopics; t++) {
 		if (!plan->feeds[t])
 			continue;
-		nm = render_feed_posts(s, t ? t - 1 : SIZE_MAX, members);
+		nm = render_feed_posts(&job, t ? t - 1 : SIZE_MAX, members);
 		for (k = 0; k < nm; k++)
 			job.need_body[members[k]] = 1;
 	}
@@ -894,6 +1048,9 @@ out:
 			free(job.feed_html[i]);
 	free(job.feed_html);
 	free(job.need_body);
+	free(job.topic_start);
+	free(job.topic_posts);
+	years_free(&job.years);
 	free(members);
 	buf_free(&map);
 	return rc;
@@ -902,7 +1059,9 @@ out:
 int
 render_outputs(const struct site *s, struct outlist *out)
 {
+	struct years	 years = { NULL, 0, NULL };
 	struct buf	 b;
+	char		 path[YEARS_PATH_MAX];
 	size_t		 i;
 	int		 rc = -1;
 	static const char *const fixed[] = { "index.html",
@@ -939,6 +1098,13 @@ render_outputs(const struct site *s, struct outlist *out)
 		    outlist_add(out, b.data) == -1)
 			goto out;
 	}
+	if (years_group(s, &years) == -1)
+		goto out;
+	for (i = 0; i < years.n; i++) {
+		years_path(years.v[i].year, path);
+		if (outlist_add(out, path) == -1)
+			goto out;
+	}
 	for (i = 0; i < s->nnotes; i++) {
 		buf_reset(&b);
 		if (buf_printf(&b, "notes/%s/index.html", s->notes[i].slug) ==
@@ -955,6 +1121,7 @@ render_outputs(const struct site *s, struct outlist *out)
 	}
 	rc = 0;
 out:
+	years_free(&years);
 	buf_free(&b);
 	return rc;
 }

@@ -48,17 +48,11 @@ enum { PLAN_SKIP = 0, PLAN_CHANGED = 1, PLAN_NEW = 2 };
 
 struct plan {
 	unsigned char	*post;		/* one per post */
-	int		 lists;		/* home, writing/, topics/, sitemap */
+	int		 lists;		/* home, writing/ and its years,
+					   topics/, sitemap */
 	unsigned char	*feeds;		/* [0] the site's, [1 + t] topic t's */
 	int		 fixed;		/* pages, 404.html, robots.txt */
 };
-
-/*
- * The posts of a feed: the newest entries of the site (topic SIZE_MAX)
- * or of one topic.  Writes at most max indexes into out (which holds
- * site->nposts), returns how many.
- */
-size_t	render_feed_posts(const struct site *, size_t topic, size_t *out);
 
 /*
  * Render the pages the plan names through templates and hand each file

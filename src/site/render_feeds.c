@@ -8,20 +8,22 @@
 #include "render_job.h"
 
 size_t
-render_feed_posts(const struct site *s, size_t topic, size_t *out)
+render_feed_posts(const struct job *job, size_t topic, size_t *out)
 {
-	size_t	 i, k, n = 0, max = s->cfg.feed_entries;
+	const struct site *s = job->site;
+	size_t	 i, n, max = s->cfg.feed_entries;
 
-	for (i = 0; i < s->nposts && (max == 0 || n < max); i++) {
-		if (topic != SIZE_MAX) {
-			for (k = 0; k < s->posts[i].ntopics; k++)
-				if (s->posts[i].topics[k] == topic)
-					break;
-			if (k == s->posts[i].ntopics)
-				continue;
-		}
-		out[n++] = i;
+	if (topic == SIZE_MAX) {
+		n = max && max < s->nposts ? max : s->nposts;
+		for (i = 0; i < n; i++)
+			out[i] = i;
+		return n;
 	}
+	n = job->topic_start[topic + 1] - job->topic_start[topic];
+	if (max && n > max)
+		n = max;
+	memcpy(out, job->topic_posts + job->topic_start[topic],
+	    n * sizeof(*out));
 	return n;
 }
 
@@ -96,7 +98,7 @@ write_feeds(const struct job *job, size_t t, size_t *members,
 	}
 	f.page = page.data;
 	f.self = page.data;
-	f.n = render_feed_posts(s, t, members);
+	f.n = render_feed_posts(job, t, members);
 	items = calloc(f.n ? f.n : 1, sizeof(*items));
 	html = calloc(f.n ? f.n : 1, sizeof(*html));
 	if (items == NULL || html == NULL)

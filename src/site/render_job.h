@@ -10,6 +10,7 @@
 #include "../support/err.h"
 #include "model.h"
 #include "render.h"
+#include "years.h"
 
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
@@ -24,7 +25,22 @@ struct job {
 	unsigned char		*need_body;	/* per post: a feed wants it */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
+	/*
+	 * Each topic's posts, newest first: topic t's are the indexes
+	 * topic_posts[topic_start[t]] up to topic_start[t + 1].  Built once,
+	 * so a topic's page and feeds need not look through every post.
+	 */
+	size_t			*topic_start;
+	size_t			*topic_posts;
+	struct years		 years;
 };
+
+/*
+ * The posts of a feed: the newest entries of the site (topic SIZE_MAX)
+ * or of one topic.  Writes at most max indexes into out (which holds
+ * site->nposts), returns how many.
+ */
+size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 
 /*
  * Append file's body (from job->src) as HTML to html, and when abs is not

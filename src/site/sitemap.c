@@ -1,8 +1,10 @@
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
 #include "sitemap.h"
+#include "years.h"
 
 /* One <url>; path is already percent-encoded; d may be NULL. */
 static int
@@ -26,35 +28,56 @@ url(struct buf *b, const struct site *s, const char *path,
 int
 sitemap_xml(const struct site *s, struct buf *b)
 {
+	struct years	 years = { NULL, 0, NULL };
 	struct buf	 path;
-	struct date	 newest = { 0, 0 };
+	struct date	 newest = { 0, 0 }, *tdate = NULL;
+	char		 ypath[YEARS_PATH_MAX];
 	size_t		 i, k, t;
 	int		 rc = -1;
 
 	buf_init(&path, 0);
-	for (i = 0; i < s->nposts; i++)
+	/*
+	 * Each topic's lastmod is its newest post's, found in one pass over
+	 * the posts (newest first), not by a search per topic.
+	 */
+	if ((tdate = calloc(s->ntopics ? s->ntopics : 1, sizeof(*tdate))) ==
+	    NULL || years_group(s, &years) == -1)
+		goto out;
+	for (i = 0; i < s->nposts; i++) {
 		if (post_latest(&s->posts[i])->t > newest.t)
 			newest = *post_latest(&s->posts[i]);
+		for (k = 0; k < s->posts[i].ntopics; k++) {
+			t = s->posts[i].topics[k];
+			if (tdate[t].t == 0)
+				tdate[t] = *post_latest(&s->posts[i]);
+		}
+	}
 	if (BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
 	    == -1 || url(b, s, "", &newest) == -1 ||
-	    url(b, s, "writing/", &newest) == -1 ||
-	    url(b, s, "topics/", &newest) == -1)
+	    url(b, s, "writing/", &newest) == -1)
 		goto out;
-	for (t = 0; t < s->ntopics; t++) {
+	for (i = 0; i < years.n; i++) {
 		struct date d = { 0, 0 };
 
-		for (i = 0; i < s->nposts && d.t == 0; i++)
-			for (k = 0; k < s->posts[i].ntopics; k++)
-				if (s->posts[i].topics[k] == t) {
-					d = *post_latest(&s->posts[i]);
-					break;
-				}
+		for (k = 0; k < years.v[i].n; k++)
+			if (post_latest(&s->posts[years.v[i].posts[k]])->t > d.t)
+				d = *post_latest(&s->posts[years.v[i].posts[k]]);
+		years_path(years.v[i].year, ypath);
+		/* "writing/2026/index.html" is at "writing/2026/". */
+		ypath[strlen(ypath) - strlen("index.html")] = '\0';
+		if (url(b, s, ypath, &d) == -1)
+			goto out;
+	}
+	if (url(b, s, "topics/", &newest) == -1)
+		goto out;
+	for (t = 0; t < s->ntopics; t++) {
 		buf_reset(&path);
 		if (BUF_LIT(&path, "topics/") == -1 ||
 		    esc_path_segment(&path, s->topics[t].slug,
 		    strlen(s->topics[t].slug)) == -1 ||
-		    buf_putc(&path, '/') == -1 || url(b, s, path.data, &d) == -1)
+		    buf_putc(&path, '/') == -1 ||
+		    url(b, s, path.data, &tdate[t]) == -1)
 			goto out;
 	}
 	for (i = 0; i < s->nposts; i++) {
@@ -90,6 +113,8 @@ sitemap_xml(const struct site *s, struct buf *b)
 	}
 	rc = BUF_LIT(b, "</urlset>\n");
 out:
+	free(tdate);
+	years_free(&years);
 	buf_free(&path);
 	return rc;
 }

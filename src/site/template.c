@@ -7,11 +7,29 @@
 #include "template.h"
 
 #define TPL_MAX		32	/* templates in a set */
-#define TPL_DEPTH	32	/* nested sections and partials */
 #define TPL_PATH	8	/* segments in a dotted name */
+/*
+ * Sections and partials nest at most TPL_DEPTH deep, counted together
+ * through every partial: real templates nest a handful, and the parser,
+ * the linker and the renderer each recurse once per level.  A template
+ * of a million nested sections would otherwise overflow the stack.
+ */
+#define TPL_DEPTH	100
+/*
+ * Partials that include each other twice, thirty deep, ask for a billion
+ * copies of the last one: what a template expands to through its
+ * partials is bounded when the set is linked, and what a page renders to
+ * (lists repeat their sections) when it is rendered.
+ */
+#define TPL_EXPAND_MAX	(16 * 1024 * 1024)
+#define TPL_OUT_MAX	(256 * 1024 * 1024)
 
+/*
+ * TN_URL_BEGIN and TN_URL_END mark where the value of a URL attribute
+ * (href="...") starts and ends, so it can be checked as a whole.
+ */
 enum tnode_kind { TN_TEXT, TN_VAR, TN_RAW, TN_SECTION, TN_INVERTED,
-    TN_PARTIAL };
+    TN_PARTIAL, TN_URL_BEGIN, TN_URL_END };
 enum tesc { TESC_HTML, TESC_URL, TESC_URL_START };
 
 struct tnode {
@@ -23,6 +41,7 @@ struct tnode {
 	enum tesc	 esc;
 	size_t		 line;
 	int		 partial;	/* PARTIAL: index in the set */
+	int		 check;		/* URL_END: the value needs a look */
 	struct tnode	*child;
 	struct tnode	*next;
 };
@@ -31,6 +50,10 @@ struct template {
 	char		*name;
 	char		*file;
 	struct tnode	*root;
+	/* Filled by template_link: */
+	int		 state;		/* 0 not seen, 1 being linked, 2 done */
+	size_t		 depth;		/* levels it nests, partials included */
+	size_t		 size;		/* bytes of text, partials included */
 };
 
 struct tset {
@@ -140,6 +163,32 @@ tv_push(struct tbuild *tb, struct tval *list, struct tval v)
 	list->u.items[list->n++] = v;
 }
 
+struct tval
+tv_lazy(struct tbuild *tb, struct tval (*fn)(void *), void *arg)
+{
+	struct tval v = tv_null();
+
+	v.kind = TV_LAZY;
+	if ((v.u.lazy = arena_alloc(tb->arena, sizeof(*v.u.lazy))) == NULL) {
+		tb->oom = 1;
+		return tv_null();
+	}
+	v.u.lazy->fn = fn;
+	v.u.lazy->arg = arg;
+	return v;
+}
+
+/* v, made first if it is lazy (see template.h). */
+static const struct tval *
+tv_force(const struct tval *v)
+{
+	struct tval	*m = (struct tval *)v;	/* the page's own data */
+
+	if (v != NULL && v->kind == TV_LAZY)
+		*m = v->u.lazy->fn(v->u.lazy->arg);
+	return v;
+}
+
 const struct tval *
 tv_get(const struct tval *obj, const char *name)
 {
@@ -162,57 +211,91 @@ struct scan {
 	char	 attr[16];	/* the attribute whose value we are in */
 	int	 value_empty;	/* nothing yet inside the quotes */
 	int	 sep;		/* the next letter starts a new word */
+	/*
+	 * In a URL attribute's value: whether its text has fixed how it
+	 * starts (a ':', '/', '?' or '#' came before any tag), and whether
+	 * a tag came first, so the whole value must be checked.
+	 */
+	int	 url;
+	int	 url_fixed;
+	int	 url_check;
 };
 
-/* Follow the HTML around the tags, to know each tag's context. */
-static void
-scan_text(struct scan *sc, const char *s, size_t n)
+/* What scan_char saw: the quote that opens or closes a URL value. */
+enum { SCAN_NONE, SCAN_URL_OPEN, SCAN_URL_CLOSE };
+
+/* The attributes whose values are URLs a browser may follow or load. */
+static int
+url_attr(const char *name)
 {
+	static const char *const names[] = { "href", "src", "action",
+	    "cite", "formaction", "poster", "data", NULL };
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
 
-		switch (sc->state) {
-		case HS_TEXT:
-			if (c == '<' && i + 1 < n && (s[i + 1] == '/' ||
-			    s[i + 1] == '!' || (s[i + 1] >= 'a' &&
-			    s[i + 1] <= 'z') || (s[i + 1] >= 'A' &&
-			    s[i + 1] <= 'Z'))) {
-				sc->state = HS_TAG;
+/*
+ * Follow the HTML around the tags, one byte of template text (s[i], of
+ * n) at a time, to know each tag's context.
+ */
+static int
+scan_char(struct scan *sc, const char *s, size_t i, size_t n)
+{
+	char	 c = s[i];
+
+	switch (sc->state) {
+	case HS_TEXT:
+		if (c == '<' && i + 1 < n && (s[i + 1] == '/' ||
+		    s[i + 1] == '!' || (s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+		    (s[i + 1] >= 'A' && s[i + 1] <= 'Z'))) {
+			sc->state = HS_TAG;
+			sc->nword = 0;
+			sc->sep = 0;
+		}
+		break;
+	case HS_TAG:
+		if (c == '>')
+			sc->state = HS_TEXT;
+		else if (c == '"' || c == '\'') {
+			sc->state = c == '"' ? HS_DQ : HS_SQ;
+			memcpy(sc->attr, sc->word, sc->nword);
+			sc->attr[sc->nword] = '\0';
+			sc->value_empty = 1;
+			sc->url = url_attr(sc->attr);
+			sc->url_fixed = sc->url_check = 0;
+			if (sc->url)
+				return SCAN_URL_OPEN;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '-') {
+			if (sc->sep)
 				sc->nword = 0;
-				sc->sep = 0;
+			sc->sep = 0;
+			if (sc->nword < sizeof(sc->word) - 1)
+				sc->word[sc->nword++] = (char)(c | 0x20);
+		} else
+			sc->sep = 1;
+		/* '=' and spaces keep the word before as the name. */
+		break;
+	case HS_DQ:
+	case HS_SQ:
+		if (c == (sc->state == HS_DQ ? '"' : '\'')) {
+			sc->state = HS_TAG;
+			if (sc->url) {
+				sc->url = 0;
+				return SCAN_URL_CLOSE;
 			}
 			break;
-		case HS_TAG:
-			if (c == '>')
-				sc->state = HS_TEXT;
-			else if (c == '"' || c == '\'') {
-				sc->state = c == '"' ? HS_DQ : HS_SQ;
-				memcpy(sc->attr, sc->word, sc->nword);
-				sc->attr[sc->nword] = '\0';
-				sc->value_empty = 1;
-			} else if ((c >= 'a' && c <= 'z') ||
-			    (c >= 'A' && c <= 'Z') || c == '-') {
-				if (sc->sep)
-					sc->nword = 0;
-				sc->sep = 0;
-				if (sc->nword < sizeof(sc->word) - 1)
-					sc->word[sc->nword++] = (char)
-					    (c | 0x20);
-			} else
-				sc->sep = 1;
-			/* '=' and spaces keep the word before as the name. */
-			break;
-		case HS_DQ:
-		case HS_SQ:
-			if (c == (sc->state == HS_DQ ? '"' : '\''))
-				sc->state = HS_TAG;
-			else
-				sc->value_empty = 0;
-			break;
 		}
+		sc->value_empty = 0;
+		if (sc->url && !sc->url_check && strchr(":/?#", c) != NULL)
+			sc->url_fixed = 1;
+		break;
 	}
+	return SCAN_NONE;
 }
 
 struct parser {
@@ -317,16 +400,15 @@ standalone(const char *src, size_t len, size_t *tstart, size_t *tend)
 }
 
 static int	parse_list(struct parser *, struct tnode **, const char *,
-		    size_t, size_t);
+		    size_t, size_t, size_t);
 
 static int
-add_text(struct parser *p, struct tnode ***tail, size_t from, size_t to)
+text_node(struct parser *p, struct tnode ***tail, size_t from, size_t to)
 {
 	struct tnode	*n;
 
 	if (to <= from)
 		return 0;
-	scan_text(&p->scan, p->src + from, to - from);
 	if ((n = node_new(p, TN_TEXT, p->line)) == NULL)
 		return -1;
 	n->s = p->src + from;
@@ -336,13 +418,58 @@ add_text(struct parser *p, struct tnode ***tail, size_t from, size_t to)
 	return 0;
 }
 
+static int
+mark_node(struct parser *p, struct tnode ***tail, enum tnode_kind kind,
+    int check)
+{
+	struct tnode	*n;
+
+	if ((n = node_new(p, kind, p->line)) == NULL)
+		return -1;
+	n->check = check;
+	**tail = n;
+	*tail = &n->next;
+	return 0;
+}
+
+/*
+ * The template text [from, to) as TEXT nodes, with a URL_BEGIN mark
+ * after each quote that opens a URL attribute's value and a URL_END mark
+ * before the quote that closes it.
+ */
+static int
+add_text(struct parser *p, struct tnode ***tail, size_t from, size_t to)
+{
+	size_t	 i, start = from;
+
+	for (i = from; i < to; i++) {
+		switch (scan_char(&p->scan, p->src, i, to)) {
+		case SCAN_URL_OPEN:
+			if (text_node(p, tail, start, i + 1) == -1 ||
+			    mark_node(p, tail, TN_URL_BEGIN, 0) == -1)
+				return -1;
+			start = i + 1;
+			break;
+		case SCAN_URL_CLOSE:
+			if (text_node(p, tail, start, i) == -1 ||
+			    mark_node(p, tail, TN_URL_END,
+			    p->scan.url_check) == -1)
+				return -1;
+			start = i;
+			break;
+		}
+	}
+	return text_node(p, tail, start, to);
+}
+
 /*
  * Parse nodes until {{/close}} (or the end when close is NULL) into
- * *head.  open_line is where the section opened, for errors.
+ * *head.  open_line is where the section opened, for errors; depth is
+ * how many sections are open around it.
  */
 static int
 parse_list(struct parser *p, struct tnode **head, const char *close,
-    size_t closen, size_t open_line)
+    size_t closen, size_t open_line, size_t depth)
 {
 	struct tnode	**tail = head, *n;
 	const char	*src = p->src, *o, *c, *name;
@@ -400,6 +527,12 @@ parse_list(struct parser *p, struct tnode **head, const char *close,
 			continue;
 		if (namen == 0)
 			return err_set(p->err, p->file, line, "empty tag");
+		/*
+		 * A value that may start a URL attribute (href="{{a}}..."):
+		 * the value is checked whole where it closes.
+		 */
+		if (p->scan.url && !p->scan.url_fixed)
+			p->scan.url_check = 1;
 		if (sigil == '/') {
 			if (close == NULL || namen != closen ||
 			    memcmp(name, close, namen) != 0)
@@ -426,10 +559,7 @@ parse_list(struct parser *p, struct tnode **head, const char *close,
 				    (int)namen, name);
 			n->esc = TESC_HTML;
 			if ((sc->state == HS_DQ || sc->state == HS_SQ) &&
-			    (strcmp(sc->attr, "href") == 0 ||
-			    strcmp(sc->attr, "src") == 0 ||
-			    strcmp(sc->attr, "action") == 0 ||
-			    strcmp(sc->attr, "cite") == 0))
+			    sc->url)
 				n->esc = sc->value_empty ? TESC_URL_START :
 				    TESC_URL;
 			if (sc->state == HS_DQ || sc->state == HS_SQ)
@@ -438,7 +568,12 @@ parse_list(struct parser *p, struct tnode **head, const char *close,
 		*tail = n;
 		tail = &n->next;
 		if (n->kind == TN_SECTION || n->kind == TN_INVERTED) {
-			if (parse_list(p, &n->child, name, namen, line) == -1)
+			if (depth + 1 > TPL_DEPTH)
+				return err_set(p->err, p->file, line,
+				    "sections nested deeper than %d",
+				    TPL_DEPTH);
+			if (parse_list(p, &n->child, name, namen, line,
+			    depth + 1) == -1)
 				return -1;
 			text_from = p->pos;
 		}
@@ -510,33 +645,81 @@ template_add(struct tset *s, const char *name, const char *file,
 	    (t->file = arena_strdup(s->arena, file)) == NULL ||
 	    (p.src = arena_strndup(s->arena, src, len)) == NULL)
 		return err_set(err, file, 0, "out of memory");
-	return parse_list(&p, &t->root, NULL, 0, 0);
+	return parse_list(&p, &t->root, NULL, 0, 0, 0);
 }
 
-/* Resolve partials in a node list; depth catches cycles. */
+static int	link_template(struct tset *, size_t, struct err *);
+
+/*
+ * Resolve the partials of a node list at nesting depth (sections open
+ * around it), and add up how deep it nests (*deepest) and how many bytes
+ * of text it expands to (*size).  Each template is linked once, however
+ * often it is included, so this is linear in the size of the set.
+ */
 static int
 link_list(struct tset *s, const struct template *t, struct tnode *n,
-    int depth, struct err *err)
+    size_t depth, size_t *deepest, size_t *size, struct err *err)
 {
+	const struct template *pt;
+
 	for (; n != NULL; n = n->next) {
-		if (n->kind == TN_SECTION || n->kind == TN_INVERTED) {
-			if (link_list(s, t, n->child, depth, err) == -1)
+		switch (n->kind) {
+		case TN_TEXT:
+			*size += n->n;
+			break;
+		case TN_SECTION:
+		case TN_INVERTED:
+			if (depth + 1 > *deepest)
+				*deepest = depth + 1;
+			if (link_list(s, t, n->child, depth + 1, deepest, size,
+			    err) == -1)
 				return -1;
-			continue;
+			break;
+		case TN_PARTIAL:
+			if ((n->partial = find(s, n->s, n->n)) < 0)
+				return err_set(err, t->file, n->line,
+				    "{{>%.*s}}: no such template", (int)n->n,
+				    n->s);
+			pt = &s->tpl[n->partial];
+			if (pt->state == 1)
+				return err_set(err, t->file, n->line,
+				    "{{>%.*s}}: partials include each other "
+				    "in a loop", (int)n->n, n->s);
+			if (pt->state == 0 && link_template(s,
+			    (size_t)n->partial, err) == -1)
+				return -1;
+			if (depth + 1 + pt->depth > *deepest)
+				*deepest = depth + 1 + pt->depth;
+			if (*deepest > TPL_DEPTH)
+				return err_set(err, t->file, n->line,
+				    "{{>%.*s}}: sections and partials nested "
+				    "deeper than %d", (int)n->n, n->s,
+				    TPL_DEPTH);
+			*size += pt->size;
+			if (*size > TPL_EXPAND_MAX)
+				return err_set(err, t->file, n->line,
+				    "{{>%.*s}}: the partials here expand to "
+				    "more than %d MB of template", (int)n->n,
+				    n->s, TPL_EXPAND_MAX / (1024 * 1024));
+			break;
+		default:
+			break;
 		}
-		if (n->kind != TN_PARTIAL)
-			continue;
-		if ((n->partial = find(s, n->s, n->n)) < 0)
-			return err_set(err, t->file, n->line,
-			    "{{>%.*s}}: no such template", (int)n->n, n->s);
-		if (depth >= TPL_DEPTH)
-			return err_set(err, t->file, n->line,
-			    "{{>%.*s}}: partials include each other in a "
-			    "loop", (int)n->n, n->s);
-		if (link_list(s, &s->tpl[n->partial],
-		    s->tpl[n->partial].root, depth + 1, err) == -1)
-			return -1;
 	}
+	return 0;
+}
+
+static int
+link_template(struct tset *s, size_t i, struct err *err)
+{
+	struct template	*t = &s->tpl[i];
+
+	t->state = 1;
+	t->depth = 0;
+	t->size = 0;
+	if (link_list(s, t, t->root, 0, &t->depth, &t->size, err) == -1)
+		return -1;
+	t->state = 2;
 	return 0;
 }
 
@@ -546,7 +729,9 @@ template_link(struct tset *s, struct err *err)
 	size_t	 i;
 
 	for (i = 0; i < s->n; i++)
-		if (link_list(s, &s->tpl[i], s->tpl[i].root, 0, err) == -1)
+		s->tpl[i].state = 0;
+	for (i = 0; i < s->n; i++)
+		if (s->tpl[i].state == 0 && link_template(s, i, err) == -1)
 			return -1;
 	return 0;
 }
@@ -558,7 +743,47 @@ struct render {
 	const struct tval	*stack[TPL_DEPTH + 1];
 	size_t			 depth;
 	struct buf		*out;
+	size_t			 url_start;	/* where the URL value began */
+	int			 in_url;
+	int			 too_big;	/* past TPL_OUT_MAX */
 };
+
+/*
+ * Does the attribute value v (n bytes, as written into the page) start
+ * with a scheme stet links to, or with none?  Browsers skip spaces and
+ * control characters before a URL, and drop tabs and newlines inside
+ * it, before they read its scheme: so does this.  Values reach the page
+ * percent-encoded or HTML-escaped, so a '&' of a character reference can
+ * only come from the template's own text, which is trusted.
+ */
+static int
+url_value_ok(const char *v, size_t n)
+{
+	char	 scheme[8];	/* "mailto:" is the longest allowed */
+	size_t	 i = 0, k = 0;
+
+	while (i < n && (unsigned char)v[i] <= 0x20)
+		i++;
+	for (; i < n; i++) {
+		char c = v[i];
+
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == ':') {
+			if (k >= sizeof(scheme) - 1)
+				return 0;
+			scheme[k++] = c;
+			return esc_url_scheme_ok(scheme, k);
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+			return 1;	/* no scheme: a relative URL */
+		if (k < sizeof(scheme) - 1)
+			scheme[k] = c;
+		k++;
+	}
+	return 1;
+}
 
 static const struct tval *
 lookup(const struct render *r, const struct tnode *n)
@@ -569,9 +794,9 @@ lookup(const struct render *r, const struct tnode *n)
 	if (n->npath == 0)
 		return r->stack[r->depth - 1];
 	for (i = r->depth; i > 0 && v == NULL; i--)
-		v = tv_get(r->stack[i - 1], n->path[0]);
+		v = tv_force(tv_get(r->stack[i - 1], n->path[0]));
 	for (k = 1; v != NULL && k < n->npath; k++)
-		v = tv_get(v, n->path[k]);
+		v = tv_force(tv_get(v, n->path[k]));
 	return v;
 }
 
@@ -593,12 +818,13 @@ truthy(const struct tval *v)
 
 static int	render_list(struct render *, const struct tnode *);
 
+/* template_link bounds the depth: a full stack is a bug here. */
 static int
 push_render(struct render *r, const struct tval *v, const struct tnode *n)
 {
 	int	 rc;
 
-	if (r->depth >= TPL_DEPTH)
+	if (r->depth > TPL_DEPTH)
 		return -1;
 	r->stack[r->depth++] = v;
 	rc = render_list(r, n);
@@ -606,11 +832,27 @@ push_render(struct render *r, const struct tval *v, const struct tnode *n)
 	return rc;
 }
 
+/* Append value v of a VAR or RAW node n, escaped for where it stands. */
+static int
+put_value(struct render *r, const struct tnode *n, const struct tval *v)
+{
+	if (n->kind == TN_RAW)
+		return buf_put(r->out, v->u.s, v->n);
+	if (n->esc == TESC_HTML)
+		return esc_html(r->out, v->u.s, v->n);
+	/* Whatever lands first in a URL value has its scheme checked. */
+	if (n->esc == TESC_URL_START || (r->in_url &&
+	    r->out->len == r->url_start))
+		return esc_url(r->out, v->u.s, v->n);
+	return esc_url_rest(r->out, v->u.s, v->n);
+}
+
 static int
 render_list(struct render *r, const struct tnode *n)
 {
 	const struct tval *v;
-	size_t	 i;
+	size_t	 i, url_start;
+	int	 in_url;
 
 	for (; n != NULL; n = n->next) {
 		switch (n->kind) {
@@ -623,11 +865,7 @@ render_list(struct render *r, const struct tnode *n)
 			v = lookup(r, n);
 			if (v == NULL || v->kind != TV_STR)
 				break;
-			if ((n->kind == TN_RAW ? buf_put(r->out, v->u.s, v->n) :
-			    n->esc == TESC_HTML ? esc_html(r->out, v->u.s,
-			    v->n) : n->esc == TESC_URL_START ? esc_url(r->out,
-			    v->u.s, v->n) : esc_url_rest(r->out, v->u.s,
-			    v->n)) == -1)
+			if (put_value(r, n, v) == -1)
 				return -1;
 			break;
 		case TN_SECTION:
@@ -648,14 +886,40 @@ render_list(struct render *r, const struct tnode *n)
 				return -1;
 			break;
 		case TN_PARTIAL:
-			if (r->depth >= TPL_DEPTH)
+			/* A partial's own attributes leave the caller's be. */
+			url_start = r->url_start;
+			in_url = r->in_url;
+			if (push_render(r, r->stack[r->depth - 1],
+			    r->set->tpl[n->partial].root) == -1)
 				return -1;
-			r->depth++;
-			r->stack[r->depth - 1] = r->stack[r->depth - 2];
-			if (render_list(r, r->set->tpl[n->partial].root) == -1)
-				return -1;
-			r->depth--;
+			r->url_start = url_start;
+			r->in_url = in_url;
 			break;
+		case TN_URL_BEGIN:
+			r->url_start = r->out->len;
+			r->in_url = 1;
+			break;
+		case TN_URL_END:
+			/*
+			 * href="{{a}}{{b}}" may begin with b when a is empty,
+			 * and "java" + "script:..." makes a scheme neither
+			 * value has: a value whose start came from the data
+			 * is checked whole, and becomes "#" when it would
+			 * run a script (or anything but http, https, mailto).
+			 */
+			if (r->in_url && n->check && r->url_start <=
+			    r->out->len && !url_value_ok(r->out->data +
+			    r->url_start, r->out->len - r->url_start)) {
+				buf_truncate(r->out, r->url_start);
+				if (BUF_LIT(r->out, "#") == -1)
+					return -1;
+			}
+			r->in_url = 0;
+			break;
+		}
+		if (r->out->len > TPL_OUT_MAX) {
+			r->too_big = 1;
+			return -1;
 		}
 	}
 	return 0;
@@ -675,8 +939,12 @@ template_render(const struct tset *s, const char *name,
 	r.out = out;
 	r.stack[0] = ctx;
 	r.depth = 1;
-	if (render_list(&r, s->tpl[i].root) == -1)
-		return err_set(err, s->tpl[i].file, 0,
-		    "out of memory or nested too deep");
+	if (render_list(&r, s->tpl[i].root) == -1) {
+		if (r.too_big)
+			return err_set(err, s->tpl[i].file, 0, "the page "
+			    "would be larger than %d MB",
+			    TPL_OUT_MAX / (1024 * 1024));
+		return err_set(err, s->tpl[i].file, 0, "out of memory");
+	}
 	return 0;
 }

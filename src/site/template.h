@@ -26,9 +26,10 @@
  * with it, so templates can be laid out freely.
  */
 
-enum tval_kind { TV_NULL, TV_STR, TV_LIST, TV_OBJ };
+enum tval_kind { TV_NULL, TV_STR, TV_LIST, TV_OBJ, TV_LAZY };
 
 struct tfield;
+struct tlazy;
 
 struct tval {
 	enum tval_kind	 kind;
@@ -38,7 +39,20 @@ struct tval {
 		const char	*s;
 		struct tval	*items;
 		struct tfield	*fields;
+		struct tlazy	*lazy;
 	} u;
+};
+
+/*
+ * A value made only if a template reads it: the first read calls fn(arg)
+ * and puts what it returns in the lazy value's place.  For data a page
+ * keeps for templates that want it, when the built-in one does not: it
+ * costs nothing until read.  A value holding lazy ones is changed by its
+ * rendering, so it is rendered by one thread at a time.
+ */
+struct tlazy {
+	struct tval	(*fn)(void *arg);
+	void		*arg;
 };
 
 struct tfield {
@@ -67,6 +81,7 @@ struct tval	 tv_list(struct tbuild *, size_t cap);
 void		 tv_set(struct tbuild *, struct tval *obj, const char *name,
 		    struct tval);
 void		 tv_push(struct tbuild *, struct tval *list, struct tval);
+struct tval	 tv_lazy(struct tbuild *, struct tval (*fn)(void *), void *arg);
 const struct tval *tv_get(const struct tval *obj, const char *name);
 
 /* A set of templates by name; partials resolve within the set. */

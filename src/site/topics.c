@@ -122,6 +122,16 @@ ttab_free(struct ttab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * A post joins at most TOPICS_PER_POST topics; further tags are left out
+ * with a warning.  Each topic's feeds carry the post in full, with every
+ * topic it is in: a post with 20,000 tags made 20,000 topic pages and
+ * 60,000 feeds each naming 20,000 categories, and wrote gigabytes.  The
+ * output grows with the square of a post's topics, so the bound sits far
+ * above what anyone tags a post with, and far below where that hurts.
+ */
+#define TOPICS_PER_POST	32
+
 static int
 topic_cmp(const void *a, const void *b)
 {
@@ -254,7 +264,8 @@ topics_resolve(struct site *s, struct err *err)
 	nd = s->cfg.ntopics;
 	cap = nd;
 	for (i = 0; i < s->nposts; i++)
-		cap += s->posts[i].ntags;
+		cap += s->posts[i].ntags < TOPICS_PER_POST ?
+		    s->posts[i].ntags : TOPICS_PER_POST;
 	if ((s->topics = arena_alloc(s->arena, (cap ? cap : 1) *
 	    sizeof(*s->topics))) == NULL)
 		goto oom;
@@ -278,11 +289,20 @@ topics_resolve(struct site *s, struct err *err)
 
 		if (p == NULL)
 			continue;	/* a draft or future post */
-		if (p->ntags && (p->topics = arena_alloc(s->arena, p->ntags *
+		if (p->ntags && (p->topics = arena_alloc(s->arena,
+		    (p->ntags < TOPICS_PER_POST ? p->ntags : TOPICS_PER_POST) *
 		    sizeof(*p->topics))) == NULL)
 			goto oom;
 		p->ntopics = 0;
 		for (j = 0; j < p->ntags; j++) {
+			/* Stop before a tag could make a topic of no post. */
+			if (p->ntopics == TOPICS_PER_POST) {
+				diag_warn(s->diag, p->file, p->tag_lines[j],
+				    "tag %s and the %zu after it are left out: "
+				    "a post may have %d topics", p->tags[j],
+				    p->ntags - j - 1, TOPICS_PER_POST);
+				break;
+			}
 			k = tag_topic(&r, p, j, &oom);
 			if (oom)
 				goto oom;

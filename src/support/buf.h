@@ -31,6 +31,7 @@ int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *, const char *, va_list);
 void	 buf_reset(struct buf *);			/* len = 0, keeps memory */
+void	 buf_truncate(struct buf *, size_t len);	/* drop what is past len */
 char	*buf_take(struct buf *, size_t *);		/* caller frees; buf resets */
 void	 buf_free(struct buf *);			/* buf reusable afterwards */
 

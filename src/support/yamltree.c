@@ -1,10 +1,13 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
+#include "hash.h"
 #include "yamltree.h"
 
 #define YAML_MAX_DEPTH	32
+#define KEYS_LINEAR	16	/* a map this small is searched, not hashed */
 
 struct loader {
 	struct arena	*arena;
@@ -45,45 +48,124 @@ new_node(struct loader *l, enum ynode_kind kind, const yaml_event_t *ev)
 	return n;
 }
 
+/*
+ * The keys of one map being read, to refuse a key given twice.  Most maps
+ * hold a handful of keys and are searched in place; past KEYS_LINEAR the
+ * keys go into a hash set (open addressing, at most half full), so front
+ * matter with 100,000 keys costs 100,000 lookups, not 5 billion compares.
+ */
+struct keyset {
+	const struct ynode **v;		/* the key nodes; NULL: a free slot */
+	size_t		 n, cap;
+};
+
+static size_t
+keyset_slot(const struct keyset *ks, const struct ynode *key)
+{
+	size_t	 h = hash_bytes(HASH_INIT, key->str, key->len) &
+	    (ks->cap - 1);
+
+	while (ks->v[h] != NULL && (ks->v[h]->len != key->len ||
+	    memcmp(ks->v[h]->str, key->str, key->len) != 0))
+		h = (h + 1) & (ks->cap - 1);
+	return h;
+}
+
+/* Put key in; 1 when the map has it already, -1 out of memory, else 0. */
+static int
+keyset_add(struct keyset *ks, const struct ynode *first,
+    const struct ynode *key)
+{
+	const struct ynode *o, **old;
+	size_t		 i, cap;
+
+	if (ks->cap == 0 && ks->n < KEYS_LINEAR) {
+		for (o = first; o != NULL; o = o->next)
+			if (o->key->len == key->len &&
+			    memcmp(o->key->str, key->str, key->len) == 0)
+				return 1;
+		ks->n++;
+		return 0;
+	}
+	if ((ks->n + 1) * 2 > ks->cap) {
+		cap = ks->cap ? ks->cap * 2 : 4 * KEYS_LINEAR;
+		old = ks->v;
+		if ((ks->v = calloc(cap, sizeof(*ks->v))) == NULL) {
+			ks->v = old;
+			return -1;
+		}
+		i = ks->cap;
+		ks->cap = cap;
+		if (old == NULL) {
+			/* From the list to the table: the keys so far. */
+			for (o = first; o != NULL; o = o->next)
+				ks->v[keyset_slot(ks, o->key)] = o->key;
+		} else
+			while (i-- > 0)
+				if (old[i] != NULL)
+					ks->v[keyset_slot(ks, old[i])] = old[i];
+		free(old);
+	}
+	i = keyset_slot(ks, key);
+	if (ks->v[i] != NULL)
+		return 1;
+	ks->v[i] = key;
+	ks->n++;
+	return 0;
+}
+
 static int
 load_children(struct loader *l, struct ynode *parent, int depth, int map)
 {
 	struct ynode	**tail = &parent->child, *key = NULL, *n;
+	struct keyset	 keys = { NULL, 0, 0 };
 	yaml_event_t	 ev;
-	int		 rc;
+	int		 rc = -1;
 
 	for (;;) {
 		if (next_event(l, &ev) == -1)
-			return -1;
+			goto out;
 		if (ev.type == YAML_SEQUENCE_END_EVENT ||
 		    ev.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&ev);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		rc = load_node(l, &ev, depth + 1, &n);
 		yaml_event_delete(&ev);
 		if (rc == -1)
-			return -1;
+			goto out;
+		rc = -1;
 		if (map && key == NULL) {
-			if (n->kind != YNODE_SCALAR)
-				return err_set(l->err, l->file, n->line,
+			if (n->kind != YNODE_SCALAR) {
+				err_set(l->err, l->file, n->line,
 				    "a key must be a plain word");
+				goto out;
+			}
 			key = n;
 			continue;
 		}
 		if (map) {
-			for (struct ynode *o = parent->child; o && !l->dups;
-			    o = o->next)
-				if (strcmp(o->key->str, key->str) == 0)
-					return err_set(l->err, l->file,
-					    key->line, "%s: key given twice",
-					    key->str);
+			switch (l->dups ? 0 : keyset_add(&keys, parent->child,
+			    key)) {
+			case -1:
+				err_set(l->err, l->file, key->line,
+				    "out of memory");
+				goto out;
+			case 1:
+				err_set(l->err, l->file, key->line,
+				    "%s: key given twice", key->str);
+				goto out;
+			}
 			n->key = key;
 			key = NULL;
 		}
 		*tail = n;
 		tail = &n->next;
 	}
+out:
+	free(keys.v);
+	return rc;
 }
 
 static int

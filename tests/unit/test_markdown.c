@@ -135,6 +135,106 @@ heading_ids_many(void **state)
 	buf_free(&out);
 }
 
+/* A table of cols columns, its header prefixed by pre, then rows rows. */
+static void
+table(struct buf *b, const char *pre, size_t cols, size_t rows,
+    const char *row)
+{
+	size_t	 i;
+
+	assert_int_equal(buf_puts(b, pre), 0);
+	for (i = 0; i < cols; i++)
+		assert_int_equal(BUF_LIT(b, "|h"), 0);
+	assert_int_equal(BUF_LIT(b, "|\n"), 0);
+	assert_int_equal(buf_puts(b, pre), 0);
+	for (i = 0; i < cols; i++)
+		assert_int_equal(BUF_LIT(b, "|-"), 0);
+	assert_int_equal(BUF_LIT(b, "|\n"), 0);
+	for (i = 0; i < rows; i++) {
+		assert_int_equal(buf_puts(b, pre), 0);
+		assert_int_equal(buf_puts(b, row), 0);
+	}
+}
+
+static int
+check(const struct buf *b, size_t *line, char *why, size_t n)
+{
+	return markdown_check(b->data, b->len, line, why, n);
+}
+
+/*
+ * cmark-gfm pads every row to the header's width and walks a list per
+ * cell: 12 KB of Markdown made 2.5 million cells (730 MB), one row of
+ * 40,000 cells took 7 s.  Tables past the bounds are refused, by
+ * markdown_check with a line and a reason, and by markdown_to_html.
+ */
+static void
+table_bounds(void **state)
+{
+	struct buf	 src, out;
+	size_t		 line = 0, i;
+	char		 why[200];
+
+	(void)state;
+	buf_init(&src, 0);
+	buf_init(&out, 0);
+	/* 100 columns, 999 rows with the header: 99,900 cells, kept. */
+	table(&src, "", 100, 998, "x\n");
+	assert_int_equal(check(&src, &line, why, sizeof(why)), 0);
+	assert_int_equal(markdown_to_html(src.data, src.len, &out, "/", NULL),
+	    0);
+	assert_non_null(strstr(out.data, "<table"));
+	/* A wide header over short rows: 200,500 cells. */
+	buf_reset(&src);
+	buf_reset(&out);
+	assert_int_equal(BUF_LIT(&src, "Intro.\n\n"), 0);
+	table(&src, "", 500, 400, "x\n");
+	assert_int_equal(check(&src, &line, why, sizeof(why)), -1);
+	assert_int_equal(line, 3);
+	assert_string_equal(why, "this table takes the post past 100000 "
+	    "table cells, the most a post's tables may hold");
+	assert_int_equal(markdown_to_html(src.data, src.len, &out, "/", NULL),
+	    -1);
+	/* Many tables add up; a blank line ends each. */
+	buf_reset(&src);
+	for (i = 0; i < 30; i++) {
+		table(&src, "", 100, 39, "x\n");
+		assert_int_equal(BUF_LIT(&src, "\n"), 0);
+	}
+	assert_int_equal(check(&src, &line, why, sizeof(why)), -1);
+	assert_int_equal(line, 25 * 42 + 1);
+	/* In a block quote too. */
+	buf_reset(&src);
+	table(&src, "> ", 500, 400, "x\n");
+	assert_int_equal(check(&src, &line, why, sizeof(why)), -1);
+	/* Not in fenced code. */
+	buf_reset(&src);
+	assert_int_equal(BUF_LIT(&src, "```\n"), 0);
+	table(&src, "", 500, 400, "x\n");
+	assert_int_equal(BUF_LIT(&src, "```\n"), 0);
+	assert_int_equal(check(&src, &line, why, sizeof(why)), 0);
+	/* A row, or a header, of more than 1,000 cells. */
+	buf_reset(&src);
+	table(&src, "", 2, 1, "|a|b|\n");
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(BUF_LIT(&src, "|x"), 0);
+	assert_int_equal(BUF_LIT(&src, "|\n"), 0);
+	assert_int_equal(check(&src, &line, why, sizeof(why)), -1);
+	assert_int_equal(line, 4);
+	assert_string_equal(why, "a table row of 1002 cells; a row may have "
+	    "1000");
+	buf_reset(&src);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(BUF_LIT(&src, "|x"), 0);
+	assert_int_equal(BUF_LIT(&src, "\n|-|\n"), 0);
+	assert_int_equal(check(&src, &line, why, sizeof(why)), -1);
+	assert_int_equal(line, 1);
+	assert_int_equal(markdown_to_html(src.data, src.len, &out, "/", NULL),
+	    -1);
+	buf_free(&src);
+	buf_free(&out);
+}
+
 /*
  * The tag filter: raw <script>, <style>, <iframe>... come out as text.
  * cmark-gfm's own filter ends a tag name only at its idea of a space or
@@ -200,6 +300,7 @@ main(void)
 		cmocka_unit_test(heading_unique_ids),
 		cmocka_unit_test(heading_ids_avoid_others),
 		cmocka_unit_test(heading_ids_many),
+		cmocka_unit_test(table_bounds),
 		cmocka_unit_test(tag_filter),
 	};
 

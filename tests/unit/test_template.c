@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -70,6 +72,193 @@ escaping_by_context(void **state)
 	    "<a class=\"x\"\nhref=\"#\">");
 	render("{{{h}}}|{{&h}}", &ctx, "<em>x</em>|<em>x</em>");
 	arena_free(tb.arena);
+}
+
+/*
+ * A URL attribute made of several values is checked whole: whatever
+ * lands at its start, from whichever value, may not begin a script.
+ */
+static void
+url_values_whole(void **state)
+{
+	struct tbuild	 tb = { arena_new(), 0 };
+	struct tval	 ctx = tv_obj(&tb, 8);
+	struct tset	*t = template_set_new();
+	struct err	 err;
+	struct buf	 out;
+
+	(void)state;
+	tv_set(&tb, &ctx, "e", tv_str(""));
+	tv_set(&tb, &ctx, "u", tv_str("javascript:alert(1)"));
+	tv_set(&tb, &ctx, "java", tv_str("java"));
+	tv_set(&tb, &ctx, "rest", tv_str("script:alert(1)"));
+	tv_set(&tb, &ctx, "n", tv_str("+44 1"));
+	tv_set(&tb, &ctx, "path", tv_str("/a/b"));
+	tv_set(&tb, &ctx, "web", tv_str("https://example.com/"));
+	assert_false(tb.oom);
+	/* An empty first value leaves the second at the start. */
+	render("<a href=\"{{e}}{{u}}\">", &ctx, "<a href=\"#\">");
+	render("<a href='{{e}}{{u}}'>", &ctx, "<a href='#'>");
+	render("<img src=\"{{e}}{{u}}\" alt=\"\">", &ctx,
+	    "<img src=\"#\" alt=\"\">");
+	render("<button formaction=\"{{e}}{{u}}\">", &ctx,
+	    "<button formaction=\"#\">");
+	/* Two harmless halves of one scheme. */
+	render("<a href=\"{{java}}{{rest}}\">", &ctx, "<a href=\"#\">");
+	/* Browsers skip the space before the scheme. */
+	render("<a href=\" {{u}}\">", &ctx, "<a href=\"#\">");
+	render("<a href=\"\n\t{{java}}{{rest}}\">", &ctx, "<a href=\"#\">");
+	/* Through a section, a raw value, a partial. */
+	render("<a href=\"{{#e}}x{{/e}}{{u}}\">", &ctx, "<a href=\"#\">");
+	render("<a href=\"{{{u}}}\">", &ctx, "<a href=\"#\">");
+	/* What is fine stays as it is. */
+	render("<a href=\"{{e}}{{path}}?q={{u}}\">", &ctx,
+	    "<a href=\"/a/b?q=javascript:alert(1)\">");
+	render("<a href=\"{{web}}{{rest}}\">", &ctx,
+	    "<a href=\"https://example.com/script:alert(1)\">");
+	render("<a href=\"tel:{{n}}\">", &ctx, "<a href=\"tel:+44%201\">");
+	render("<a href=\"/{{u}}\">", &ctx,
+	    "<a href=\"/javascript:alert(1)\">");
+	render("<a href=\"{{path}}\" title=\"{{u}}\">", &ctx,
+	    "<a href=\"/a/b\" title=\"javascript:alert(1)\">");
+	/* A partial's value inside the caller's attribute. */
+	assert_int_equal(template_add(t, "a", "a.html", "<a href=\"{{>b}}\">",
+	    strlen("<a href=\"{{>b}}\">"), &err), 0);
+	assert_int_equal(template_add(t, "b", "b.html", "{{u}}", 5, &err), 0);
+	assert_int_equal(template_link(t, &err), 0);
+	buf_init(&out, 0);
+	assert_int_equal(template_render(t, "a", &ctx, &out, &err), 0);
+	assert_string_equal(out.data, "<a href=\"#\">");
+	buf_free(&out);
+	template_set_free(t);
+	arena_free(tb.arena);
+}
+
+static int	lazy_calls;
+
+static struct tval
+make_lazy(void *arg)
+{
+	lazy_calls++;
+	return tv_str(arg);
+}
+
+/* A lazy value is made when first read, once, and never when not read. */
+static void
+lazy_values(void **state)
+{
+	struct tbuild	 tb = { arena_new(), 0 };
+	struct tval	 ctx = tv_obj(&tb, 2), o = tv_obj(&tb, 1);
+
+	(void)state;
+	tv_set(&tb, &o, "v", tv_lazy(&tb, make_lazy, "made"));
+	tv_set(&tb, &ctx, "o", o);
+	tv_set(&tb, &ctx, "w", tv_lazy(&tb, make_lazy, "other"));
+	assert_false(tb.oom);
+	render("[{{o.v}}|{{#o}}{{v}}{{/o}}]", &ctx, "[made|made]");
+	assert_int_equal(lazy_calls, 1);
+	render("{{#o}}x{{/o}}", &ctx, "x");
+	assert_int_equal(lazy_calls, 1);
+	render("{{#w}}{{.}}{{/w}}", &ctx, "other");
+	assert_int_equal(lazy_calls, 2);
+	arena_free(tb.arena);
+}
+
+/* n openings of {{#a}} then n closings. */
+static char *
+nested(size_t n)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(BUF_LIT(&b, "{{#a}}"), 0);
+	assert_int_equal(BUF_LIT(&b, "x"), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(BUF_LIT(&b, "{{/a}}"), 0);
+	return buf_take(&b, NULL);
+}
+
+/* Sections nest at most 100 deep: a million deep was a stack overflow. */
+static void
+nesting_bound(void **state)
+{
+	struct tbuild	 tb = { arena_new(), 0 };
+	struct tval	 ctx = tv_obj(&tb, 1);
+	char		*src;
+
+	(void)state;
+	tv_set(&tb, &ctx, "a", tv_str("1"));
+	src = nested(100);
+	render(src, &ctx, "x");
+	free(src);
+	src = nested(101);
+	fails(src, "t.html:1: sections nested deeper than 100");
+	free(src);
+	src = nested(170000);
+	fails(src, "t.html:1: sections nested deeper than 100");
+	free(src);
+	arena_free(tb.arena);
+}
+
+/*
+ * Through partials the bound holds too, and partials that include each
+ * other twice, 30 deep, are refused when linking (a billion copies)
+ * instead of being walked a billion times.
+ */
+static void
+partial_bounds(void **state)
+{
+	struct tset	*t = template_set_new();
+	struct err	 err;
+	char		 name[16], src[64], *deep;
+	int		 i, n;
+
+	(void)state;
+	deep = nested(60);
+	assert_int_equal(template_add(t, "a", "a.html", deep, strlen(deep),
+	    &err), 0);
+	n = snprintf(src, sizeof(src), "{{#a}}\n{{>a}}{{/a}}");
+	assert_int_equal(template_add(t, "b", "b.html", src, (size_t)n, &err),
+	    0);
+	n = snprintf(src, sizeof(src), "{{#a}}{{#a}}{{>a}}{{/a}}{{/a}}");
+	assert_int_equal(template_add(t, "c", "c.html", src, (size_t)n, &err),
+	    0);
+	assert_int_equal(template_link(t, &err), 0);
+	/* 40 sections around c, which nests 63 through a: 104. */
+	{
+		struct buf d;
+
+		buf_init(&d, 0);
+		for (i = 0; i < 40; i++)
+			assert_int_equal(BUF_LIT(&d, "{{#a}}"), 0);
+		assert_int_equal(BUF_LIT(&d, "\n{{>c}}"), 0);
+		for (i = 0; i < 40; i++)
+			assert_int_equal(BUF_LIT(&d, "{{/a}}"), 0);
+		assert_int_equal(template_add(t, "d", "d.html", d.data, d.len,
+		    &err), 0);
+		buf_free(&d);
+	}
+	assert_int_equal(template_link(t, &err), -1);
+	assert_string_equal(err.msg, "d.html:2: {{>c}}: sections and partials "
+	    "nested deeper than 100");
+	template_set_free(t);
+	free(deep);
+
+	t = template_set_new();
+	for (i = 0; i < 30; i++) {
+		(void)snprintf(name, sizeof(name), "x%d", i);
+		n = snprintf(src, sizeof(src), "{{>x%d}}{{>x%d}}", i + 1,
+		    i + 1);
+		assert_int_equal(template_add(t, name, name, src, (size_t)n,
+		    &err), 0);
+	}
+	assert_int_equal(template_add(t, "x30", "x30", "leaf", 4, &err), 0);
+	assert_int_equal(template_link(t, &err), -1);
+	assert_non_null(strstr(err.msg, ": the partials here expand to more "
+	    "than 16 MB of template"));
+	template_set_free(t);
 }
 
 static void
@@ -149,6 +338,10 @@ main(void)
 		cmocka_unit_test(sections),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(partials),
+		cmocka_unit_test(url_values_whole),
+		cmocka_unit_test(lazy_values),
+		cmocka_unit_test(nesting_bound),
+		cmocka_unit_test(partial_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,19 +61,24 @@ const serve = site => h.serve(site, !haveServe);
 // Which pages: the example site's, found from its output, and the hostile post.
 function pages(ex, exBase, hoBase) {
   const pub = path.join(ex, 'public');
-  const posts = fs.readdirSync(path.join(pub, 'writing'), { withFileTypes: true })
+  const dirs = fs.readdirSync(path.join(pub, 'writing'), { withFileTypes: true })
     .filter(d => d.isDirectory()).map(d => d.name).sort();
+  // writing/YEAR/ are the archive's year pages; the rest are posts.
+  const years = dirs.filter(d => /^[0-9]+$/.test(d));
+  const posts = dirs.filter(d => !/^[0-9]+$/.test(d));
   // A topic page with posts on it, the one a reader is likeliest to see.
   const topics = fs.readdirSync(path.join(pub, 'topics'), { withFileTypes: true })
     .filter(d => d.isDirectory()).map(d => d.name).sort()
     .filter(t => /<ul class="posts">\s*<li/.test(
       fs.readFileSync(path.join(pub, 'topics', t, 'index.html'), 'utf8')));
   if (!posts.length) throw new Error('the example site has no post');
+  if (!years.length) throw new Error('the example site has no year page');
   if (!topics.length) throw new Error('the example site has no topic page with posts');
   return [
     ['home', exBase],
     ['post', `${exBase}writing/${posts[0]}/`],
     ['writing', `${exBase}writing/`],
+    ['year', `${exBase}writing/${years[0]}/`],
     ['topics', `${exBase}topics/`],
     ['topic', `${exBase}topics/${topics[0]}/`],
     ['about', `${exBase}about/`],
