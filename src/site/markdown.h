@@ -55,6 +55,7 @@ struct md_opts {
 	size_t		 line;		/* the line of file the body starts on */
 	const char	*site;		/* the site's address: its own host */
 	int		 allow_remote_images;	/* images: { remote: allow } */
+	int		*warned;	/* set to 1 on a warning; may be NULL */
 	/*
 	 * For a --portable build: relative links to a folder ("x/") get
 	 * "index.html" added, so they work opened from disk.

@@ -527,7 +527,11 @@ warn(struct clean *c, const GumboNode *n, const char *fmt, ...)
 	char	 msg[512];
 	va_list	 ap;
 
-	if (!c->warn || c->o->diag == NULL)
+	if (!c->warn)
+		return;
+	if (c->o->warned != NULL)
+		*c->o->warned = 1;
+	if (c->o->diag == NULL)
 		return;
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);	/* cut is fine */

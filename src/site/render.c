@@ -271,7 +271,7 @@ body_html(const struct job *job, const char *file, int is_html,
 	struct md_opts	 mo;
 	char		 why[160];
 	size_t		 line;
-	int		 rc = -1;
+	int		 rc = -1, warned = 0;
 
 	buf_init(&src, 0);
 	if (job->src->read(job->src->arg, file, &src, &fs, err) == -1)
@@ -285,6 +285,7 @@ body_html(const struct job *job, const char *file, int is_html,
 	mo.site = s->cfg.url;
 	mo.allow_remote_images = s->cfg.images_remote_allow;
 	mo.portable = job->opts->portable;
+	mo.warned = &warned;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -297,7 +298,7 @@ body_html(const struct job *job, const char *file, int is_html,
 	} else if (markdown_to_html(fs.body, fs.body_len, &mo, html, base,
 	    abs) == -1)
 		goto oom;
-	rc = 0;
+	rc = warned;
 	goto out;
 oom:
 	err_set(err, file, 0, "out of memory");
@@ -321,7 +322,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
-	int		 rc = -1;
+	int		 rc = -1, warned;
 
 	buf_init(&rel, 0);
 	buf_init(&html, 0);
@@ -343,15 +344,17 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		rc = body_html(job, p->file, p->is_html, full.data, &html,
+		warned = body_html(job, p->file, p->is_html, full.data, &html,
 		    &abs, &words, s->diag, err);
 		buf_free(&full);
-		if (rc == -1)
-			goto out;
-		rc = -1;
-	} else if (body_html(job, p->file, p->is_html, NULL, &html, NULL,
-	    &words, s->diag, err) == -1)
+	} else
+		warned = body_html(job, p->file, p->is_html, NULL, &html, NULL,
+		    &words, s->diag, err);
+	if (warned == -1)
 		goto out;
+	/* Notes are rendered every time; posts only when they change. */
+	if (warned && list == s->posts && job->opts->warned != NULL)
+		job->opts->warned[i] = 1;
 	if (!page)
 		goto keep;
 

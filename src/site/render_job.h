@@ -46,7 +46,8 @@ size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
  * Append file's body (from job->src) as HTML to html, and when abs is not
  * NULL the same with URLs made absolute against base; *words (when not
  * NULL) gets its word count.  What its raw HTML had to lose is a warning
- * to diag (NULL: none, for a body rendered twice).  0, or -1 with err.
+ * to diag (NULL: none, for a body rendered twice).  0, 1 when there were
+ * warnings, or -1 with err.
  */
 int	body_html(const struct job *, const char *file, int is_html,
 	    const char *base, struct buf *html, struct buf *abs, size_t *words,
