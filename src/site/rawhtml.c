@@ -78,6 +78,7 @@ enum act {
 #define W_STYLE		"the site has one stylesheet"
 #define W_HEAD		"a page's head and body are its template's"
 #define W_OBS		"obsolete"
+#define W_FORM		"a post holds no forms"
 
 struct elem {
 	const char	*name;
@@ -109,7 +110,7 @@ static const struct elem elems[] = {
 	{ "blockquote", KEEP, NULL, NULL, NULL },
 	{ "body", UNWRAP, W_HEAD, NULL, NULL },
 	{ "br", VOID, NULL, NULL, NULL },
-	{ "button", KEEP, NULL, NULL, NULL },
+	{ "button", DROP, W_FORM, NULL, NULL },
 	{ "canvas", UNWRAP, "it shows nothing without script", NULL, NULL },
 	{ "caption", KEEP, NULL, NULL, NULL },
 	{ "center", RENAME, W_OBS, "div", "align-center" },
@@ -118,7 +119,7 @@ static const struct elem elems[] = {
 	{ "col", VOID, NULL, NULL, NULL },
 	{ "colgroup", KEEP, NULL, NULL, NULL },
 	{ "data", KEEP, NULL, NULL, NULL },
-	{ "datalist", KEEP, NULL, NULL, NULL },
+	{ "datalist", DROP, W_FORM, NULL, NULL },
 	{ "dd", KEEP, NULL, NULL, NULL },
 	{ "del", KEEP, NULL, NULL, NULL },
 	{ "details", KEEP, NULL, NULL, NULL },
@@ -135,7 +136,7 @@ static const struct elem elems[] = {
 	{ "figure", KEEP, NULL, NULL, NULL },
 	{ "font", UNWRAP, W_OBS, NULL, NULL },
 	{ "footer", KEEP, NULL, NULL, NULL },
-	{ "form", DROP, "a post holds no forms", NULL, NULL },
+	{ "form", DROP, W_FORM, NULL, NULL },
 	{ "frame", DROP, W_OBS, NULL, NULL },
 	{ "frameset", DROP, W_OBS, NULL, NULL },
 	{ "h1", KEEP, NULL, NULL, NULL },
@@ -152,7 +153,7 @@ static const struct elem elems[] = {
 	{ "i", KEEP, NULL, NULL, NULL },
 	{ "iframe", EMBED, NULL, NULL, NULL },
 	{ "img", IMG, NULL, NULL, NULL },
-	{ "input", VOID, NULL, NULL, NULL },
+	{ "input", DROP, W_FORM, NULL, NULL },
 	{ "ins", KEEP, NULL, NULL, NULL },
 	{ "isindex", DROP, W_OBS, NULL, NULL },
 	{ "kbd", KEEP, NULL, NULL, NULL },
@@ -199,7 +200,7 @@ static const struct elem elems[] = {
 	{ "script", DROP, W_SCRIPT, NULL, NULL },
 	{ "search", KEEP, NULL, NULL, NULL },
 	{ "section", KEEP, NULL, NULL, NULL },
-	{ "select", KEEP, NULL, NULL, NULL },
+	{ "select", DROP, W_FORM, NULL, NULL },
 	{ "slot", UNWRAP, "it works only through script", NULL, NULL },
 	{ "small", KEEP, NULL, NULL, NULL },
 	{ "source", SOURCE, NULL, NULL, NULL },
@@ -215,7 +216,7 @@ static const struct elem elems[] = {
 	{ "tbody", KEEP, NULL, NULL, NULL },
 	{ "td", KEEP, NULL, NULL, NULL },
 	{ "template", DROP, "it shows only through script", NULL, NULL },
-	{ "textarea", KEEP, NULL, NULL, NULL },
+	{ "textarea", DROP, W_FORM, NULL, NULL },
 	{ "tfoot", KEEP, NULL, NULL, NULL },
 	{ "th", KEEP, NULL, NULL, NULL },
 	{ "thead", KEEP, NULL, NULL, NULL },
@@ -1021,8 +1022,8 @@ put_attrs(struct clean *c, const GumboNode *n, const char *el,
 }
 
 /*
- * The HTML parser drops a newline right after <pre> or <textarea>: when
- * the content starts with one, write another for it to drop.
+ * The HTML parser drops a newline right after <pre> (and <textarea>,
+ * never written): when the content starts with one, write another.
  */
 static int
 keep_leading_newline(struct clean *c, const GumboNode *n, const char *el)
@@ -1030,7 +1031,7 @@ keep_leading_newline(struct clean *c, const GumboNode *n, const char *el)
 	const GumboVector *v = &n->v.element.children;
 	const GumboNode	*t;
 
-	if (strcmp(el, "pre") != 0 && strcmp(el, "textarea") != 0)
+	if (strcmp(el, "pre") != 0)
 		return 0;
 	if (v->length == 0)
 		return 0;

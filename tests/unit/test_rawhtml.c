@@ -307,7 +307,8 @@ promises_dropped(void **state)
 	    "here.\n\n"
 	    "<form action=\"https://evil.example/\"><input name=\"q\"></form>"
 	    "\n\n"
-	    "<p onclick=\"alert(2)\" onmouseover=\"alert(3)\">Click</p>\n", 0);
+	    "<p onclick=\"alert(2)\" onmouseover=\"alert(3)\">Click</p>\n\n"
+	    "A <textarea>t</textarea><button>b</button> control.\n", 0);
 	lacks(r.html, "alert");
 	lacks(r.html, "color");
 	lacks(r.html, "<link");
@@ -318,6 +319,9 @@ promises_dropped(void **state)
 	lacks(r.html, "&lt;");
 	has(r.html, "<p>Text here.</p>");
 	has(r.html, "<p>Click</p>");
+	has(r.html, "<p>A  control.</p>");
+	lacks(r.html, "<textarea");
+	lacks(r.html, "<button");
 	assert_string_equal(r.warnings,
 	    "10: <script> dropped: the site runs no script\n"
 	    "12: <style> dropped: the site has one stylesheet\n"
@@ -326,7 +330,9 @@ promises_dropped(void **state)
 	    "14: <meta> dropped: a page's head and body are its template's\n"
 	    "16: <form> dropped: a post holds no forms\n"
 	    "18: onclick= dropped: the site runs no script\n"
-	    "18: onmouseover= dropped: the site runs no script\n");
+	    "18: onmouseover= dropped: the site runs no script\n"
+	    "20: <button> dropped: a post holds no forms\n"
+	    "20: <textarea> dropped: a post holds no forms\n");
 	result_free(&r);
 }
 
