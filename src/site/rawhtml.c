@@ -58,6 +58,7 @@ struct clean {
 	struct frame	*st;
 	size_t		 depth, capst;
 	int		 in_a;
+	size_t		 pre_end;	/* out's length after a <pre> tag */
 	struct buf	 name;		/* scratch: an element's name */
 	struct buf	 tmp;		/* scratch: URLs, classes */
 };
@@ -359,11 +360,25 @@ prefix_ci(const char *s, const char *p)
 	return 1;
 }
 
+/* A byte put_esc leaves out (a control character), or 0: 1 or 2 of them. */
+static size_t
+dropped_at(const unsigned char *u)
+{
+	if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\f' &&
+	    u[0] != '\0') || u[0] == 0x7f)
+		return 1;
+	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
 /*
  * The kind of url, and its host in host (when not NULL; "" without
- * one).  A browser ignores ASCII tabs and newlines anywhere in a URL
- * and spaces and control characters around it: "java\tscript:" is a
- * javascript: URL, so they are taken out here first.
+ * one).  The URL is judged as it will be written, without the control
+ * characters put_esc leaves out ("java&#4;script:" is written as a
+ * javascript: URL), and as a browser reads it: ASCII tabs and newlines
+ * anywhere are ignored, and so are spaces and control characters around
+ * it ("java\tscript:" is a javascript: URL too).
  */
 static enum rawhtml_url
 url_kind(const char *url, const char *site, char host[HOST_MAX])
@@ -372,18 +387,29 @@ url_kind(const char *url, const char *site, char host[HOST_MAX])
 	char		*copy = NULL;
 	const char	*u = url, *p;
 	enum rawhtml_url k;
+	size_t		 skip;
 
 	if (host != NULL)
 		host[0] = '\0';
-	if (strpbrk(u, "\t\n\r") != NULL) {
+	for (p = u; *p != '\0'; p++)
+		if (*p == '\t' || *p == '\n' || dropped_at(
+		    (const unsigned char *)p) != 0)
+			break;
+	if (*p != '\0') {
 		char *w;
 
 		/* Whatever memory allows: a URL too odd to copy is bad. */
 		if ((copy = malloc(strlen(u) + 1)) == NULL)
 			return RAWHTML_BAD;
-		for (w = copy, p = u; *p != '\0'; p++)
-			if (*p != '\t' && *p != '\n' && *p != '\r')
+		for (w = copy, p = u; *p != '\0'; p++) {
+			if ((skip = dropped_at((const unsigned char *)p)) >
+			    0) {
+				p += skip - 1;
+				continue;
+			}
+			if (*p != '\t' && *p != '\n')
 				*w++ = *p;
+		}
 		*w = '\0';
 		u = copy;
 	}
@@ -612,6 +638,35 @@ trimmed(const char *s, size_t *n)
 
 /* --- writing ------------------------------------------------------- */
 
+/*
+ * Text or an attribute value, escaped.  Control characters are not
+ * allowed in HTML; a file holds none (stet refuses them), but a
+ * reference such as "&#7;" or "&#13;" makes one: it is left out (the
+ * characters dropped_at names, which url_kind judges URLs without).
+ */
+static int
+put_esc(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t		 i, start = 0, skip;
+
+	for (i = 0; i < n; i++) {
+		if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+		    u[i] != '\f') || u[i] == 0x7f)
+			skip = 1;
+		else if (u[i] == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 &&
+		    u[i + 1] <= 0x9f)
+			skip = 2;	/* U+0080 to U+009F */
+		else
+			continue;
+		if (esc_html(b, s + start, i - start) == -1)
+			return -1;
+		i += skip - 1;
+		start = i + 1;
+	}
+	return esc_html(b, s + start, n - start);
+}
+
 static int
 push(struct clean *c, const GumboNode *n, const char *close, int is_a)
 {
@@ -639,7 +694,7 @@ static int
 put_attr(struct clean *c, const char *name, const char *v, size_t n)
 {
 	return buf_putc(c->out, ' ') == -1 || buf_puts(c->out, name) == -1 ||
-	    BUF_LIT(c->out, "=\"") == -1 || esc_html(c->out, v, n) == -1 ||
+	    BUF_LIT(c->out, "=\"") == -1 || put_esc(c->out, v, n) == -1 ||
 	    buf_putc(c->out, '"') == -1 ? -1 : 0;
 }
 
@@ -668,7 +723,7 @@ put_link(struct clean *c, const GumboNode *n, const char *url,
 	int	 para;
 
 	if (c->in_a)
-		return esc_html(c->out, text, tn);
+		return put_esc(c->out, text, tn);
 	para = n->parent == NULL || n->parent->parent == NULL ||
 	    n->parent->type != GUMBO_NODE_ELEMENT ||
 	    n->parent->parent->type == GUMBO_NODE_DOCUMENT;
@@ -676,7 +731,7 @@ put_link(struct clean *c, const GumboNode *n, const char *url,
 	    BUF_LIT(c->out, "<a") == -1 ||
 	    put_url_attr(c, "href", url, rawhtml_url_kind(url, c->o->site)) ==
 	    -1 || buf_putc(c->out, '>') == -1 ||
-	    esc_html(c->out, text, tn) == -1 || BUF_LIT(c->out, "</a>") == -1 ||
+	    put_esc(c->out, text, tn) == -1 || BUF_LIT(c->out, "</a>") == -1 ||
 	    (para && BUF_LIT(c->out, "</p>") == -1))
 		return -1;
 	return 0;
@@ -887,6 +942,9 @@ align_class(const char *v)
 	return NULL;
 }
 
+#define CLONED	(GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT | \
+		    GUMBO_INSERTION_ADOPTION_AGENCY_CLONED)
+
 /* How put_attrs treats an image's sources, decided (and warned) before. */
 #define NO_SRCSET	1	/* leave srcset= out */
 #define REMOTE_OK	2	/* keep src= and srcset= from other hosts */
@@ -929,6 +987,10 @@ put_attrs(struct clean *c, const GumboNode *n, const char *el,
 			continue;
 		}
 		if (strcmp(a->name, "align") == 0)
+			continue;
+		/* A copy the parser made of an element keeps no id of it. */
+		if ((strcmp(a->name, "id") == 0 || strcmp(a->name, "name") ==
+		    0) && (n->parse_flags & CLONED) != 0)
 			continue;
 		if (a->name[0] == 'o' && a->name[1] == 'n') {
 			warn(c, n, "%s= dropped: " W_SCRIPT, a->name);
@@ -1021,27 +1083,6 @@ put_attrs(struct clean *c, const GumboNode *n, const char *el,
 	return 0;
 }
 
-/*
- * The HTML parser drops a newline right after <pre> (and <textarea>,
- * never written): when the content starts with one, write another.
- */
-static int
-keep_leading_newline(struct clean *c, const GumboNode *n, const char *el)
-{
-	const GumboVector *v = &n->v.element.children;
-	const GumboNode	*t;
-
-	if (strcmp(el, "pre") != 0)
-		return 0;
-	if (v->length == 0)
-		return 0;
-	t = v->data[0];
-	if ((t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_WHITESPACE) &&
-	    t->v.text.text[0] == '\n')
-		return buf_putc(c->out, '\n');
-	return 0;
-}
-
 /* Write element n as el (with class cls) and open it, or write it void. */
 static int
 open_element(struct clean *c, const GumboNode *n, const char *el,
@@ -1053,8 +1094,8 @@ open_element(struct clean *c, const GumboNode *n, const char *el,
 		return -1;
 	if (is_void)
 		return 0;
-	if (keep_leading_newline(c, n, el) == -1)
-		return -1;
+	if (strcmp(el, "pre") == 0)
+		c->pre_end = c->out->len;
 	return push(c, n, el, strcmp(el, "a") == 0);
 }
 
@@ -1126,7 +1167,7 @@ image(struct clean *c, const GumboNode *n)
 	if (k == RAWHTML_BAD || k == RAWHTML_MAILTO) {
 		warn(c, n, "image dropped%s: its address is not http, https "
 		    "or relative", alt != NULL ? ", its alt text kept" : "");
-		return alt != NULL ? esc_html(c->out, alt, tn) : 0;
+		return alt != NULL ? put_esc(c->out, alt, tn) : 0;
 	}
 	if (set != NULL)
 		ks = srcset_kind(c, set, shost);
@@ -1194,6 +1235,24 @@ elem_cmp(const void *key, const void *e)
 }
 
 /*
+ * The name in t, lowercase, in c->name; NULL unless it is a valid one
+ * all through (the source may hold a NUL in a tag's name).
+ */
+static const char *
+copy_name(struct clean *c, const GumboStringPiece *t)
+{
+	size_t	 i;
+
+	buf_reset(&c->name);
+	for (i = 0; i < t->length; i++)
+		if (t->data[i] == '\0' ||
+		    buf_putc(&c->name, lower(t->data[i])) == -1)
+			return NULL;
+	return c->name.len > 0 && name_ok(c->name.data, 0) ? c->name.data :
+	    NULL;
+}
+
+/*
  * An HTML element's name: gumbo's for the tags it knows, else from the
  * source, lowercase, in c->name.  NULL when there is none to be had.
  */
@@ -1201,19 +1260,13 @@ static const char *
 html_name(struct clean *c, const GumboElement *e)
 {
 	GumboStringPiece t = e->original_tag;
-	size_t		 i;
 
 	if (e->tag != GUMBO_TAG_UNKNOWN)
 		return gumbo_normalized_tagname(e->tag);
 	if (t.length == 0)
 		return NULL;
 	gumbo_tag_from_original_text(&t);
-	buf_reset(&c->name);
-	for (i = 0; i < t.length; i++)
-		if (buf_putc(&c->name, lower(t.data[i])) == -1)
-			return NULL;
-	return c->name.len > 0 && name_ok(c->name.data, 0) ? c->name.data :
-	    NULL;
+	return copy_name(c, &t);
 }
 
 static int
@@ -1236,6 +1289,14 @@ element(struct clean *c, const GumboNode *n)
 	}
 	switch (d->act) {
 	case KEEP:
+		/*
+		 * The parser can leave a link in a link (<a><table><a>),
+		 * which no browser would make of the HTML written back.
+		 */
+		if (e->tag == GUMBO_TAG_A && c->in_a) {
+			warn(c, n, "<a> inside a link: kept as its text");
+			return push(c, n, NULL, 0);
+		}
 		/*
 		 * A paragraph left empty by the parser (closed by a <div>
 		 * opening in it, or made from a stray </p>) is noise.
@@ -1271,13 +1332,57 @@ element(struct clean *c, const GumboNode *n)
 
 /* --- SVG and MathML ------------------------------------------------ */
 
+/*
+ * The elements of SVG and MathML, in SVG's mixed case, sorted (strcmp).
+ * Any other name in them (<svg><iframe>, an editor's own <sodipodi:...>)
+ * shows nothing and is not valid HTML.  No <script> or <style>.
+ */
+static const char *const svg_elems[] = {
+	"a", "animate", "animateMotion", "animateTransform", "circle",
+	"clipPath", "defs", "desc", "ellipse", "feBlend", "feColorMatrix",
+	"feComponentTransfer", "feComposite", "feConvolveMatrix",
+	"feDiffuseLighting", "feDisplacementMap", "feDistantLight",
+	"feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG",
+	"feFuncR", "feGaussianBlur", "feImage", "feMerge", "feMergeNode",
+	"feMorphology", "feOffset", "fePointLight", "feSpecularLighting",
+	"feSpotLight", "feTile", "feTurbulence", "filter", "foreignObject",
+	"g", "image", "line", "linearGradient", "marker", "mask",
+	"metadata", "mpath", "path", "pattern", "polygon", "polyline",
+	"radialGradient", "rect", "set", "stop", "svg", "switch", "symbol",
+	"text", "textPath", "title", "tspan", "use", "view"
+};
+
+static const char *const math_elems[] = {
+	"annotation", "annotation-xml", "maction", "malignmark", "math",
+	"menclose", "merror", "mfenced", "mfrac", "mglyph", "mi",
+	"mlabeledtr", "mmultiscripts", "mn", "mo", "mover", "mpadded",
+	"mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace",
+	"msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd",
+	"mtext", "mtr", "munder", "munderover", "none", "semantics"
+};
+
+static int
+name_cmp(const void *key, const void *e)
+{
+	return strcmp(key, *(const char *const *)e);
+}
+
+static int
+foreign_known(GumboNamespaceEnum ns, const char *el)
+{
+	if (ns == GUMBO_NAMESPACE_SVG)
+		return bsearch(el, svg_elems, sizeof(svg_elems) /
+		    sizeof(*svg_elems), sizeof(*svg_elems), name_cmp) != NULL;
+	return bsearch(el, math_elems, sizeof(math_elems) /
+	    sizeof(*math_elems), sizeof(*math_elems), name_cmp) != NULL;
+}
+
 /* A foreign element's name, in SVG's mixed case where it has one. */
 static const char *
 foreign_name(struct clean *c, const GumboElement *e)
 {
 	GumboStringPiece t = e->original_tag;
 	const char	*fixed;
-	size_t		 i;
 
 	if (t.length > 0)
 		gumbo_tag_from_original_text(&t);
@@ -1290,11 +1395,7 @@ foreign_name(struct clean *c, const GumboElement *e)
 	if (e->tag_namespace == GUMBO_NAMESPACE_SVG &&
 	    (fixed = gumbo_normalize_svg_tagname(&t)) != NULL)
 		return fixed;
-	buf_reset(&c->name);
-	for (i = 0; i < t.length; i++)
-		if (buf_putc(&c->name, lower(t.data[i])) == -1)
-			return NULL;
-	return name_ok(c->name.data, 0) ? c->name.data : NULL;
+	return copy_name(c, &t);
 }
 
 /* "url(" naming anything but "#id": a request SVG would make. */
@@ -1405,10 +1506,16 @@ foreign_attrs(struct clean *c, const GumboNode *n)
 		}
 		if (url_attr(a->name, &loads)) {
 			k = url_kind(a->value, c->o->site, host);
-			if (k == RAWHTML_BAD || (loads && k != RAWHTML_LOCAL)) {
-				warn(c, n, "%s%s= dropped: a scheme stet does "
-				    "not link to, or a request to another "
-				    "host", prefix, a->name);
+			if (k == RAWHTML_BAD || (loads && k == RAWHTML_MAILTO)) {
+				warn(c, n, "%s%s= dropped: only http, https, "
+				    "mailto and relative URLs are kept", prefix,
+				    a->name);
+				continue;
+			}
+			if (loads && k == RAWHTML_REMOTE) {
+				warn(c, n, "%s%s= dropped: pages load nothing "
+				    "from other hosts (%s)", prefix, a->name,
+				    host);
 				continue;
 			}
 		}
@@ -1416,7 +1523,7 @@ foreign_attrs(struct clean *c, const GumboNode *n)
 		    buf_puts(c->out, prefix) == -1 ||
 		    buf_puts(c->out, a->name) == -1 ||
 		    BUF_LIT(c->out, "=\"") == -1 ||
-		    esc_html(c->out, a->value, strlen(a->value)) == -1 ||
+		    put_esc(c->out, a->value, strlen(a->value)) == -1 ||
 		    buf_putc(c->out, '"') == -1)
 			return -1;
 	}
@@ -1439,18 +1546,25 @@ foreign(struct clean *c, const GumboNode *n)
 		return 0;
 	}
 	if ((el = foreign_name(c, e)) == NULL)
-		return push(c, n, NULL, 0);
+		return 0;
 	if (strcmp(el, "script") == 0 || strcmp(el, "style") == 0) {
 		warn(c, n, "<%s> dropped: %s", el, el[1] == 'c' ? W_SCRIPT :
 		    W_STYLE);
 		return 0;
 	}
+	if (!foreign_known(e->tag_namespace, el)) {
+		warn(c, n, "<%s> dropped: not an element of %s", el,
+		    e->tag_namespace == GUMBO_NAMESPACE_SVG ? "SVG" :
+		    "MathML");
+		return 0;
+	}
+	/*
+	 * Always an end tag, never "<x/>": a child dropped here would
+	 * leave <x></x>, which cleaned again would be <x/>.
+	 */
 	if (buf_putc(c->out, '<') == -1 || buf_puts(c->out, el) == -1 ||
-	    foreign_attrs(c, n) == -1)
-		return -1;
-	if (e->children.length == 0)
-		return BUF_LIT(c->out, "/>");
-	if (buf_putc(c->out, '>') == -1 || push(c, n, NULL, 0) == -1)
+	    foreign_attrs(c, n) == -1 || buf_putc(c->out, '>') == -1 ||
+	    push(c, n, NULL, 0) == -1)
 		return -1;
 	/* The name may be in scratch memory: found again at the end tag. */
 	c->st[c->depth - 1].foreign = n;
@@ -1488,7 +1602,15 @@ clean_tree(struct clean *c, const GumboNode *root)
 		case GUMBO_NODE_WHITESPACE:
 		case GUMBO_NODE_CDATA:
 			t = n->v.text.text;
-			if (esc_html(c->out, t, strlen(t)) == -1)
+			/*
+			 * The parser drops a newline right after <pre>: when
+			 * the text written first in one starts with a
+			 * newline, write another for it to drop.
+			 */
+			if (t[0] == '\n' && c->out->len == c->pre_end &&
+			    buf_putc(c->out, '\n') == -1)
+				return -1;
+			if (put_esc(c->out, t, strlen(t)) == -1)
 				return -1;
 			break;
 		case GUMBO_NODE_ELEMENT:
@@ -1523,6 +1645,7 @@ rawhtml_clean(const char *html, size_t len, const struct md_opts *o,
 	c.base = base;
 	c.warn = warn_on;
 	c.out = out;
+	c.pre_end = (size_t)-1;
 	buf_init(&c.name, 0);
 	buf_init(&c.tmp, 0);
 	buf_init(&text, 0);
