@@ -344,8 +344,12 @@ url_host_at(const char *p, char host[HOST_MAX])
 	if (end > p && end[-1] == '.')
 		end--;
 	n = (size_t)(end - p);
-	if (n >= HOST_MAX)
+	if (n >= HOST_MAX) {
+		/* Cut between characters, not inside one. */
 		n = HOST_MAX - 1;
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	}
 	for (i = 0; i < n; i++)
 		host[i] = lower(p[i]);
 	host[n] = '\0';
@@ -1235,6 +1239,25 @@ elem_cmp(const void *key, const void *e)
 }
 
 /*
+ * The name of the start tag in tag, into t: NULL unless it is all the
+ * name the parser read.  gumbo_tag_from_original_text stops at any
+ * space, the parser only at HTML's (a "\v" is part of a name to it).
+ */
+static const GumboStringPiece *
+tag_name(const GumboStringPiece *tag, GumboStringPiece *t)
+{
+	const char	*end;
+
+	*t = *tag;
+	gumbo_tag_from_original_text(t);
+	end = t->data + t->length;
+	if (t->length == 0 || (end < tag->data + tag->length &&
+	    strchr("\t\n\f\r />", *end) == NULL))
+		return NULL;
+	return t;
+}
+
+/*
  * The name in t, lowercase, in c->name; NULL unless it is a valid one
  * all through (the source may hold a NUL in a tag's name).
  */
@@ -1259,13 +1282,13 @@ copy_name(struct clean *c, const GumboStringPiece *t)
 static const char *
 html_name(struct clean *c, const GumboElement *e)
 {
-	GumboStringPiece t = e->original_tag;
+	GumboStringPiece t;
 
 	if (e->tag != GUMBO_TAG_UNKNOWN)
 		return gumbo_normalized_tagname(e->tag);
-	if (t.length == 0)
+	if (e->original_tag.length == 0 || tag_name(&e->original_tag, &t) ==
+	    NULL)
 		return NULL;
-	gumbo_tag_from_original_text(&t);
 	return copy_name(c, &t);
 }
 
@@ -1381,16 +1404,16 @@ foreign_known(GumboNamespaceEnum ns, const char *el)
 static const char *
 foreign_name(struct clean *c, const GumboElement *e)
 {
-	GumboStringPiece t = e->original_tag;
+	GumboStringPiece t;
 	const char	*fixed;
 
-	if (t.length > 0)
-		gumbo_tag_from_original_text(&t);
-	else if (e->tag != GUMBO_TAG_UNKNOWN) {
+	if (e->original_tag.length > 0) {
+		if (tag_name(&e->original_tag, &t) == NULL)
+			return NULL;
+	} else if (e->tag != GUMBO_TAG_UNKNOWN) {
 		t.data = gumbo_normalized_tagname(e->tag);
 		t.length = strlen(t.data);
-	}
-	if (t.length == 0)
+	} else
 		return NULL;
 	if (e->tag_namespace == GUMBO_NAMESPACE_SVG &&
 	    (fixed = gumbo_normalize_svg_tagname(&t)) != NULL)
