@@ -692,14 +692,13 @@ mark_raw(cmark_node *doc, const struct md_opts *o)
 		const char *s;
 		enum rawhtml_url k;
 
-		buf_reset(&m);
-		if (rawhtml_mark(&m, line > 0 ? first + (size_t)line - 1 :
-		    first) == -1)
-			goto out;
 		/* Raw HTML is a leaf: it has an enter event only. */
 		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
 			s = cmark_node_get_literal(n);
-			if (buf_puts(&m, s != NULL ? s : "") == -1 ||
+			buf_reset(&m);
+			if (rawhtml_mark(&m, line > 0 ? first + (size_t)line -
+			    1 : first) == -1 ||
+			    buf_puts(&m, s != NULL ? s : "") == -1 ||
 			    !cmark_node_set_literal(n, m.data))
 				goto out;
 			found = 1;
@@ -714,7 +713,10 @@ mark_raw(cmark_node *doc, const struct md_opts *o)
 		if (t == CMARK_NODE_IMAGE ? k == RAWHTML_LOCAL :
 		    k != RAWHTML_BAD)
 			continue;
-		if ((mk = cmark_node_new(CMARK_NODE_HTML_INLINE)) == NULL)
+		buf_reset(&m);
+		if (rawhtml_mark(&m, line > 0 ? first + (size_t)line - 1 :
+		    first) == -1 ||
+		    (mk = cmark_node_new(CMARK_NODE_HTML_INLINE)) == NULL)
 			goto out;
 		if (!cmark_node_set_literal(mk, m.data) ||
 		    !cmark_node_insert_before(n, mk)) {
