@@ -6,6 +6,7 @@
 #include <gumbo.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "../support/url.h"
 #include "rawhtml.h"
 
@@ -39,6 +40,18 @@ struct mark {
 	size_t	 line;
 };
 
+/*
+ * The ids the document has (a hash set, at most half full, of gumbo's
+ * strings: it lives no longer than the tree), made the first time an
+ * <a name> wants to become an id, so it takes none a heading, a
+ * footnote or the author's HTML already has.
+ */
+struct ids {
+	const char	**v;
+	size_t		  n, cap;
+	int		  filled;
+};
+
 /* One open element of the output. */
 struct frame {
 	const GumboVector *kids;
@@ -61,6 +74,8 @@ struct clean {
 	size_t		 pre_end;	/* out's length after a <pre> tag */
 	struct buf	 name;		/* scratch: an element's name */
 	struct buf	 tmp;		/* scratch: URLs, classes */
+	const GumboNode	*root;
+	struct ids	 ids;
 };
 
 /* What becomes of an HTML element. */
@@ -297,6 +312,7 @@ static const struct obsattr {
 };
 
 static int	 clean_tree(struct clean *, const GumboNode *root);
+static const GumboNode *next_under(const GumboNode *, const GumboNode *);
 static const char *html_name(struct clean *, const GumboElement *);
 static int	 element(struct clean *, const GumboNode *);
 static int	 foreign(struct clean *, const GumboNode *);
@@ -638,6 +654,58 @@ trimmed(const char *s, size_t *n)
 		len--;
 	*n = len;
 	return len ? s : NULL;
+}
+
+/* --- ids ----------------------------------------------------------- */
+
+/* Add id: 1 when added, 0 when the set has it already, -1. */
+static int
+ids_add(struct ids *s, const char *id)
+{
+	size_t	 h, i, cap;
+	const char **v;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		cap = s->cap ? s->cap * 2 : 64;
+		if ((v = calloc(cap, sizeof(*v))) == NULL)
+			return -1;
+		for (i = 0; i < s->cap; i++) {
+			if (s->v[i] == NULL)
+				continue;
+			h = hash_str(HASH_INIT, s->v[i]) & (cap - 1);
+			while (v[h] != NULL)
+				h = (h + 1) & (cap - 1);
+			v[h] = s->v[i];
+		}
+		free(s->v);
+		s->v = v;
+		s->cap = cap;
+	}
+	h = hash_str(HASH_INIT, id) & (s->cap - 1);
+	for (; s->v[h] != NULL; h = (h + 1) & (s->cap - 1))
+		if (strcmp(s->v[h], id) == 0)
+			return 0;
+	s->v[h] = id;
+	s->n++;
+	return 1;
+}
+
+/* Take id for an <a name>: 1 when free (now taken), 0 when not, -1. */
+static int
+id_take(struct clean *c, const char *id)
+{
+	const GumboNode	*n;
+	const GumboAttribute *a;
+
+	if (!c->ids.filled) {
+		c->ids.filled = 1;
+		for (n = c->root; n != NULL; n = next_under(n, c->root))
+			if (n->type == GUMBO_NODE_ELEMENT &&
+			    (a = gumbo_get_attribute(&n->v.element.attributes,
+			    "id")) != NULL && ids_add(&c->ids, a->value) == -1)
+				return -1;
+	}
+	return ids_add(&c->ids, id);
 }
 
 /* --- writing ------------------------------------------------------- */
@@ -1014,16 +1082,26 @@ put_attrs(struct clean *c, const GumboNode *n, const char *el,
 		if (strncmp(a->name, "xmlns", 5) == 0)
 			continue;
 		if (strcmp(a->name, "name") == 0 && strcmp(el, "a") == 0) {
-			const char *s = trimmed(a->value, &vn);
+			const char *s = trimmed(a->value, &vn), *why;
+			int r;
 
-			if (id == NULL && s != NULL && vn == strlen(a->value) &&
-			    strpbrk(s, " \t\n\r\f") == NULL) {
+			if (id != NULL)
+				why = "the element has an id";
+			else if (s == NULL || vn != strlen(a->value) ||
+			    strpbrk(s, " \t\n\r\f") != NULL)
+				why = "no id can hold white space";
+			else if ((r = id_take(c, a->value)) == -1)
+				return -1;
+			else if (r == 0)
+				why = "the page has that id already";
+			else {
 				warn(c, n, "<a name> is obsolete: made id=\"%s\"",
 				    a->value);
 				if (put_attr(c, "id", a->value, vn) == -1)
 					return -1;
-			} else
-				warn(c, n, "<a name> is obsolete: dropped");
+				continue;
+			}
+			warn(c, n, "<a name> is obsolete: dropped (%s)", why);
 			continue;
 		}
 		if (obsolete_attr(el, a->name)) {
@@ -1685,6 +1763,7 @@ rawhtml_clean(const char *html, size_t len, const struct md_opts *o,
 	go.max_errors = 0;	/* they are not read: do not keep them */
 	if ((g = gumbo_parse_with_options(&go, html, len)) == NULL)
 		goto out;
+	c.root = g->root;
 	if (clean_tree(&c, g->root) == -1)
 		goto out;
 	rc = 0;
@@ -1693,6 +1772,7 @@ out:
 		gumbo_destroy_output(&go, g);
 	free(c.st);
 	free(c.marks);
+	free(c.ids.v);
 	buf_free(&c.name);
 	buf_free(&c.tmp);
 	buf_free(&text);

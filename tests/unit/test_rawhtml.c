@@ -355,7 +355,7 @@ style_attribute_dropped(void **state)
 static void
 obsolete_markup(void **state)
 {
-	struct result	 r;
+	struct result	 r, r2;
 
 	(void)state;
 	r = render("<center>Middle</center>\n\n"
@@ -369,6 +369,18 @@ obsolete_markup(void **state)
 	has(r.html, "A loud <code>mono</code> <a id=\"old\">anchor</a> "
 	    "<s>gone</s>.");
 	has(r.html, "<table><tbody><tr><td>c</td></tr></tbody></table>");
+	/* No id twice: not a heading's, nor the same name again. */
+	r2 = render("# Top\n\n<a name=\"top\">x</a> <a name=\"n\">y</a> "
+	    "<a name=\"n\">z</a>\n", 0);
+	has(r2.html, "<h1 id=\"top\">");
+	has(r2.html, "<a>x</a> <a id=\"n\">y</a> <a>z</a>");
+	assert_string_equal(r2.warnings,
+	    "12: <a name> is obsolete: dropped (the page has that id "
+	    "already)\n"
+	    "12: <a name> is obsolete: dropped (the page has that id "
+	    "already)\n"
+	    "12: <a name> is obsolete: made id=\"n\"\n");
+	result_free(&r2);
 	lacks(r.html, "<center");
 	lacks(r.html, "<font");
 	lacks(r.html, "align=");
