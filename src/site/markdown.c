@@ -695,6 +695,15 @@ mark_raw(cmark_node *doc, const struct md_opts *o)
 		/* Raw HTML is a leaf: it has an enter event only. */
 		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
 			s = cmark_node_get_literal(n);
+			/*
+			 * A comment alone ("<!--more-->") would go anyway:
+			 * emptied here, it costs the body no pass.
+			 */
+			if (s != NULL && rawhtml_only_comment(s)) {
+				if (!cmark_node_set_literal(n, ""))
+					goto out;
+				continue;
+			}
 			buf_reset(&m);
 			if (rawhtml_mark(&m, line > 0 ? first + (size_t)line -
 			    1 : first) == -1 ||

@@ -477,6 +477,34 @@ rawhtml_url_kind(const char *url, const char *site)
 	return url_kind(url, site, NULL);
 }
 
+int
+rawhtml_only_comment(const char *s)
+{
+	const char	*end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+	    *s == '\f')
+		s++;
+	if (strncmp(s, "<!--", 4) != 0)
+		return 0;
+	/* "<!-->" and "<!--->" end where they begin, as HTML has it. */
+	if (s[4] == '>')
+		end = s + 5;
+	else if (s[4] == '-' && s[5] == '>')
+		end = s + 6;
+	else if ((end = strstr(s + 4, "-->")) != NULL)
+		end += 3;
+	else
+		return 0;
+	/* "--!>" ends one too: then more must follow, and this is no bare one. */
+	if (strstr(s + 4, "--!>") != NULL && strstr(s + 4, "--!>") < end)
+		return 0;
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r' ||
+	    *end == '\f')
+		end++;
+	return *end == '\0';
+}
+
 /* --- marks and lines ----------------------------------------------- */
 
 int
@@ -1151,7 +1179,17 @@ put_attrs(struct clean *c, const GumboNode *n, const char *el,
 				return -1;
 			continue;
 		}
-		if (put_attr(c, a->name, a->value, strlen(a->value)) == -1)
+		/*
+		 * One written without a value ("disabled") stays so.  (Such
+		 * an attribute's original_value is its name, in gumbo 0.10.)
+		 */
+		if (a->value[0] == '\0' && (a->original_value.length == 0 ||
+		    a->original_value.data == a->original_name.data)) {
+			if (buf_putc(c->out, ' ') == -1 ||
+			    buf_puts(c->out, a->name) == -1)
+				return -1;
+		} else if (put_attr(c, a->name, a->value, strlen(a->value)) ==
+		    -1)
 			return -1;
 	}
 	if (!has_class && (cls != NULL || ac != NULL)) {

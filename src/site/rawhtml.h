@@ -20,6 +20,12 @@ enum rawhtml_url {
 	RAWHTML_BAD		/* javascript:, data: and every other scheme */
 };
 
+/*
+ * True when raw HTML s is one comment and nothing else but white space
+ * ("<!--more-->"): it needs no parsing to know that it goes.
+ */
+int	rawhtml_only_comment(const char *s);
+
 /* url's kind; site is the site's address (NULL: every host is another). */
 enum rawhtml_url rawhtml_url_kind(const char *url, const char *site);
 

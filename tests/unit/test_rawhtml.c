@@ -521,6 +521,11 @@ escaping(void **state)
 	    "data-x=\"it&#39;s\">s</span>");
 	assert_int_equal(r.nwarnings, 0);
 	result_free(&r);
+	/* An attribute without a value stays so; an empty one stays empty. */
+	r = render("<details open><summary class=\"\">s</summary></details>\n",
+	    0);
+	has(r.html, "<details open><summary class=\"\">s</summary></details>");
+	result_free(&r);
 }
 
 /* An unclosed <div> ends with the body, never around the page. */
@@ -583,6 +588,28 @@ comments_and_voids(void **state)
 	lacks(r.html, "secret");
 	lacks(r.html, "</br>");
 	lacks(r.html, "</hr>");
+	result_free(&r);
+}
+
+/*
+ * A comment alone (the <!--more--> of a summary) goes without the pass:
+ * the rest is cmark-gfm's, "<img ... />" and all.
+ */
+static void
+comment_alone(void **state)
+{
+	struct result	 r;
+
+	(void)state;
+	r = render("Opening ![i](i.png)\n\n<!--more-->\n\nRest <!-- x -->\n",
+	    0);
+	assert_string_equal(r.html, "<p>Opening <img src=\"i.png\" alt=\"i\" />"
+	    "</p>\n<p>Rest </p>\n");
+	assert_int_equal(r.nwarnings, 0);
+	result_free(&r);
+	/* Anything after it is raw HTML like any other. */
+	r = render("<!-- x --><b>y</b>\n", 0);
+	assert_string_equal(r.html, "<b>y</b>\n");
 	result_free(&r);
 }
 
@@ -718,6 +745,7 @@ main(void)
 		cmocka_unit_test(style_block),
 		cmocka_unit_test(pre_whitespace),
 		cmocka_unit_test(comments_and_voids),
+		cmocka_unit_test(comment_alone),
 		cmocka_unit_test(warning_lines),
 		cmocka_unit_test(feed_urls_absolute),
 		cmocka_unit_test(html_body),
