@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gumbo.h>
 
@@ -1408,6 +1409,32 @@ html_name(struct clean *c, const GumboElement *e)
 	return copy_name(c, &t);
 }
 
+/*
+ * Where SVG or MathML may hold HTML: in <foreignObject>, <desc> and
+ * <title> of SVG, and MathML's text elements and <annotation-xml>.
+ */
+static int
+holds_html(const GumboNode *p)
+{
+	const GumboElement *e = &p->v.element;
+
+	if (p->type != GUMBO_NODE_ELEMENT ||
+	    e->tag_namespace == GUMBO_NAMESPACE_HTML)
+		return 1;
+	if (e->tag_namespace == GUMBO_NAMESPACE_SVG)
+		return e->tag == GUMBO_TAG_FOREIGNOBJECT ||
+		    e->tag == GUMBO_TAG_DESC || e->tag == GUMBO_TAG_TITLE;
+	if (e->tag == GUMBO_TAG_ANNOTATION_XML) {
+		const char *enc = attr(p, "encoding");
+
+		return enc != NULL && (strcasecmp(enc, "text/html") == 0 ||
+		    strcasecmp(enc, "application/xhtml+xml") == 0);
+	}
+	return e->tag == GUMBO_TAG_MI || e->tag == GUMBO_TAG_MO ||
+	    e->tag == GUMBO_TAG_MN || e->tag == GUMBO_TAG_MS ||
+	    e->tag == GUMBO_TAG_MTEXT;
+}
+
 static int
 element(struct clean *c, const GumboNode *n)
 {
@@ -1417,6 +1444,13 @@ element(struct clean *c, const GumboNode *n)
 
 	if (e->tag_namespace != GUMBO_NAMESPACE_HTML)
 		return foreign(c, n);
+	/*
+	 * The parser can leave an HTML element elsewhere in SVG or MathML
+	 * (a "</br>" in <math>), where HTML written back would break out
+	 * of it: its content alone.
+	 */
+	if (n->parent != NULL && !holds_html(n->parent))
+		return push(c, n, NULL, 0);
 	if ((el = html_name(c, e)) == NULL)
 		return push(c, n, NULL, 0);
 	d = bsearch(el, elems, sizeof(elems) / sizeof(*elems), sizeof(*elems),
