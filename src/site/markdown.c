@@ -460,7 +460,7 @@ heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
 	struct idset	 ids;
 	cmark_node	*n, *next, *blk, *c;
 	char		 close[8];
-	int		 rc = -1, level;
+	int		 rc = -1, level, prev = 1;
 	size_t		 idstart;
 
 	buf_init(&text, 0);
@@ -472,7 +472,16 @@ heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
 		next = cmark_node_next(n);
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
+		/*
+		 * A heading may go down one level at a time, never skip
+		 * one (### straight after the page's <h1> title): the
+		 * outline a screen reader lists has no holes, and the page
+		 * stays valid for the Nu checker.
+		 */
 		level = cmark_node_get_heading_level(n);
+		if (level > prev + 1)
+			level = prev + 1;
+		prev = level;
 		buf_reset(&text);
 		buf_reset(&open);
 		if (node_text(n, &text) == -1 ||

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -86,11 +88,22 @@ sig_global(const struct site *s, const struct load_opts *lo,
 {
 	crypto_generichash_state h;
 	const struct embedded *e;
+	struct stat	 st;
 	struct buf	 cfg;
 	int		 rc;
 
 	crypto_generichash_init(&h, NULL, 0, CACHE_SIG);
 	h_cstr(&h, "stet " STET_VERSION);
+	/*
+	 * And this very binary: a stet built from newer code under the
+	 * same version number must not take pages rendered by the old one
+	 * for its own.  Its size and mtime are enough to tell.
+	 */
+	if (stat("/proc/self/exe", &st) == 0) {
+		h_num(&h, (int64_t)st.st_size);
+		h_num(&h, (int64_t)st.st_mtim.tv_sec);
+		h_num(&h, (int64_t)st.st_mtim.tv_nsec);
+	}
 	for (e = embedded_files; e->name != NULL; e++) {
 		h_cstr(&h, e->name);
 		h_str(&h, (const char *)e->data, e->len);

@@ -73,6 +73,15 @@ text_strip_controls(char *s, size_t n, size_t *line)
 	for (i = o = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		/* U+0080 to U+009F (C1 controls), as UTF-8: two bytes. */
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			if (*line == 0)
+				*line = ln;
+			i++;
+			continue;
+		}
+
 		if (((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
 		    c == 0x7f) && c != 0) {
 			if (*line == 0)

@@ -295,6 +295,22 @@ raw_tags_dropped(void **state)
 	}
 }
 
+/* A heading never skips a level: ### after the page's <h1> is an <h2>. */
+static void
+heading_levels(void **state)
+{
+	char	*h;
+
+	(void)state;
+	h = html_of("### a\n\n#### b\n\n###### c\n\n# d\n\n### e\n");
+	assert_non_null(strstr(h, "<h2 id=\"a\">"));
+	assert_non_null(strstr(h, "<h3 id=\"b\">"));
+	assert_non_null(strstr(h, "<h4 id=\"c\">"));
+	assert_non_null(strstr(h, "<h1 id=\"d\">"));
+	assert_non_null(strstr(h, "<h2 id=\"e\">"));
+	free(h);
+}
+
 int
 main(void)
 {
@@ -303,6 +319,7 @@ main(void)
 		cmocka_unit_test(heading_unique_ids),
 		cmocka_unit_test(heading_ids_avoid_others),
 		cmocka_unit_test(heading_ids_many),
+		cmocka_unit_test(heading_levels),
 		cmocka_unit_test(table_bounds),
 		cmocka_unit_test(raw_tags_dropped),
 	};

@@ -130,11 +130,25 @@ markdown(void **state)
 	buf_free(&abs);
 }
 
+static void
+strip_controls(void **state)
+{
+	char	 s[] = "a\nb\x07" "c\n\xc2\x96" "d\xc3\xa9\t\r\n";
+	size_t	 line, n;
+
+	(void)state;
+	n = text_strip_controls(s, strlen(s), &line);
+	assert_int_equal(line, 2);
+	assert_int_equal(n, strlen("a\nbc\nd" "\xc3\xa9\t\r\n"));
+	assert_memory_equal(s, "a\nbc\nd" "\xc3\xa9\t\r\n", n);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8),
+		cmocka_unit_test(strip_controls),
 		cmocka_unit_test(slugs),
 		cmocka_unit_test(front),
 		cmocka_unit_test(markdown),
