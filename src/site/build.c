@@ -619,10 +619,13 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return err_set(err, "public", 0, "out of memory");
 	b->w.observe = links_page;
 	b->w.observe_ctx = &b->links;
+	/* So are posts whose raw HTML had to lose something. */
+	if ((b->ropts.warned = calloc(s->nposts ? s->nposts : 1, 1)) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
 	for (i = 0; i < s->nposts; i++)
-		if (b->links.warned[i])
+		if (b->links.warned[i] || b->ropts.warned[i])
 			s->posts[i].warned = 1;
 	t2 = now_ms();
 	if (b->o->strict && b->o->diag != NULL && b->o->diag->nwarnings > 0)
@@ -693,6 +696,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	cache_free(b.cache);
 	outlist_free(&b.outputs);
 	links_free(&b.links);
+	free(b.ropts.warned);
 	outlist_free(&b.all);
 	journal_free(&b.journal);
 	if (b.lockfd != -1)
