@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,38 @@
 #include "cmd.h"
 #include "report.h"
 #include "settings.h"
+
+/*
+ * The signal that asked the build to stop, or 0.  A global because a
+ * signal handler can reach nothing else; the site layer only reads it,
+ * through build_opts.stop, at the points where stopping is safe.
+ */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * SIGINT and SIGTERM ask the build to stop at a safe point (public/ is
+ * then the old site whole, the stage removed) instead of killing it
+ * anywhere.  SA_RESTART: the build polls the flag, so no call of it
+ * needs to see EINTR.
+ */
+static void
+catch_signals(int on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);	/* fails only for bad args */
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
 
 static int
 parse_flags(struct build_opts *o, int *verbose, int argc, char *argv[])
@@ -123,9 +156,25 @@ cmd_build(int argc, char *argv[])
 	}
 	diag_init(&d);
 	o.diag = &d;
+	o.stop = &stop_signal;
+	stop_signal = 0;
+	catch_signals(1);
 	rc = site_build(&o, &r, &err);
+	catch_signals(0);
 	diag_sort(&d);
 	show(&o, &d);
+	if (stop_signal != 0) {
+		/* 128 + the signal, as if it had killed us: 130, 143. */
+		if (rc == -1)
+			fprintf(stderr, "stet: interrupted; %s/public was left "
+			    "as it was\n", o.dir);
+		else
+			fprintf(stderr, "stet: interrupted, but the build was "
+			    "already being published: %s/public is the new "
+			    "site, complete\n", o.dir);
+		diag_free(&d);
+		return 128 + stop_signal;
+	}
 	if (rc == -1) {
 		/* One error is its own message; more get a count. */
 		if (d.nerrors == 0)
@@ -141,8 +190,10 @@ cmd_build(int argc, char *argv[])
 		fprintf(stderr, "stet: no stet.yaml in %s: built with the "
 		    "defaults\n", o.dir);
 	if (verbose)
-		fprintf(stderr, "stet: %s build: load and plan %.1f ms, render "
-		    "%.1f ms, static, swap and cache %.1f ms\n", r.kind,
+		fprintf(stderr, "stet: %s build%s, %s: load and plan %.1f ms, "
+		    "static and render %.1f ms, publish and cache %.1f ms\n",
+		    r.kind, r.recovered ? " (finishing a stopped one)" : "",
+		    r.published,
 		    r.load_ms, r.render_ms, r.finish_ms);
 	printf("stet: built %zu posts, %zu pages and %zu topics into "
 	    "%s/public (%zu files written, %zu unchanged) in %.0f ms\n",

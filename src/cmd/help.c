@@ -15,6 +15,7 @@ static const struct {
 	{ "build", "stet build [-v] [-s SITE] [--drafts] [--future] [--portable] [--full]\n"
 	  "           [--strict]",
 	  "Build SITE (default: the current folder) into SITE/public/.\n"
+	  "Ctrl-C or SIGTERM stops it with public/ as it was (exit 130, 143).\n"
 	  "  -s, --site SITE  the site folder\n"
 	  "  --drafts         include posts marked draft: true\n"
 	  "  --future         include posts dated later than now\n"

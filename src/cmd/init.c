@@ -18,6 +18,7 @@ static const char gitignore[] =
     "# What a fast rebuild remembers.  (.stet/ids, the posts' permanent\n"
     "# feed ids, is worth keeping with the posts.)\n"
     "/.stet/cache\n"
+    "/.stet/journal\n"
     "/.stet/*.tmp\n"
     "# Subscribers: personal data, never in version control.\n"
     "/stet.db\n"

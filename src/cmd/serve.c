@@ -85,6 +85,7 @@ cmd_serve(int argc, char *argv[])
 		o.url = set.site.url;
 		o.base_path = set.site.base_path;
 		o.subscribe_action = set.site.subscribe_action;
+		o.remote_images = set.site.images_remote_allow;
 		rc = server_run(&o, &err);
 	}
 	settings_free(&set);

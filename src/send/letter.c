@@ -104,15 +104,26 @@ static int
 render_body(struct letter *l, const struct post *p, const char *body,
     size_t n)
 {
+	struct md_opts	 mo;
+
+	/*
+	 * Cleaned as the page is (the build gave the warnings), and the
+	 * site's own images known by the address the links point to.
+	 */
+	memset(&mo, 0, sizeof(mo));
+	mo.file = p->file;
+	mo.line = p->body_line;
+	mo.site = l->url;
+	mo.allow_remote_images = l->cfg->images_remote_allow;
 	if (p->is_html)
 		/*
-		 * HTML posts go out as written; their text part points to
-		 * the page, since no faithful text can be had from HTML.
+		 * The text part of an HTML post points to the page, since
+		 * no faithful text can be had from HTML.
 		 */
-		return buf_put(&l->html, body, n) == -1 ||
-		    buf_printf(&l->text, "This post is best read on the "
+		return markdown_clean_html(body, n, &mo, l->url, &l->html) ==
+		    -1 || buf_printf(&l->text, "This post is best read on the "
 		    "web:\n%s\n", l->url) == -1 ? -1 : 0;
-	return markdown_for_mail(body, n, l->url, &l->html, &l->text);
+	return markdown_for_mail(body, n, &mo, l->url, &l->html, &l->text);
 }
 
 int

@@ -143,7 +143,8 @@ server_run(const struct server_opts *o, struct err *err)
 	    err) == -1)
 		goto out;
 	origin = form_origin(o->subscribe_action);
-	if (snapshot_common_init(&s.sh.common, origin, err) == -1) {
+	if (snapshot_common_init(&s.sh.common, origin, o->remote_images,
+	    err) == -1) {
 		limits_free(&s.sh.limits);
 		goto out;
 	}

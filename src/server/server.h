@@ -37,6 +37,7 @@ struct server_opts {
 	const char	*url;		/* the site's, ending in '/' */
 	const char	*base_path;	/* url's path */
 	const char	*subscribe_action; /* the form's, or NULL: ours */
+	int		 remote_images;	/* pages may load https images */
 	int		 watch;		/* rebuild on changes */
 	/* Tells the person running stet something: one line, no '\n'. */
 	void		(*say)(void *arg, enum server_say, const char *line);

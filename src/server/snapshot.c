@@ -74,19 +74,23 @@ static void	 http_date(time_t, char out[64]);
 
 int
 snapshot_common_init(struct snap_common *c, const char *form_origin,
-    struct err *err)
+    int remote_images, struct err *err)
 {
 	struct buf	 b;
 
 	memset(c, 0, sizeof(*c));
 	buf_init(&b, 4096);
 	/*
-	 * No script at all; styles and images only from the site; forms
-	 * post only to the site (or the outside address the subscription
-	 * form names); no <base> tricks and no framing, so no clickjacking.
+	 * No script at all; styles and images only from the site (images
+	 * from any https host too, when the site allows remote images);
+	 * forms post only to the site (or the outside address the
+	 * subscription form names); no <base> tricks and no framing, so
+	 * no clickjacking.
 	 */
 	if (BUF_LIT(&b, "default-src 'none'; style-src 'self'; "
-	    "img-src 'self'; form-action 'self'") == -1 ||
+	    "img-src 'self'") == -1 ||
+	    (remote_images && BUF_LIT(&b, " https:") == -1) ||
+	    BUF_LIT(&b, "; form-action 'self'") == -1 ||
 	    (form_origin != NULL && (buf_putc(&b, ' ') == -1 ||
 	    buf_puts(&b, form_origin) == -1)) ||
 	    BUF_LIT(&b, "; base-uri 'none'; frame-ancestors 'none'") == -1) {

@@ -61,10 +61,12 @@ struct snapshot {
 
 /*
  * Build the shared headers.  form_origin is the scheme://host of an
- * outside subscription form's action, or NULL.  0, or -1 with err.
+ * outside subscription form's action, or NULL; with remote_images set
+ * (images: { remote: allow }) pages may load images from any https
+ * host.  0, or -1 with err.
  */
 int	snapshot_common_init(struct snap_common *, const char *form_origin,
-	    struct err *);
+	    int remote_images, struct err *);
 void	snapshot_common_free(struct snap_common *);
 
 /*

@@ -1,3 +1,4 @@
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -14,6 +15,8 @@
 #include "check.h"
 #include "memfs.h"
 #include "ids.h"
+#include "journal.h"
+#include "links.h"
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
@@ -31,7 +34,13 @@ struct build {
 	struct tset	*tpl;
 	struct writer	 w;
 	int		 wopen;
-	struct outlist	 outputs;
+	struct outlist	 outputs;	/* made, but for post pages */
+	struct links	 links;		/* the build's link warnings */
+	struct outlist	 all;		/* every file made (no twins) */
+	struct journal	 journal;	/* what a stopped build may have left */
+	int		 recover;	/* 1: a journal; 2: a damaged one */
+	const char	*published;	/* how: build_result.published */
+	int		 lockfd;
 	struct plan	 plan;
 	char		(*nbs)[CACHE_NEIGHBOURS];	/* one per post */
 	unsigned char	 sig[CACHE_SIG], list_sig[CACHE_SIG];
@@ -65,11 +74,11 @@ public_exists(int sitefd)
 
 /*
  * Decide what this build renders.  Without a usable cache (or public/),
- * everything, into a fresh folder swapped in at the end.  With one whose
- * global signature still holds, only the posts whose file changed or
- * whose neighbours did, and the lists and feed when what they show
- * changed.  Otherwise everything again, but written over public/ file by
- * file, so unchanged files keep their mtime.  Returns 1 for a cold build.
+ * everything, each file new.  With one whose global signature still
+ * holds, only the posts whose file changed or whose neighbours did, and
+ * the lists and feed when what they show changed.  Otherwise (or after a
+ * stopped build) everything again, compared with public/ so unchanged
+ * files keep their inode and mtime.  Returns 1 for a cold build.
  */
 static int
 plan_build(struct build *b, struct err *err)
@@ -81,7 +90,9 @@ plan_build(struct build *b, struct err *err)
 
 	/* stet check renders everything, into memory. */
 	cold = c == NULL || b->o->check || !public_exists(s->dirfd);
-	selective = !cold && memcmp(c->sig, b->sig, CACHE_SIG) == 0;
+	/* After a stopped build, the cache no longer describes public/. */
+	selective = !cold && !b->recover && memcmp(c->sig, b->sig,
+	    CACHE_SIG) == 0;
 	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
 	b->nbs = malloc((s->nposts ? s->nposts : 1) * sizeof(*b->nbs));
 	if (b->plan.post == NULL || b->nbs == NULL)
@@ -163,30 +174,31 @@ remove_one(int fd, const char *rel)
 }
 
 /*
- * Remove what the last build made and this one did not: files in the old
- * output list, and pages of posts that were visible then and whose slug
- * no post has now.
+ * What public/ holds that this build does not make: files in the old
+ * output list, pages of posts that were visible then and whose slug no
+ * post has now, and what a stopped build's journal names.  0 or -1.
  */
-static void
-remove_stale(struct build *b)
+static int
+list_stale(struct build *b, struct outlist *stale)
 {
 	const struct cache *c = b->cache;
 	const struct site *s = &b->site;
 	unsigned char	*seen;
 	char		 rel[4096];
-	size_t		 i, k;
-	int		 fd;
+	size_t		 i;
+	int		 rc = -1;
 
-	if ((fd = openat(s->dirfd, "public", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
-		return;
 	for (i = 0; i < c->outputs.n; i++)
-		if (!outlist_has(&b->outputs, c->outputs.v[i]))
-			remove_one(fd, c->outputs.v[i]);
-	if ((seen = calloc(c->nposts ? c->nposts : 1, 1)) == NULL) {
-		close(fd);
-		return;
-	}
+		if (!outlist_has(&b->all, c->outputs.v[i]) &&
+		    outlist_add(stale, c->outputs.v[i]) == -1)
+			return -1;
+	for (i = 0; i < b->journal.paths.n; i++)
+		if (!outlist_has(&b->all, b->journal.paths.v[i]) &&
+		    outlist_add(stale, b->journal.paths.v[i]) == -1)
+			return -1;
+	if ((seen = calloc(c->nposts ? c->nposts : 1, 1)) == NULL)
+		return -1;
+	/* The usual rebuild: every cached post is still there. */
 	for (i = 0; i < s->nposts; i++) {
 		const struct cache_post *cp = s->posts[i].cached;
 
@@ -194,20 +206,59 @@ remove_stale(struct build *b)
 			seen[cp - c->posts] = 1;
 	}
 	for (i = 0; i < c->nposts; i++) {
-		if (seen[i] || !c->posts[i].visible)
+		if (seen[i] || !c->posts[i].visible ||
+		    (size_t)snprintf(rel, sizeof(rel), "writing/%s/index.html",
+		    c->posts[i].post.slug) >= sizeof(rel) ||
+		    outlist_has(&b->all, rel))
 			continue;
-		/* Rare (a post gone or renamed): a plain scan will do. */
-		for (k = 0; k < s->nposts; k++)
-			if (strcmp(s->posts[k].slug, c->posts[i].post.slug) == 0)
-				break;
-		if (k < s->nposts || (size_t)snprintf(rel, sizeof(rel),
-		    "writing/%s/index.html", c->posts[i].post.slug) >=
-		    sizeof(rel))
-			continue;
-		remove_one(fd, rel);
+		if (outlist_add(stale, rel) == -1)
+			goto out;
 	}
+	outlist_sort(stale);
+	rc = 0;
+out:
 	free(seen);
+	return rc;
+}
+
+/* Remove the stale files from public/, with their twins. */
+static void
+remove_stale(struct build *b, const struct outlist *stale)
+{
+	size_t	 i;
+	int	 fd;
+
+	if ((fd = openat(b->site.dirfd, "public", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;	/* then there is nothing to remove */
+	for (i = 0; i < stale->n; i++)
+		remove_one(fd, stale->v[i]);
 	close(fd);
+}
+
+/*
+ * Every file this build makes (without twins): the outputs and the post
+ * pages, sorted, for writer_fill and the journal.  0 or -1.
+ */
+static int
+list_all(struct build *b)
+{
+	const struct site *s = &b->site;
+	char		 rel[4096];
+	size_t		 i;
+
+	for (i = 0; i < b->outputs.n; i++)
+		if (outlist_add(&b->all, b->outputs.v[i]) == -1)
+			return -1;
+	for (i = 0; i < s->nposts; i++) {
+		if ((size_t)snprintf(rel, sizeof(rel), "%s/%s/index.html",
+		    s->posts[i].section, s->posts[i].slug) >= sizeof(rel))
+			return -1;
+		if (outlist_add(&b->all, rel) == -1)
+			return -1;
+	}
+	outlist_sort(&b->all);
+	return 0;
 }
 
 /* Does this rebuild write a feed, or a page the last build did not? */
@@ -349,6 +400,116 @@ out:
 	return rc;
 }
 
+/*
+ * A change of more files than this (written or removed) is published as
+ * a whole new tree swapped in with one rename, so a server sees the old
+ * site or the new one.  A smaller one, the usual edit, is renamed into
+ * public/ file by file: a reader may see a few files new and the rest
+ * old for the moment it takes, which is the price of not linking every
+ * file of a large site for every edit.
+ */
+#define PUBLISH_IN_PLACE_MAX	64
+
+static int
+stopped(const struct build *b)
+{
+	return b->o->stop != NULL && *b->o->stop != 0;
+}
+
+/*
+ * Put what the writer staged into public/.  Nothing was published
+ * before this point (every file went to the stage), so the choice
+ * between a swap and renames in place is made here, from the files that
+ * actually changed, not from the plan, which counts the pages that may
+ * change (a setting every page shows marks them all, even when it
+ * changes no byte).  Either way the journal is durable before public/
+ * changes.  0, or -1 with err.
+ */
+static int
+publish(struct build *b, int cold, struct err *err)
+{
+	const struct outlist *m[2], *p[3];
+	struct outlist	 stale;
+	size_t		 n;
+	int		 sitefd = b->site.dirfd, rc = -1;
+
+	b->published = "unchanged";
+	memset(&stale, 0, sizeof(stale));
+	if (!cold && list_stale(b, &stale) == -1) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	n = b->w.changed.n + stale.n;
+	if (cold || b->recover == 2 || n > PUBLISH_IN_PLACE_MAX) {
+		/* The whole tree from the list: no stale file comes along. */
+		if (writer_fill(&b->w, &b->all, err) == -1)
+			goto out;
+		m[0] = &b->journal.moved;
+		p[0] = &b->all;
+		p[1] = &b->journal.paths;
+		if (journal_write(sitefd, m, 1, p, 2, err) == -1 ||
+		    writer_swap(&b->w, err) == -1)
+			goto out;
+		b->published = "swapped in";
+	} else if (n > 0) {
+		m[0] = &b->w.changed;
+		m[1] = &b->journal.moved;
+		p[0] = &stale;
+		p[1] = &b->journal.paths;
+		if (journal_write(sitefd, m, 2, p, 2, err) == -1 ||
+		    writer_move(&b->w, err) == -1)
+			goto out;
+		remove_stale(b, &stale);
+		b->published = "renamed into public/";
+	} else
+		writer_abort(&b->w);	/* nothing changed */
+	b->wopen = 0;
+	rc = 0;
+out:
+	outlist_free(&stale);
+	return rc;
+}
+
+/*
+ * One build of a site at a time, whether from stet build or a server:
+ * each starts by removing a stage it finds, and the cache and journal
+ * describe one build.  The lock is on the site folder itself (no file
+ * to leave behind), and goes with the descriptor.  0, or -1 with err.
+ */
+static int
+lock_site(struct build *b, struct err *err)
+{
+	if ((b->lockfd = open(b->o->dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return err_set(err, b->o->dir, 0, "%s", strerror(errno));
+	while (flock(b->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return err_set(err, b->o->dir, 0, "locking: %s",
+			    strerror(errno));
+		/* Another build is writing: wait, but not past a stop. */
+		if (stopped(b))
+			return err_set(err, NULL, 0, "interrupted");
+		usleep(20 * 1000);
+	}
+	return 0;
+}
+
+/*
+ * The temporary files of cache_write, ids_save and render_site's form
+ * page: a build killed before renaming them leaves them behind, and
+ * only a build holding the lock may say they are not being written.
+ */
+static void
+remove_litter(int sitefd)
+{
+	static const char *const tmp[] = { ".stet/cache.tmp",
+	    ".stet/ids.tmp", ".stet/form.html.tmp" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(tmp) / sizeof(*tmp); i++)
+		(void)unlinkat(sitefd, tmp[i], 0);	/* mostly ENOENT */
+}
+
 static void *
 cache_thread(void *arg)
 {
@@ -382,6 +543,11 @@ run(struct build *b, struct build_result *res, struct err *err)
 	size_t		 i;
 	int		 sitefd, cold, rc;
 
+	/* stet check writes nothing: it needs no lock. */
+	if (!b->o->check && lock_site(b, err) == -1)
+		return -1;
+	if (!b->o->check)
+		remove_litter(b->lockfd);
 	if ((sitefd = open(b->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1)
 		return err_set(err, b->o->dir, 0, "%s", strerror(errno));
@@ -409,6 +575,11 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return err_set(err, "posts", 0, "out of memory");
 	if (list_outputs(b, err) == -1)
 		return -1;
+	if (list_all(b) == -1)
+		return err_set(err, "public", 0, "out of memory");
+	if (!b->o->check && (b->recover = journal_read(s->dirfd, &b->journal,
+	    err)) == -1)
+		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
 	/*
@@ -423,33 +594,55 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if (b->o->check)
 		return check_in_memory(b, res, err);
-	if (writer_open(&b->w, s->dirfd, !cold, err) == -1)
+	if (stopped(b))
+		return err_set(err, NULL, 0, "interrupted");
+	if (writer_open(&b->w, s->dirfd, !cold, b->o->stop, err) == -1)
 		return -1;
 	b->wopen = 1;
+	/* A file a stopped build renamed in may not match its twin. */
+	b->w.suspect = &b->journal.moved;
 	t1 = now_ms();
-	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
-		return -1;
-	t2 = now_ms();
-	if (b->o->strict && b->o->diag != NULL && b->o->diag->nwarnings > 0)
-		return err_set(err, NULL, 0, "--strict: %zu warnings",
-		    b->o->diag->nwarnings);
-	/* static/ is copied again only when something in it changed. */
+	/*
+	 * static/ first (again only when something in it changed): a new
+	 * post's images go out before the post that shows them.
+	 */
 	if ((cold || b->plan.fixed || memcmp(b->cache->static_sig,
 	    b->static_sig, CACHE_SIG) != 0) &&
 	    theme_static(s, &b->w, NULL, err) == -1)
 		return -1;
-	if (writer_commit(&b->w, err) == -1)
+	/*
+	 * A broken link or missing image in a post is a warning of the
+	 * build, not only a finding of stet check.  A post warned about
+	 * is read and rendered again next time, so every build says it.
+	 */
+	if (links_init(&b->links, s, &b->outputs) == -1)
+		return err_set(err, "public", 0, "out of memory");
+	b->w.observe = links_page;
+	b->w.observe_ctx = &b->links;
+	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
-	b->wopen = 0;
-	if (!cold)
-		remove_stale(b);
+	for (i = 0; i < s->nposts; i++)
+		if (b->links.warned[i])
+			s->posts[i].warned = 1;
+	t2 = now_ms();
+	if (b->o->strict && b->o->diag != NULL && b->o->diag->nwarnings > 0)
+		return err_set(err, NULL, 0, "--strict: %zu warnings",
+		    b->o->diag->nwarnings);
+	/* The last point to stop at before public/ changes. */
+	if (stopped(b))
+		return err_set(err, NULL, 0, "interrupted");
+	if (publish(b, cold, err) == -1)
+		return -1;
 	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
 	    b->list_sig, b->static_sig,
 	    b->topics_sig, (const char (*)[CACHE_NEIGHBOURS])b->nbs,
 	    &b->outputs, err) == -1 ||
-	    (b->ids != NULL && ids_save(s, b->ids, err) == -1))
+	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
+	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
+	res->published = b->published;
+	res->recovered = b->recover != 0;
 	res->load_ms = t1 - t0;
 	res->render_ms = t2 - t1;
 	res->finish_ms = now_ms() - t2;
@@ -489,6 +682,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	b.ropts.portable = o->portable;
 	b.ropts.form = !o->check;
 	b.site.dirfd = -1;
+	b.lockfd = -1;
 	markdown_init();
 	rc = run(&b, res, err);
 	if (rc == -1 && b.wopen)
@@ -498,6 +692,11 @@ site_build(const struct build_opts *o, struct build_result *res,
 		site_free(&b.site);
 	cache_free(b.cache);
 	outlist_free(&b.outputs);
+	links_free(&b.links);
+	outlist_free(&b.all);
+	journal_free(&b.journal);
+	if (b.lockfd != -1)
+		close(b.lockfd);	/* and with it the lock */
 	ids_free(b.ids);
 	free(b.plan.post);
 	free(b.plan.feeds);

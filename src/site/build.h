@@ -1,6 +1,7 @@
 #ifndef STET_BUILD_H
 #define STET_BUILD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,10 +25,20 @@ struct build_opts {
 					   is written */
 	struct diag	*diag;		/* every error and warning of the run
 					   (load, render, check); may be NULL */
+	/*
+	 * May be NULL.  Once *stop is non-zero (a command's signal handler
+	 * sets it), the build stops at the next safe point, leaving public/
+	 * as it was, and fails with "interrupted"; past the point where it
+	 * starts to publish, it finishes instead.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 struct build_result {
 	const char	*kind;		/* "cold", "full" or "incremental" */
+	const char	*published;	/* "swapped in" (a new tree), "renamed
+					   into public/" or "unchanged" */
+	int		 recovered;	/* finished what a stopped build began */
 	int		 defaults;	/* there was no stet.yaml */
 	size_t		 nposts, npages, ntopics;
 	size_t		 written, unchanged;
@@ -39,8 +50,10 @@ struct build_result {
 
 /*
  * Build o->dir into o->dir/public.  0, or -1 with err naming file:line;
- * on -1 the previous public/ is as it was (a cold build's half-made
- * folder is removed; a rebuild has replaced only whole files).
+ * on -1 public/ is as it was (and the stage beside it removed), unless
+ * the failure came while publishing: then .stet/journal says what the
+ * next build must finish.  One build of a site runs at a time; a second
+ * waits for the first.
  */
 int	site_build(const struct build_opts *, struct build_result *,
 	    struct err *);

@@ -325,6 +325,35 @@ feeds(struct cfgload *l, const struct ynode *n, struct config *c)
 	return 0;
 }
 
+/*
+ * images: { remote: link } (the default) makes each image from another
+ * host a link to it, so that no page makes a reader's browser ask
+ * another host for anything; remote: allow keeps them as images.
+ */
+static int
+images(struct cfgload *l, const struct ynode *n, struct config *c)
+{
+	const struct ynode *e;
+	const char	*v = NULL;
+
+	if (want_map(l, n, "images") == -1)
+		return -1;
+	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "remote") != 0)
+			return unknown(l, e->key, "images");
+		if (want_scalar(l, e, "images.remote", &v) == -1)
+			return -1;
+		if (strcmp(v, "link") == 0)
+			c->images_remote_allow = 0;
+		else if (strcmp(v, "allow") == 0)
+			c->images_remote_allow = 1;
+		else
+			return err_set(l->err, CONFIG_FILE, e->line,
+			    "images.remote: want link or allow");
+	}
+	return 0;
+}
+
 static int
 language_ok(struct cfgload *l, const struct ynode *n, struct config *c)
 {
@@ -430,6 +459,8 @@ config_parse(struct arena *a, const char *src, size_t len, struct config *c,
 			rc = subscribe(&l, e, c);
 		else if (strcmp(k, "feeds") == 0)
 			rc = feeds(&l, e, c);
+		else if (strcmp(k, "images") == 0)
+			rc = images(&l, e, c);
 		else if (elsewhere(top_elsewhere, k))
 			rc = 0;
 		else

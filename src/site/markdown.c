@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -11,12 +10,17 @@
 #include "../support/text.h"
 #include "../support/url.h"
 #include "markdown.h"
+#include "rawhtml.h"
 
 #define MD_OPTIONS	(CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | \
 			    CMARK_OPT_SMART)
 
+/*
+ * No "tagfilter": it showed raw <style>, <iframe>... to readers as text.
+ * The raw HTML pass (rawhtml.c) replaces what breaks a promise instead.
+ */
 static const char *const md_extensions[] = { "table", "strikethrough",
-    "autolink", "tagfilter" };
+    "autolink" };
 
 /* Is line [p, p + n) a table's delimiter row ("| --- | :-: |")?  Its cells. */
 static size_t
@@ -520,37 +524,7 @@ out:
 }
 
 /*
- * Does the tag at q (left bytes, q[0] == '<') open or close one of the
- * elements GFM's tag filter disables?  cmark-gfm 0.29.0.gfm.6 ends the
- * name only at its own idea of a space or at '>' (or "/>"), so it lets
- * "<script\f>" and "<script/x>" through, which a browser reads as a
- * script all the same: HTML ends a tag name at tab, line feed, form
- * feed, carriage return (read as a line feed), space, '/' or '>'.  The
- * end of the HTML counts too, since a page goes on after it.
- */
-static int
-filtered_tag(const char *q, size_t left)
-{
-	static const char *const names[] = { "title", "textarea", "style",
-	    "xmp", "iframe", "noembed", "noframes", "script", "plaintext" };
-	size_t	 i = 1, k, len;
-
-	if (i < left && q[i] == '/')
-		i++;
-	for (k = 0; k < sizeof(names) / sizeof(*names); k++) {
-		len = strlen(names[k]);
-		if (left - i >= len && strncasecmp(q + i, names[k], len) == 0 &&
-		    (left - i == len || (q[i + len] != '\0' &&
-		    strchr("\t\n\f\r />", q[i + len]) != NULL)))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Three fixes to cmark-gfm's HTML, made in one pass over it:
- *  - what the tag filter missed (see filtered_tag) gets its '<' as
- *    "&lt;", as the filter does, so it shows as text;
+ * Two fixes to cmark-gfm's HTML, made in one pass over it:
  *  - <th align="left"> becomes <th class="align-left">: align= is
  *    obsolete, and style= (cmark-gfm's other choice) would be blocked by
  *    the server's Content-Security-Policy;
@@ -573,12 +547,6 @@ html_fixups(const char *h, size_t n, struct buf *out)
 		if (buf_put(out, p, (size_t)(q - p)) == -1)
 			return -1;
 		p = q;
-		if (filtered_tag(q, left)) {
-			if (BUF_LIT(out, "&lt;") == -1)
-				return -1;
-			p = q + 1;
-			continue;
-		}
 		if (left >= 5 && memcmp(q, "<pre>", 5) == 0) {
 			if (BUF_LIT(out, "<pre tabindex=\"0\">") == -1)
 				return -1;
@@ -699,22 +667,120 @@ absolute_fragments(const char *h, size_t n, const char *base, struct buf *out)
 	return buf_put(out, p, (size_t)(end - p));
 }
 
-static int	to_html(const char *, size_t, struct buf *, const char *,
-		    struct buf *, int);
-
-int
-markdown_to_html(const char *src, size_t len, struct buf *out,
-    const char *base, struct buf *abs_out)
+/*
+ * Put a mark (rawhtml_mark) with its source line before each thing the
+ * raw HTML pass must see: raw HTML, images that are not the site's own,
+ * and links with a scheme stet does not link to.  1 when there is one
+ * (the pass is needed), 0 when not, -1 when out of memory.
+ */
+static int
+mark_raw(cmark_node *doc, const struct md_opts *o)
 {
-	return to_html(src, len, out, base, abs_out, 0);
+	cmark_iter	*it;
+	cmark_event_type ev;
+	struct buf	 m;
+	size_t		 first = o->line ? o->line : 1;
+	int		 found = 0, rc = -1;
+
+	if ((it = cmark_iter_new(doc)) == NULL)
+		return -1;
+	buf_init(&m, 0);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it), *mk;
+		cmark_node_type t = cmark_node_get_type(n);
+		int line = cmark_node_get_start_line(n);
+		const char *s;
+		enum rawhtml_url k;
+
+		/* Raw HTML is a leaf: it has an enter event only. */
+		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
+			s = cmark_node_get_literal(n);
+			/*
+			 * A comment alone ("<!--more-->") would go anyway:
+			 * emptied here, it costs the body no pass.
+			 */
+			if (s != NULL && rawhtml_only_comment(s)) {
+				if (!cmark_node_set_literal(n, ""))
+					goto out;
+				continue;
+			}
+			buf_reset(&m);
+			if (rawhtml_mark(&m, line > 0 ? first + (size_t)line -
+			    1 : first) == -1 ||
+			    buf_puts(&m, s != NULL ? s : "") == -1 ||
+			    !cmark_node_set_literal(n, m.data))
+				goto out;
+			found = 1;
+			continue;
+		}
+		/* The rest only after their exit: then they may change. */
+		if (ev != CMARK_EVENT_EXIT || (t != CMARK_NODE_IMAGE &&
+		    t != CMARK_NODE_LINK))
+			continue;
+		s = cmark_node_get_url(n);
+		k = rawhtml_url_kind(s != NULL ? s : "", o->site);
+		if (t == CMARK_NODE_IMAGE ? k == RAWHTML_LOCAL :
+		    k != RAWHTML_BAD)
+			continue;
+		buf_reset(&m);
+		if (rawhtml_mark(&m, line > 0 ? first + (size_t)line - 1 :
+		    first) == -1 ||
+		    (mk = cmark_node_new(CMARK_NODE_HTML_INLINE)) == NULL)
+			goto out;
+		if (!cmark_node_set_literal(mk, m.data) ||
+		    !cmark_node_insert_before(n, mk)) {
+			cmark_node_free(mk);
+			goto out;
+		}
+		found = 1;
+	}
+	rc = found;
+out:
+	buf_free(&m);
+	cmark_iter_free(it);
+	return rc;
 }
 
-int
-markdown_to_html_portable(const char *src, size_t len, struct buf *out,
-    const char *base, struct buf *abs_out)
+/*
+ * cmark-gfm's html as a page has it: fixed up, then, when raw is set,
+ * through the raw HTML pass (warning when warn is set); with base set,
+ * every relative URL made absolute against it.  Appended to out.
+ */
+static int
+finish(const char *html, const struct md_opts *o, int raw, int warn,
+    const char *base, struct buf *out)
 {
-	return to_html(src, len, out, base, abs_out, 1);
+	struct buf	 fixed, clean;
+	int		 rc = -1;
+
+	if (!raw && base == NULL)
+		return html_fixups(html, strlen(html), out);
+	buf_init(&fixed, 0);
+	buf_init(&clean, 0);
+	if (html_fixups(html, strlen(html), &fixed) == -1)
+		goto out;
+	if (raw) {
+		if (rawhtml_clean(fixed.data ? fixed.data : "", fixed.len, o,
+		    base, warn, base != NULL ? &clean : out) == -1)
+			goto out;
+		if (base == NULL) {
+			rc = 0;
+			goto out;
+		}
+		/* The pass made every URL absolute; only cmark's are left. */
+		buf_free(&fixed);
+		fixed = clean;
+		buf_init(&clean, 0);
+	}
+	rc = absolute_fragments(fixed.data ? fixed.data : "", fixed.len, base,
+	    out);
+out:
+	buf_free(&fixed);
+	buf_free(&clean);
+	return rc;
 }
+
+static const struct md_opts no_opts;
 
 /*
  * Parse src with the site's extensions and give its headings ids.  The
@@ -753,32 +819,32 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 }
 
 int
-markdown_for_mail(const char *src, size_t len, const char *base,
-    struct buf *html_out, struct buf *text_out)
+markdown_for_mail(const char *src, size_t len, const struct md_opts *o,
+    const char *base, struct buf *html_out, struct buf *text_out)
 {
-	struct buf	 tmp;
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	struct detached	 gone;
 	char		*html = NULL, *text = NULL;
-	int		 rc = -1;
+	int		 rc = -1, raw;
 
-	buf_init(&tmp, 0);
+	if (o == NULL)
+		o = &no_opts;
 	if ((p = parse(src, len, &doc, &gone)) == NULL)
 		return -1;
 	if (doc == NULL || rewrite_urls(doc, 1, absolute_url, base) == -1)
 		goto out;
+	/* The text first: the marks are for the HTML only. */
+	text = cmark_render_commonmark(doc, MD_OPTIONS, 72);
+	if (text == NULL || (raw = mark_raw(doc, o)) == -1)
+		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
-	text = cmark_render_commonmark(doc, MD_OPTIONS, 72);
-	if (html == NULL || text == NULL ||
-	    html_fixups(html, strlen(html), &tmp) == -1 ||
-	    absolute_fragments(tmp.data, tmp.len, base, html_out) == -1 ||
+	if (html == NULL || finish(html, o, raw, 1, base, html_out) == -1 ||
 	    buf_puts(text_out, text) == -1)
 		goto out;
 	rc = 0;
 out:
-	buf_free(&tmp);
 	free(html);
 	free(text);
 	if (doc != NULL)
@@ -788,51 +854,55 @@ out:
 	return rc;
 }
 
-static int
-to_html(const char *src, size_t len, struct buf *out, const char *base,
-    struct buf *abs_out, int portable)
+int
+markdown_to_html(const char *src, size_t len, const struct md_opts *o,
+    struct buf *out, const char *base, struct buf *abs_out)
 {
-	struct buf	 tmp;
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	struct detached	 gone;
 	char		*html = NULL;
-	int		 rc = -1;
+	int		 rc = -1, raw;
 
-	buf_init(&tmp, 0);
+	if (o == NULL)
+		o = &no_opts;
 	if ((p = parse(src, len, &doc, &gone)) == NULL)
 		return -1;
-	if (doc == NULL)
+	if (doc == NULL || (raw = mark_raw(doc, o)) == -1)
 		goto out;
-	if (portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
+	if (o->portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
-	if (html == NULL)
-		goto out;
-	if (html_fixups(html, strlen(html), out) == -1)
+	if (html == NULL || finish(html, o, raw, 1, NULL, out) == -1)
 		goto out;
 	if (abs_out != NULL) {
 		free(html);
 		html = NULL;
 		if (rewrite_urls(doc, 1, absolute_url, base) == -1)
 			goto out;
+		/* The same body again: its warnings were given. */
 		html = cmark_render_html(doc, MD_OPTIONS,
 		    cmark_parser_get_syntax_extensions(p));
-		if (html == NULL || html_fixups(html, strlen(html), &tmp) ==
-		    -1 || absolute_fragments(tmp.data, tmp.len, base,
-		    abs_out) == -1)
+		if (html == NULL || finish(html, o, raw, 0, base, abs_out) ==
+		    -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	buf_free(&tmp);
 	free(html);
 	if (doc != NULL)
 		cmark_node_free(doc);
 	detached_free(&gone);
 	cmark_parser_free(p);
 	return rc;
+}
+
+int
+markdown_clean_html(const char *html, size_t len, const struct md_opts *o,
+    const char *base, struct buf *out)
+{
+	return rawhtml_clean(html, len, o, base, base == NULL, out);
 }
 
 int

@@ -4,15 +4,23 @@
 #include <stddef.h>
 
 #include "../support/buf.h"
+#include "../support/diag.h"
 
 /*
  * Markdown to HTML: the only header that knows cmark-gfm exists.
- * CommonMark plus GFM tables, strikethrough, autolinks, footnotes and the
- * tag filter (raw <script>, <style>, <iframe>... come out as text).
+ * CommonMark plus GFM tables, strikethrough, autolinks and footnotes.
  * Headings get ids from their text, unique within the document (and
  * apart from the ids of footnotes and of the raw HTML); table
  * alignment comes out as classes (align-left, align-center, align-right)
  * since align= is obsolete and style= would break the site's CSP.
+ *
+ * Raw HTML in a body is kept, but made to keep the site's promises (one
+ * stylesheet, no script, no inline style, no request to another host,
+ * valid HTML): a body holding any is parsed whole as one HTML5 fragment
+ * and written back, with what breaks a promise replaced or dropped and
+ * each change a warning naming its line.  Markdown images from other
+ * hosts and links with a scheme stet does not link to go the same way.
+ * A body without any of these skips that pass: its HTML is cmark-gfm's.
  */
 
 /*
@@ -36,32 +44,55 @@
 int	markdown_check(const char *src, size_t len, size_t *line, char *why,
 	    size_t whysz);
 
+/*
+ * What rendering a body needs besides the body.  All but site may be
+ * left zero: no warnings, remote images made links, folder links as
+ * written.
+ */
+struct md_opts {
+	struct diag	*diag;		/* warnings go here; NULL: nowhere */
+	const char	*file;		/* "posts/x.md", for warnings */
+	size_t		 line;		/* the line of file the body starts on */
+	const char	*site;		/* the site's address: its own host */
+	int		 allow_remote_images;	/* images: { remote: allow } */
+	int		*warned;	/* set to 1 on a warning; may be NULL */
+	/*
+	 * For a --portable build: relative links to a folder ("x/") get
+	 * "index.html" added, so they work opened from disk.
+	 */
+	int		 portable;
+};
+
 /* Before any thread calls markdown_to_html (later calls do nothing). */
 void	markdown_init(void);
 
 /*
  * Append src's HTML to out; 0, or -1 when out of memory.  Thread-safe.
- * When abs_out is not NULL, also append to it the same HTML with every
- * relative link and image URL made absolute against base (for feeds and
- * mail, which are read away from the site).
+ * o may be NULL (all zero).  When abs_out is not NULL, also append to it
+ * the same HTML with every relative link and image URL made absolute
+ * against base (for feeds and mail, which are read away from the site);
+ * warnings are given once, for out.
  */
-int	markdown_to_html(const char *src, size_t len, struct buf *out,
-	    const char *base, struct buf *abs_out);
+int	markdown_to_html(const char *src, size_t len, const struct md_opts *o,
+	    struct buf *out, const char *base, struct buf *abs_out);
 
 /*
- * The same, for a --portable build: relative links to a folder ("x/")
- * get "index.html" added, so they work opened from disk.
+ * Append a body written in HTML (a .html post or page) to out, cleaned
+ * as raw HTML in Markdown is, its lines counted from o->line.  With base
+ * not NULL, relative URLs are made absolute against it, and there are no
+ * warnings: that is the second copy of a body.  0, or -1 (out of memory).
  */
-int	markdown_to_html_portable(const char *src, size_t len,
-	    struct buf *out, const char *base, struct buf *abs_out);
+int	markdown_clean_html(const char *html, size_t len,
+	    const struct md_opts *o, const char *base, struct buf *out);
 
 /*
  * For a message by mail: append src's HTML to html_out and its text, as
  * CommonMark wrapped at 72 columns, to text_out, with every relative
- * URL in both made absolute against base.  0, or -1 (out of memory).
+ * URL in both made absolute against base.  The HTML is cleaned as a
+ * page's is.  0, or -1 (out of memory).
  */
-int	markdown_for_mail(const char *src, size_t len, const char *base,
-	    struct buf *html_out, struct buf *text_out);
+int	markdown_for_mail(const char *src, size_t len, const struct md_opts *o,
+	    const char *base, struct buf *html_out, struct buf *text_out);
 
 /*
  * Append the text a reader sees in src, without markup, white space

@@ -54,6 +54,12 @@ struct config {
 	size_t		 feed_entries;	/* 0: all */
 	const char	*subscribe_action; /* the form's; NULL: /subscribe */
 	/*
+	 * images: { remote: allow }: images from other hosts stay images
+	 * (and stet serve lets pages load them); by default, or with
+	 * remote: link, each becomes a link to the image.
+	 */
+	int		 images_remote_allow;
+	/*
 	 * All of stet.yaml (NULL without one), for the layers above to
 	 * read their own keys from: see config.h.
 	 */
@@ -73,7 +79,7 @@ struct post {
 	struct date	 updated;
 	int		 has_updated;
 	int		 draft;
-	int		 is_html;	/* a .html body, taken as written */
+	int		 is_html;	/* a .html body */
 	const char	**tags;		/* as written */
 	size_t		*tag_lines;
 	size_t		 ntags;

@@ -263,31 +263,42 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 int
 body_html(const struct job *job, const char *file, int is_html,
     const char *base, struct buf *html, struct buf *abs, size_t *words,
-    struct err *err)
+    struct diag *diag, struct err *err)
 {
+	const struct site *s = job->site;
 	struct buf	 src;
 	struct front_split fs;
+	struct md_opts	 mo;
 	char		 why[160];
 	size_t		 line;
-	int		 rc = -1;
+	int		 rc = -1, warned = 0;
 
 	buf_init(&src, 0);
 	if (job->src->read(job->src->arg, file, &src, &fs, err) == -1)
 		goto out;
 	if (words != NULL)
 		*words = text_words(fs.body, fs.body_len);
+	memset(&mo, 0, sizeof(mo));
+	mo.diag = diag;
+	mo.file = file;
+	mo.line = fs.body_line;
+	mo.site = s->cfg.url;
+	mo.allow_remote_images = s->cfg.images_remote_allow;
+	mo.portable = job->opts->portable;
+	mo.warned = &warned;
 	if (is_html) {
-		if (buf_put(html, fs.body, fs.body_len) == -1 ||
-		    (abs != NULL && buf_put(abs, fs.body, fs.body_len) == -1))
+		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
+		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
+		    fs.body_len, &mo, base, abs) == -1))
 			goto oom;
 	} else if (markdown_check(fs.body, fs.body_len, &line, why,
 	    sizeof(why)) == -1) {
 		err_set(err, file, fs.body_line + line - 1, "%s", why);
 		goto out;
-	} else if ((job->opts->portable ? markdown_to_html_portable :
-	    markdown_to_html)(fs.body, fs.body_len, html, base, abs) == -1)
+	} else if (markdown_to_html(fs.body, fs.body_len, &mo, html, base,
+	    abs) == -1)
 		goto oom;
-	rc = 0;
+	rc = warned;
 	goto out;
 oom:
 	err_set(err, file, 0, "out of memory");
@@ -311,7 +322,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
-	int		 rc = -1;
+	int		 rc = -1, warned;
 
 	buf_init(&rel, 0);
 	buf_init(&html, 0);
@@ -333,15 +344,17 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		rc = body_html(job, p->file, p->is_html, full.data, &html,
-		    &abs, &words, err);
+		warned = body_html(job, p->file, p->is_html, full.data, &html,
+		    &abs, &words, s->diag, err);
 		buf_free(&full);
-		if (rc == -1)
-			goto out;
-		rc = -1;
-	} else if (body_html(job, p->file, p->is_html, NULL, &html, NULL,
-	    &words, err) == -1)
+	} else
+		warned = body_html(job, p->file, p->is_html, NULL, &html, NULL,
+		    &words, s->diag, err);
+	if (warned == -1)
 		goto out;
+	/* Notes are rendered every time; posts only when they change. */
+	if (warned && list == s->posts && job->opts->warned != NULL)
+		job->opts->warned[i] = 1;
 	if (!page)
 		goto keep;
 
@@ -447,7 +460,7 @@ render_home(const struct job *job, int worker, struct err *err)
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
 		    body_html(job, s->pages[i].file, s->pages[i].is_html,
-		    NULL, &intro, NULL, NULL, err) == -1)
+		    NULL, &intro, NULL, NULL, s->diag, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
 	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
@@ -717,7 +730,7 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 		goto out;
 	}
 	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
-	    err) == -1)
+	    s->diag, err) == -1)
 		goto out;
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
 		goto out;

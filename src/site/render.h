@@ -12,6 +12,12 @@
 struct render_opts {
 	int	 portable;	/* internal links end in index.html */
 	int	 form;		/* make RENDER_FORM_FILE for stet serve */
+	/*
+	 * One per post, or NULL: set when rendering the post's body gave
+	 * a warning (its raw HTML lost something), so that the cache can
+	 * have the next build render it again and repeat the warning.
+	 */
+	unsigned char *warned;
 };
 
 /*

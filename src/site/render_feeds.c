@@ -161,8 +161,9 @@ write_notes_feeds(const struct job *job, struct err *err)
 			struct buf page_html;
 
 			buf_init(&page_html, 0);
+			/* The note's page gave its warnings. */
 			rc = body_html(job, p->file, p->is_html, base.data,
-			    &page_html, &body, NULL, err);
+			    &page_html, &body, NULL, NULL, err);
 			buf_free(&page_html);
 			if (rc == -1)
 				goto out;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,14 @@
 #include "../embedded.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
+#include "../support/yamltree.h"
 #include <sodium.h>
 
 #include "theme.h"
 
 #define STATIC_FILE_MAX	(256 * 1024 * 1024)
 #define STATIC_DEPTH	32
+#define SECRETS_MAX	8
 
 int
 theme_templates(const struct site *s, struct tset **out, struct err *err)
@@ -96,9 +99,136 @@ struct walk {
 	ino_t		 ino[STATIC_DEPTH];
 	int		 depth;
 	const char	*skip;		/* a page bundle's own source file */
+	int		 warn;		/* this pass says what it leaves out */
+	char		 root[PATH_MAX]; /* the site folder, links followed */
+	size_t		 rootlen;
+	struct {			/* files never to publish */
+		dev_t		 dev;
+		ino_t		 ino;
+		const char	*what;
+	}		 secret[SECRETS_MAX];
+	size_t		 nsecrets;
 	struct buf	 data;
 	struct err	*err;
 };
+
+/*
+ * A file named in stet.yaml by a layer above (mail.dkim.key,
+ * server.tls.key): read from the tree those layers read, or NULL.
+ */
+static const char *
+setting(const struct site *s, const char *a, const char *b, const char *c)
+{
+	const struct ynode *n;
+
+	n = ynode_get(ynode_get(ynode_get(s->cfg.tree, a), b), c);
+	return n != NULL && n->kind == YNODE_SCALAR ? n->str : NULL;
+}
+
+static void
+add_secret(struct walk *wk, const char *path, const char *what)
+{
+	struct stat	 st;
+
+	/* An absolute path (a key kept elsewhere) ignores the folder. */
+	if (path == NULL || wk->nsecrets == SECRETS_MAX ||
+	    fstatat(wk->site->dirfd, path, &st, 0) == -1)
+		return;	/* not there: nothing to guard */
+	wk->secret[wk->nsecrets].dev = st.st_dev;
+	wk->secret[wk->nsecrets].ino = st.st_ino;
+	wk->secret[wk->nsecrets].what = what;
+	wk->nsecrets++;
+}
+
+/*
+ * Ready wk to guard what static/ must never publish: where the site
+ * really is (to tell where a link leads), and the files that are
+ * secrets whatever name or link reaches them.  0, or -1 with err.
+ */
+static int
+walk_init(struct walk *wk, const struct site *s, struct err *err)
+{
+	memset(wk, 0, sizeof(*wk));
+	wk->site = s;
+	wk->err = err;
+	buf_init(&wk->data, 0);
+	if (fs_realpath_at(s->dirfd, ".", wk->root) == -1)
+		return err_set(err, "static", 0, "finding the site folder: %s",
+		    strerror(errno));
+	wk->rootlen = strlen(wk->root);
+	add_secret(wk, "stet.db", "the subscriber database");
+	add_secret(wk, "stet.db-wal", "the subscriber database's log");
+	add_secret(wk, "stet.db-shm", "the subscriber database's index");
+	add_secret(wk, "stet.db-journal", "the subscriber database's log");
+	add_secret(wk, setting(s, "mail", "dkim", "key"),
+	    "the DKIM key of mail.dkim");
+	add_secret(wk, setting(s, "server", "tls", "key"),
+	    "the TLS key of server.tls");
+	return 0;
+}
+
+/*
+ * Where rel, a symbolic link, leads must be inside the site folder and
+ * not a place stet keeps to itself.  0, or -1 with err naming rel.  A
+ * link that leads nowhere is left to the caller's stat to report.
+ */
+static int
+check_link(struct walk *wk, const char *rel)
+{
+	char		 real[PATH_MAX];
+	const char	*in, *c, *why = NULL;
+	size_t		 n;
+
+	if (fs_realpath_at(wk->site->dirfd, rel, real) == -1)
+		return 0;
+	if (strncmp(real, wk->root, wk->rootlen) != 0 ||
+	    (real[wk->rootlen] != '/' && real[wk->rootlen] != '\0'))
+		return err_set(wk->err, rel, 0, "a symbolic link to %s, "
+		    "outside the site folder: stet publishes nothing from "
+		    "outside it", real);
+	in = real + wk->rootlen;
+	in += *in == '/';
+	if (*in == '\0')
+		why = "the site folder itself";
+	else if (strncmp(in, "stet.db", 7) == 0 && strchr(in, '/') == NULL)
+		why = "the subscriber database";
+	else if (strcmp(in, "public") == 0 || strncmp(in, "public/", 7) == 0)
+		why = "the built site";
+	/* .stet/, .git/, .env: anything hidden but .well-known. */
+	for (c = in; why == NULL && *c != '\0'; c += n + (c[n] == '/')) {
+		n = strcspn(c, "/");
+		if (*c == '.' && !(n == 11 && strncmp(c, ".well-known", 11) ==
+		    0))
+			why = "hidden";
+	}
+	if (why != NULL)
+		return err_set(wk->err, rel, 0, "a symbolic link to %s (%s): "
+		    "stet never publishes it", in, why);
+	return 0;
+}
+
+/* Is name (in folder rel) one to leave out without a word? */
+static int
+hidden(const char *rel, const char *name)
+{
+	/* Only static/.well-known/ means something to the web. */
+	return name[0] == '.' && !(strcmp(rel, "static") == 0 &&
+	    strcmp(name, ".well-known") == 0);
+}
+
+/* A name private keys and the database have, or NULL. */
+static const char *
+secret_name(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	if (strncmp(name, "stet.db", 7) == 0)
+		return "the name of the subscriber database";
+	if ((n > 4 && strcmp(name + n - 4, ".key") == 0) ||
+	    (n > 4 && strcmp(name + n - 4, ".pem") == 0))
+		return "a name private keys have (.key, .pem)";
+	return NULL;
+}
 
 /* Copy the folder rel ("static/img") to out ("img"). */
 static int
@@ -110,6 +240,12 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 	size_t		 i;
 	int		 rc = -1, k;
 
+	/* static/ or a bundle may itself be a link; those below are
+	   checked as they are met. */
+	if (wk->depth == 0 && fstatat(wk->site->dirfd, rel, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+	    check_link(wk, rel) == -1)
+		return -1;
 	if (fs_list(wk->site->dirfd, rel, 1, &names, &st) != 0)
 		return err_set(wk->err, rel, 0, "%s", strerror(errno));
 	for (k = 0; k < wk->depth; k++)
@@ -128,8 +264,12 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 	buf_init(&child, 0);
 	buf_init(&outp, 0);
 	for (i = 0; i < names.n; i++) {
-		if (wk->depth == 1 && wk->skip != NULL &&
-		    strcmp(names.v[i], wk->skip) == 0)
+		const char *why;
+		size_t j;
+
+		if ((wk->depth == 1 && wk->skip != NULL &&
+		    strcmp(names.v[i], wk->skip) == 0) ||
+		    hidden(rel, names.v[i]))
 			continue;
 		buf_reset(&child);
 		buf_reset(&outp);
@@ -137,7 +277,12 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 		    buf_printf(&outp, "%s%s%s", out, *out ? "/" : "",
 		    names.v[i]) == -1)
 			goto oom;
-		/* Follow links, as a reader of the folder would. */
+		/* Follow links, as a reader of the folder would, if they
+		   stay where stet may publish from. */
+		if (fstatat(wk->site->dirfd, child.data, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+		    check_link(wk, child.data) == -1)
+			goto out;
 		if (fstatat(wk->site->dirfd, child.data, &st, 0) == -1) {
 			err_set(wk->err, child.data, 0, "%s", errno == ELOOP ?
 			    "symlink loop" : strerror(errno));
@@ -150,6 +295,21 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;	/* sockets, fifos: nothing to publish */
+		/* The database or a key, by whatever name or hard link. */
+		for (j = 0; j < wk->nsecrets; j++)
+			if (wk->secret[j].dev == st.st_dev &&
+			    wk->secret[j].ino == st.st_ino) {
+				err_set(wk->err, child.data, 0, "is %s: stet "
+				    "never publishes it", wk->secret[j].what);
+				goto out;
+			}
+		if ((why = secret_name(names.v[i])) != NULL) {
+			if (wk->warn)
+				diag_warn(wk->site->diag, child.data, 0, "not "
+				    "published: %s; rename it if it is meant "
+				    "to be public", why);
+			continue;
+		}
 		if (wk->out != NULL && outlist_add(wk->out, outp.data) == -1)
 			goto oom;
 		if (wk->hash != NULL) {
@@ -230,12 +390,12 @@ theme_static(const struct site *s, struct writer *w, struct outlist *out,
 	size_t		 i;
 	int		 rc = 0;
 
-	memset(&wk, 0, sizeof(wk));
-	wk.site = s;
+	if (walk_init(&wk, s, err) == -1)
+		return -1;
 	wk.w = w;
 	wk.out = out;
-	wk.err = err;
-	buf_init(&wk.data, 0);
+	/* Once a build: the pass that lists, which every build makes. */
+	wk.warn = out != NULL;
 	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
 		rc = walk_dir(&wk, "static", "");
 	if (rc == 0)
@@ -267,11 +427,9 @@ theme_static_sig(const struct site *s, unsigned char *out, size_t outlen,
 	struct stat	 st;
 	int		 rc = 0;
 
-	memset(&wk, 0, sizeof(wk));
-	wk.site = s;
-	wk.err = err;
+	if (walk_init(&wk, s, err) == -1)
+		return -1;
 	wk.hash = &h;
-	buf_init(&wk.data, 0);
 	crypto_generichash_init(&h, NULL, 0, outlen);
 	if (fstatat(s->dirfd, "static", &st, 0) == 0 && S_ISDIR(st.st_mode))
 		rc = walk_dir(&wk, "static", "");

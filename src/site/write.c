@@ -17,16 +17,27 @@
 #define OUT_DIR		"public"
 #define STAGE_DIR	".public.new"
 
+static int
+stopped(const struct writer *w)
+{
+	return w->stop != NULL && *w->stop != 0;
+}
+
 int
-writer_open(struct writer *w, int sitefd, int incremental, struct err *err)
+writer_open(struct writer *w, int sitefd, int compare,
+    const volatile sig_atomic_t *stop, struct err *err)
 {
 	struct stat	 st;
 	int		 k;
 
 	memset(w, 0, sizeof(*w));
 	w->sitefd = sitefd;
-	w->rootfd = -1;
+	w->stagefd = -1;
+	w->pubfd = -1;
 	w->level = 6;
+	w->stop = stop;
+	w->open = 1;
+	pthread_mutex_init(&w->lock, NULL);
 	atomic_init(&w->written, 0);
 	atomic_init(&w->unchanged, 0);
 	for (k = 0; k < POOL_MAX; k++)
@@ -35,24 +46,20 @@ writer_open(struct writer *w, int sitefd, int incremental, struct err *err)
 			writer_abort(w);
 			return err_set(err, OUT_DIR, 0, "out of memory");
 		}
-	if (incremental && fstatat(sitefd, OUT_DIR, &st, AT_SYMLINK_NOFOLLOW)
-	    == 0 && S_ISDIR(st.st_mode)) {
-		w->incremental = 1;
-		w->rootfd = openat(sitefd, OUT_DIR, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
-	} else {
-		/* A stage left by a killed build is only litter. */
-		if (fs_remove_tree_at(sitefd, STAGE_DIR) == -1 ||
-		    mkdirat(sitefd, STAGE_DIR, 0755) == -1) {
-			err_set(err, STAGE_DIR, 0, "%s", strerror(errno));
-			writer_abort(w);
-			return -1;
-		}
-		w->rootfd = openat(sitefd, STAGE_DIR, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
-	}
-	if (w->rootfd == -1) {
+	if (compare && fstatat(sitefd, OUT_DIR, &st, AT_SYMLINK_NOFOLLOW) ==
+	    0 && S_ISDIR(st.st_mode) && (w->pubfd = openat(sitefd, OUT_DIR,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		err_set(err, OUT_DIR, 0, "%s", strerror(errno));
+		writer_abort(w);
+		return -1;
+	}
+	/* A stage left by a killed build is only litter. */
+	w->staged = 1;
+	if (fs_remove_tree_at(sitefd, STAGE_DIR) == -1 ||
+	    mkdirat(sitefd, STAGE_DIR, 0755) == -1 ||
+	    (w->stagefd = openat(sitefd, STAGE_DIR, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		err_set(err, STAGE_DIR, 0, "%s", strerror(errno));
 		writer_abort(w);
 		return -1;
 	}
@@ -125,22 +132,17 @@ mkparent(int rootfd, const char *rel)
 	return fs_mkdirs_at(rootfd, dir);
 }
 
+/*
+ * Write a file of the stage.  The stage holds only what this build
+ * wrote until writer_fill adds links, so writing in place is safe: no
+ * inode of public/ can be reached from here yet.
+ */
 static int
 put_one(struct writer *w, const char *rel, const void *data, size_t len)
 {
-	char	 tmp[PATH_MAX];
-	const char *target = rel;
-	int	 fd, n;
+	int	 fd;
 
-	if (w->incremental) {
-		n = snprintf(tmp, sizeof(tmp), "%s.tmp~", rel);
-		if (n < 0 || (size_t)n >= sizeof(tmp)) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		target = tmp;
-	}
-	fd = openat(w->rootfd, target, O_WRONLY | O_CREAT | O_TRUNC |
+	fd = openat(w->stagefd, rel, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd == -1)
 		return -1;
@@ -148,11 +150,7 @@ put_one(struct writer *w, const char *rel, const void *data, size_t len)
 		close(fd);
 		return -1;
 	}
-	if (close(fd) == -1)
-		return -1;
-	if (w->incremental && renameat(w->rootfd, tmp, w->rootfd, rel) == -1)
-		return -1;
-	return 0;
+	return close(fd);
 }
 
 void
@@ -160,9 +158,11 @@ writer_open_memory(struct writer *w, struct memfs *mem)
 {
 	memset(w, 0, sizeof(*w));
 	w->sitefd = -1;
-	w->rootfd = -1;
-	w->incremental = 1;	/* nothing on disk to clean up */
+	w->stagefd = -1;
+	w->pubfd = -1;
 	w->mem = mem;
+	w->open = 1;
+	pthread_mutex_init(&w->lock, NULL);
 	atomic_init(&w->written, 0);
 	atomic_init(&w->unchanged, 0);
 }
@@ -182,19 +182,24 @@ writer_put(struct writer *w, int worker, const char *rel, const void *data,
 		atomic_fetch_add(&w->written, 1);
 		return 0;
 	}
-
+	/* Every file is a safe point to stop at: nothing is published yet. */
+	if (stopped(w))
+		return err_set(err, NULL, 0, "interrupted");
+	if (w->observe != NULL)
+		w->observe(w->observe_ctx, rel, data, len);
 	n = snprintf(gzname, sizeof(gzname), "%s.gz", rel);
 	if (n < 0 || (size_t)n >= sizeof(gzname))
 		return err_set(err, rel, 0, "path too long");
-	if (w->incremental && same_bytes(w->rootfd, rel, data, len) &&
-	    (!is_text(rel) || faccessat(w->rootfd, gzname, F_OK,
+	if (w->pubfd != -1 && (w->suspect == NULL ||
+	    !outlist_has(w->suspect, rel)) &&
+	    same_bytes(w->pubfd, rel, data, len) &&
+	    (!is_text(rel) || faccessat(w->pubfd, gzname, F_OK,
 	    AT_SYMLINK_NOFOLLOW) == 0)) {
 		atomic_fetch_add(&w->unchanged, 1);
 		return 0;
 	}
-	if (mkparent(w->rootfd, rel) == -1)
+	if (mkparent(w->stagefd, rel) == -1)
 		return err_set(err, rel, 0, "%s", strerror(errno));
-	/* The twin first: a server must never find a .gz older than its file. */
 	if (is_text(rel)) {
 		bound = libdeflate_gzip_compress_bound(w->gz[worker], len);
 		if ((gz = malloc(bound)) == NULL)
@@ -214,6 +219,13 @@ writer_put(struct writer *w, int worker, const char *rel, const void *data,
 		err_set(err, rel, 0, "%s", strerror(errno));
 		goto out;
 	}
+	pthread_mutex_lock(&w->lock);
+	n = outlist_add(&w->changed, rel);
+	pthread_mutex_unlock(&w->lock);
+	if (n == -1) {
+		err_set(err, rel, 0, "out of memory");
+		goto out;
+	}
 	atomic_fetch_add(&w->written, 1);
 	rc = 0;
 out:
@@ -221,18 +233,115 @@ out:
 	return rc;
 }
 
+/*
+ * Copy rel from public/ into the stage, keeping its mode and times, for
+ * a filesystem that will not link it.  0 or -1 (errno set).
+ */
+static int
+copy_one(struct writer *w, const char *rel)
+{
+	struct timespec	 times[2];
+	struct stat	 st;
+	char		 chunk[65536];
+	ssize_t		 r;
+	int		 in, out = -1, rc = -1, saved;
+
+	if ((in = openat(w->pubfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if (fstat(in, &st) == -1)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	if ((out = openat(w->stagefd, rel, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0777)) == -1)
+		goto out;
+	while ((r = read(in, chunk, sizeof(chunk))) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || fs_write_all(out, chunk, (size_t)r) == -1)
+			goto out;
+	}
+	/* The same mtime: rsync and uploads still see it unchanged. */
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	if (futimens(out, times) == -1)
+		goto out;
+	rc = 0;
+out:
+	saved = errno;
+	close(in);
+	if (out != -1 && close(out) == -1 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Give the stage public/'s rel, the same inode where the filesystem
+ * allows.  0, 1 when public/ has no rel, or -1 (errno set).
+ */
+static int
+keep_one(struct writer *w, const char *rel)
+{
+	if (linkat(w->pubfd, rel, w->stagefd, rel, 0) == 0)
+		return 0;
+	switch (errno) {
+	case ENOENT:
+		return 1;
+	case EXDEV:	/* public/ on a filesystem of its own */
+	case EPERM:	/* no hard links here, or protected_hardlinks */
+	case EMLINK:
+	case EOPNOTSUPP:
+		return copy_one(w, rel);
+	default:
+		return -1;
+	}
+}
+
 int
-writer_commit(struct writer *w, struct err *err)
+writer_fill(struct writer *w, const struct outlist *all, struct err *err)
+{
+	char		 gzname[PATH_MAX];
+	size_t		 i;
+	int		 n, r;
+
+	if (w->pubfd == -1)
+		return 0;	/* nothing to keep */
+	for (i = 0; i < all->n; i++) {
+		const char *rel = all->v[i];
+
+		/* Still before the swap: a safe point to stop at. */
+		if ((i & 255) == 0 && stopped(w))
+			return err_set(err, NULL, 0, "interrupted");
+		if (faccessat(w->stagefd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;	/* this build wrote it */
+		if (mkparent(w->stagefd, rel) == -1 ||
+		    (r = keep_one(w, rel)) == -1)
+			return err_set(err, rel, 0, "keeping the unchanged "
+			    "file: %s", strerror(errno));
+		if (r == 1 || !is_text(rel))
+			continue;
+		n = snprintf(gzname, sizeof(gzname), "%s.gz", rel);
+		if (n < 0 || (size_t)n >= sizeof(gzname))
+			return err_set(err, rel, 0, "path too long");
+		if (keep_one(w, gzname) == -1)
+			return err_set(err, gzname, 0, "keeping the unchanged "
+			    "file: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int
+writer_swap(struct writer *w, struct err *err)
 {
 	struct stat	 st;
-	int		 exists;
 
-	if (w->incremental || w->mem != NULL) {
-		writer_abort(w);
-		return 0;
-	}
-	exists = fstatat(w->sitefd, OUT_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (exists) {
+	if (fstatat(w->sitefd, OUT_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		/* One atomic step: readers see the old site or the new one. */
 		if (renameat2(w->sitefd, STAGE_DIR, w->sitefd, OUT_DIR,
 		    RENAME_EXCHANGE) == -1)
@@ -244,8 +353,46 @@ writer_commit(struct writer *w, struct err *err)
 			    "build: %s", strerror(errno));
 	} else if (renameat(w->sitefd, STAGE_DIR, w->sitefd, OUT_DIR) == -1)
 		return err_set(err, OUT_DIR, 0, "%s", strerror(errno));
-	w->incremental = 1;	/* nothing left to clean */
+	w->staged = 0;	/* nothing left to clean */
 	writer_abort(w);
+	return 0;
+}
+
+/* Rename rel from the stage over public/'s.  0 or -1 (errno set). */
+static int
+move_one(struct writer *w, const char *rel)
+{
+	if (mkparent(w->pubfd, rel) == -1)
+		return -1;
+	return renameat(w->stagefd, rel, w->pubfd, rel);
+}
+
+int
+writer_move(struct writer *w, struct err *err)
+{
+	char		 gzname[PATH_MAX];
+	size_t		 i;
+	int		 n;
+
+	if (w->pubfd == -1)
+		return err_set(err, OUT_DIR, 0, "no public/ to write into");
+	for (i = 0; i < w->changed.n; i++) {
+		const char *rel = w->changed.v[i];
+
+		/* The twin first: a server must never find a .gz older
+		   than its file. */
+		if (is_text(rel)) {
+			n = snprintf(gzname, sizeof(gzname), "%s.gz", rel);
+			if (n < 0 || (size_t)n >= sizeof(gzname))
+				return err_set(err, rel, 0, "path too long");
+			if (move_one(w, gzname) == -1)
+				return err_set(err, gzname, 0, "%s",
+				    strerror(errno));
+		}
+		if (move_one(w, rel) == -1)
+			return err_set(err, rel, 0, "%s", strerror(errno));
+	}
+	writer_abort(w);	/* the stage holds only empty folders now */
 	return 0;
 }
 
@@ -254,14 +401,23 @@ writer_abort(struct writer *w)
 {
 	int	 k;
 
-	if (w->rootfd != -1)
-		close(w->rootfd);
-	w->rootfd = -1;
-	if (!w->incremental && w->sitefd > 0)
+	if (!w->open)
+		return;
+	w->open = 0;
+	if (w->stagefd != -1)
+		close(w->stagefd);
+	if (w->pubfd != -1)
+		close(w->pubfd);
+	w->stagefd = w->pubfd = -1;
+	/* Best effort: what is left, the next writer_open removes. */
+	if (w->staged)
 		(void)fs_remove_tree_at(w->sitefd, STAGE_DIR);
+	w->staged = 0;
 	for (k = 0; k < POOL_MAX; k++) {
 		if (w->gz[k] != NULL)
 			libdeflate_free_compressor(w->gz[k]);
 		w->gz[k] = NULL;
 	}
+	outlist_free(&w->changed);
+	pthread_mutex_destroy(&w->lock);
 }

@@ -113,6 +113,20 @@ fs_write_atomic(int dirfd, const char *path, const char *tmp,
 }
 
 int
+fs_realpath_at(int dirfd, const char *path, char *out)
+{
+	char	 via[PATH_MAX];
+	int	 n;
+
+	n = snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", dirfd, path);
+	if (n < 0 || (size_t)n >= sizeof(via)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return realpath(via, out) == NULL ? -1 : 0;
+}
+
+int
 fs_mkdirs_at(int dirfd, const char *path)
 {
 	char	 tmp[PATH_MAX];

@@ -25,6 +25,13 @@ int	fs_write_all(int fd, const void *p, size_t n);
 int	fs_write_atomic(int dirfd, const char *path, const char *tmp,
 	    const void *data, size_t len, int durable);
 
+/*
+ * The absolute path path (relative to dirfd; "." for dirfd itself)
+ * names once every symbolic link in it is followed, into out (PATH_MAX
+ * bytes).  Linux: uses /proc/self/fd.  0 or -1 (errno set).
+ */
+int	fs_realpath_at(int dirfd, const char *path, char *out);
+
 /* mkdir -p of path under dirfd.  0 or -1 (errno set). */
 int	fs_mkdirs_at(int dirfd, const char *path);
 
