@@ -988,8 +988,10 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
+	/* The year pages are lists: only a build that renders lists needs them. */
 	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
-	    index_topics(&job) == -1 || years_group(s, &job.years) == -1) {
+	    index_topics(&job) == -1 || (plan->lists &&
+	    years_group(s, &job.years) == -1)) {
 		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}

@@ -25,6 +25,7 @@ years_group(const struct site *s, struct years *y)
 {
 	struct keyed	*k;
 	size_t		 i, n = s->nposts;
+	int		 sorted = 1;
 
 	memset(y, 0, sizeof(*y));
 	if (n == 0)
@@ -40,13 +41,15 @@ years_group(const struct site *s, struct years *y)
 	for (i = 0; i < n; i++) {
 		k[i].year = date_year(&s->posts[i].date);
 		k[i].i = i;
+		sorted &= i == 0 || k[i].year <= k[i - 1].year;
 	}
 	/*
 	 * Posts are sorted by date, so their years already run newest
 	 * first, but for the odd zone that turned its clocks back over a
-	 * New Year: sort rather than trust it, and no year is split.
+	 * New Year: sort when they do not, and no year is split.
 	 */
-	qsort(k, n, sizeof(*k), keyed_cmp);
+	if (!sorted)
+		qsort(k, n, sizeof(*k), keyed_cmp);
 	for (i = 0; i < n; i++) {
 		y->idx[i] = k[i].i;
 		if (i == 0 || k[i].year != k[i - 1].year) {
