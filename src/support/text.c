@@ -1,3 +1,6 @@
+#include <stdint.h>
+#include <string.h>
+
 #include "text.h"
 
 /* How many times c is in s[0..n). */
@@ -64,13 +67,54 @@ out:
 	return rc;
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Bytes that may start a character text_strip_controls takes out. */
+static int
+maybe_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+	    c != 0) || c == 0x7f || c == 0xc2;
+}
+
 size_t
 text_strip_controls(char *s, size_t n, size_t *line)
 {
 	size_t	 i, o, ln = 1;
 
 	*line = 0;
-	for (i = o = 0; i < n; i++) {
+	/*
+	 * Nearly every post has none: find the first candidate without
+	 * writing anything, eight bytes at a time (a word with no byte
+	 * under 0x20, no 0x7f and no 0xc2 holds none; newlines make some
+	 * words look), and copy only from there.
+	 */
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t x, y, z;
+		size_t k;
+
+		memcpy(&x, s + i, 8);
+		y = x ^ (ONES * 0x7f);
+		z = x ^ (ONES * 0xc2);
+		if ((((x - ONES * 0x20) & ~x) | ((y - ONES) & ~y) |
+		    ((z - ONES) & ~z)) & HIGHS) {
+			for (k = 0; k < 8; k++)
+				if (maybe_control((unsigned char)s[i + k]))
+					break;
+			if (k < 8) {
+				i += k;
+				break;
+			}
+		}
+	}
+	for (; i < n && !maybe_control((unsigned char)s[i]); i++)
+		;
+	if (i == n)
+		return n;
+	for (o = 0; o < i; o++)
+		ln += s[o] == '\n';
+	for (o = i; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		/* U+0080 to U+009F (C1 controls), as UTF-8: two bytes. */
@@ -81,7 +125,6 @@ text_strip_controls(char *s, size_t n, size_t *line)
 			i++;
 			continue;
 		}
-
 		if (((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
 		    c == 0x7f) && c != 0) {
 			if (*line == 0)
