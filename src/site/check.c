@@ -89,28 +89,6 @@ source_of(const struct checker *c, const char *page, int *is_post)
 	return NULL;
 }
 
-/* The line of src where needle first appears, or 0. */
-static size_t
-line_of(const struct site *s, const char *file, const char *needle)
-{
-	struct buf	 src;
-	struct front_split fs;
-	struct err	 err;
-	const char	*at;
-	size_t		 line = 0;
-
-	buf_init(&src, 0);
-	if (site_source(s, file, 0, &src, &fs, &err) == 0 &&
-	    (at = strstr(src.data, needle)) != NULL) {
-		line = 1;
-		for (const char *p = src.data; p < at; p++)
-			if (*p == '\n')
-				line++;
-	}
-	buf_free(&src);
-	return line;
-}
-
 /*
  * A small scanner for the HTML stet itself wrote: it only has to find
  * tags and their quoted attributes, not to parse the web.
@@ -299,8 +277,8 @@ check_link(struct checker *c, const char *page, const char *src, int is_post,
 	p = path.data + strlen("http://site");
 	if (strncmp(p, s->cfg.base_path, strlen(s->cfg.base_path)) != 0) {
 		(void)buf_printf(&msg, "link %s leaves the site", raw.data);
-		finding(c, src ? src : page, src ? line_of(s, src, raw.data) :
-		    0, 1, msg.data);
+		finding(c, src ? src : page, src ?
+		    site_source_line(s, src, raw.data) : 0, 1, msg.data);
 		goto out;
 	}
 	p += strlen(s->cfg.base_path);
@@ -319,7 +297,7 @@ check_link(struct checker *c, const char *page, const char *src, int is_post,
 		(void)buf_printf(&msg, "%s %s: no such page or file",
 		    image ? "image" : "link", raw.data);
 		finding(c, src ? src : page, src && is_post ?
-		    line_of(s, src, raw.data) : 0, 1, msg.data);
+		    site_source_line(s, src, raw.data) : 0, 1, msg.data);
 		goto out;
 	}
 	if (hash != NULL && hash[1] != '\0' && !image) {
@@ -331,7 +309,8 @@ check_link(struct checker *c, const char *page, const char *src, int is_post,
 			(void)buf_printf(&msg, "link %s: no such anchor on "
 			    "%s", raw.data, target->path);
 			finding(c, src ? src : page, src && is_post ?
-			    line_of(s, src, raw.data) : 0, 1, msg.data);
+			    site_source_line(s, src, raw.data) : 0, 1,
+			    msg.data);
 		}
 	}
 out:
@@ -365,7 +344,7 @@ check_page(struct checker *c, const struct memfile *f)
 			buf_init(&msg, 0);
 			(void)buf_printf(&msg, "image %s has no alt text", p);
 			finding(c, src ? src : f->path, src && is_post && ulen ?
-			    line_of(c->site, src, p) : 0, 1, msg.data);
+			    site_source_line(c->site, src, p) : 0, 1, msg.data);
 			buf_free(&msg);
 		}
 		p += ulen + 1;
@@ -420,8 +399,8 @@ check_site(const struct site *s, const struct memfs *mem,
 		else if ((n = chars(p->summary)) > SUMMARY_MAX) {
 			(void)buf_printf(&msg, "summary is %zu characters; "
 			    "keep it under %d", n, SUMMARY_MAX);
-			finding(&c, p->file, line_of(s, p->file, "summary:"),
-			    0, msg.data);
+			finding(&c, p->file, site_source_line(s, p->file,
+			    "summary:"), 0, msg.data);
 		}
 	}
 	for (i = 0; i < s->nposts; i++) {
@@ -432,7 +411,7 @@ check_site(const struct site *s, const struct memfs *mem,
 			(void)buf_printf(&msg, "feed id changed from %s to %s: "
 			    "every reader will see this post again", was,
 			    s->posts[i].id);
-			finding(&c, s->posts[i].file, line_of(s,
+			finding(&c, s->posts[i].file, site_source_line(s,
 			    s->posts[i].file, "id:"), 1, msg.data);
 		}
 	}

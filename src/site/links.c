@@ -152,25 +152,6 @@ out:
 	return rc;
 }
 
-/* The line of the source where url is first written, or 0. */
-static size_t
-line_of(const struct site *s, const char *file, const char *url)
-{
-	struct buf	 src;
-	struct front_split fs;
-	struct err	 err;
-	const char	*at, *p;
-	size_t		 line = 0;
-
-	buf_init(&src, 0);
-	if (site_source(s, file, 0, &src, &fs, &err) == 0 &&
-	    (at = strstr(src.data, url)) != NULL)
-		for (line = 1, p = src.data; p < at; p++)
-			line += *p == '\n';
-	buf_free(&src);
-	return line;
-}
-
 void
 links_page(void *ctx, const char *rel, const void *data, size_t len)
 {
@@ -197,7 +178,8 @@ links_page(void *ctx, const char *rel, const void *data, size_t len)
 
 		if ((broken = links_broken(l, rel, r)) != 1)
 			continue;
-		diag_warn(l->site->diag, p->file, line_of(l->site, p->file, r),
+		diag_warn(l->site->diag, p->file,
+		    site_source_line(l->site, p->file, r),
 		    "%s %s: no such %s in the site", kind == 'a' ? "link" :
 		    "image", r, kind == 'a' ? "page or file" : "file");
 		if (p >= l->site->posts && p < l->site->posts +

@@ -226,6 +226,30 @@ slug_ok(const char *s)
 }
 
 /*
+ * The next tag of a single string at *c, between any of seps, without
+ * the spaces and tabs around it: 1 with *s and *len set, 0 at the end.
+ */
+static int
+next_tag(const char **c, const char *seps, const char **s, size_t *len)
+{
+	for (;;) {
+		*c += strspn(*c, seps);
+		if (**c == '\0')
+			return 0;
+		*s = *c;
+		*len = strcspn(*c, seps);
+		*c += *len;
+		while (*len > 0 && (**s == ' ' || **s == '\t'))
+			(*s)++, (*len)--;
+		while (*len > 0 && ((*s)[*len - 1] == ' ' ||
+		    (*s)[*len - 1] == '\t'))
+			(*len)--;
+		if (*len > 0)
+			return 1;
+	}
+}
+
+/*
  * The tags of a sequence, or of one value: split at commas when it has
  * any (stet's own "a, b"), else at white space, as Jekyll and Hugo both
  * split a single string ("tags: linux strace" is two tags).
@@ -236,8 +260,7 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 {
 	const struct ynode *t;
 	size_t		 k = p->ntags, more = 0, len;
-	const char	*s = NULL, *c;
-	const char	*seps;
+	const char	*s = NULL, *c, *seps;
 
 	if (n->kind == YNODE_MAP)
 		return err_set(err, file, n->line, "%s: want a list",
@@ -247,13 +270,9 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 	if (n->kind == YNODE_SEQ) {
 		for (t = n->child; t != NULL; t = t->next)
 			more++;
-	} else {
-		for (c = n->str; *c != '\0'; c += len) {
-			c += strspn(c, seps);
-			if ((len = strcspn(c, seps)) > 0)
-				more++;
-		}
-	}
+	} else
+		for (c = n->str; next_tag(&c, seps, &s, &len);)
+			more++;
 	if (more == 0)
 		return 0;
 	{
@@ -278,23 +297,10 @@ tags_field(struct arena *a, const struct ynode *n, const char *file,
 		}
 		return 0;
 	}
-	for (c = n->str; *c != '\0'; c += len) {
-		c += strspn(c, seps);
-		if ((len = strcspn(c, seps)) == 0)
-			continue;
-		s = c;
-		while (len > 0 && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
-		if (len == 0) {
-			len = strcspn(c, seps);
-			continue;
-		}
+	for (c = n->str; next_tag(&c, seps, &s, &len);) {
 		p->tag_lines[p->ntags] = n->line;
 		if ((p->tags[p->ntags++] = arena_strndup(a, s, len)) == NULL)
 			return err_set(err, file, 0, "out of memory");
-		len = strcspn(c, seps);
 	}
 	return 0;
 }
@@ -688,7 +694,7 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	struct ynode	*root, *e;
 	struct stat	 st;
 	struct err	 err;
-	const char	*name = pl->names->v[i], *why, *stem, *fix, *more;
+	const char	*name = pl->names->v[i], *why, *slash, *fix, *more;
 	char		 ymd[11];
 	size_t		 line, pre, n;
 	int		 bad = 0, have_date = 0, r;
@@ -788,8 +794,7 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 		}
 	}
 	/* A bundle "x/index.md" is named by its folder. */
-	stem = strchr(name, '/') != NULL ? name : NULL;
-	n = stem != NULL ? (size_t)(strchr(name, '/') - name) :
+	n = (slash = strchr(name, '/')) != NULL ? (size_t)(slash - name) :
 	    strlen(name) - source_ext(name);
 	pre = date_prefix(name, ymd);
 	if (pre > n)
@@ -1393,4 +1398,22 @@ site_source(const struct site *s, const char *file, int need_front,
 		return 0;
 	}
 	return fm_split(src->data, src->len, file, fs, err);
+}
+
+size_t
+site_source_line(const struct site *s, const char *file, const char *needle)
+{
+	struct buf	 src;
+	struct front_split fs;
+	struct err	 err;
+	const char	*at, *p;
+	size_t		 line = 0;
+
+	buf_init(&src, 0);
+	if (site_source(s, file, 0, &src, &fs, &err) == 0 &&
+	    (at = strstr(src.data, needle)) != NULL)
+		for (line = 1, p = src.data; p < at; p++)
+			line += *p == '\n';
+	buf_free(&src);
+	return line;
 }

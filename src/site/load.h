@@ -30,4 +30,12 @@ void	site_free(struct site *);
 int	site_source(const struct site *, const char *file, int need_front,
 	    struct buf *src, struct front_split *, struct err *);
 
+/*
+ * The 1-based line of file (relative to the site) where needle is first
+ * written, or 0 when it is not there or the file cannot be read: for
+ * findings about a link or key that name its line.
+ */
+size_t	site_source_line(const struct site *, const char *file,
+	    const char *needle);
+
 #endif
