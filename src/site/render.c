@@ -359,6 +359,83 @@ out:
 }
 
 /*
+ * Up to RELATED_MAX posts that share the most topics with post i, the
+ * nearest in time first among equals, leaving out i's neighbours (the
+ * page links to them already).  Candidates are the RELATED_NEAR posts
+ * on either side of i in each of its topics, so the work per page stays
+ * small on a site of thousands of posts.  Returns how many, in out.
+ */
+#define RELATED_MAX	3
+#define RELATED_NEAR	32
+
+static size_t
+related_posts(const struct job *job, size_t i, int worker, size_t *out)
+{
+	const struct site *s = job->site;
+	const struct post *p = &s->posts[i];
+	struct related	*r = &job->related[worker];
+	size_t		 k, j, lo, hi, mid, a, b, pos, n = 0, ncand = 0;
+	uint64_t	 best[RELATED_MAX];
+
+	if (job->related == NULL)
+		return 0;
+	for (k = 0; k < p->ntopics; k++) {
+		size_t t = p->topics[k];
+		const size_t *v = job->topic_posts + job->topic_start[t];
+		size_t m = job->topic_start[t + 1] - job->topic_start[t];
+
+		/* A topic's posts are in site order: find i among them. */
+		lo = 0;
+		hi = m;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (v[mid] < i)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		a = lo > RELATED_NEAR ? lo - RELATED_NEAR : 0;
+		b = lo + RELATED_NEAR + 1 < m ? lo + RELATED_NEAR + 1 : m;
+		for (j = a; j < b; j++) {
+			size_t c = v[j];
+
+			if (c == i || c + 1 == i || c == i + 1)
+				continue;
+			if (r->stamp[c] != i + 1) {
+				r->stamp[c] = i + 1;
+				r->count[c] = 0;
+				r->cand[ncand++] = c;
+			}
+			r->count[c]++;
+		}
+	}
+	/*
+	 * Keep the best few: more topics shared first, then the nearer in
+	 * the site's order (by date), then the newer.  Packed in one number
+	 * so the comparison is one.
+	 */
+	for (j = 0; j < ncand; j++) {
+		size_t c = r->cand[j], dist = c > i ? c - i : i - c;
+		uint64_t key = ((uint64_t)r->count[c] << 48) |
+		    ((uint64_t)(0xffffff - (dist & 0xffffff)) << 24) |
+		    (uint64_t)(0xffffff - (c & 0xffffff));
+
+		for (pos = n; pos > 0 && best[pos - 1] < key; pos--)
+			;
+		if (pos >= RELATED_MAX)
+			continue;
+		for (k = n < RELATED_MAX ? n++ : RELATED_MAX - 1; k > pos;
+		    k--) {
+			best[k] = best[k - 1];
+			out[k] = out[k - 1];
+		}
+		best[pos] = key;
+		out[pos] = c;
+	}
+	return n;
+}
+
+/*
  * Render entry i of list (posts or notes) with template tpl, when page is
  * set, and with want_abs keep its body with absolute URLs in *abs_out.
  */
@@ -410,6 +487,19 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			tv_set(&pc.tb, &ctx, "older", post_item(&pc,
 			    &list[i + 1]));
 		tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
+		if (list == s->posts) {
+			size_t rel_ix[RELATED_MAX], nrel;
+			struct tval related;
+
+			nrel = related_posts(job, i, worker, rel_ix);
+			related = tv_list(&pc.tb, nrel);
+			for (k = 0; k < nrel; k++)
+				tv_push(&pc.tb, &related, post_item(&pc,
+				    &list[rel_ix[k]]));
+			tv_set(&pc.tb, &ctx, "related", related);
+			tv_set(&pc.tb, &ctx, "has_related", tv_str(nrel ? "1" :
+			    ""));
+		}
 		if (pc.tb.oom) {
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
@@ -1066,6 +1156,22 @@ render_pages(const struct site *s, const struct tset *tpl,
 		}
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
+	/* Each rendering thread's scratch for related_posts. */
+	if ((job.related = calloc(POOL_MAX, sizeof(*job.related))) == NULL) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < (size_t)pool_threads(); i++) {
+		struct related *r = &job.related[i];
+
+		r->stamp = calloc(s->nposts ? s->nposts : 1, sizeof(*r->stamp));
+		r->count = calloc(s->nposts ? s->nposts : 1, sizeof(*r->count));
+		r->cand = calloc(s->nposts ? s->nposts : 1, sizeof(*r->cand));
+		if (r->stamp == NULL || r->count == NULL || r->cand == NULL) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+	}
 	/* The year pages are lists: only a build that renders lists needs them. */
 	if (job.feed_html == NULL || job.need_body == NULL ||
 	    job.feeds == NULL || members == NULL ||
@@ -1163,6 +1269,12 @@ out:
 	free(job.need_body);
 	free(job.feeds);
 	free(job.dates);
+	for (i = 0; job.related != NULL && i < POOL_MAX; i++) {
+		free(job.related[i].stamp);
+		free(job.related[i].count);
+		free(job.related[i].cand);
+	}
+	free(job.related);
 	free(job.topic_start);
 	free(job.topic_posts);
 	years_free(&job.years);

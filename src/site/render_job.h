@@ -20,6 +20,13 @@ struct post_dates {
 	char	 machine[40];	/* RFC 3339 */
 };
 
+/* One thread's scratch for finding a post's related posts. */
+struct related {
+	size_t		*stamp;		/* per post: 1 + the post counted for */
+	uint32_t	*count;		/* per post: topics shared with it */
+	size_t		*cand;		/* the posts counted */
+};
+
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
 	const struct site	*site;
@@ -34,6 +41,7 @@ struct job {
 	unsigned char		*feeds;		/* as plan->feeds, less the
 						   unchanged */
 	struct post_dates	*dates;		/* one per post, or NULL */
+	struct related		*related;	/* POOL_MAX: one per thread */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
 	/*
