@@ -20,10 +20,12 @@
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
+#include "outputs.h"
 #include "render.h"
 #include "sig.h"
 #include "theme.h"
 #include "write.h"
+#include "years.h"
 
 struct build {
 	const struct build_opts *o;
@@ -81,28 +83,34 @@ static int
 prev_digests(struct build *b)
 {
 	const struct cache *c = b->cache;
-	char		 rel[4096], *end;
+	struct buf	 rel;
+	char		*end;
 	uint64_t	 d;
 	size_t		 i;
+	int		 rc = -1;
 
+	buf_init(&rel, 0);
 	for (i = 0; i < c->digests.n; i++)
 		if (digests_put(&b->prev, c->digests.v[i].path,
 		    c->digests.v[i].d) == -1)
-			return -1;
+			goto out;
 	for (i = 0; i < c->nposts; i++) {
 		const struct cache_post *cp = &c->posts[i];
 
 		if (!cp->visible || cp->digest == NULL ||
-		    strlen(cp->digest) != CACHE_DIGEST - 1 ||
-		    (size_t)snprintf(rel, sizeof(rel), "writing/%s/index.html",
-		    cp->post.slug) >= sizeof(rel))
+		    strlen(cp->digest) != CACHE_DIGEST - 1)
 			continue;
+		buf_reset(&rel);
 		d = strtoull(cp->digest, &end, 16);
-		if (*end == '\0' && digests_put(&b->prev, rel, d) == -1)
-			return -1;
+		if (*end == '\0' && (out_entry_file(&cp->post, &rel) == -1 ||
+		    digests_put(&b->prev, rel.data, d) == -1))
+			goto out;
 	}
 	digests_sort(&b->prev);
-	return 0;
+	rc = 0;
+out:
+	buf_free(&rel);
+	return rc;
 }
 
 /*
@@ -157,18 +165,20 @@ static void
 post_digests(struct build *b)
 {
 	const struct site *s = &b->site;
-	char		 rel[4096];
+	struct buf	 rel;
 	uint64_t	 d;
 	size_t		 i;
 
+	buf_init(&rel, 0);
 	digests_sort(&b->made);
 	for (i = 0; i < s->nposts; i++) {
 		b->dgs[i][0] = '\0';
-		if ((size_t)snprintf(rel, sizeof(rel), "%s/%s/index.html",
-		    s->posts[i].section, s->posts[i].slug) < sizeof(rel) &&
-		    digests_get(&b->made, rel, &d))
+		buf_reset(&rel);
+		if (out_file(s, OUT_POST, i, &rel) == 0 &&
+		    digests_get(&b->made, rel.data, &d))
 			cache_digest_hex(d, b->dgs[i]);
 	}
+	buf_free(&rel);
 }
 
 static void
@@ -201,7 +211,7 @@ list_stale(struct build *b, struct outlist *stale)
 	const struct cache *c = b->cache;
 	const struct site *s = &b->site;
 	unsigned char	*seen;
-	char		 rel[4096];
+	struct buf	 rel;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -222,18 +232,21 @@ list_stale(struct build *b, struct outlist *stale)
 		if (cp != NULL && strcmp(cp->post.slug, s->posts[i].slug) == 0)
 			seen[cp - c->posts] = 1;
 	}
+	buf_init(&rel, 0);
 	for (i = 0; i < c->nposts; i++) {
-		if (seen[i] || !c->posts[i].visible ||
-		    (size_t)snprintf(rel, sizeof(rel), "writing/%s/index.html",
-		    c->posts[i].post.slug) >= sizeof(rel) ||
-		    outlist_has(&b->all, rel))
+		if (seen[i] || !c->posts[i].visible)
 			continue;
-		if (outlist_add(stale, rel) == -1)
+		buf_reset(&rel);
+		if (out_entry_file(&c->posts[i].post, &rel) == -1)
+			goto out;
+		if (!outlist_has(&b->all, rel.data) &&
+		    outlist_add(stale, rel.data) == -1)
 			goto out;
 	}
 	outlist_sort(stale);
 	rc = 0;
 out:
+	buf_free(&rel);
 	free(seen);
 	return rc;
 }
@@ -261,21 +274,25 @@ static int
 list_all(struct build *b)
 {
 	const struct site *s = &b->site;
-	char		 rel[4096];
+	struct buf	 rel;
 	size_t		 i;
+	int		 rc = -1;
 
+	buf_init(&rel, 0);
 	for (i = 0; i < b->outputs.n; i++)
 		if (outlist_add(&b->all, b->outputs.v[i]) == -1)
-			return -1;
+			goto out;
 	for (i = 0; i < s->nposts; i++) {
-		if ((size_t)snprintf(rel, sizeof(rel), "%s/%s/index.html",
-		    s->posts[i].section, s->posts[i].slug) >= sizeof(rel))
-			return -1;
-		if (outlist_add(&b->all, rel) == -1)
-			return -1;
+		buf_reset(&rel);
+		if (out_file(s, OUT_POST, i, &rel) == -1 ||
+		    outlist_add(&b->all, rel.data) == -1)
+			goto out;
 	}
 	outlist_sort(&b->all);
-	return 0;
+	rc = 0;
+out:
+	buf_free(&rel);
+	return rc;
 }
 
 /* Is path among the first n (sorted) entries of l? */
@@ -298,21 +315,19 @@ count_aliases(const struct site *s)
 	return n;
 }
 
-/* Is rel a post's page ("writing/<slug>/index.html")? */
+/* Is rel a post's page? */
 static int
 is_post_page(const struct site *s, const char *rel)
 {
-	size_t	 i, n;
+	enum out_kind	 k;
+	const char	*slug;
+	size_t		 i, n;
 
-	if (strncmp(rel, "writing/", 8) != 0)
-		return 0;
-	rel += 8;
-	n = strcspn(rel, "/");
-	if (strcmp(rel + n, "/index.html") != 0)
+	if (out_parse(rel, &k, &slug, &n) == -1 || k != OUT_POST)
 		return 0;
 	for (i = 0; i < s->nposts; i++)
 		if (strlen(s->posts[i].slug) == n &&
-		    memcmp(s->posts[i].slug, rel, n) == 0)
+		    memcmp(s->posts[i].slug, slug, n) == 0)
 			return 1;
 	return 0;
 }
@@ -329,12 +344,17 @@ list_outputs(struct build *b, struct err *err)
 {
 	const struct site *s = &b->site;
 	struct outlist	 st;
+	struct years	 ys = { NULL, 0, NULL };
 	size_t		 i, k, n;
 	int		 rc = -1;
 
 	memset(&st, 0, sizeof(st));
-	if (render_outputs(s, &b->outputs) == -1)
+	if (years_group(s, &ys) == -1 || outputs_list(s, &ys, 0,
+	    &b->outputs) == -1) {
+		years_free(&ys);
 		return err_set(err, "public", 0, "out of memory");
+	}
+	years_free(&ys);
 	outlist_sort(&b->outputs);
 	n = b->outputs.n;
 	for (i = 0; i < s->nposts; i++)

@@ -140,6 +140,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	int64_t		 t, j;
 
 	memset(cp, 0, sizeof(*cp));
+	p->section = "writing";		/* the cache keeps posts/ only */
 	p->file = get_str(r);
 	p->mtime_ns = get_num(r);
 	p->size = get_num(r);

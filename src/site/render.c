@@ -9,6 +9,7 @@
 #include "feed.h"
 #include "sitemap.h"
 #include "markdown.h"
+#include "outputs.h"
 #include "render.h"
 #include "render_job.h"
 
@@ -28,18 +29,12 @@ struct pagectx {
 	const struct job *job;
 	const char	*root;		/* "./", "../../", or the base path */
 	const char	*index;		/* "" or "index.html" */
+	const char	*rel;		/* the page's file (outputs.h) */
+	const char	*path;		/* and its URL from the site's root */
 	const struct topic *topic;	/* a topic page's topic, for its feeds */
 };
 
-static const struct {
-	const char	*file;
-	const char	*type;
-	const char	*name;
-} feed_formats[] = {
-	{ "feed.xml", "application/atom+xml", "Atom" },
-	{ "rss.xml", "application/rss+xml", "RSS" },
-	{ "feed.json", "application/feed+json", "JSON Feed" },
-};
+static struct tval out_link(struct pagectx *, enum out_kind, size_t);
 
 /* The feeds a page announces: the site's, and its topic's if it has one. */
 static struct tval
@@ -47,7 +42,7 @@ feed_links(struct pagectx *pc)
 {
 	const struct site *s = pc->job->site;
 	struct tval	 list, item;
-	size_t		 k, n = sizeof(feed_formats) / sizeof(*feed_formats);
+	size_t		 k, n = OUT_FEED_FORMATS;
 	int		 t;
 
 	list = tv_list(&pc->tb, pc->topic ? 2 * n : n);
@@ -55,20 +50,20 @@ feed_links(struct pagectx *pc)
 		for (k = 0; k < n; k++) {
 			item = tv_obj(&pc->tb, 3);
 			tv_set(&pc->tb, &item, "type",
-			    tv_str(feed_formats[k].type));
+			    tv_str(out_feed_formats[k].type));
 			if (t) {
 				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
 				    s->cfg.title, ": ", pc->topic->title, " (",
-				    feed_formats[k].name, ")", NULL));
+				    out_feed_formats[k].name, ")", NULL));
 				/* The topic page sits beside its feeds. */
 				tv_set(&pc->tb, &item, "url",
-				    tv_str(feed_formats[k].file));
+				    tv_str(out_feed_formats[k].file));
 			} else {
 				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
-				    s->cfg.title, " (", feed_formats[k].name, ")",
+				    s->cfg.title, " (", out_feed_formats[k].name, ")",
 				    NULL));
-				tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb,
-				    pc->root, feed_formats[k].file, NULL));
+				tv_set(&pc->tb, &item, "url",
+				    out_link(pc, OUT_FEED, k));
 			}
 			tv_push(&pc->tb, &list, item);
 		}
@@ -97,18 +92,21 @@ root_for(struct pagectx *pc, const char *rel)
 	return r;
 }
 
-/* "../../writing/<slug>/" (and index.html when portable), from pc's page. */
+/*
+ * A link from pc's page to output (k, i): "../../writing/<slug>/", and
+ * index.html after a folder when links must work from disk.
+ */
 static struct tval
-page_url(struct pagectx *pc, const char *section, const char *slug)
+out_link(struct pagectx *pc, enum out_kind k, size_t i)
 {
+	const struct site *s = pc->job->site;
 	struct buf	 b;
 	struct tval	 v;
 
 	buf_init(&b, 0);
-	if (buf_puts(&b, pc->root) == -1 || buf_puts(&b, section) == -1 ||
-	    buf_putc(&b, '/') == -1 ||
-	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
-	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
+	if (buf_puts(&b, pc->root) == -1 || out_url(s, k, i, &b) == -1 ||
+	    ((b.len == 0 || b.data[b.len - 1] == '/') &&
+	    buf_puts(&b, pc->index) == -1)) {
 		buf_free(&b);
 		pc->tb.oom = 1;
 		return tv_null();
@@ -118,6 +116,18 @@ page_url(struct pagectx *pc, const char *section, const char *slug)
 		pc->tb.oom = 1;
 	buf_free(&b);
 	return v;
+}
+
+/* Which output an entry's page is: a post's or a note's. */
+static enum out_kind
+entry_kind(const struct site *s, const struct post *p, size_t *i)
+{
+	if (p >= s->posts && p < s->posts + s->nposts) {
+		*i = (size_t)(p - s->posts);
+		return OUT_POST;
+	}
+	*i = (size_t)(p - s->notes);
+	return OUT_NOTE;
 }
 
 static struct tval
@@ -140,9 +150,12 @@ post_item(struct pagectx *pc, const struct post *p)
 	const struct site *s = pc->job->site;
 	struct tval	 o = tv_obj(&pc->tb, 6);
 	const struct post_dates *d;
+	enum out_kind	 k;
+	size_t		 i;
 
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
-	tv_set(&pc->tb, &o, "url", page_url(pc, p->section, p->slug));
+	k = entry_kind(s, p, &i);
+	tv_set(&pc->tb, &o, "url", out_link(pc, k, i));
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
 	/* A post is in a dozen lists: its dates are written once. */
@@ -169,7 +182,8 @@ topic_item(struct pagectx *pc, const struct topic *t, int with_count)
 	tv_set(&pc->tb, &o, "tag", tv_str(t->tag));
 	tv_set(&pc->tb, &o, "slug", tv_str(t->slug));
 	tv_set(&pc->tb, &o, "about", tv_str(t->about));
-	tv_set(&pc->tb, &o, "url", page_url(pc, "topics", t->slug));
+	tv_set(&pc->tb, &o, "url", out_link(pc, OUT_TOPIC,
+	    (size_t)(t - pc->job->site->topics)));
 	if (with_count)
 		tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu",
 		    t->count));
@@ -235,16 +249,30 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 	return ctx;
 }
 
+/* pc for rendering output (k, i): its file, URL and way back to the root. */
 static int
-pagectx_init(struct pagectx *pc, const struct job *job, const char *rel,
-    struct err *err)
+pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
+    size_t i, struct err *err)
 {
+	struct buf	 b;
+
 	memset(pc, 0, sizeof(*pc));
 	pc->job = job;
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
-		return err_set(err, rel, 0, "out of memory");
-	pc->root = root_for(pc, rel);
+		return err_set(err, "public", 0, "out of memory");
+	buf_init(&b, 0);
+	if (out_file(job->site, k, i, &b) == -1 ||
+	    (pc->rel = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL ||
+	    (buf_reset(&b), out_url(job->site, k, i, &b)) == -1 ||
+	    (pc->path = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL) {
+		buf_free(&b);
+		arena_free(pc->tb.arena);
+		pc->tb.arena = NULL;
+		return err_set(err, "public", 0, "out of memory");
+	}
+	buf_free(&b);
+	pc->root = root_for(pc, pc->rel);
 	return 0;
 }
 
@@ -447,25 +475,19 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	const struct site *s = job->site;
 	const struct post *p = &list[i];
 	struct pagectx	 pc;
-	struct buf	 rel, html, abs, base;
+	struct buf	 html, abs;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
 	uint64_t	 d;
 	int		 rc = -1, warned;
 
-	buf_init(&rel, 0);
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
-	buf_init(&base, 0);
-	if (buf_printf(&rel, "%s/%s/index.html", p->section, p->slug) == -1 ||
-	    buf_puts(&base, p->section) == -1 || buf_putc(&base, '/') == -1 ||
-	    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
-	    buf_putc(&base, '/') == -1)
-		return err_set(err, p->file, 0, "out of memory");
-	if (pagectx_init(&pc, job, rel.data, err) == -1)
-		goto out;
+	if (pagectx_init(&pc, job, list == s->posts ? OUT_POST : OUT_NOTE, i,
+	    err) == -1)
+		return -1;
 	if (page) {
-		ctx = page_base(&pc, 5, base.data, p->title, p->summary,
+		ctx = page_base(&pc, 5, pc.path, p->title, p->summary,
 		    "article");
 		/* The list fields plus what only the post page shows. */
 		post = post_item(&pc, p);
@@ -513,7 +535,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		d = hash_str(HASH_INIT, tpl);
 		d = hash_num(d, (int64_t)render_source_id(p));
 		d = tv_digest(tv_digest(d, &ctx), &post);
-		if ((page = render_needed(job, rel.data, d, err)) == -1)
+		if ((page = render_needed(job, pc.rel, d, err)) == -1)
 			goto out;
 		page |= p->fresh;
 	}
@@ -525,7 +547,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		struct buf full;
 
 		buf_init(&full, 0);
-		if (buf_printf(&full, "%s%s", s->cfg.url, base.data) == -1) {
+		if (buf_printf(&full, "%s%s", s->cfg.url, pc.path) == -1) {
 			buf_free(&full);
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
@@ -548,7 +570,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
 	tv_set(&pc.tb, &ctx, "post", post);
-	if (emit_now(&pc, worker, tpl, rel.data, &ctx, err) == -1)
+	if (emit_now(&pc, worker, tpl, pc.rel, &ctx, err) == -1)
 		goto out;
 keep:
 	if (want_abs) {
@@ -562,10 +584,8 @@ keep:
 	rc = 0;
 out:
 	arena_free(pc.tb.arena);
-	buf_free(&rel);
 	buf_free(&html);
 	buf_free(&abs);
-	buf_free(&base);
 	return rc;
 }
 
@@ -614,14 +634,15 @@ render_home(const struct job *job, int worker, struct err *err)
 	int		 rc = -1;
 
 	buf_init(&intro, 0);
-	if (pagectx_init(&pc, job, "index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_HOME, 0, err) == -1)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
 		    body_html(job, s->pages[i].file, s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, s->diag, err) == -1)
 			goto out;
-	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
+	ctx = page_base(&pc, 11, pc.path, NULL, s->cfg.description,
+	    "website");
 	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
 	topics = tv_list(&pc.tb, s->cfg.ntopics);
 	for (i = 0; i < s->cfg.ntopics; i++)
@@ -650,18 +671,11 @@ render_home(const struct job *job, int worker, struct err *err)
 	    s->cfg.home_recent, NULL) : tv_list(&pc.tb, 0));
 	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts &&
 	    s->cfg.home_recent ? "1" : ""));
-	rc = emit(&pc, worker, "home", "index.html", &ctx, err);
+	rc = emit(&pc, worker, "home", pc.rel, &ctx, err);
 out:
 	arena_free(pc.tb.arena);
 	buf_free(&intro);
 	return rc;
-}
-
-/* "../2026/" from a year's page, "2026/" from writing/index.html. */
-static struct tval
-year_url(struct pagectx *pc, const char *from, int year)
-{
-	return tv_fmt(&pc->tb, "%s%d/%s", from, year, pc->index);
 }
 
 /* A year's posts, as a list, for the lazy years[].posts below. */
@@ -701,9 +715,9 @@ render_writing(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_WRITING, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 4, "writing/", "Writing", "Everything written "
+	ctx = page_base(&pc, 4, pc.path, "Writing", "Everything written "
 	    "here, by year, newest first.", "website");
 	years = tv_list(&pc.tb, ys->n);
 	for (i = 0; i < ys->n; i++) {
@@ -712,7 +726,8 @@ render_writing(const struct job *job, int worker, struct err *err)
 		year = tv_obj(&pc.tb, 4);
 		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y->year));
 		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
-		tv_set(&pc.tb, &year, "url", year_url(&pc, "", y->year));
+		tv_set(&pc.tb, &year, "url", out_link(&pc, OUT_YEAR,
+		    (size_t)y->year));
 		if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
 			pc.tb.oom = 1;
 		else {
@@ -727,7 +742,7 @@ render_writing(const struct job *job, int worker, struct err *err)
 	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, WRITING_RECENT, NULL));
 	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", s->nposts));
 	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts ? "1" : ""));
-	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	rc = emit(&pc, worker, "writing", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -739,7 +754,7 @@ year_link(struct pagectx *pc, int year)
 	struct tval	 o = tv_obj(&pc->tb, 2);
 
 	tv_set(&pc->tb, &o, "year", tv_fmt(&pc->tb, "%d", year));
-	tv_set(&pc->tb, &o, "url", year_url(pc, "../", year));
+	tv_set(&pc->tb, &o, "url", out_link(pc, OUT_YEAR, (size_t)year));
 	return o;
 }
 
@@ -757,7 +772,6 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	const struct year *y = &ys->v[i];
 	struct pagectx	 pc;
 	struct tval	 ctx, posts;
-	char		 rel[YEARS_PATH_MAX], path[YEARS_PATH_MAX];
 	char		 title[64], about[96];
 	size_t		 k;
 	int		 rc;
@@ -766,13 +780,9 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	(void)snprintf(title, sizeof(title), "Writing in %d", y->year);
 	(void)snprintf(about, sizeof(about), "Everything written here in "
 	    "%d, newest first.", y->year);
-	years_path(y->year, rel);
-	/* The canonical path: "writing/2026/", the file less its name. */
-	memcpy(path, rel, sizeof(path));
-	path[strlen(path) - strlen("index.html")] = '\0';
-	if (pagectx_init(&pc, job, rel, err) == -1)
+	if (pagectx_init(&pc, job, OUT_YEAR, (size_t)y->year, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 6, path, title, about, "website");
+	ctx = page_base(&pc, 6, pc.path, title, about, "website");
 	posts = tv_list(&pc.tb, y->n);
 	for (k = 0; k < y->n; k++)
 		tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[y->posts[k]]));
@@ -784,7 +794,7 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	if (i + 1 < ys->n)
 		tv_set(&pc.tb, &ctx, "older", year_link(&pc, ys->v[i + 1].year));
 	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(ys->n > 1 ? "1" : ""));
-	rc = emit(&pc, worker, "year", rel, &ctx, err);
+	rc = emit(&pc, worker, "year", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -798,15 +808,15 @@ render_notes(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "notes/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_NOTES, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 1, "notes/", "Notes", "Short notes: what "
+	ctx = page_base(&pc, 1, pc.path, "Notes", "Short notes: what "
 	    "shipped and what I learned.", "website");
 	list = tv_list(&pc.tb, s->nnotes);
 	for (i = 0; i < s->nnotes; i++)
 		tv_push(&pc.tb, &list, post_item(&pc, &s->notes[i]));
 	tv_set(&pc.tb, &ctx, "posts", list);
-	rc = emit(&pc, worker, "notes", "notes/index.html", &ctx, err);
+	rc = emit(&pc, worker, "notes", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -820,15 +830,15 @@ render_topics(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "topics/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_TOPICS, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 1, "topics/", "Topics", "What this site writes "
+	ctx = page_base(&pc, 1, pc.path, "Topics", "What this site writes "
 	    "about.", "website");
 	topics = tv_list(&pc.tb, s->ntopics);
 	for (i = 0; i < s->ntopics; i++)
 		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i], 1));
 	tv_set(&pc.tb, &ctx, "topics", topics);
-	rc = emit(&pc, worker, "topics", "topics/index.html", &ctx, err);
+	rc = emit(&pc, worker, "topics", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -840,30 +850,16 @@ render_topic(const struct job *job, size_t t, int worker, struct err *err)
 	const struct topic *tp = &s->topics[t];
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 rel, path;
-	int		 rc = -1;
+	int		 rc;
 
-	buf_init(&rel, 0);
-	buf_init(&path, 0);
-	if (buf_printf(&rel, "topics/%s/index.html", tp->slug) == -1 ||
-	    BUF_LIT(&path, "topics/") == -1 ||
-	    esc_path_segment(&path, tp->slug, strlen(tp->slug)) == -1 ||
-	    buf_putc(&path, '/') == -1) {
-		buf_free(&rel);
-		buf_free(&path);
-		return err_set(err, "topics", 0, "out of memory");
-	}
-	if (pagectx_init(&pc, job, rel.data, err) == 0) {
-		pc.topic = tp;
-		ctx = page_base(&pc, 2, path.data, tp->title, tp->about,
-		    "website");
-		tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp, 1));
-		tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
-		rc = emit(&pc, worker, "topic", rel.data, &ctx, err);
-		arena_free(pc.tb.arena);
-	}
-	buf_free(&rel);
-	buf_free(&path);
+	if (pagectx_init(&pc, job, OUT_TOPIC, t, err) == -1)
+		return -1;
+	pc.topic = tp;
+	ctx = page_base(&pc, 2, pc.path, tp->title, tp->about, "website");
+	tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp, 1));
+	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
+	rc = emit(&pc, worker, "topic", pc.rel, &ctx, err);
+	arena_free(pc.tb.arena);
 	return rc;
 }
 
@@ -874,33 +870,23 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 	const struct page *pg = &s->pages[i];
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 rel, path, html;
+	struct buf	 html;
 	int		 rc = -1;
 
 	if (strcmp(pg->name, "index") == 0)
 		return 0;	/* the home page's introduction */
-	buf_init(&rel, 0);
-	buf_init(&path, 0);
 	buf_init(&html, 0);
-	if (buf_printf(&rel, "%s/index.html", pg->name) == -1 ||
-	    esc_path_segment(&path, pg->name, strlen(pg->name)) == -1 ||
-	    buf_putc(&path, '/') == -1) {
-		err_set(err, pg->file, 0, "out of memory");
-		goto out;
-	}
 	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
 	    s->diag, err) == -1)
 		goto out;
-	if (pagectx_init(&pc, job, rel.data, err) == -1)
+	if (pagectx_init(&pc, job, OUT_PAGE, i, err) == -1)
 		goto out;
-	ctx = page_base(&pc, 2, path.data, pg->title, pg->summary, "website");
+	ctx = page_base(&pc, 2, pc.path, pg->title, pg->summary, "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(pg->title));
 	tv_set(&pc.tb, &ctx, "content", tv_strn(html.data, html.len));
-	rc = emit(&pc, worker, "page", rel.data, &ctx, err);
+	rc = emit(&pc, worker, "page", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 out:
-	buf_free(&rel);
-	buf_free(&path);
 	buf_free(&html);
 	return rc;
 }
@@ -912,13 +898,12 @@ render_404(const struct job *job, int worker, struct err *err)
 	struct tval	 ctx;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "404.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_404, 0, err) == -1)
 		return -1;
 	/* Served at any depth, so its links start from the base path. */
 	pc.root = job->site->cfg.base_path;
-	ctx = page_base(&pc, 0, "404.html", "Page not found", NULL,
-	    "website");
-	rc = emit(&pc, worker, "404", "404.html", &ctx, err);
+	ctx = page_base(&pc, 0, pc.path, "Page not found", NULL, "website");
+	rc = emit(&pc, worker, "404", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -941,10 +926,10 @@ render_form(const struct job *job, struct err *err)
 
 	if (!job->opts->form)
 		return 0;
-	if (pagectx_init(&pc, job, RENDER_FORM_FILE, err) == -1)
+	if (pagectx_init(&pc, job, OUT_FORM, 0, err) == -1)
 		return -1;
 	pc.root = s->cfg.base_path;
-	ctx = page_base(&pc, 2, "subscribe", RENDER_FORM_TITLE, NULL,
+	ctx = page_base(&pc, 2, pc.path, RENDER_FORM_TITLE, NULL,
 	    "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
 	tv_set(&pc.tb, &ctx, "content", tv_str(RENDER_FORM_CONTENT));
@@ -953,6 +938,24 @@ render_form(const struct job *job, struct err *err)
 	else
 		rc = template_render(job->tpl, "form", &ctx, job->form, err);
 	arena_free(pc.tb.arena);
+	return rc;
+}
+
+/* Hand bytes to the writer as output k, one of those a site has one of. */
+static int
+put_one(const struct job *job, int worker, enum out_kind k,
+    const struct buf *bytes, struct err *err)
+{
+	struct buf	 rel;
+	int		 rc;
+
+	buf_init(&rel, 0);
+	if (out_file(job->site, k, 0, &rel) == -1)
+		rc = err_set(err, "public", 0, "out of memory");
+	else
+		rc = writer_put(job->w, worker, rel.data, bytes->data,
+		    bytes->len, err);
+	buf_free(&rel);
 	return rc;
 }
 
@@ -965,7 +968,7 @@ render_robots(const struct job *job, int worker, struct err *err)
 	buf_init(&b, 0);
 	if (buf_printf(&b, "User-agent: *\nAllow: /\n") == -1)
 		return err_set(err, "robots.txt", 0, "out of memory");
-	rc = writer_put(job->w, worker, "robots.txt", b.data, b.len, err);
+	rc = put_one(job, worker, OUT_ROBOTS, &b, err);
 	buf_free(&b);
 	return rc;
 }
@@ -1030,22 +1033,25 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 }
 
 /*
- * A redirect page at an old path, rel, to the page at section/slug/:
- * a post's old paths (aliases: in its front matter), so links from
- * before a migration still land on it, and a topic's old path.
+ * A redirect page at an old path, rel, to output (k, ki): a post's old
+ * paths (aliases: in its front matter), so links from before a migration
+ * still land on it, and a topic's old path.
  */
 static int
-render_redirect(const struct job *job, const char *rel, const char *section,
-    const char *slug, const char *title, const char *file, struct err *err)
+render_redirect(const struct job *job, const char *rel, enum out_kind k,
+    size_t ki, const char *title, const char *file, struct err *err)
 {
 	const struct site *s = job->site;
-	struct buf	 b, root, to;
+	struct buf	 b, root, to, url;
 	size_t		 i;
 	int		 rc = -1;
 
 	buf_init(&b, 0);
 	buf_init(&root, 0);
 	buf_init(&to, 0);
+	buf_init(&url, 0);
+	if (out_url(s, k, ki, &url) == -1)
+		goto oom;
 	/* Relative links, like every page's: from the alias's folder. */
 	for (i = 0; rel[i]; i++)
 		if (rel[i] == '/' && BUF_LIT(&root, "../") == -1)
@@ -1053,9 +1059,7 @@ render_redirect(const struct job *job, const char *rel, const char *section,
 	if (root.len == 0 && BUF_LIT(&root, "./") == -1)
 		goto oom;
 	if (buf_put(&to, root.data, root.len) == -1 ||
-	    buf_puts(&to, section) == -1 || buf_putc(&to, '/') == -1 ||
-	    esc_path_segment(&to, slug, strlen(slug)) == -1 ||
-	    buf_putc(&to, '/') == -1 ||
+	    buf_put(&to, url.data, url.len) == -1 ||
 	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
 		goto oom;
 	if (BUF_LIT(&b, "<!doctype html>\n<html lang=\"") == -1 ||
@@ -1066,9 +1070,8 @@ render_redirect(const struct job *job, const char *rel, const char *section,
 	    esc_html(&b, root.data, root.len) == -1 ||
 	    BUF_LIT(&b, "style.css\">\n<link rel=\"canonical\" href=\"") ==
 	    -1 || esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
-	    buf_puts(&b, section) == -1 || buf_putc(&b, '/') == -1 ||
-	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
-	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
+	    esc_html(&b, url.data, url.len) == -1 ||
+	    BUF_LIT(&b, "\">\n<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=") == -1 ||
 	    esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">\n</head>\n<body>\n<p>This page has moved to "
@@ -1085,6 +1088,7 @@ out:
 	buf_free(&b);
 	buf_free(&root);
 	buf_free(&to);
+	buf_free(&url);
 	return rc;
 }
 
@@ -1202,9 +1206,8 @@ render_pages(const struct site *s, const struct tset *tpl,
 		    err) == -1)
 			goto out;
 		buf_reset(&map);
-		if ((t > 0 && buf_printf(&map, "topics/%s/",
-		    s->topics[t - 1].slug) == -1) || BUF_LIT(&map,
-		    "feed.xml") == -1) {
+		if (out_file(s, t ? OUT_TOPIC_FEED : OUT_FEED, t ?
+		    (t - 1) * OUT_FEED_FORMATS : 0, &map) == -1) {
 			err_set(err, "feed.xml", 0, "out of memory");
 			goto out;
 		}
@@ -1232,8 +1235,8 @@ render_pages(const struct site *s, const struct tset *tpl,
 	for (i = 0; i < s->nposts; i++)
 		for (k = 0; k < s->posts[i].naliases; k++)
 			if (render_redirect(&job, s->posts[i].aliases[k],
-			    "writing", s->posts[i].slug, s->posts[i].title,
-			    s->posts[i].file, err) == -1)
+			    OUT_POST, i, s->posts[i].title, s->posts[i].file,
+			    err) == -1)
 				goto out;
 	for (i = 0; i < s->ntopics; i++) {
 		const struct topic *tp = &s->topics[i];
@@ -1241,13 +1244,12 @@ render_pages(const struct site *s, const struct tset *tpl,
 		if (tp->old_slug == NULL)
 			continue;
 		buf_reset(&map);
-		if (buf_printf(&map, "topics/%s/index.html", tp->old_slug) ==
-		    -1) {
+		if (out_file(s, OUT_TOPIC_ALIAS, i, &map) == -1) {
 			err_set(err, "public", 0, "out of memory");
 			goto out;
 		}
-		if (render_redirect(&job, map.data, "topics", tp->slug,
-		    tp->title, "stet.yaml", err) == -1)
+		if (render_redirect(&job, map.data, OUT_TOPIC, i, tp->title,
+		    "stet.yaml", err) == -1)
 			goto out;
 	}
 	buf_reset(&map);
@@ -1256,8 +1258,7 @@ render_pages(const struct site *s, const struct tset *tpl,
 			err_set(err, "sitemap.xml", 0, "out of memory");
 			goto out;
 		}
-		if (writer_put(w, 0, "sitemap.xml", map.data, map.len, err) ==
-		    -1)
+		if (put_one(&job, 0, OUT_SITEMAP, &map, err) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -1280,75 +1281,5 @@ out:
 	years_free(&job.years);
 	free(members);
 	buf_free(&map);
-	return rc;
-}
-
-int
-render_outputs(const struct site *s, struct outlist *out)
-{
-	struct years	 years = { NULL, 0, NULL };
-	struct buf	 b;
-	char		 path[YEARS_PATH_MAX];
-	size_t		 i;
-	int		 rc = -1;
-	static const char *const fixed[] = { "index.html",
-	    "writing/index.html", "topics/index.html", "404.html",
-	    "robots.txt", "feed.xml", "rss.xml", "feed.json", "sitemap.xml" };
-
-	buf_init(&b, 0);
-	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
-		if ((!s->own_robots || strcmp(fixed[i], "robots.txt") != 0) &&
-		    outlist_add(out, fixed[i]) == -1)
-			goto out;
-	for (i = 0; i < s->ntopics; i++) {
-		static const char *const files[] = { "index.html", "feed.xml",
-		    "rss.xml", "feed.json" };
-
-		for (size_t k = 0; k < sizeof(files) / sizeof(*files); k++) {
-			buf_reset(&b);
-			if (buf_printf(&b, "topics/%s/%s", s->topics[i].slug,
-			    files[k]) == -1 || outlist_add(out, b.data) == -1)
-				goto out;
-		}
-		buf_reset(&b);
-		if (s->topics[i].old_slug != NULL &&
-		    (buf_printf(&b, "topics/%s/index.html",
-		    s->topics[i].old_slug) == -1 ||
-		    outlist_add(out, b.data) == -1))
-			goto out;
-	}
-	for (i = 0; i < s->npages; i++) {
-		if (strcmp(s->pages[i].name, "index") == 0)
-			continue;
-		buf_reset(&b);
-		if (buf_printf(&b, "%s/index.html", s->pages[i].name) == -1 ||
-		    outlist_add(out, b.data) == -1)
-			goto out;
-	}
-	if (years_group(s, &years) == -1)
-		goto out;
-	for (i = 0; i < years.n; i++) {
-		years_path(years.v[i].year, path);
-		if (outlist_add(out, path) == -1)
-			goto out;
-	}
-	for (i = 0; i < s->nnotes; i++) {
-		buf_reset(&b);
-		if (buf_printf(&b, "notes/%s/index.html", s->notes[i].slug) ==
-		    -1 || outlist_add(out, b.data) == -1)
-			goto out;
-	}
-	if (s->nnotes > 0) {
-		static const char *const files[] = { "notes/index.html",
-		    "notes/feed.xml", "notes/rss.xml", "notes/feed.json" };
-
-		for (i = 0; i < sizeof(files) / sizeof(*files); i++)
-			if (outlist_add(out, files[i]) == -1)
-				goto out;
-	}
-	rc = 0;
-out:
-	years_free(&years);
-	buf_free(&b);
 	return rc;
 }

@@ -92,10 +92,4 @@ int	render_site(const struct site *, const struct tset *,
 	    struct writer *, const struct render_opts *, const struct plan *,
 	    struct err *);
 
-/*
- * Add the path of every file render_site makes to out, but for the post
- * pages (the cache knows those by their slugs).
- */
-int	render_outputs(const struct site *, struct outlist *);
-
 #endif
