@@ -33,7 +33,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
-	-lh2o-evloop -lssl -lcrypto -lz -pthread
+	-lh2o-evloop -lssl -lcrypto -lz -lcsv -pthread
 
 # A variant builds into its own folder, so the sanitizer build and the
 # plain one never share objects.
