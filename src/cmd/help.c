@@ -90,6 +90,18 @@ static const struct {
 	  "  --to ADDRESS     send one post (the latest, or --post SLUG)\n"
 	  "                   to ADDRESS only, as a preview; nothing is\n"
 	  "                   recorded\n" },
+	{ "doctor", "stet doctor [-s SITE] [--dns SERVER]",
+	  "Check the DNS of mail.from's domain for what receivers want of\n"
+	  "mail from this site: one SPF record at the envelope sender's\n"
+	  "domain, the DKIM selector's key (the public half of the key in\n"
+	  "mail.dkim, which stet signs with), a DMARC record, and what\n"
+	  "Gmail's and Yahoo's rules for bulk senders still want.  Each\n"
+	  "line says ok, missing, wrong or note, and after what is missing\n"
+	  "or wrong the record to publish.  Exit status 1 when something\n"
+	  "is to be fixed.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  --dns SERVER     ask this DNS server (IP or IP:PORT) instead\n"
+	  "                   of the system's resolvers\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };
