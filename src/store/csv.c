@@ -25,7 +25,7 @@ csv_field_cb(void *s, size_t n, void *arg)
 	if (c->toobig)
 		return;
 	if (c->nfields == CSV_MAX_FIELDS) {
-		c->toobig = 1;
+		c->toobig = 2;
 		return;
 	}
 	c->start[c->nfields] = c->rec.len;
@@ -122,10 +122,13 @@ static int
 csv_libcsv_err(struct csv_reader *c, const char *file, size_t line,
     struct err *err)
 {
+	if (c->toobig == 2)
+		return err_set(err, file, c->recline, "more than %d fields",
+		    CSV_MAX_FIELDS);
 	if (c->toobig || csv_error(&c->parser) == CSV_ENOMEM ||
 	    csv_error(&c->parser) == CSV_ETOOBIG)
 		return err_set(err, file, c->recline, "a record longer than "
-		    "%d bytes or %d fields", CSV_MAX_RECORD, CSV_MAX_FIELDS);
+		    "%d bytes", CSV_MAX_RECORD);
 	return err_set(err, file, line, "a stray quote, or text after a "
 	    "closing quote");
 }

@@ -33,7 +33,7 @@ struct csv_reader {
 	char		 sep;		/* the separator found */
 	int		 inrec;		/* bytes of a record fed, not ended */
 	int		 ended;		/* the record is complete */
-	int		 toobig;	/* too many fields or bytes */
+	int		 toobig;	/* 1: too many bytes, 2: fields */
 	int		 finished;	/* csv_fini was called */
 	struct buf	 rec;		/* the record's fields, unquoted */
 	size_t		 start[CSV_MAX_FIELDS];
