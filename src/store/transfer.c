@@ -28,10 +28,16 @@ import_insert(struct store *s, const struct store_row *r, struct err *err)
 	sqlite3_stmt	*st = NULL;
 	int		 ok;
 
+	/*
+	 * The id is kept, for the unsubscribe links made with it, unless
+	 * another reader here has it (then no old link can be this
+	 * reader's anyway, since it also binds the address).
+	 */
 	if (store_prep(s, &st, "INSERT INTO subscribers (id, email, state, "
 	    "created_at, confirmed_at, unsubscribed_at, source, failures, "
-	    "bouncing_at, token_expires) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err) == -1)
+	    "bouncing_at, token_expires) VALUES (CASE WHEN EXISTS (SELECT 1 "
+	    "FROM subscribers WHERE id = ?1) THEN NULL ELSE ?1 END, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err) == -1)
 		return -1;
 	/*
 	 * A pending reader comes without a confirm token (its hash is of

@@ -48,8 +48,8 @@ enum store_put {
  * with no confirm token, which store_purge forgets once it would have
  * expired).  An address already here keeps its row, but for news of
  * leaving: r unsubscribed after the row was last confirmed makes it
- * unsubscribed, and r bouncing makes it bouncing.  An id already taken
- * by another address is an error.  *res says what happened.
+ * unsubscribed, and r bouncing makes it bouncing.  r's id is kept
+ * unless another reader has it.  *res says what happened.
  */
 int	store_import_row(struct store *, const struct store_row *r,
 	    enum store_put *res, struct err *);

@@ -215,6 +215,11 @@ import_keeps_leaving(void **state)
 	r.state = STORE_CONFIRMED;
 	assert_int_equal(store_import_row(s, &r, &res, &err), 0);
 	assert_int_equal(res, STORE_PUT_SUPPRESSED);
+	/* Ann has id 1: Cat, given 1 too, gets another, not an error. */
+	r.email = "cat@example.org";
+	r.id = 1;
+	assert_int_equal(store_import_row(s, &r, &res, &err), 0);
+	assert_int_equal(res, STORE_PUT_ADDED);
 	/* A store with readers keeps its secret; its own is taken as is. */
 	store_secret(s, key);
 	memset(other, 7, sizeof(other));
