@@ -108,10 +108,8 @@ store_import_row(struct store *s, const struct store_row *r,
 	bouncing_at = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
 	st = NULL;
-	*res = STORE_PUT_KEPT;
-	if ((left || bouncing_at != 0) && r->state != STORE_UNSUBSCRIBED &&
-	    r->bouncing_at == 0)
-		*res = STORE_PUT_STAYS_LEFT;
+	*res = left || bouncing_at != 0 ? STORE_PUT_STAYS_LEFT :
+	    STORE_PUT_KEPT;
 	if (left) {
 		rc = 0;
 		goto out;

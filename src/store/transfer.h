@@ -37,8 +37,8 @@ enum store_put {
 	STORE_PUT_ADDED,	/* a new row, as the import gave it */
 	STORE_PUT_KEPT,		/* already here: left as it was */
 	STORE_PUT_SUPPRESSED,	/* removed once: never again */
-	STORE_PUT_STAYS_LEFT,	/* left here; the import's "subscribed"
-				   changed nothing */
+	STORE_PUT_STAYS_LEFT,	/* here, unsubscribed or bouncing: stays
+				   so, whatever the import says */
 	STORE_PUT_NOW_LEFT	/* subscribed here; the import says the
 				   reader left (or bounces) since: so now */
 };
