@@ -166,7 +166,12 @@ records(struct doctor *d, const char *name, const char *tag,
 	}
 	for (i = 0, p = all.data; i < k; i++, p += strlen(p) + 1)
 		if (starts(p, tag)) {
-			buf_put(out, p, strlen(p) + 1);
+			if (buf_put(out, p, strlen(p) + 1) == -1) {
+				fprintf(stderr, "stet: doctor: out of "
+				    "memory\n");
+				buf_free(&all);
+				return -1;
+			}
 			(*n)++;
 		}
 	buf_free(&all);
@@ -186,10 +191,11 @@ check_spf(struct doctor *d)
 	buf_init(&want, 0);
 	if (records(d, d->env_dom, "v=spf1", &rec, &n, &answer) == -1)
 		goto out;
-	if (d->relay != NULL)
-		buf_printf(&want, "v=spf1 mx a:%s ~all", d->relay);
-	else
-		buf_printf(&want, "v=spf1 mx ~all");
+	if (buf_printf(&want, "v=spf1 mx%s%s ~all", d->relay != NULL ?
+	    " a:" : "", d->relay != NULL ? d->relay : "") == -1) {
+		fprintf(stderr, "stet: doctor: out of memory\n");
+		goto out;
+	}
 	if (n == 0) {
 		line("SPF", "missing", "%s has no SPF record: receivers "
 		    "cannot tell which servers may send its mail", d->env_dom);
@@ -335,13 +341,20 @@ check_dmarc(struct doctor *d)
 		    records(d, name.data, "v=DMARC1", &rec, &n, &answer) == -1)
 			goto out;
 	}
-	buf_printf(&want, "v=DMARC1; p=none; rua=mailto:postmaster@%s",
-	    org_domain(d->from_dom));
+	if (buf_printf(&want, "v=DMARC1; p=none; rua=mailto:postmaster@%s",
+	    org_domain(d->from_dom)) == -1) {
+		fprintf(stderr, "stet: doctor: out of memory\n");
+		goto out;
+	}
 	if (n == 0) {
 		line("DMARC", "missing", "no DMARC record for %s",
 		    d->from_dom);
 		buf_reset(&name);
-		buf_printf(&name, "_dmarc.%s", org_domain(d->from_dom));
+		if (buf_printf(&name, "_dmarc.%s",
+		    org_domain(d->from_dom)) == -1) {
+			fprintf(stderr, "stet: doctor: out of memory\n");
+			goto out;
+		}
 		publish(name.data, want.data);
 		d->failed = 1;
 	} else if (n > 1 || tag_value(rec.data, "p", &p) == -1 ||
