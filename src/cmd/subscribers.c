@@ -588,6 +588,10 @@ out:
 	if (tx)
 		store_rollback(st);
 	list_close(&list);
+	/* A full export's secret was in both. */
+	sodium_memzero(&r, sizeof(r));
+	if (text.len > 0)
+		sodium_memzero(text.data, text.len);
 	buf_free(&text);
 	buf_free(&email);
 	return rc;
