@@ -305,8 +305,8 @@ check_dkim(struct doctor *d, const struct settings *set, const char *dir)
 	d->dkim_aligned = aligned(m->dkim_domain, d->from_dom);
 	if (!d->dkim_aligned)
 		line("DKIM", "note", "stet signs as %s, which does not align "
-		    "with From's %s: set mail.dkim.domain to %s", m->dkim_domain,
-		    d->from_dom, d->from_dom);
+		    "with From's %s: set mail.dkim.domain to %s",
+		    m->dkim_domain, d->from_dom, d->from_dom);
 	rc = 0;
 out:
 	buf_free(&name);
