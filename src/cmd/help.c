@@ -54,7 +54,8 @@ static const struct {
 	  "  --json           the findings as a JSON array, for tools\n"
 	  "  --drafts         check drafts too\n"
 	  "  --future         check posts dated later than now too\n" },
-	{ "subscribers", "stet subscribers [-s SITE] list [--state S] | count | add EMAIL | remove EMAIL | export | import FILE.csv",
+	{ "subscribers", "stet subscribers [-s SITE] list [--state S] | count | add EMAIL | remove EMAIL\n"
+	  "           | export [--full] [-o FILE] | import [--from NAME] [--dry-run] FILE.csv",
 	  "Look after the subscriber list in SITE/stet.db.\n"
 	  "  list [--state S]  one line each: address, state (pending,\n"
 	  "                    confirmed or unsubscribed), the dates it\n"
@@ -66,13 +67,25 @@ static const struct {
 	  "                    that unsubscribed\n"
 	  "  remove EMAIL      erase the address; a keyed hash of it stays\n"
 	  "                    so that no later add or import brings it back\n"
-	  "  export            everything kept about each reader, as CSV\n"
-	  "                    on stdout\n"
-	  "  import FILE.csv   add the addresses in a CSV export (listmonk,\n"
-	  "                    Buttondown, Substack, Mailchimp: the column\n"
-	  "                    email, e-mail or Email Address) as confirmed;\n"
-	  "                    reports what was added, skipped, suppressed\n"
-	  "                    and invalid, with line numbers\n"
+	  "  export            everything kept about each reader, as CSV on\n"
+	  "                    stdout (-o FILE: in FILE, mode 0600); those\n"
+	  "                    who left or bounce too, so they stay out\n"
+	  "    --full          also the site secret, the suppression hashes\n"
+	  "                    and the ids, to move the site with every\n"
+	  "                    unsubscribe link working: SENSITIVE, only\n"
+	  "                    with -o FILE\n"
+	  "  import FILE.csv   read stet's export, or listmonk's,\n"
+	  "                    Buttondown's, Substack's, Mailchimp's\n"
+	  "                    (subscribed, unsubscribed, cleaned) or\n"
+	  "                    Ghost's, told by the header row, or any CSV\n"
+	  "                    with an email column; only what the source\n"
+	  "                    marks as subscribed becomes confirmed, and\n"
+	  "                    who left or bounced stays out for good;\n"
+	  "                    prints the counts per state and what it did,\n"
+	  "                    invalid rows with line numbers\n"
+	  "    --from NAME     the source: stet, listmonk, buttondown,\n"
+	  "                    substack, mailchimp, ghost or plain\n"
+	  "    -n, --dry-run   all of that, and write nothing\n"
 	  "  -s, --site SITE   the site folder\n" },
 	{ "send", "stet send [-s SITE] [--dry-run] [--wait] [--to ADDRESS [--post SLUG]]",
 	  "Mail each post of the last build that was never announced to\n"
@@ -90,6 +103,18 @@ static const struct {
 	  "  --to ADDRESS     send one post (the latest, or --post SLUG)\n"
 	  "                   to ADDRESS only, as a preview; nothing is\n"
 	  "                   recorded\n" },
+	{ "doctor", "stet doctor [-s SITE] [--dns SERVER]",
+	  "Check the DNS of mail.from's domain for what receivers want of\n"
+	  "mail from this site: one SPF record at the envelope sender's\n"
+	  "domain, the DKIM selector's key (the public half of the key in\n"
+	  "mail.dkim, which stet signs with), a DMARC record, and what\n"
+	  "Gmail's and Yahoo's rules for bulk senders still want.  Each\n"
+	  "line says ok, missing, wrong or note, and after what is missing\n"
+	  "or wrong the record to publish.  Exit status 1 when something\n"
+	  "is to be fixed.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  --dns SERVER     ask this DNS server (IP or IP:PORT) instead\n"
+	  "                   of the system's resolvers\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };
