@@ -40,6 +40,7 @@ run(void *arg)
 	struct err	 err;
 	char		 line[1100];
 	time_t		 next;
+	int		 rc;
 
 	memset(&o, 0, sizeof(o));
 	o.dir = s->dir;
@@ -51,16 +52,29 @@ run(void *arg)
 	o.out = stdout;
 	o.say = say_info;
 	o.arg = s;
+	/* Starting: what the relay would not take may go now. */
+	o.rewind = 1;
 	while (!atomic_load(&s->wake.stop)) {
 		next = time(NULL) + (time_t)s->minutes * 60;
-		if (send_run(&o, &r, &err) == -1) {
+		rc = send_run(&o, &r, &err);
+		o.rewind = 0;
+		/* A held post goes when its hold ends, not a round later. */
+		if (rc == 0 && r.held > 0 && r.held_until < (int64_t)next)
+			next = (time_t)r.held_until;
+		if (rc == -1) {
 			(void)snprintf(line, sizeof(line), "send: %s", err.msg);
 			s->say(s->arg, 1, line);
 		} else if (r.posts > 0) {
 			(void)snprintf(line, sizeof(line), "send: %zu sent, "
 			    "%zu refused for good, %zu waiting for a retry",
 			    r.sent, r.failed, r.waiting);
-			s->say(s->arg, 0, line);
+			s->say(s->arg, r.relay_failed, line);
+			if (r.relay_failed) {
+				(void)snprintf(line, sizeof(line), "send: the "
+				    "relay failed: %s; what was not sent "
+				    "stays pending", r.relay_why);
+				s->say(s->arg, 1, line);
+			}
 			/* Retries come due before the next round. */
 			if (r.waiting > 0 && r.retry_at < (int64_t)next)
 				next = (time_t)r.retry_at;

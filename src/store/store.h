@@ -315,6 +315,64 @@ int	store_delivery_record(struct store *, const char *id,
 	    struct err *);
 
 /*
+ * Make every pending delivery of a post being sent due at now: a run
+ * begun by hand (or by stet serve starting) tries at once what the
+ * relay would not take before, which may have been mended meanwhile.
+ */
+int	store_deliveries_rewind(struct store *, int64_t now, struct err *);
+
+/*
+ * The hold before sending.  store_published records that a build
+ * published post id at now, unless an earlier build did (the first one
+ * counts); store_published_at gets that time (0: none recorded).
+ */
+int	store_published(struct store *, const char *id, const char *slug,
+	    int64_t now, struct err *);
+int	store_published_at(struct store *, const char *id, int64_t *at,
+	    struct err *);
+
+/*
+ * The post announced as id, or whose slug was slug when it was: its
+ * id into out (size n).  *found is 0 when there is none.
+ */
+int	store_post_find(struct store *, const char *id_or_slug, char *out,
+	    size_t n, int *found, struct err *);
+
+/*
+ * Queue again the deliveries of post id that were not delivered (failed
+ * or still pending, due at once), never those sent; the post is being
+ * sent again until they are done.  *n gets how many had failed.
+ */
+int	store_post_retry(struct store *, const char *id, size_t *n,
+	    struct err *);
+
+/* One announced post, valid only during the store_status call. */
+struct store_post_status {
+	const char	*id;
+	const char	*slug;
+	const char	*state;		/* "sending" or "done" */
+	int64_t		 started_at, finished_at;	/* 0: not yet */
+	size_t		 readers, sent, pending, failed;
+};
+
+/*
+ * Call post for each announced post (not those marked at the first
+ * run), oldest first; and for each, reason for each group of its
+ * deliveries not sent, by state ("pending", "failed") and the relay's
+ * last words (NULL: not tried yet), largest group first.  Then unsent
+ * for each post a build published that is not announced yet, with the
+ * time of that build.
+ */
+int	store_status(struct store *,
+	    int (*post)(const struct store_post_status *, void *,
+		struct err *),
+	    int (*reason)(const char *state, const char *reply, size_t n,
+		void *, struct err *),
+	    int (*unsent)(const char *id, const char *slug, int64_t built_at,
+		void *, struct err *),
+	    void *arg, struct err *);
+
+/*
  * A keyed digest (32 hex characters) of post id and subscriber n: the
  * stable Message-ID of that message, which says nothing about either
  * to anyone without the site's secret.
