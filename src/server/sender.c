@@ -1,11 +1,14 @@
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../send/send.h"
+#include "../site/config.h"
 #include "../support/wake.h"
 #include "sender.h"
 
@@ -128,4 +131,89 @@ sender_stop(struct sender *s)
 	pthread_join(s->thread, NULL);
 	wake_destroy(&s->wake);
 	free(s);
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The first key of mail: whose value differs, or NULL. */
+static const char *
+mail_diff(const struct mail_settings *a, const struct mail_settings *b)
+{
+	static const char *const names[] = {
+		"from", "reply_to", "transport", "envelope_from", "username",
+		"password_env", "unsubscribe_mailto", "dkim", "dkim", "dkim"
+	};
+	const char *const sa[] = {
+		a->from, a->reply_to, a->transport, a->envelope_from,
+		a->username, a->password_env, a->unsubscribe_mailto,
+		a->dkim_domain, a->dkim_selector, a->dkim_key
+	};
+	const char *const sb[] = {
+		b->from, b->reply_to, b->transport, b->envelope_from,
+		b->username, b->password_env, b->unsubscribe_mailto,
+		b->dkim_domain, b->dkim_selector, b->dkim_key
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sa) / sizeof(*sa); i++)
+		if (!same_str(sa[i], sb[i]))
+			return names[i];
+	if (a->connections != b->connections)
+		return "connections";
+	if (a->rate != b->rate)
+		return "rate";
+	if (a->timeout != b->timeout)
+		return "timeout";
+	if (a->max_failures != b->max_failures)
+		return "max_failures";
+	if (a->stop_after != b->stop_after)
+		return "stop_after";
+	if (a->hold != b->hold)
+		return "hold";
+	if (a->send_every != b->send_every)
+		return "send_every";
+	return NULL;
+}
+
+void
+sender_check_settings(const char *dir, const struct mail_settings *running,
+    const struct send_settings *send,
+    void (*sayfn)(void *, int, const char *), void *arg)
+{
+	struct arena	*a;
+	struct config	 cfg;
+	struct mail_settings m;
+	struct send_settings n;
+	struct err	 err;
+	const char	*what = NULL;
+	char		 line[1024];
+	int		 fd;
+
+	if ((a = arena_new()) == NULL)
+		return;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto out;
+	if (config_load(a, fd, &cfg, &err) == -1 ||
+	    mail_settings_parse(a, cfg.file, cfg.tree, &m, &err) == -1 ||
+	    send_settings_parse(a, cfg.file, cfg.tree, &n, &err) == -1) {
+		/* The rebuild says what is wrong with the file. */
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	if ((what = mail_diff(running, &m)) == NULL && n.notes != send->notes)
+		what = "notes";
+	if (what == NULL)
+		goto out;
+	(void)snprintf(line, sizeof(line), "stet.yaml: %s%s changed, but "
+	    "this stet serve goes on mailing with the settings it started "
+	    "with: restart it to use the new ones", strcmp(what, "notes") ==
+	    0 ? "" : "mail.", what);
+	sayfn(arg, 1, line);
+out:
+	arena_free(a);
 }

@@ -80,6 +80,7 @@ static void	 say(struct server *, enum server_say, const char *, ...)
 static int	 first_build(struct server *, struct err *);
 static int	 rebuild(struct server *, const char *why);
 static void	 publish(struct shared *, struct snapshot *);
+static void	 outbox_say(void *, int, const char *);
 static int	 setup_h2o(struct server *, struct err *);
 static SSL_CTX	*setup_tls(struct server *, struct err *);
 static int	 resolve(const char *, struct where *, struct err *);
@@ -337,6 +338,10 @@ rebuild(struct server *s, const char *why)
 	}
 	publish(&s->sh, snap);
 	forms_reload(s->forms);
+	/* The mail threads keep their settings: say when stet.yaml's differ. */
+	if (s->forms != NULL)
+		sender_check_settings(s->o->dir, s->o->mail, s->o->send,
+		    outbox_say, s);
 	sender_kick(s->sender);
 	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
 	    (long long)(now_ms() - t0), snap->nfiles);
