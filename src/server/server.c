@@ -24,6 +24,7 @@
 
 #include "../site/build.h"
 #include "../mail/dkim.h"
+#include "../send/envelope.h"
 #include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
@@ -755,9 +756,10 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 {
 	struct mailer_opts	 mo;
 	struct forms_opts	 fo;
-	struct buf		 b;
+	struct buf		 b, from;
+	struct err		 e2;
 	const char		*pw;
-	int			 trial;
+	int			 trial, rc;
 
 	/*
 	 * A trial: loopback, no proxy in front (trusted_proxies names
@@ -793,18 +795,20 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	memset(&mo, 0, sizeof(mo));
 	mo.transport = s->o->mail->transport;
 	mo.sitedir = s->o->dir;
-	mo.envelope_from = s->o->mail->envelope_from != NULL ?
-	    s->o->mail->envelope_from : s->o->mail->from_addr;
-	if (mo.envelope_from == NULL)
-		mo.envelope_from = "";
+	buf_init(&from, 0);
+	if (send_envelope(s->o->mail, 0, NULL, &from, &e2) == -1)
+		buf_reset(&from);	/* mail.from missing: said above */
+	mo.envelope_from = from.data != NULL ? from.data : "";
 	mo.username = s->o->mail->username;
 	pw = s->o->mail->password_env != NULL ?
 	    getenv(s->o->mail->password_env) : NULL;
 	mo.password = pw;
 	mo.timeout = (unsigned)s->o->mail->timeout;
 	mo.connections = 1;
-	if (outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
-	    outbox_say, s, err) == -1)
+	rc = outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
+	    s->o->mail->stop_after, outbox_say, s, err);
+	buf_free(&from);	/* the mailer keeps a copy */
+	if (rc == -1)
 		goto fail;
 	memset(&fo, 0, sizeof(fo));
 	fo.title = s->o->title;
