@@ -21,11 +21,13 @@ struct pt {
 	struct buf	 mark;
 	struct buf	 para;
 	int		 blank;		/* a blank line before the next line */
+	size_t		 blank_at;	/* with this much of pfx */
 	int		 any;		/* a line was written */
 	int		 oom;
 };
 
 static void	block(struct pt *, const GumboNode *);
+static void	want_blank(struct pt *);
 static void	inlines(struct pt *, const GumboNode *, struct buf *);
 
 static void
@@ -84,6 +86,15 @@ tag(const GumboNode *n)
 	    GUMBO_TAG_UNKNOWN;
 }
 
+/* A blank line before the next, at the shallowest prefix asked. */
+static void
+want_blank(struct pt *t)
+{
+	if (!t->blank || t->pfx.len < t->blank_at)
+		t->blank_at = t->pfx.len;
+	t->blank = 1;
+}
+
 /* One line: the prefix (or the pending list mark), then s. */
 static void
 line(struct pt *t, const char *s, size_t n)
@@ -92,8 +103,11 @@ line(struct pt *t, const char *s, size_t n)
 	size_t		 k = p->len;
 
 	if (t->blank && t->any) {
-		/* A blank line keeps the quote marks, not the indent. */
-		k = t->pfx.len;
+		/*
+		 * A blank line has the prefix of where it was asked for (not
+		 * a quote just begun), its quote marks, not its indent.
+		 */
+		k = t->blank_at < t->pfx.len ? t->blank_at : t->pfx.len;
 		while (k > 0 && t->pfx.data[k - 1] == ' ')
 			k--;
 		put(t, t->out, t->pfx.data, k);
@@ -371,7 +385,7 @@ begin(struct pt *t)
 {
 	flush(t);
 	if (t->mark.len == 0)
-		t->blank = 1;
+		want_blank(t);
 }
 
 static void
@@ -429,13 +443,15 @@ list(struct pt *t, const GumboNode *n, int ordered)
 		for (size_t j = strlen(m); j > 0; j--)
 			puts_(t, &t->pfx, " ");
 		/* Notes and loose lists: a blank line between items. */
-		if (notes || items++ > 0)
-			t->blank = notes;
+		if (notes)
+			want_blank(t);
+		else if (items++ > 0)
+			t->blank = 0;
 		children(t, c->data[i]);
 		buf_reset(&t->mark);
 		t->pfx.len = keep;
 	}
-	t->blank = 1;
+	want_blank(t);
 }
 
 static void
@@ -447,7 +463,7 @@ quote(struct pt *t, const GumboNode *n)
 	puts_(t, &t->pfx, "> ");
 	children(t, n);
 	t->pfx.len = keep;
-	t->blank = 1;
+	want_blank(t);
 }
 
 static void
@@ -471,7 +487,7 @@ pre(struct pt *t, const GumboNode *n)
 		line(t, s, (size_t)(nl - s));
 	}
 	t->pfx.len = keep;
-	t->blank = 1;
+	want_blank(t);
 	buf_free(&b);
 }
 
@@ -655,7 +671,7 @@ table(struct pt *t, const GumboNode *n)
 	for (i = 0; i < nrows * maxcols; i++)
 		free(v[i].s);
 	free(v);
-	t->blank = 1;
+	want_blank(t);
 }
 
 static void
@@ -687,17 +703,17 @@ block(struct pt *t, const GumboNode *n)
 	case GUMBO_TAG_HR:
 		begin(t);
 		line(t, "* * *", 5);
-		t->blank = 1;
+		want_blank(t);
 		break;
 	case GUMBO_TAG_SECTION:
 		begin(t);
 		children(t, n);
-		t->blank = 1;
+		want_blank(t);
 		break;
 	default:
 		begin(t);
 		children(t, n);
-		t->blank = 1;
+		want_blank(t);
 		break;
 	}
 }
