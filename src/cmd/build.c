@@ -189,8 +189,12 @@ cmd_build(int argc, char *argv[])
 		return 1;
 	}
 	diag_free(&d);
-	/* The hold before mailing counts from this build (send/hold.h). */
-	if (send_note_built(o.dir, &set.send, &err) == -1)
+	/*
+	 * The hold before mailing counts from this build (send/hold.h).  A
+	 * build that wrote nothing published nothing new: not worth loading
+	 * the site again for.
+	 */
+	if (r.written > 0 && send_note_built(o.dir, &set.send, &err) == -1)
 		fprintf(stderr, "stet: warning: the time each post was "
 		    "published was not recorded: %s\n", err.msg);
 	settings_free(&set);
