@@ -75,8 +75,7 @@ static const struct {
 	  "                    and invalid, with line numbers\n"
 	  "  -s, --site SITE   the site folder\n" },
 	{ "send", "stet send [-s SITE] [--dry-run] [--now] [--wait] [--retry POST]\n"
-	  "       stet send [-s SITE] --status\n"
-	  "       stet send [-s SITE] --to ADDRESS [--post SLUG]",
+	  "          [--status] [--to ADDRESS [--post SLUG]]",
 	  "Mail each post of the last build that was never announced to\n"
 	  "every confirmed reader, once, mail.hold minutes (10) after the\n"
 	  "first build that published it.  The first run on a site marks the\n"
