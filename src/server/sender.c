@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../send/hold.h"
 #include "../send/send.h"
 #include "../site/config.h"
 #include "../support/wake.h"
@@ -179,8 +180,8 @@ mail_diff(const struct mail_settings *a, const struct mail_settings *b)
 	return NULL;
 }
 
-void
-sender_check_settings(const char *dir, const struct mail_settings *running,
+static void
+check_settings(const char *dir, const struct mail_settings *running,
     const struct send_settings *send,
     void (*sayfn)(void *, int, const char *), void *arg)
 {
@@ -216,4 +217,20 @@ sender_check_settings(const char *dir, const struct mail_settings *running,
 	sayfn(arg, 1, line);
 out:
 	arena_free(a);
+}
+
+void
+sender_rebuilt(const char *dir, size_t written,
+    const struct mail_settings *running, const struct send_settings *send,
+    void (*sayfn)(void *, int, const char *), void *arg)
+{
+	struct err	 err;
+	char		 line[1100];
+
+	if (written > 0 && send_note_built(dir, send, &err) == -1) {
+		(void)snprintf(line, sizeof(line), "send: the time each post "
+		    "was published was not recorded: %s", err.msg);
+		sayfn(arg, 1, line);
+	}
+	check_settings(dir, running, send, sayfn, arg);
 }

@@ -304,6 +304,8 @@ first_build(struct server *s, struct err *err)
 	s->bo.dir = s->o->dir;
 	if (site_build(&s->bo, &r, err) == 0) {
 		s->next_due = r.next_due;
+		sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+		    outbox_say, s);
 		say(s, SERVER_INFO, "built %zu posts, %zu pages and %zu topics "
 		    "in %.0f ms", r.nposts, r.npages, r.ntopics, r.total_ms);
 		return 0;
@@ -339,10 +341,8 @@ rebuild(struct server *s, const char *why)
 	}
 	publish(&s->sh, snap);
 	forms_reload(s->forms);
-	/* The mail threads keep their settings: say when stet.yaml's differ. */
-	if (s->forms != NULL)
-		sender_check_settings(s->o->dir, s->o->mail, s->o->send,
-		    outbox_say, s);
+	sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+	    outbox_say, s);
 	sender_kick(s->sender);
 	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
 	    (long long)(now_ms() - t0), snap->nfiles);
