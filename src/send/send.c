@@ -104,13 +104,11 @@ struct pass {
 	size_t		 total, done;
 	double		 started, drawn;
 	/*
-	 * The relay's (or the message's) failures in a row; stopped is set
-	 * when done() stopped the run for them, ours when next() or done()
-	 * failed on their own (the database): mailer_run's -1 is then not
-	 * the relay's.
+	 * The relay's (or the message's) failures in a row; ours is set
+	 * when next() or done() failed on their own (the database), so
+	 * mailer_run's -1 is not the relay's.
 	 */
 	struct policy_streak streak;
-	int		 stopped;
 	int		 ours;
 };
 
@@ -464,7 +462,7 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 	struct policy_verdict v;
 	enum store_outcome o;
 	int64_t		 now = (int64_t)time(NULL);
-	size_t		 i, max;
+	size_t		 i;
 	int		 stop = 0;
 
 	if (store_begin(ps->store, err) == -1) {
@@ -477,9 +475,7 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		policy_judge(&r[i], sl->w.attempts, now, &v);
 		if (policy_streak_note(&ps->streak, v.action))
 			stop = 1;
-		/* Only a refused (or long put off) address counts toward
-		 * bouncing. */
-		max = ps->o->mail->max_failures;
+		/* Failed: only a refused (or long put off) address. */
 		switch (v.action) {
 		case POLICY_SENT:
 			o = STORE_SENT;
@@ -493,7 +489,8 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 			break;
 		}
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,
-		    now, v.next_at, r[i].reply, max, err) == -1) {
+		    now, v.next_at, r[i].reply, ps->o->mail->max_failures,
+		    err) == -1) {
 			store_rollback(ps->store);
 			ps->ours = 1;
 			return -1;
@@ -517,13 +514,11 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		return -1;
 	}
 	draw(ps, 0);
-	if (stop) {
+	if (stop)
 		/* Every message on the way still comes back here, recorded. */
-		ps->stopped = 1;
 		return err_set(err, NULL, 0, "%zu messages in a row were not "
 		    "taken (mail.stop_after); the last: %s", ps->streak.n,
 		    n > 0 ? r[n - 1].reply : "");
-	}
 	return 0;
 }
 
@@ -840,7 +835,7 @@ send_when(int64_t when, int64_t now, char *out, size_t n)
 	struct tm	 tw, tn;
 	time_t		 w = (time_t)when, t = (time_t)now;
 	char		 at[64];
-	int64_t		 d = when - now;
+	int64_t		 d = when - now, m = (d + 59) / 60;
 
 	localtime_r(&w, &tw);
 	localtime_r(&t, &tn);
@@ -848,18 +843,18 @@ send_when(int64_t when, int64_t now, char *out, size_t n)
 	    tw.tm_year == tn.tm_year ? "%H:%M:%S %Z" : "%Y-%m-%d %H:%M:%S %Z",
 	    &tw) == 0)
 		at[0] = '\0';
-	/* Rounded up: "in 0 minutes" would say it is due. */
+	/* Minutes rounded up: "in 0 minutes" would say it is due. */
 	if (d <= 0)
 		(void)snprintf(out, n, "%s (now)", at);
 	else if (d < 60)
 		(void)snprintf(out, n, "%s (in %lld second%s)", at,
 		    (long long)d, d == 1 ? "" : "s");
-	else if (d < 2 * 3600)
+	else if (m < 120)
 		(void)snprintf(out, n, "%s (in %lld minute%s)", at,
-		    (long long)((d + 59) / 60), d <= 60 ? "" : "s");
+		    (long long)m, m == 1 ? "" : "s");
 	else
 		(void)snprintf(out, n, "%s (in %lld hours %lld minutes)", at,
-		    (long long)(d / 3600), (long long)((d % 3600 + 59) / 60));
+		    (long long)(m / 60), (long long)(m % 60));
 }
 
 /*
