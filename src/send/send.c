@@ -484,8 +484,11 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		case POLICY_GIVE_UP:
 			o = STORE_FAILED;
 			break;
-		default:
+		case POLICY_LATER:
 			o = STORE_RETRY;
+			break;
+		default:
+			o = STORE_AGAIN;
 			break;
 		}
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,

@@ -314,15 +314,18 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2",
 		[STORE_RETRY] = "UPDATE deliveries SET "
-		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
-		    "WHERE post = ?1 AND subscriber = ?2",
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4, "
+		    "relay_fault = 0 WHERE post = ?1 AND subscriber = ?2",
+		[STORE_AGAIN] = "UPDATE deliveries SET "
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4, "
+		    "relay_fault = 1 WHERE post = ?1 AND subscriber = ?2",
 		[STORE_FAILED] = "UPDATE deliveries SET state = 'failed', "
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2"
 	};
 	static const enum store_hot hot[] = {
 		[STORE_SENT] = HOT_SENT, [STORE_RETRY] = HOT_RETRY,
-		[STORE_FAILED] = HOT_FAILED
+		[STORE_FAILED] = HOT_FAILED, [STORE_AGAIN] = HOT_AGAIN
 	};
 	sqlite3_stmt	*st;
 
@@ -330,7 +333,8 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, subscriber);
-	sqlite3_bind_int64(st, 3, o == STORE_RETRY ? next_at : now);
+	sqlite3_bind_int64(st, 3, o == STORE_RETRY || o == STORE_AGAIN ?
+	    next_at : now);
 	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
 	if (store_hot_run(s, st, err) == -1)
 		return -1;
@@ -378,8 +382,8 @@ store_deliveries_rewind(struct store *s, int64_t now, struct err *err)
 {
 	return store_ints(s, "UPDATE deliveries SET next_at = ?1 WHERE "
 	    "post IN (SELECT id FROM posts WHERE state = 'sending') AND "
-	    "state = 'pending' AND next_at > ?1", 1, (int64_t[]){ now }, NULL,
-	    err);
+	    "state = 'pending' AND relay_fault = 1 AND next_at > ?1", 1,
+	    (int64_t[]){ now }, NULL, err);
 }
 
 int
@@ -444,8 +448,8 @@ store_post_retry(struct store *s, const char *id, size_t *n,
 {
 	static const char *const sql[] = {
 		"UPDATE deliveries SET state = 'pending', next_at = 0, "
-		"  attempts = 0, done_at = NULL WHERE post = ?1 AND "
-		"  state = 'failed'",
+		"  attempts = 0, done_at = NULL, relay_fault = 0 "
+		"  WHERE post = ?1 AND state = 'failed'",
 		"UPDATE deliveries SET next_at = 0 WHERE post = ?1 AND "
 		"  state = 'pending'",
 		"UPDATE posts SET state = 'sending', finished_at = NULL "

@@ -113,6 +113,15 @@ static const char *const migrations[] = {
 	"  built_at INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"PRAGMA user_version = 4;",
+	/*
+	 * v5 (relay faults): whether a pending delivery waits because the
+	 * relay failed rather than because the reader's address put it off;
+	 * a new run tries the first kind at once and leaves the second to
+	 * its backoff.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN relay_fault INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"PRAGMA user_version = 5;",
 };
 #define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
 

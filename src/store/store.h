@@ -300,11 +300,13 @@ int	store_deliveries_due(struct store *, const char *id, int64_t now,
  */
 int	store_still_wanted(struct store *, int64_t id, int *yes, struct err *);
 
-enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED };
+enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED, STORE_AGAIN };
 
 /*
- * Record what became of one delivery.  STORE_RETRY: due again at
- * next_at.  STORE_FAILED: refused for good; unless max_failures is 0
+ * Record what became of one delivery.  STORE_RETRY: the reader's
+ * address put it off; due again at next_at.  STORE_AGAIN: the relay
+ * failed (or refused the message), no fault of the address; due again
+ * at next_at, or at once after store_deliveries_rewind.  STORE_FAILED: refused for good; unless max_failures is 0
  * (the message was refused, not the address), the address's failures
  * count goes up and at max_failures it is marked bouncing (and gets no
  * more posts).  reply is the relay's last words (may be NULL).
@@ -315,9 +317,11 @@ int	store_delivery_record(struct store *, const char *id,
 	    struct err *);
 
 /*
- * Make every pending delivery of a post being sent due at now: a run
- * begun by hand (or by stet serve starting) tries at once what the
- * relay would not take before, which may have been mended meanwhile.
+ * Make every pending delivery of a post being sent that the relay
+ * failed (STORE_AGAIN) due at now: a run of stet send (or stet serve
+ * starting) tries at once what the relay would not take before, which
+ * may have been mended meanwhile.  An address put off keeps its wait:
+ * a stet send run every minute from cron must not spend its tries.
  */
 int	store_deliveries_rewind(struct store *, int64_t now, struct err *);
 
