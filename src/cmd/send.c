@@ -124,7 +124,7 @@ cmd_send(int argc, char *argv[])
 			fprintf(stderr, "stet: %s\n", err.msg);
 		return rc == -1 ? 1 : 0;
 	}
-	/* Run by hand: what the relay would not take may go now. */
+	/* A new run: what the relay failed before may go now. */
 	o.rewind = 1;
 	rc = send_run(&o, &r, &err);
 	settings_free(&set);
