@@ -77,13 +77,24 @@ send_status(const struct send_opts *o, struct err *err)
 {
 	struct show	 sh = { o, (int64_t)time(NULL), 0 };
 	struct store	*s;
+	size_t		 queued;
+	int64_t		 oldest;
+	char		 at[64], reply[256];
 	int		 rc;
 
 	if (store_open(&s, o->dir, err) == -1)
 		return -1;
 	rc = store_status(s, show_post, show_reason, show_unsent, &sh, err);
-	store_close(s);
 	if (rc == 0 && sh.posts == 0)
 		fprintf(o->out, "no post has been mailed yet\n");
+	/* The other queue: confirmations stet serve has yet to send. */
+	if (rc == 0 && (rc = store_mailq_summary(s, &queued, &oldest, reply,
+	    sizeof(reply), err)) == 0 && queued > 0) {
+		stamp(oldest, at, sizeof(at));
+		fprintf(o->out, "confirmations: %zu queued for stet serve, the "
+		    "oldest since %s%s%s\n", queued, at, reply[0] != '\0' ?
+		    "; the relay's last reply: " : "", reply);
+	}
+	store_close(s);
 	return rc;
 }

@@ -217,6 +217,14 @@ int	store_mailq_retry(struct store *, int64_t id, int64_t next_at,
  */
 int	store_mailq_rewind(struct store *, int64_t now, struct err *);
 
+/*
+ * The queue at a glance, for stet send --status: how many messages, the
+ * oldest's time (0: none), and the last reply of the one tried most
+ * (into reply, size n; "" when none was tried).
+ */
+int	store_mailq_summary(struct store *, size_t *count, int64_t *oldest,
+	    char *reply, size_t n, struct err *);
+
 /* When the next queued message is due (*at = 0: the queue is empty). */
 int	store_mailq_next(struct store *, int64_t *at, struct err *);
 
