@@ -12,6 +12,8 @@ mail_settings_defaults(struct mail_settings *c)
 	c->connections = 4;
 	c->timeout = 60;
 	c->max_failures = 3;
+	c->stop_after = 5;
+	c->hold = 10;
 }
 
 /*
@@ -138,6 +140,11 @@ mail_dkim(const struct yval *v, const struct ynode *n, struct mail_settings *c)
  *   timeout         seconds for one message (60)
  *   max_failures    permanent failures before an address is marked as
  *                   bouncing and skipped (3)
+ *   stop_after      messages in a row the relay fails (not a reader's
+ *                   address: the relay itself, or the message) before a
+ *                   run stops and leaves the rest for later (5)
+ *   hold            minutes a published post waits before it is mailed,
+ *                   from the first build that published it (10)
  *   send_every      minutes between stet serve's own runs of stet send;
  *                   0, the default, leaves sending to stet send
  *   dkim            { domain, selector, key }: sign with this key
@@ -182,6 +189,12 @@ mail(const struct yval *v, const struct ynode *n, struct mail_settings *c)
 		else if (strcmp(k, "max_failures") == 0)
 			rc = yval_count(v, e, "mail.max_failures", 1, 100,
 			    &c->max_failures);
+		else if (strcmp(k, "stop_after") == 0)
+			rc = yval_count(v, e, "mail.stop_after", 1, 1000000,
+			    &c->stop_after);
+		else if (strcmp(k, "hold") == 0)
+			rc = yval_count(v, e, "mail.hold", 0, 10080,
+			    &c->hold);
 		else if (strcmp(k, "send_every") == 0)
 			rc = yval_count(v, e, "mail.send_every", 0, 10080,
 			    &c->send_every);

@@ -29,6 +29,8 @@ struct mail_settings {
 	size_t		 rate;			/* a second; 0: no limit */
 	size_t		 timeout;		/* seconds */
 	size_t		 max_failures;		/* then bouncing */
+	size_t		 stop_after;		/* relay failures in a row */
+	size_t		 hold;			/* minutes after publishing */
 	size_t		 send_every;		/* minutes; 0: serve never */
 	const char	*dkim_domain;		/* all three, or none */
 	const char	*dkim_selector;

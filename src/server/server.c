@@ -24,6 +24,7 @@
 
 #include "../site/build.h"
 #include "../mail/dkim.h"
+#include "../send/envelope.h"
 #include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
@@ -80,6 +81,7 @@ static void	 say(struct server *, enum server_say, const char *, ...)
 static int	 first_build(struct server *, struct err *);
 static int	 rebuild(struct server *, const char *why);
 static void	 publish(struct shared *, struct snapshot *);
+static void	 outbox_say(void *, int, const char *);
 static int	 setup_h2o(struct server *, struct err *);
 static SSL_CTX	*setup_tls(struct server *, struct err *);
 static int	 resolve(const char *, struct where *, struct err *);
@@ -302,6 +304,8 @@ first_build(struct server *s, struct err *err)
 	s->bo.dir = s->o->dir;
 	if (site_build(&s->bo, &r, err) == 0) {
 		s->next_due = r.next_due;
+		sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+		    outbox_say, s);
 		say(s, SERVER_INFO, "built %zu posts, %zu pages and %zu topics "
 		    "in %.0f ms", r.nposts, r.npages, r.ntopics, r.total_ms);
 		return 0;
@@ -337,6 +341,8 @@ rebuild(struct server *s, const char *why)
 	}
 	publish(&s->sh, snap);
 	forms_reload(s->forms);
+	sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+	    outbox_say, s);
 	sender_kick(s->sender);
 	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
 	    (long long)(now_ms() - t0), snap->nfiles);
@@ -750,9 +756,10 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 {
 	struct mailer_opts	 mo;
 	struct forms_opts	 fo;
-	struct buf		 b;
+	struct buf		 b, from;
+	struct err		 e2;
 	const char		*pw;
-	int			 trial;
+	int			 trial, rc;
 
 	/*
 	 * A trial: loopback, no proxy in front (trusted_proxies names
@@ -788,18 +795,20 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	memset(&mo, 0, sizeof(mo));
 	mo.transport = s->o->mail->transport;
 	mo.sitedir = s->o->dir;
-	mo.envelope_from = s->o->mail->envelope_from != NULL ?
-	    s->o->mail->envelope_from : s->o->mail->from_addr;
-	if (mo.envelope_from == NULL)
-		mo.envelope_from = "";
+	buf_init(&from, 0);
+	if (send_envelope(s->o->mail, 0, NULL, &from, &e2) == -1)
+		buf_reset(&from);	/* mail.from missing: said above */
+	mo.envelope_from = from.data != NULL ? from.data : "";
 	mo.username = s->o->mail->username;
 	pw = s->o->mail->password_env != NULL ?
 	    getenv(s->o->mail->password_env) : NULL;
 	mo.password = pw;
 	mo.timeout = (unsigned)s->o->mail->timeout;
 	mo.connections = 1;
-	if (outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
-	    outbox_say, s, err) == -1)
+	rc = outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
+	    s->o->mail->stop_after, outbox_say, s, err);
+	buf_free(&from);	/* the mailer keeps a copy */
+	if (rc == -1)
 		goto fail;
 	memset(&fo, 0, sizeof(fo));
 	fo.title = s->o->title;

@@ -101,6 +101,27 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL"
 	");"
 	"PRAGMA user_version = 3;",
+	/*
+	 * v4 (the hold before sending): when a build first published each
+	 * post, so the sender mails it only mail.hold minutes later.  Its
+	 * own table, not a column of posts: a post is held before it is
+	 * announced, and posts holds only announced ones.
+	 */
+	"CREATE TABLE published ("
+	"  id TEXT PRIMARY KEY,"
+	"  slug TEXT NOT NULL,"
+	"  built_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"PRAGMA user_version = 4;",
+	/*
+	 * v5 (relay faults): whether a pending delivery waits because the
+	 * relay failed rather than because the reader's address put it off;
+	 * a new run tries the first kind at once and leaves the second to
+	 * its backoff.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN relay_fault INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"PRAGMA user_version = 5;",
 };
 #define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
 

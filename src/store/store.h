@@ -217,6 +217,14 @@ int	store_mailq_retry(struct store *, int64_t id, int64_t next_at,
  */
 int	store_mailq_rewind(struct store *, int64_t now, struct err *);
 
+/*
+ * The queue at a glance, for stet send --status: how many messages, the
+ * oldest's time (0: none), and the last reply of the one tried most
+ * (into reply, size n; "" when none was tried).
+ */
+int	store_mailq_summary(struct store *, size_t *count, int64_t *oldest,
+	    char *reply, size_t n, struct err *);
+
 /* When the next queued message is due (*at = 0: the queue is empty). */
 int	store_mailq_next(struct store *, int64_t *at, struct err *);
 
@@ -300,11 +308,13 @@ int	store_deliveries_due(struct store *, const char *id, int64_t now,
  */
 int	store_still_wanted(struct store *, int64_t id, int *yes, struct err *);
 
-enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED };
+enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED, STORE_AGAIN };
 
 /*
- * Record what became of one delivery.  STORE_RETRY: due again at
- * next_at.  STORE_FAILED: refused for good; unless max_failures is 0
+ * Record what became of one delivery.  STORE_RETRY: the reader's
+ * address put it off; due again at next_at.  STORE_AGAIN: the relay
+ * failed (or refused the message), no fault of the address; due again
+ * at next_at, or at once after store_deliveries_rewind.  STORE_FAILED: refused for good; unless max_failures is 0
  * (the message was refused, not the address), the address's failures
  * count goes up and at max_failures it is marked bouncing (and gets no
  * more posts).  reply is the relay's last words (may be NULL).
@@ -313,6 +323,66 @@ int	store_delivery_record(struct store *, const char *id,
 	    int64_t subscriber, enum store_outcome, int64_t now,
 	    int64_t next_at, const char *reply, size_t max_failures,
 	    struct err *);
+
+/*
+ * Make every pending delivery of a post being sent that the relay
+ * failed (STORE_AGAIN) due at now: a run of stet send (or stet serve
+ * starting) tries at once what the relay would not take before, which
+ * may have been mended meanwhile.  An address put off keeps its wait:
+ * a stet send run every minute from cron must not spend its tries.
+ */
+int	store_deliveries_rewind(struct store *, int64_t now, struct err *);
+
+/*
+ * The hold before sending.  store_published records that a build
+ * published post id at now, unless an earlier build did (the first one
+ * counts); store_published_at gets that time (0: none recorded).
+ */
+int	store_published(struct store *, const char *id, const char *slug,
+	    int64_t now, struct err *);
+int	store_published_at(struct store *, const char *id, int64_t *at,
+	    struct err *);
+
+/*
+ * The post announced as id, or whose slug was slug when it was: its
+ * id into out (size n).  *found is 0 when there is none.
+ */
+int	store_post_find(struct store *, const char *id_or_slug, char *out,
+	    size_t n, int *found, struct err *);
+
+/*
+ * Queue again the deliveries of post id that were not delivered (failed
+ * or still pending, due at once), never those sent; the post is being
+ * sent again until they are done.  *n gets how many had failed.
+ */
+int	store_post_retry(struct store *, const char *id, size_t *n,
+	    struct err *);
+
+/* One announced post, valid only during the store_status call. */
+struct store_post_status {
+	const char	*id;
+	const char	*slug;
+	const char	*state;		/* "sending" or "done" */
+	int64_t		 started_at, finished_at;	/* 0: not yet */
+	size_t		 readers, sent, pending, failed;
+};
+
+/*
+ * Call post for each announced post (not those marked at the first
+ * run), oldest first; and for each, reason for each group of its
+ * deliveries not sent, by state ("pending", "failed") and the relay's
+ * last words (NULL: not tried yet), largest group first.  Then unsent
+ * for each post a build published that is not announced yet, with the
+ * time of that build.
+ */
+int	store_status(struct store *,
+	    int (*post)(const struct store_post_status *, void *,
+		struct err *),
+	    int (*reason)(const char *state, const char *reply, size_t n,
+		void *, struct err *),
+	    int (*unsent)(const char *id, const char *slug, int64_t built_at,
+		void *, struct err *),
+	    void *arg, struct err *);
 
 /*
  * A keyed digest (32 hex characters) of post id and subscriber n: the
