@@ -156,6 +156,7 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
+	STET=$(CURDIR)/$(B)/stet tests/e2e/bounces
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 
 # Each layer includes only the layers below it (tools/check-includes says

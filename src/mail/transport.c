@@ -120,7 +120,7 @@ static void	curl_init_once(void);
 static int	smtp_debug(CURL *, curl_infotype, char *, size_t, void *);
 static size_t	smtp_read(char *, size_t, size_t, void *);
 static int	smtp_setup(const struct mailer *, struct conn *);
-static void	smtp_start(CURLM *, struct conn *);
+static void	smtp_start(const struct mailer *, CURLM *, struct conn *);
 static const char *smtp_classify(struct conn *, CURLcode);
 static const char *smtp_finish(CURLM *, struct conn *, CURLcode);
 static int	smtp_handles(struct mailer *, struct err *);
@@ -647,9 +647,10 @@ smtp_setup(const struct mailer *m, struct conn *c)
  * still reaches done() before next() is asked for another.
  */
 static void
-smtp_start(CURLM *multi, struct conn *c)
+smtp_start(const struct mailer *m, CURLM *multi, struct conn *c)
 {
-	char	 rcpt[512];
+	char	 rcpt[512], from[512];
+	const char *f = c->job.from != NULL ? c->job.from : m->from;
 
 	c->off = 0;
 	c->body_sent = c->got_reply = c->reused = c->quitting = 0;
@@ -662,6 +663,15 @@ smtp_start(CURLM *multi, struct conn *c)
 		c->res.recipient = 1;
 		(void)snprintf(c->res.reply, sizeof(c->res.reply),
 		    "not a plain address");
+		return;
+	}
+	/* A job's own envelope sender (VERP), or the mailer's again. */
+	if (!plain_addr(f) || (size_t)snprintf(from, sizeof(from), "<%s>",
+	    f) >= sizeof(from) || curl_easy_setopt(c->easy, CURLOPT_MAIL_FROM,
+	    from) != CURLE_OK) {
+		c->res.outcome = MAIL_FAILED;
+		(void)snprintf(c->res.reply, sizeof(c->res.reply),
+		    "the envelope sender is not a plain address");
 		return;
 	}
 	/* curl_slist_append copies rcpt; c->rcpt is freed in smtp_finish. */
@@ -834,7 +844,7 @@ smtp_run(struct mailer *m, next_fn next, done_fn done, void *arg,
 				break;
 			}
 			pace.started++;
-			smtp_start(multi, c);
+			smtp_start(m, multi, c);
 		}
 
 		if (curl_multi_perform(multi, &running) != CURLM_OK &&
@@ -1026,6 +1036,7 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
     struct mail_result *res, struct err *err)
 {
 	static char		 opt_t[] = "-t", opt_i[] = "-i", opt_f[] = "-f";
+	char			 from[320];
 	char			*argv[] = { m->target, opt_t, opt_i, opt_f,
 				    m->from, NULL };
 	posix_spawn_file_actions_t fa;
@@ -1036,6 +1047,14 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 	int			 sv[2], rc, werr, status;
 
 	res->outcome = MAIL_RETRY;
+	/* A job's own envelope sender (VERP), copied: argv is not const. */
+	if (job->from != NULL) {
+		if ((size_t)snprintf(from, sizeof(from), "%s", job->from) >=
+		    sizeof(from) || !plain_addr(from))
+			return err_set(err, NULL, 0, "sendmail: the envelope "
+			    "sender is not a plain address");
+		argv[4] = from;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		(void)snprintf(res->reply, sizeof(res->reply), "%s",
 		    strerror(errno));

@@ -42,6 +42,7 @@ struct mailer_opts {
 /* One message to one reader.  msg must stay valid until done() has it. */
 struct mail_job {
 	const char	*rcpt;		/* bare address, ASCII */
+	const char	*from;		/* envelope sender; NULL: the mailer's */
 	const char	*msg;		/* the whole message, CRLF lines */
 	size_t		 len;
 	void		*arg;		/* the caller's */

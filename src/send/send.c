@@ -20,6 +20,7 @@
 #include "../support/buf.h"
 #include "../support/pool.h"
 #include "send.h"
+#include "envelope.h"
 #include "letter.h"
 
 /*
@@ -59,6 +60,7 @@ struct slot {
 	int		 busy;
 	struct waiting	 w;
 	struct buf	 msg;
+	char		 from[320];	/* its envelope sender (VERP) */
 };
 
 /* A message made ahead and signed, waiting for a connection. */
@@ -439,6 +441,10 @@ next(void *arg, struct mail_job *job, struct err *err)
 		ps->done++;
 		say(ps->o, "%s: %s", sl->w.email, e.msg);
 	}
+	if ((r = send_envelope(ps->store, ps->o->mail, ps->post_id,
+	    sl->w.sub, sl->from, sizeof(sl->from), err)) == -1)
+		return -1;
+	job->from = r == 1 ? sl->from : NULL;
 	sl->busy = 1;
 	job->rcpt = sl->w.email;
 	job->msg = sl->msg.data;
