@@ -299,3 +299,24 @@ out:
 	sqlite3_finalize(st);
 	return store_finish(s, own, rc, err);
 }
+
+int
+store_bounce_email(struct store *s, int64_t id, char *out, size_t n,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	const unsigned char *e;
+	int		 r;
+
+	if (n > 0)
+		out[0] = '\0';
+	if (store_prep(s, &st, "SELECT email FROM subscribers WHERE id = ?1",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW &&
+	    (e = sqlite3_column_text(st, 0)) != NULL)
+		copy_str(out, n, e);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}

@@ -84,6 +84,10 @@ struct store_bounce {
 int	store_bounce_record(struct store *, const struct store_bounce *,
 	    int64_t now, enum store_bounce_effect *, struct err *);
 
+/* Subscriber id's address into out (size n); "" when it is gone. */
+int	store_bounce_email(struct store *, int64_t id, char *out, size_t n,
+	    struct err *);
+
 /* A report's seen key: a digest of what names it (its bytes, an id). */
 void	store_bounce_key(const void *p, size_t n,
 	    unsigned char out[STORE_SEEN_LEN]);
