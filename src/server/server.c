@@ -28,6 +28,7 @@
 #include "../send/send.h"
 #include "../store/store.h"
 #include "forms.h"
+#include "webhook.h"
 #include "loop.h"
 #include "routes.h"
 #include "sender.h"
@@ -816,6 +817,9 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (forms_open(&s->forms, &fo, err) == -1)
 		goto fail;
 	s->sh.forms = s->forms;
+	if (webhook_open(&s->sh.webhook, s->o->mail, s->o->base_path,
+	    s->store, &s->store_lock, err) == -1)
+		goto fail;
 	if (s->o->mail->send_every > 0) {
 		if (sender_start(&s->sender, s->o->dir, s->link_base,
 		    s->o->mail, s->o->send, outbox_say, s, err) == -1)
@@ -838,6 +842,8 @@ forms_stop(struct server *s)
 	sender_stop(s->sender);
 	s->sender = NULL;
 	outbox_stop(s->outbox);
+	webhook_close(s->sh.webhook);
+	s->sh.webhook = NULL;
 	forms_close(s->forms);
 	store_close(s->store);
 	dkim_signer_close(s->signer);
