@@ -250,7 +250,8 @@ maildir_folder(struct mailbox *m, int cur, const char *folder, size_t *left,
 		nnames++;
 	}
 	/* Maildir names begin with the time of delivery: oldest first. */
-	qsort(names, nnames, sizeof(*names), name_cmp);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), name_cmp);
 	for (i = 0; i < nnames && *left > 0; i++) {
 		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
