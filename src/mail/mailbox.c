@@ -194,9 +194,12 @@ mark_read(struct mailbox *m, int fromfd, const char *name, struct err *err)
 	if ((curfd = openat(m->dirfd, "cur", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		return err_set(err, "cur", 0, "%s", strerror(errno));
+	/*
+	 * Not flushed: a move lost to a power cut leaves the message
+	 * unread, and reading it again counts nothing twice (the store
+	 * keeps a digest of each one recorded, committed first).
+	 */
 	r = renameat(fromfd, name, curfd, to);
-	if (r == 0)
-		(void)fsync(curfd);
 	close(curfd);
 	if (r == -1)
 		return err_set(err, name, 0, "cannot mark as read: %s",
