@@ -457,6 +457,7 @@ imap_each(struct mailbox *m, size_t max, size_t maxsize,
 {
 	struct fetch	 f;
 	struct buf	 url;
+	struct err	 later;
 	char		*p, *end, *line, cmd[64], name[32];
 	unsigned long	*uids = NULL, *grown;
 	size_t		 nuids = 0, cap = 0, i;
@@ -519,15 +520,18 @@ imap_each(struct mailbox *m, size_t max, size_t maxsize,
 		} else
 			r = fn(arg, name, f.b.len > 0 ? f.b.data : "",
 			    f.b.len, err);
-		if (r == -1)
-			goto out;
 		/*
-		 * Fetching the body set \Seen; one to try again is made
-		 * unread, and one done is flagged again in case the
-		 * server does not set it on a fetch.
+		 * Fetching the body set \Seen; one to try again (or on
+		 * which the run stopped) is made unread, and one done is
+		 * flagged again in case the server does not set it on a
+		 * fetch.
 		 */
 		(void)snprintf(cmd, sizeof(cmd), "UID STORE %lu %cFLAGS "
 		    "(\\Seen)", uids[i], r == 1 ? '+' : '-');
+		if (r == -1) {
+			(void)imap_command(m, m->url, cmd, NULL, &later);
+			goto out;
+		}
 		if (imap_command(m, m->url, cmd, NULL, err) == -1)
 			goto out;
 	}

@@ -14,14 +14,16 @@
 
 #include <sodium.h>
 
+#include "mail/settings.h"
 #include "server/webhook.h"
+#include "site/config.h"
 #include "store/bounces.h"
 #include "store/store.h"
 
 #define NOW	1795597200	/* 2026-11-25 09:00:00 UTC */
 #define DAY	86400
 
-struct site {
+struct fixture {
 	char		 dir[64];
 	struct store	*s;
 	int64_t		 ann, bob;
@@ -30,7 +32,7 @@ struct site {
 static int
 setup(void **state)
 {
-	struct site	*t = calloc(1, sizeof(*t));
+	struct fixture	*t = calloc(1, sizeof(*t));
 	struct err	 err;
 	enum store_add	 res;
 
@@ -55,7 +57,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 	char		 cmd[128];
 
 	store_close(t->s);
@@ -68,7 +70,7 @@ teardown(void **state)
 static void
 verp_round_trip(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 	struct err	 err;
 	char		 a[STORE_VERP_LEN + 1], b[STORE_VERP_LEN + 1];
 	char		 post[64];
@@ -109,7 +111,7 @@ verp_round_trip(void **state)
 
 /* Does send skip this reader now? */
 static int
-bouncing(struct site *t, int64_t sub)
+bouncing(struct fixture *t, int64_t sub)
 {
 	struct err	 err;
 	int		 yes;
@@ -119,7 +121,7 @@ bouncing(struct site *t, int64_t sub)
 }
 
 static enum store_bounce_effect
-report(struct site *t, int64_t sub, enum store_bounce_kind k, const char *id,
+report(struct fixture *t, int64_t sub, enum store_bounce_kind k, const char *id,
     int64_t at)
 {
 	struct store_bounce b;
@@ -143,7 +145,7 @@ report(struct site *t, int64_t sub, enum store_bounce_kind k, const char *id,
 static void
 hard_once(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 
 	assert_int_equal(report(t, t->ann, STORE_BOUNCE_HARD, "r1", NOW),
 	    STORE_BOUNCE_SUPPRESSED);
@@ -163,7 +165,7 @@ hard_once(void **state)
 static void
 soft_window(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 
 	assert_int_equal(report(t, t->bob, STORE_BOUNCE_SOFT, "s1", NOW),
 	    STORE_BOUNCE_COUNTED);
@@ -180,7 +182,7 @@ soft_window(void **state)
 static void
 complaint_unsubscribes(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 	size_t		 n[STORE_NSTATES];
 	struct err	 err;
 
@@ -195,7 +197,7 @@ complaint_unsubscribes(void **state)
 static void
 message_id_proof(void **state)
 {
-	struct site	*t = *state;
+	struct fixture	*t = *state;
 	struct err	 err;
 	char		 key[33], post[64];
 	int64_t		 sub;
@@ -258,6 +260,56 @@ postmark_events(void **state)
 	assert_int_equal(webhook_parse("{", 1, &ev, &err), -1);
 }
 
+/* mail.bounces from stet.yaml: 0, or -1 with err. */
+static int
+settings(const char *yaml, struct mail_settings *m, struct err *err)
+{
+	struct arena	*a = arena_new();
+	struct config	 c;
+	int		 rc;
+
+	assert_non_null(a);
+	rc = config_parse(a, yaml, strlen(yaml), &c, err) == -1 ? -1 :
+	    mail_settings_parse(a, c.file, c.tree, m, err);
+	arena_free(a);
+	return rc;
+}
+
+static void
+bounce_settings(void **state)
+{
+	struct mail_settings m;
+	struct err	 err;
+
+	(void)state;
+	assert_int_equal(settings("title: x\nmail: { from: a@b.org }\n", &m,
+	    &err), 0);
+	assert_null(m.bounces.mailbox);
+	assert_int_equal(m.bounces.soft_limit, 3);
+	assert_int_equal(m.bounces.soft_days, 14);
+	assert_int_equal(m.bounces.max_messages, 500);
+	assert_string_equal(m.bounces.password_env, "STET_IMAP_PASSWORD");
+	assert_string_equal(m.bounces.webhook_secret_env,
+	    "STET_WEBHOOK_SECRET");
+	assert_int_equal(settings("title: x\nmail:\n  envelope_from: "
+	    "\"bounces+@example.org\"\n  bounces:\n    mailbox: "
+	    "\"imaps://mail.example.org/Bounces\"\n    soft_limit: 5\n",
+	    &m, &err), 0);
+	assert_string_equal(m.envelope_from, "bounces+@example.org");
+	assert_string_equal(m.bounces.mailbox,
+	    "imaps://mail.example.org/Bounces");
+	assert_int_equal(m.bounces.soft_limit, 5);
+	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
+	    "mailbox: /var/mail/b\n", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "stet.yaml:4: mail.bounces.mailbox: "
+	    "want maildir:PATH"));
+	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
+	    "soft_limt: 2\n", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown key mail.bounces.soft_limt"));
+	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
+	    "soft_days: 0\n", &m, &err), -1);
+}
+
 int
 main(void)
 {
@@ -271,6 +323,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(message_id_proof, setup,
 		    teardown),
 		cmocka_unit_test(postmark_events),
+		cmocka_unit_test(bounce_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
