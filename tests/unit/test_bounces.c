@@ -260,30 +260,31 @@ postmark_events(void **state)
 	assert_int_equal(webhook_parse("{", 1, &ev, &err), -1);
 }
 
-/* mail.bounces from stet.yaml: 0, or -1 with err. */
+/*
+ * mail.bounces from stet.yaml: 0, or -1 with err.  The strings in m
+ * live in the arena *a, which the caller frees.
+ */
 static int
-settings(const char *yaml, struct mail_settings *m, struct err *err)
+settings(const char *yaml, struct arena **a, struct mail_settings *m,
+    struct err *err)
 {
-	struct arena	*a = arena_new();
 	struct config	 c;
-	int		 rc;
 
-	assert_non_null(a);
-	rc = config_parse(a, yaml, strlen(yaml), &c, err) == -1 ? -1 :
-	    mail_settings_parse(a, c.file, c.tree, m, err);
-	arena_free(a);
-	return rc;
+	assert_non_null(*a = arena_new());
+	return config_parse(*a, yaml, strlen(yaml), &c, err) == -1 ? -1 :
+	    mail_settings_parse(*a, c.file, c.tree, m, err);
 }
 
 static void
 bounce_settings(void **state)
 {
 	struct mail_settings m;
+	struct arena	*a;
 	struct err	 err;
 
 	(void)state;
-	assert_int_equal(settings("title: x\nmail: { from: a@b.org }\n", &m,
-	    &err), 0);
+	assert_int_equal(settings("title: x\nmail: { from: a@b.org }\n", &a,
+	    &m, &err), 0);
 	assert_null(m.bounces.mailbox);
 	assert_int_equal(m.bounces.soft_limit, 3);
 	assert_int_equal(m.bounces.soft_days, 14);
@@ -291,23 +292,28 @@ bounce_settings(void **state)
 	assert_string_equal(m.bounces.password_env, "STET_IMAP_PASSWORD");
 	assert_string_equal(m.bounces.webhook_secret_env,
 	    "STET_WEBHOOK_SECRET");
+	arena_free(a);
 	assert_int_equal(settings("title: x\nmail:\n  envelope_from: "
 	    "\"bounces+@example.org\"\n  bounces:\n    mailbox: "
 	    "\"imaps://mail.example.org/Bounces\"\n    soft_limit: 5\n",
-	    &m, &err), 0);
+	    &a, &m, &err), 0);
 	assert_string_equal(m.envelope_from, "bounces+@example.org");
 	assert_string_equal(m.bounces.mailbox,
 	    "imaps://mail.example.org/Bounces");
 	assert_int_equal(m.bounces.soft_limit, 5);
+	arena_free(a);
 	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
-	    "mailbox: /var/mail/b\n", &m, &err), -1);
+	    "mailbox: /var/mail/b\n", &a, &m, &err), -1);
+	arena_free(a);
 	assert_non_null(strstr(err.msg, "stet.yaml:4: mail.bounces.mailbox: "
 	    "want maildir:PATH"));
 	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
-	    "soft_limt: 2\n", &m, &err), -1);
+	    "soft_limt: 2\n", &a, &m, &err), -1);
+	arena_free(a);
 	assert_non_null(strstr(err.msg, "unknown key mail.bounces.soft_limt"));
 	assert_int_equal(settings("title: x\nmail:\n  bounces:\n    "
-	    "soft_days: 0\n", &m, &err), -1);
+	    "soft_days: 0\n", &a, &m, &err), -1);
+	arena_free(a);
 }
 
 int
