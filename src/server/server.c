@@ -820,6 +820,10 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (webhook_open(&s->sh.webhook, s->o->mail, s->o->base_path,
 	    s->store, &s->store_lock, err) == -1)
 		goto fail;
+	if (s->sh.webhook != NULL)
+		say(s, SERVER_INFO, "Postmark's bounce webhook: POST %s"
+		    "_stet/postmark/$%s", s->o->base_path,
+		    s->o->mail->bounces.webhook_secret_env);
 	if (s->o->mail->send_every > 0) {
 		if (sender_start(&s->sender, s->o->dir, s->link_base,
 		    s->o->mail, s->o->send, outbox_say, s, err) == -1)
