@@ -199,11 +199,16 @@ delivery_status(GMimePart *p, struct dsn *d)
 		s = eol < end ? eol + 1 : end;
 		if (g == NULL)
 			continue;
-		if (groups++ == 0) {
+		rcpt = field(GMIME_OBJECT(g), "Final-Recipient");
+		/*
+		 * The first group is about the message; a report that
+		 * left it out (it is required) begins with a recipient.
+		 */
+		if (groups++ == 0 && rcpt == NULL &&
+		    field(GMIME_OBJECT(g), "Action") == NULL) {
 			g_object_unref(g);
 			continue;
 		}
-		rcpt = field(GMIME_OBJECT(g), "Final-Recipient");
 		if (rcpt == NULL)
 			rcpt = field(GMIME_OBJECT(g), "Original-Recipient");
 		action = field(GMIME_OBJECT(g), "Action");

@@ -154,6 +154,25 @@ test_postfix_headers(void **state)
 	    "0123456789abcdef0123456789abcdef@example.com");
 }
 
+/* A report without its per-message group still names the recipient. */
+static void
+test_no_message_group(void **state)
+{
+	static const char msg[] = "To: bounces@example.com\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=x\n\n--x\nContent-Type: message/delivery-status\n\n"
+	    "Final-Recipient: rfc822; ann@example.org\nAction: failed\n"
+	    "Status: 5.1.1\n\n--x--\n";
+	struct dsn	 d;
+	struct err	 err;
+
+	(void)state;
+	assert_int_equal(dsn_parse(msg, sizeof(msg) - 1, &d, &err), 0);
+	assert_int_equal(d.kind, DSN_HARD);
+	assert_int_equal(d.nrcpt, 1);
+	assert_string_equal(d.rcpt[0].addr, "ann@example.org");
+}
+
 /* Mail that is no report, and what is not mail, say so. */
 static void
 test_not_reports(void **state)
@@ -219,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_gmail_plain),
 		cmocka_unit_test(test_fbl_redacted),
 		cmocka_unit_test(test_postfix_headers),
+		cmocka_unit_test(test_no_message_group),
 		cmocka_unit_test(test_not_reports),
 		cmocka_unit_test(test_verp_address),
 	};
