@@ -24,7 +24,7 @@ CXX	 = clang++
 endif
 endif
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim \
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
 	tomlplusplus gumbo gmime-3.0 jansson
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g

@@ -101,7 +101,7 @@ left_out(const struct build_result *r)
 	if (r->nfuture > 0) {
 		memset(&next, 0, sizeof(next));
 		next.t = r->next_due;
-		date_localize(&next);
+		next.off = r->next_due_off;
 		if (date_rfc3339(&next, due, sizeof(due)) > 0)
 			printf(" (the next falls due %s)", due);
 	}

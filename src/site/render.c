@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "../support/text.h"
 #include "feed.h"
 #include "sitemap.h"
@@ -56,18 +57,18 @@ feed_links(struct pagectx *pc)
 			tv_set(&pc->tb, &item, "type",
 			    tv_str(feed_formats[k].type));
 			if (t) {
-				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
-				    "%s: %s (%s)", s->cfg.title,
-				    pc->topic->title, feed_formats[k].name));
+				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
+				    s->cfg.title, ": ", pc->topic->title, " (",
+				    feed_formats[k].name, ")", NULL));
 				/* The topic page sits beside its feeds. */
 				tv_set(&pc->tb, &item, "url",
 				    tv_str(feed_formats[k].file));
 			} else {
-				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
-				    "%s (%s)", s->cfg.title,
-				    feed_formats[k].name));
-				tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb,
-				    "%s%s", pc->root, feed_formats[k].file));
+				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
+				    s->cfg.title, " (", feed_formats[k].name, ")",
+				    NULL));
+				tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb,
+				    pc->root, feed_formats[k].file, NULL));
 			}
 			tv_push(&pc->tb, &list, item);
 		}
@@ -136,13 +137,22 @@ date_vals(struct pagectx *pc, struct tval *obj, const struct date *d,
 static struct tval
 post_item(struct pagectx *pc, const struct post *p)
 {
+	const struct site *s = pc->job->site;
 	struct tval	 o = tv_obj(&pc->tb, 6);
+	const struct post_dates *d;
 
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
 	tv_set(&pc->tb, &o, "url", page_url(pc, p->section, p->slug));
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
-	date_vals(pc, &o, &p->date, "date", "datetime");
+	/* A post is in a dozen lists: its dates are written once. */
+	if (pc->job->dates != NULL && p >= s->posts &&
+	    p < s->posts + s->nposts) {
+		d = &pc->job->dates[p - s->posts];
+		tv_set(&pc->tb, &o, "date", tv_str(d->human));
+		tv_set(&pc->tb, &o, "datetime", tv_str(d->machine));
+	} else
+		date_vals(pc, &o, &p->date, "date", "datetime");
 	return o;
 }
 
@@ -192,16 +202,16 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 
 	page = tv_obj(&pc->tb, 5);
 	if (title != NULL && strcmp(title, s->cfg.title) != 0)
-		tv_set(&pc->tb, &page, "title", tv_fmt(&pc->tb, "%s · %s",
-		    title, s->cfg.title));
+		tv_set(&pc->tb, &page, "title", tv_cat(&pc->tb, title, " · ",
+		    s->cfg.title, NULL));
 	else
 		tv_set(&pc->tb, &page, "title", tv_str(s->cfg.title));
 	tv_set(&pc->tb, &page, "og_title", tv_str(title ? title :
 	    s->cfg.title));
 	tv_set(&pc->tb, &page, "description", tv_str(description));
 	tv_set(&pc->tb, &page, "og_type", tv_str(og_type));
-	tv_set(&pc->tb, &page, "canonical", tv_fmt(&pc->tb, "%s%s",
-	    s->cfg.url, path));
+	tv_set(&pc->tb, &page, "canonical", tv_cat(&pc->tb, s->cfg.url, path,
+	    NULL));
 	tv_set(&pc->tb, &ctx, "page", page);
 
 	nav = tv_list(&pc->tb, s->npages);
@@ -210,8 +220,8 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 			continue;
 		item = tv_obj(&pc->tb, 2);
 		tv_set(&pc->tb, &item, "title", tv_str(s->pages[i].title));
-		tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb, "%s%s/%s",
-		    pc->root, s->pages[i].name, pc->index));
+		tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb, pc->root,
+		    s->pages[i].name, "/", pc->index, NULL));
 		tv_push(&pc->tb, &nav, item);
 	}
 	tv_set(&pc->tb, &ctx, "nav", nav);
@@ -220,8 +230,8 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 		tv_set(&pc->tb, &ctx, "subscribe_action",
 		    tv_str(s->cfg.subscribe_action));
 	else
-		tv_set(&pc->tb, &ctx, "subscribe_action", tv_fmt(&pc->tb,
-		    "%ssubscribe", pc->root));
+		tv_set(&pc->tb, &ctx, "subscribe_action", tv_cat(&pc->tb,
+		    pc->root, "subscribe", NULL));
 	return ctx;
 }
 
@@ -238,9 +248,31 @@ pagectx_init(struct pagectx *pc, const struct job *job, const char *rel,
 	return 0;
 }
 
+uint64_t
+render_source_id(const struct post *p)
+{
+	uint64_t h = hash_str(HASH_INIT, p->file);
+
+	h = hash_num(h, p->mtime_ns);
+	return hash_num(h, p->size);
+}
+
+int
+render_needed(const struct job *job, const char *rel, uint64_t d,
+    struct err *err)
+{
+	uint64_t	 old;
+
+	if (job->opts->made != NULL && digests_put(job->opts->made, rel,
+	    d) == -1)
+		return err_set(err, rel, 0, "out of memory");
+	return job->opts->prev == NULL ||
+	    !digests_get(job->opts->prev, rel, &old) || old != d;
+}
+
 /* Render template name with ctx and write it at rel. */
 static int
-emit(struct pagectx *pc, int worker, const char *name, const char *rel,
+emit_now(struct pagectx *pc, int worker, const char *name, const char *rel,
     const struct tval *ctx, struct err *err)
 {
 	struct buf	 out;
@@ -257,6 +289,25 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 		rc = writer_put(pc->job->w, worker, rel, out.data, out.len, err);
 	buf_free(&out);
 	return rc;
+}
+
+/*
+ * The same, unless nothing template name reads of ctx changed since the
+ * last build: ctx is everything a page made by a template can show.
+ */
+static int
+emit(struct pagectx *pc, int worker, const char *name, const char *rel,
+    const struct tval *ctx, struct err *err)
+{
+	uint64_t	 d;
+	int		 rc;
+
+	if (pc->tb.oom)
+		return err_set(err, rel, 0, "out of memory");
+	d = tv_digest(hash_str(HASH_INIT, name), ctx);
+	if ((rc = render_needed(pc->job, rel, d, err)) != 1)
+		return rc;
+	return emit_now(pc, worker, name, rel, ctx, err);
 }
 
 /* Markdown or HTML body of file to html (and its absolute twin). */
@@ -308,6 +359,83 @@ out:
 }
 
 /*
+ * Up to RELATED_MAX posts that share the most topics with post i, the
+ * nearest in time first among equals, leaving out i's neighbours (the
+ * page links to them already).  Candidates are the RELATED_NEAR posts
+ * on either side of i in each of its topics, so the work per page stays
+ * small on a site of thousands of posts.  Returns how many, in out.
+ */
+#define RELATED_MAX	3
+#define RELATED_NEAR	32
+
+static size_t
+related_posts(const struct job *job, size_t i, int worker, size_t *out)
+{
+	const struct site *s = job->site;
+	const struct post *p = &s->posts[i];
+	struct related	*r = &job->related[worker];
+	size_t		 k, j, lo, hi, mid, a, b, pos, n = 0, ncand = 0;
+	uint64_t	 best[RELATED_MAX];
+
+	if (job->related == NULL)
+		return 0;
+	for (k = 0; k < p->ntopics; k++) {
+		size_t t = p->topics[k];
+		const size_t *v = job->topic_posts + job->topic_start[t];
+		size_t m = job->topic_start[t + 1] - job->topic_start[t];
+
+		/* A topic's posts are in site order: find i among them. */
+		lo = 0;
+		hi = m;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (v[mid] < i)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		a = lo > RELATED_NEAR ? lo - RELATED_NEAR : 0;
+		b = lo + RELATED_NEAR + 1 < m ? lo + RELATED_NEAR + 1 : m;
+		for (j = a; j < b; j++) {
+			size_t c = v[j];
+
+			if (c == i || c + 1 == i || c == i + 1)
+				continue;
+			if (r->stamp[c] != i + 1) {
+				r->stamp[c] = i + 1;
+				r->count[c] = 0;
+				r->cand[ncand++] = c;
+			}
+			r->count[c]++;
+		}
+	}
+	/*
+	 * Keep the best few: more topics shared first, then the nearer in
+	 * the site's order (by date), then the newer.  Packed in one number
+	 * so the comparison is one.
+	 */
+	for (j = 0; j < ncand; j++) {
+		size_t c = r->cand[j], dist = c > i ? c - i : i - c;
+		uint64_t key = ((uint64_t)r->count[c] << 48) |
+		    ((uint64_t)(0xffffff - (dist & 0xffffff)) << 24) |
+		    (uint64_t)(0xffffff - (c & 0xffffff));
+
+		for (pos = n; pos > 0 && best[pos - 1] < key; pos--)
+			;
+		if (pos >= RELATED_MAX)
+			continue;
+		for (k = n < RELATED_MAX ? n++ : RELATED_MAX - 1; k > pos;
+		    k--) {
+			best[k] = best[k - 1];
+			out[k] = out[k - 1];
+		}
+		best[pos] = key;
+		out[pos] = c;
+	}
+	return n;
+}
+
+/*
  * Render entry i of list (posts or notes) with template tpl, when page is
  * set, and with want_abs keep its body with absolute URLs in *abs_out.
  */
@@ -322,6 +450,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
+	uint64_t	 d;
 	int		 rc = -1, warned;
 
 	buf_init(&rel, 0);
@@ -335,6 +464,63 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		return err_set(err, p->file, 0, "out of memory");
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
 		goto out;
+	if (page) {
+		ctx = page_base(&pc, 5, base.data, p->title, p->summary,
+		    "article");
+		/* The list fields plus what only the post page shows. */
+		post = post_item(&pc, p);
+		if (p->has_updated)
+			date_vals(&pc, &post, &p->updated, "updated",
+			    "updated_datetime");
+		topics = tv_list(&pc.tb, p->ntopics);
+		for (k = 0; k < p->ntopics; k++) {
+			t = topic_item(&pc, &s->topics[p->topics[k]], 0);
+			tv_push(&pc.tb, &topics, t);
+		}
+		tv_set(&pc.tb, &post, "topics", topics);
+		tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" :
+		    ""));
+		if (i > 0)
+			tv_set(&pc.tb, &ctx, "newer", post_item(&pc,
+			    &list[i - 1]));
+		if (i + 1 < n)
+			tv_set(&pc.tb, &ctx, "older", post_item(&pc,
+			    &list[i + 1]));
+		tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
+		if (list == s->posts) {
+			size_t rel_ix[RELATED_MAX], nrel;
+			struct tval related;
+
+			nrel = related_posts(job, i, worker, rel_ix);
+			related = tv_list(&pc.tb, nrel);
+			for (k = 0; k < nrel; k++)
+				tv_push(&pc.tb, &related, post_item(&pc,
+				    &list[rel_ix[k]]));
+			tv_set(&pc.tb, &ctx, "related", related);
+			tv_set(&pc.tb, &ctx, "has_related", tv_str(nrel ? "1" :
+			    ""));
+		}
+		if (pc.tb.oom) {
+			err_set(err, p->file, 0, "out of memory");
+			goto out;
+		}
+		/*
+		 * Everything the page shows but its body, and for the body
+		 * (its content and reading time) the identity of its source.
+		 * A post read again (changed, or warned about last time)
+		 * renders again: its warnings are said on every build.
+		 */
+		d = hash_str(HASH_INIT, tpl);
+		d = hash_num(d, (int64_t)render_source_id(p));
+		d = tv_digest(tv_digest(d, &ctx), &post);
+		if ((page = render_needed(job, rel.data, d, err)) == -1)
+			goto out;
+		page |= p->fresh;
+	}
+	if (!page && !want_abs) {
+		rc = 0;
+		goto out;
+	}
 	if (want_abs) {
 		struct buf full;
 
@@ -357,39 +543,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		job->opts->warned[i] = 1;
 	if (!page)
 		goto keep;
-
-	ctx = page_base(&pc, 5, base.data, p->title, p->summary, "article");
-	post = post_item(&pc, p);
-	{
-		/* The list fields plus what only the post page shows. */
-		struct tval full = tv_obj(&pc.tb, post.n + 7);
-
-		for (k = 0; k < post.n; k++)
-			tv_set(&pc.tb, &full, post.u.fields[k].name,
-			    post.u.fields[k].v);
-		post = full;
-	}
 	minutes = (words + WORDS_PER_MINUTE / 2) / WORDS_PER_MINUTE;
 	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
-	if (p->has_updated)
-		date_vals(&pc, &post, &p->updated, "updated",
-		    "updated_datetime");
-	topics = tv_list(&pc.tb, p->ntopics);
-	for (k = 0; k < p->ntopics; k++) {
-		t = topic_item(&pc, &s->topics[p->topics[k]], 0);
-		tv_push(&pc.tb, &topics, t);
-	}
-	tv_set(&pc.tb, &post, "topics", topics);
-	tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" : ""));
 	tv_set(&pc.tb, &ctx, "post", post);
-	if (i > 0)
-		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &list[i - 1]));
-	if (i + 1 < n)
-		tv_set(&pc.tb, &ctx, "older", post_item(&pc, &list[i + 1]));
-	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
-	if (emit(&pc, worker, tpl, rel.data, &ctx, err) == -1)
+	if (emit_now(&pc, worker, tpl, rel.data, &ctx, err) == -1)
 		goto out;
 keep:
 	if (want_abs) {
@@ -986,10 +1145,36 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.plan = plan;
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
+	job.feeds = calloc(s->ntopics + 1, 1);
+	if ((job.dates = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*job.dates))) != NULL)
+		for (i = 0; i < s->nposts; i++) {
+			date_human(&s->posts[i].date, job.dates[i].human,
+			    sizeof(job.dates[i].human));
+			date_rfc3339(&s->posts[i].date, job.dates[i].machine,
+			    sizeof(job.dates[i].machine));
+		}
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
+	/* Each rendering thread's scratch for related_posts. */
+	if ((job.related = calloc(POOL_MAX, sizeof(*job.related))) == NULL) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < (size_t)pool_threads(); i++) {
+		struct related *r = &job.related[i];
+
+		r->stamp = calloc(s->nposts ? s->nposts : 1, sizeof(*r->stamp));
+		r->count = calloc(s->nposts ? s->nposts : 1, sizeof(*r->count));
+		r->cand = calloc(s->nposts ? s->nposts : 1, sizeof(*r->cand));
+		if (r->stamp == NULL || r->count == NULL || r->cand == NULL) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+	}
 	/* The year pages are lists: only a build that renders lists needs them. */
-	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
+	if (job.feed_html == NULL || job.need_body == NULL ||
+	    job.feeds == NULL || members == NULL ||
 	    index_topics(&job) == -1 || (plan->lists &&
 	    years_group(s, &job.years) == -1)) {
 		err_set(err, "public", 0, "out of memory");
@@ -1003,12 +1188,31 @@ render_pages(const struct site *s, const struct tset *tpl,
 	}
 	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
 	    job.years.n;
-	/* Only the feeds that change need their posts' bodies. */
+	/*
+	 * The feeds the plan names, less those whose entries are what they
+	 * were: only the feeds that change need their posts' bodies.
+	 */
 	for (t = 0; t <= s->ntopics; t++) {
+		uint64_t d;
+		int	 need;
+
 		if (!plan->feeds[t])
 			continue;
+		if (write_feeds(&job, t ? t - 1 : SIZE_MAX, members, &d,
+		    err) == -1)
+			goto out;
+		buf_reset(&map);
+		if ((t > 0 && buf_printf(&map, "topics/%s/",
+		    s->topics[t - 1].slug) == -1) || BUF_LIT(&map,
+		    "feed.xml") == -1) {
+			err_set(err, "feed.xml", 0, "out of memory");
+			goto out;
+		}
+		if ((need = render_needed(&job, map.data, d, err)) == -1)
+			goto out;
+		job.feeds[t] = (unsigned char)need;
 		nm = render_feed_posts(&job, t ? t - 1 : SIZE_MAX, members);
-		for (k = 0; k < nm; k++)
+		for (k = 0; need && k < nm; k++)
 			job.need_body[members[k]] = 1;
 	}
 	/*
@@ -1019,8 +1223,8 @@ render_pages(const struct site *s, const struct tset *tpl,
 		if (pool_run(n, pool_threads(), run_job, &job, err) == -1)
 			goto out;
 	for (t = 0; t <= s->ntopics; t++)
-		if (plan->feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
-		    members, err) == -1)
+		if (job.feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
+		    members, NULL, err) == -1)
 			goto out;
 	if (s->nnotes > 0 && write_notes_feeds(&job, err) == -1)
 		goto out;
@@ -1063,6 +1267,14 @@ out:
 			free(job.feed_html[i]);
 	free(job.feed_html);
 	free(job.need_body);
+	free(job.feeds);
+	free(job.dates);
+	for (i = 0; job.related != NULL && i < POOL_MAX; i++) {
+		free(job.related[i].stamp);
+		free(job.related[i].count);
+		free(job.related[i].cand);
+	}
+	free(job.related);
 	free(job.topic_start);
 	free(job.topic_posts);
 	years_free(&job.years);

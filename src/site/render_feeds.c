@@ -1,8 +1,10 @@
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "feed.h"
 #include "render.h"
 #include "render_job.h"
@@ -27,10 +29,13 @@ render_feed_posts(const struct job *job, size_t topic, size_t *out)
 	return n;
 }
 
-/* Write a feed in the three formats into dir ("", "topics/x/"...). */
+/*
+ * Write a feed in the three formats into dir ("", "topics/x/"...), or
+ * with digest only hash them.
+ */
 static int
 emit_feeds(const struct job *job, const char *dir, const struct feed *f,
-    struct err *err)
+    uint64_t *digest, struct err *err)
 {
 	static const struct {
 		const char *name;
@@ -52,8 +57,10 @@ emit_feeds(const struct job *job, const char *dir, const struct feed *f,
 			err_set(err, formats[k].name, 0, "out of memory");
 			goto out;
 		}
-		if (writer_put(job->w, 0, path.data, out.data, out.len, err) ==
-		    -1)
+		if (digest != NULL)
+			*digest = hash_bytes(*digest, out.data, out.len);
+		else if (writer_put(job->w, 0, path.data, out.data, out.len,
+		    err) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -66,11 +73,12 @@ out:
 /* The feeds of the site (t SIZE_MAX) or of topic t. */
 int
 write_feeds(const struct job *job, size_t t, size_t *members,
-    struct err *err)
+    uint64_t *digest, struct err *err)
 {
 	const struct site *s = job->site;
 	const struct post **items = NULL;
 	const char	**html = NULL;
+	char		(*ids)[17] = NULL;
 	struct feed	 f;
 	struct buf	 page, dir, title;
 	size_t		 k;
@@ -101,21 +109,32 @@ write_feeds(const struct job *job, size_t t, size_t *members,
 	f.n = render_feed_posts(job, t, members);
 	items = calloc(f.n ? f.n : 1, sizeof(*items));
 	html = calloc(f.n ? f.n : 1, sizeof(*html));
-	if (items == NULL || html == NULL)
+	if (digest != NULL)
+		ids = calloc(f.n ? f.n : 1, sizeof(*ids));
+	if (items == NULL || html == NULL || (digest != NULL && ids == NULL))
 		goto oom;
 	for (k = 0; k < f.n; k++) {
 		items[k] = &s->posts[members[k]];
 		html[k] = job->feed_html[members[k]];
+		/* The body a feed would carry stands for its source. */
+		if (digest != NULL) {
+			(void)snprintf(ids[k], sizeof(ids[k]), "%016llx",
+			    (unsigned long long)render_source_id(items[k]));
+			html[k] = ids[k];
+		}
 	}
 	f.items = items;
 	f.html = html;
-	rc = emit_feeds(job, dir.data, &f, err);
+	if (digest != NULL)
+		*digest = hash_str(HASH_INIT, dir.data);
+	rc = emit_feeds(job, dir.data, &f, digest, err);
 	goto out;
 oom:
 	err_set(err, "feed.xml", 0, "out of memory");
 out:
 	free(items);
 	free(html);
+	free(ids);
 	buf_free(&page);
 	buf_free(&dir);
 	buf_free(&title);
@@ -179,7 +198,7 @@ write_notes_feeds(const struct job *job, struct err *err)
 	f.items = items;
 	f.html = (const char *const *)html;
 	f.n = n;
-	rc = emit_feeds(job, "notes/", &f, err);
+	rc = emit_feeds(job, "notes/", &f, NULL, err);
 	goto out;
 oom:
 	err_set(err, "notes", 0, "out of memory");
