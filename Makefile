@@ -25,7 +25,7 @@ endif
 endif
 
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
-	tomlplusplus gumbo ldns
+	tomlplusplus gumbo ldns gmime-3.0 jansson
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -157,6 +157,7 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/doctor
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
+	STET=$(CURDIR)/$(B)/stet tests/e2e/bounces
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 
 # Each layer includes only the layers below it (tools/check-includes says

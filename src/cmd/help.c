@@ -127,6 +127,24 @@ static const struct {
 	  "  -s, --site SITE  the site folder\n"
 	  "  --dns SERVER     ask this DNS server (IP or IP:PORT) instead\n"
 	  "                   of the system's resolvers\n" },
+	{ "bounces", "stet bounces [-s SITE] [--mailbox SPEC] [--max N]",
+	  "Read the mail that came back to mail.envelope_from, in the\n"
+	  "mailbox mail.bounces.mailbox names (maildir:PATH or\n"
+	  "imaps://HOST/FOLDER, the password from STET_IMAP_PASSWORD), and\n"
+	  "act on each delivery status notification (RFC 3464) and\n"
+	  "feedback report (RFC 5965): a hard bounce (5.x.x) stops the mail\n"
+	  "to that address at once, a soft one (4.x.x) after\n"
+	  "mail.bounces.soft_limit of them within soft_days (3 in 14), and\n"
+	  "a complaint unsubscribes the reader.  The reader is found by the\n"
+	  "token in the envelope sender (when envelope_from has the form\n"
+	  "bounces+@example.com), else by the address the report names.\n"
+	  "Each message read is marked as read, and a report is never\n"
+	  "counted twice.  One line per report on stdout, a summary on\n"
+	  "stderr.\n"
+	  "  -s, --site SITE  the site folder\n"
+	  "  --mailbox SPEC   read this mailbox instead\n"
+	  "  --max N          read at most N messages (default\n"
+	  "                   mail.bounces.max_messages, 500)\n" },
 	{ "help", "stet help [COMMAND]",
 	  "Show how to use stet, or one command.\n" },
 };

@@ -14,6 +14,7 @@ mail_settings_defaults(struct mail_settings *c)
 	c->max_failures = 3;
 	c->stop_after = 5;
 	c->hold = 10;
+	bounce_settings_defaults(&c->bounces);
 }
 
 /*
@@ -148,6 +149,7 @@ mail_dkim(const struct yval *v, const struct ynode *n, struct mail_settings *c)
  *   send_every      minutes between stet serve's own runs of stet send;
  *                   0, the default, leaves sending to stet send
  *   dkim            { domain, selector, key }: sign with this key
+ *   bounces         the mail that comes back: bounce_settings.c
  */
 static int
 mail(const struct yval *v, const struct ynode *n, struct mail_settings *c)
@@ -200,6 +202,8 @@ mail(const struct yval *v, const struct ynode *n, struct mail_settings *c)
 			    &c->send_every);
 		else if (strcmp(k, "dkim") == 0)
 			rc = mail_dkim(v, e, c);
+		else if (strcmp(k, "bounces") == 0)
+			rc = bounce_settings_parse(v, e, &c->bounces);
 		else if (strcmp(k, "transport") == 0) {
 			if ((rc = yval_scalar(v, e, "mail.transport", &t)) ==
 			    -1)

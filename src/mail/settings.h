@@ -6,6 +6,7 @@
 #include "../support/arena.h"
 #include "../support/err.h"
 #include "../support/yamltree.h"
+#include "bounce_settings.h"
 
 /*
  * The mail: keys of stet.yaml: who the messages are from and how they
@@ -35,6 +36,7 @@ struct mail_settings {
 	const char	*dkim_domain;		/* all three, or none */
 	const char	*dkim_selector;
 	const char	*dkim_key;		/* file, from the site */
+	struct bounce_settings bounces;		/* mail.bounces */
 };
 
 /* Fill m with the defaults alone. */

@@ -1044,7 +1044,7 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
     struct mail_result *res, struct err *err)
 {
 	static char		 opt_t[] = "-t", opt_i[] = "-i", opt_f[] = "-f";
-	char			 from[256];
+	char			 from[320];
 	char			*argv[] = { m->target, opt_t, opt_i, opt_f,
 				    m->from, NULL };
 	posix_spawn_file_actions_t fa;

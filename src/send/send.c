@@ -412,8 +412,8 @@ next(void *arg, struct mail_job *job, struct err *err)
 		say(ps->o, "%s: %s", sl->w.email, e.msg);
 	}
 	buf_reset(&sl->from);
-	if (send_envelope(ps->o->mail, sl->w.sub, sl->w.email, &sl->from,
-	    err) == -1) {
+	if (send_envelope(ps->store, ps->o->mail, ps->post_id, sl->w.sub,
+	    sl->w.email, &sl->from, err) == -1) {
 		ps->ours = 1;
 		return -1;
 	}
@@ -593,7 +593,7 @@ open_mailer(struct pass *ps, const struct mail_settings *c, size_t conns,
 
 	memset(&mo, 0, sizeof(mo));
 	buf_init(&from, 0);
-	if (send_envelope(c, 0, NULL, &from, err) == -1)
+	if (send_envelope(NULL, c, NULL, 0, NULL, &from, err) == -1)
 		return -1;
 	mo.transport = c->transport;
 	mo.sitedir = ps->o->dir;

@@ -29,6 +29,7 @@
 #include "../send/send.h"
 #include "../store/store.h"
 #include "forms.h"
+#include "webhook.h"
 #include "loop.h"
 #include "routes.h"
 #include "sender.h"
@@ -796,7 +797,7 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	mo.transport = s->o->mail->transport;
 	mo.sitedir = s->o->dir;
 	buf_init(&from, 0);
-	if (send_envelope(s->o->mail, 0, NULL, &from, &e2) == -1)
+	if (send_envelope(NULL, s->o->mail, NULL, 0, NULL, &from, &e2) == -1)
 		buf_reset(&from);	/* mail.from missing: said above */
 	mo.envelope_from = from.data != NULL ? from.data : "";
 	mo.username = s->o->mail->username;
@@ -825,6 +826,13 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (forms_open(&s->forms, &fo, err) == -1)
 		goto fail;
 	s->sh.forms = s->forms;
+	if (webhook_open(&s->sh.webhook, s->o->mail, s->o->base_path,
+	    s->store, &s->store_lock, err) == -1)
+		goto fail;
+	if (s->sh.webhook != NULL)
+		say(s, SERVER_INFO, "Postmark's bounce webhook: POST %s"
+		    "_stet/postmark/$%s", s->o->base_path,
+		    s->o->mail->bounces.webhook_secret_env);
 	if (s->o->mail->send_every > 0) {
 		if (sender_start(&s->sender, s->o->dir, s->link_base,
 		    s->o->mail, s->o->send, outbox_say, s, err) == -1)
@@ -847,6 +855,8 @@ forms_stop(struct server *s)
 	sender_stop(s->sender);
 	s->sender = NULL;
 	outbox_stop(s->outbox);
+	webhook_close(s->sh.webhook);
+	s->sh.webhook = NULL;
 	forms_close(s->forms);
 	store_close(s->store);
 	dkim_signer_close(s->signer);

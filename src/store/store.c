@@ -122,6 +122,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE deliveries ADD COLUMN relay_fault INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"PRAGMA user_version = 5;",
+	/*
+	 * v6: mail that came back (bounces.c).  bounces keeps each
+	 * bounce and complaint matched to a reader, so soft ones can be
+	 * counted over time; bounce_seen names every report looked at
+	 * (a digest of the message, or the webhook's id), so reading a
+	 * mailbox twice counts nothing twice.
+	 */
+	"CREATE TABLE bounces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subscriber INTEGER NOT NULL"
+	"    REFERENCES subscribers (id) ON DELETE CASCADE,"
+	"  post TEXT,"
+	"  kind TEXT NOT NULL CHECK(kind IN ('soft','hard','complaint')),"
+	"  status TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  source TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX bounces_subscriber ON bounces (subscriber, kind, at);"
+	"CREATE TABLE bounce_seen (hash BLOB PRIMARY KEY, at INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"PRAGMA user_version = 6;",
 };
 #define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
 
