@@ -27,6 +27,8 @@ struct server_settings {
 	size_t		 max_body;		/* bytes */
 	size_t		 subscribe_per_minute;	/* per client address */
 	size_t		 subscribe_confirmations_per_hour; /* in all */
+	const char	**subscribe_origins;	/* origin_norm'd, arena */
+	size_t		 nsubscribe_origins;
 };
 
 /* Fill s with the defaults alone. */
