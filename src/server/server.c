@@ -785,6 +785,9 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 		 * and the forms (with no store) answer 503 and say why.
 		 */
 		say(s, SERVER_ERROR, "%s", err->msg);
+		if (s->o->mail->send_every > 0)
+			say(s, SERVER_ERROR, "no post is mailed to readers "
+			    "either until stet.db is mended");
 		memset(&fo, 0, sizeof(fo));
 		fo.title = s->o->title;
 		fo.url = s->o->url;

@@ -355,11 +355,11 @@ store_check_empty(const char *sitedir, const char *path, struct err *err)
 	if (!history)
 		return 0;
 	return err_set(err, path, 0, "the file is empty, but this site has "
-	    "published before (%s exists): its subscribers and the secret "
-	    "in its unsubscribe links are gone from it.  Nothing was "
-	    "changed.  Restore stet.db from a backup (stop stet serve, copy "
-	    "the backup over it); only to start a new, empty list on purpose, "
-	    "delete the empty file", STORE_HISTORY);
+	    "published (%s): its subscribers and the secret of the "
+	    "unsubscribe links already mailed are gone.  Nothing was "
+	    "changed.  Restore stet.db from a backup (stop stet serve "
+	    "first); to start an empty list on purpose, delete the empty "
+	    "file", STORE_HISTORY);
 }
 
 int
