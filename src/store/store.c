@@ -110,7 +110,9 @@ static const char *const migrations[] = {
 	 * +tag and Gmail's dots dropped), so that one inbox gets at most
 	 * one confirmation a day however its address is written.  Filled
 	 * for the rows already there by the SQL function stet_mailbox,
-	 * which store_open defines on its connection.
+	 * which store_open defines on its connection.  Only a form sets
+	 * it later (store_subscribe): the bound is on confirmations, and
+	 * a row the owner adds is confirmed already.
 	 */
 	"ALTER TABLE subscribers ADD COLUMN mailbox TEXT;"
 	"UPDATE subscribers SET mailbox = stet_mailbox(email);"
