@@ -89,8 +89,8 @@ sub_retry(struct store *s, int64_t now, int64_t sent, size_t limit,
 /*
  * The statements of a subscribe, in the order they run.  Each runs for
  * every address that gets past the hourly bound, whatever its state:
- * the decision is bound as ?6 ("send") into the two writes, which do
- * nothing when it is 0.
+ * the decision ("send") is bound into the two writes, which do nothing
+ * when it is 0.
  */
 #define SQL_SUB_ROW	"SELECT state FROM subscribers WHERE email = ?1"
 #define SQL_SUB_ASKED	"SELECT count(*) FROM subscribers " \
