@@ -40,6 +40,18 @@ origin_norm(const char *s, size_t n, int strict, char out[ORIGIN_MAX])
 	hl = (size_t)((port != NULL ? port : e) - h);
 	if (hl == 0)
 		return -1;
+	/*
+	 * A name, or an IPv6 literal in brackets: ':', '[' and ']'
+	 * nowhere else, or the origin would read otherwise a second time.
+	 */
+	if (h[0] == '[') {
+		if (hl < 3 || h[hl - 1] != ']' ||
+		    memchr(h + 1, '[', hl - 1) != NULL ||
+		    memchr(h, ']', hl - 1) != NULL)
+			return -1;
+	} else if (memchr(h, ':', hl) != NULL || memchr(h, '[', hl) != NULL ||
+	    memchr(h, ']', hl) != NULL)
+		return -1;
 	if (port != NULL) {
 		if (port + 1 == e || (size_t)(e - port - 1) > 5)
 			return -1;
