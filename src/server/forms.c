@@ -401,8 +401,12 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 	size_t		 limit = f->o.settings->subscribe_confirmations_per_hour;
 	int		 rc = 0;
 
+	/*
+	 * Without the client's address (no connection of ours under the
+	 * request) there is no network to count, nor to call fresh.
+	 */
 	net_of(client, &net);
-	if ((wait = net_post(f, &net, now)) > 0) {
+	if (client != NULL && (wait = net_post(f, &net, now)) > 0) {
 		answer_wait(f, req, "Too many requests came from your network "
 		    "in the last minute.", wait);
 		return;
@@ -424,7 +428,7 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 			answer_down(f, req, "subscribe");
 			goto out;
 		}
-		if (!net_fresh(f, &net, now))
+		if (client == NULL || !net_fresh(f, &net, now))
 			limit -= budget_reserve(limit);
 		/*
 		 * The message is made, and signed, for every address, used
@@ -453,7 +457,8 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 			goto out;
 		}
 		if (res == STORE_SUB_SEND) {
-			net_sent(f, &net, now);
+			if (client != NULL)
+				net_sent(f, &net, now);
 			outbox_kick(f->o.outbox);
 		}
 	}
