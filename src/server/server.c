@@ -787,8 +787,26 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 		say(s, SERVER_ERROR, "mail.from is not set in stet.yaml: the "
 		    "subscribe form will ask readers to try again later");
 
-	if (store_open(&s->store, s->o->dir, err) == -1)
-		return -1;
+	if (store_open(&s->store, s->o->dir, err) == -1) {
+		/*
+		 * Damaged, emptied, unreadable: the site is still served,
+		 * and the forms (with no store) answer 503 and say why.
+		 */
+		say(s, SERVER_ERROR, "%s", err->msg);
+		if (s->o->mail->send_every > 0)
+			say(s, SERVER_ERROR, "no post is mailed to readers "
+			    "either until stet.db is mended");
+		memset(&fo, 0, sizeof(fo));
+		fo.title = s->o->title;
+		fo.url = s->o->url;
+		fo.base_path = s->o->base_path;
+		fo.settings = s->set;
+		fo.sitefd = s->sitefd;
+		if (forms_open(&s->forms, &fo, err) == -1)
+			return -1;
+		s->sh.forms = s->forms;
+		return 0;
+	}
 	pthread_mutex_init(&s->store_lock, NULL);
 	if (s->o->mail->dkim_key != NULL && send_signer(s->o->dir, s->o->mail,
 	    &s->signer, err) == -1)
@@ -850,8 +868,13 @@ fail:
 static void
 forms_stop(struct server *s)
 {
-	if (s->store == NULL)
+	if (s->store == NULL) {
+		forms_close(s->forms);	/* opened without a store, or NULL */
+		s->forms = NULL;
+		free(s->link_base);
+		s->link_base = NULL;
 		return;
+	}
 	sender_stop(s->sender);
 	s->sender = NULL;
 	outbox_stop(s->outbox);

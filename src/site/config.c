@@ -32,7 +32,7 @@ struct cfgload {
 static const char *const top_elsewhere[] = { "mail", "notes", "server",
     NULL };
 static const char *const subscribe_elsewhere[] = { "per_minute",
-    "confirmations_per_hour", NULL };
+    "confirmations_per_hour", "origins", NULL };
 
 static int
 elsewhere(const char *const *keys, const char *k)
