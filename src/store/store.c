@@ -298,6 +298,12 @@ fail:
 }
 
 void
+store_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms > 0 ? ms : 1);
+}
+
+void
 store_close(struct store *s)
 {
 	size_t	 i;

@@ -62,6 +62,13 @@ int	store_open(struct store **, const char *sitedir, struct err *);
 void	store_close(struct store *);
 
 /*
+ * How long a statement waits for another writer's lock before it fails
+ * (5000 ms from store_open).  stet serve's forms set it per request, so
+ * no wait outlasts the answer the reader is owed.
+ */
+void	store_busy_timeout(struct store *, int ms);
+
+/*
  * Check an address as a reader or an import gives it: exactly one '@',
  * local part 1-64 bytes, domain 1-253 bytes with a dot and no empty
  * label, at most 254 bytes in all, valid UTF-8 without control
