@@ -27,6 +27,7 @@
 #include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
+#include "errlog.h"
 #include "formq.h"
 #include "forms.h"
 #include "loop.h"
@@ -72,6 +73,7 @@ struct server {
 	struct forms		*forms;
 	char			*link_base;
 	struct sender		*sender;	/* mail.send_every, or NULL */
+	struct errlog		 errlog;	/* stderr while the loops run */
 	struct dkim_signer	*signer;	/* mail.dkim, or NULL */
 };
 
@@ -195,6 +197,7 @@ server_run(const struct server_opts *o, struct err *err)
 	if (o->watch && watch_open(o->dir, &s.watch, err) == -1)
 		goto out;
 
+	errlog_install(&s.errlog);
 	for (i = 0; i < s.nloops; i++) {
 		if (loop_start(&s.loops[i], &s.sh, fds[0][i], fds[1][i],
 		    err) == -1) {
@@ -243,6 +246,7 @@ server_run(const struct server_opts *o, struct err *err)
 	rc = 0;
 out:
 	/* The loops are gone: no form handler can use the store now. */
+	errlog_remove(&s.errlog);
 	forms_stop(&s);
 	if (rc == 0)
 		say(&s, SERVER_INFO, "stopped");
