@@ -42,6 +42,7 @@ static void	 on_wake(h2o_socket_t *, const char *);
 static void	 on_tick(h2o_timeout_entry_t *);
 static void	 on_resume(h2o_timeout_entry_t *);
 static int	 too_old(const struct loop *, const struct sconn *, uint64_t);
+static int	 too_many_h2(const struct loop *, struct sconn *);
 static void	 begin_stop(struct loop *);
 static void	 force_close(struct loop *);
 
@@ -348,6 +349,8 @@ on_conn_close(void *data)
 
 	h2o_linklist_unlink(&sc->link);
 	lp->nconns--;
+	if (sc->h2_counted)
+		limits_h2_leave(&lp->sh->limits, sc->client);
 	limits_leave(&lp->sh->limits, sc->client);
 	free(sc);
 }
@@ -394,7 +397,7 @@ on_tick(h2o_timeout_entry_t *entry)
 	reqlog_flush(&lp->log);
 	for (node = lp->conns.next; node != &lp->conns; node = node->next) {
 		sc = H2O_STRUCT_FROM_MEMBER(struct sconn, link, node);
-		if (too_old(lp, sc, now)) {
+		if (too_old(lp, sc, now) || too_many_h2(lp, sc)) {
 			if ((fd = h2o_socket_get_fd(sc->sock)) != -1)
 				(void)shutdown(fd, SHUT_RDWR);
 			continue;
@@ -413,6 +416,30 @@ on_tick(h2o_timeout_entry_t *entry)
 			(void)shutdown(fd, SHUT_RDWR);
 	}
 	h2o_timeout_link(lp->ctx.loop, &lp->ctx.one_sec_timeout, &lp->tick);
+}
+
+/*
+ * Whether sc, once its TLS handshake chose HTTP/2, is one too many for
+ * its client.  An HTTP/2 connection may be receiving a hundred request
+ * bodies at once (h2o's fixed stream count, each up to max_body) before
+ * any request reaches us, so the bound is on such connections per
+ * client; found at most a second late, by this tick.
+ */
+static int
+too_many_h2(const struct loop *lp, struct sconn *sc)
+{
+	h2o_iovec_t	 p;
+
+	if (!sc->is_tls || sc->alpn_seen || sc->trusted || sc->client == NULL)
+		return 0;
+	p = h2o_socket_ssl_get_selected_protocol(sc->sock);
+	if (p.len == 0)
+		return 0;	/* handshake under way, or no ALPN: HTTP/1 */
+	sc->alpn_seen = 1;
+	if (!h2o_memis(p.base, p.len, H2O_STRLIT("h2")))
+		return 0;
+	sc->h2_counted = 1;
+	return limits_h2_enter(&lp->sh->limits, sc->client) == -1;
 }
 
 /* Whether sc has been idle too long, or lived too long. */

@@ -77,6 +77,8 @@ struct sconn {
 	size_t		 inflight;	/* our requests not yet done */
 	int		 outq;		/* unsent bytes at the last tick */
 	uint64_t	 stall_since;	/* ms; 0: not stalled */
+	int		 alpn_seen;	/* TLS: its protocol is known */
+	int		 h2_counted;	/* limits_h2_enter was called */
 	uint64_t	 accepted_at;	/* ms, the loop's clock */
 	uint64_t	 idle_since;	/* ms: inflight last fell to 0 */
 };

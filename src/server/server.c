@@ -153,6 +153,7 @@ server_run(const struct server_opts *o, struct err *err)
 	    s.set->trusted_proxies, s.set->ntrusted_proxies,
 	    err) == -1)
 		goto out;
+	s.sh.limits.max_h2_per_client = s.set->max_h2_per_client;
 	origin = form_origin(o->subscribe_action);
 	if (snapshot_common_init(&s.sh.common, origin, o->remote_images,
 	    err) == -1) {

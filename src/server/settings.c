@@ -20,6 +20,7 @@ server_settings_defaults(struct server_settings *c)
 	c->max_request = 16384;
 	c->max_body = 16384;
 	c->max_streams = 16;
+	c->max_h2_per_client = 8;
 	c->max_lifetime = 3600;
 	c->form_wait = 1;
 	c->form_queue = 128;
@@ -212,6 +213,10 @@ server_proxies(const struct yval *v, const struct ynode *n,
  *   max_streams      HTTP/2 requests of one connection handled at once
  *                    (16); the others wait their turn.  A browser asks
  *                    for a page's few assets at once.
+ *   max_h2_per_client  HTTP/2 connections from one address, IPv6 by /64
+ *                    (8): each can hold 100 request bodies arriving at
+ *                    once, so fewer than max_per_client.  A browser opens
+ *                    one.  Past it, closed within a second.
  *   max_lifetime     seconds a connection may live (3600), however busy:
  *                    past it, it is closed once no request is in flight
  *                    (and after send_timeout more, whatever is).
@@ -264,6 +269,9 @@ server(const struct yval *v, const struct ynode *n, struct server_settings *c)
 			/* h2o announces 100 streams and cannot be told less. */
 			rc = yval_count(v, e, "server.max_streams", 1, 100,
 			    &c->max_streams);
+		else if (strcmp(k, "max_h2_per_client") == 0)
+			rc = yval_count(v, e, "server.max_h2_per_client", 1,
+			    1000000, &c->max_h2_per_client);
 		else if (strcmp(k, "max_lifetime") == 0)
 			rc = yval_count(v, e, "server.max_lifetime", 1,
 			    7 * 86400, &c->max_lifetime);

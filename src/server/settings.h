@@ -26,6 +26,7 @@ struct server_settings {
 	size_t		 max_request;		/* bytes */
 	size_t		 max_body;		/* bytes */
 	size_t		 max_streams;		/* HTTP/2, per connection */
+	size_t		 max_h2_per_client;	/* HTTP/2 connections */
 	size_t		 max_lifetime;		/* seconds */
 	size_t		 form_wait;		/* seconds */
 	size_t		 form_queue;		/* posts waiting */
