@@ -188,6 +188,11 @@ server_run(const struct server_opts *o, struct err *err)
 	sigaddset(&mask, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Before any thread that may write to stderr starts, and put back
+	 * after the last has stopped.
+	 */
+	errlog_install(&s.errlog);
 	/* After the mask: the mail threads must not take the signals. */
 	if (forms_start(&s, &plain, err) == -1)
 		goto out;
@@ -198,7 +203,6 @@ server_run(const struct server_opts *o, struct err *err)
 	if (o->watch && watch_open(o->dir, &s.watch, err) == -1)
 		goto out;
 
-	errlog_install(&s.errlog);
 	for (i = 0; i < s.nloops; i++) {
 		if (loop_start(&s.loops[i], &s.sh, fds[0][i], fds[1][i],
 		    err) == -1) {
@@ -247,8 +251,8 @@ server_run(const struct server_opts *o, struct err *err)
 	rc = 0;
 out:
 	/* The loops are gone: no form handler can use the store now. */
-	errlog_remove(&s.errlog);
 	forms_stop(&s);
+	errlog_remove(&s.errlog);
 	if (rc == 0)
 		say(&s, SERVER_INFO, "stopped");
 	for (i = 0; i < MAX_LOOPS; i++) {
