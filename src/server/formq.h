@@ -20,8 +20,9 @@
  *
  * Two bounds keep a busy store or a flood of posts from costing readers
  * anything but a "try again": at most max jobs wait (past that a post
- * is answered 503 at once), and a job not done wait_ms after it came is
- * answered 503 by its loop, whatever the worker is doing.  The work is
+ * is answered 503 at once), and a job not done a little before wait_ms
+ * after it came is answered 503 by its loop, whatever the worker is
+ * doing.  The work is
  * told the time left (formq_left_ms) to bound its own waits by, so what
  * was answered 503 is not done later after all.
  */

@@ -150,10 +150,6 @@ rate_ok(struct forms *f, const struct addr *a)
 }
 
 /*
- * Send the answer of kind k, in the site's form page.  text and len, and
- * why, as answer.h says for k.
- */
-/*
  * Make the answer of kind k, in the site's form page, into rp (sent by
  * the loop: see formq.h).  text and len, and why, as answer.h says for
  * k.
