@@ -424,13 +424,19 @@ on_tick(h2o_timeout_entry_t *entry)
  * bodies at once (h2o's fixed stream count, each up to max_body) before
  * any request reaches us, so the bound is on such connections per
  * client; found at most a second late, by this tick.
+ *
+ * h2o makes a socket's SSL object only once the ClientHello arrives, and
+ * asking for the protocol before then crashes; a socket that has written
+ * anything through h2o (h2o's own SETTINGS, for HTTP/2) is past its
+ * handshake.
  */
 static int
 too_many_h2(const struct loop *lp, struct sconn *sc)
 {
 	h2o_iovec_t	 p;
 
-	if (!sc->is_tls || sc->alpn_seen || sc->trusted || sc->client == NULL)
+	if (!sc->is_tls || sc->alpn_seen || sc->trusted || sc->client == NULL ||
+	    sc->sock->bytes_written == 0)
 		return 0;
 	p = h2o_socket_ssl_get_selected_protocol(sc->sock);
 	if (p.len == 0)
