@@ -154,6 +154,7 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet \
 	    ATOMIC_LONG=$(if $(filter sanitize,$(VARIANT)),0,1) tests/e2e/atomic
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
+	STET=$(CURDIR)/$(B)/stet tests/e2e/bounds
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/doctor
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
