@@ -125,10 +125,15 @@ std::string	sys_dir, our_dir;
 std::mutex	read_lock;	/* the .lang reader's globals */
 std::mutex	copy_lock;	/* HighlightState's id counter */
 
-/* Where a run goes: the caller's buf, and whether appending failed. */
+/*
+ * Where a run goes: the caller's buf, whether appending failed, and the
+ * span that ends the buf (its opening tag; null when it ends otherwise).
+ */
 struct sink {
 	struct buf	*out = nullptr;
 	bool		 failed = false;
+	const std::string *last = nullptr;
+	size_t		 last_end = 0;
 };
 
 class span_formatter : public srchilite::Formatter {
@@ -144,13 +149,33 @@ public:
 	format(const std::string &s, const srchilite::FormatterParams *)
 	    override
 	{
+		struct buf	*b = to->out;
+
 		if (s.empty() || to->failed)
 			return;
-		if ((!open.empty() && buf_put(to->out, open.data(),
-		    open.size()) == -1) ||
-		    esc_html(to->out, s.data(), s.size()) == -1 ||
-		    (!open.empty() && BUF_LIT(to->out, "</span>") == -1))
+		if (open.empty()) {
+			if (esc_html(b, s.data(), s.size()) == -1)
+				to->failed = true;
+			return;
+		}
+		/*
+		 * A run of the same class as the span just closed ("\n"
+		 * inside a string) goes into that span.
+		 */
+		if (to->last != nullptr && *to->last == open &&
+		    to->last_end == b->len)
+			buf_truncate(b, b->len - (sizeof("</span>") - 1));
+		else if (buf_put(b, open.data(), open.size()) == -1) {
 			to->failed = true;
+			return;
+		}
+		if (esc_html(b, s.data(), s.size()) == -1 ||
+		    BUF_LIT(b, "</span>") == -1) {
+			to->failed = true;
+			return;
+		}
+		to->last = &open;
+		to->last_end = b->len;
 	}
 };
 
@@ -299,6 +324,7 @@ highlight(const lang &l, const char *code, size_t len, struct buf *out)
 	h.setOptimize(true);
 	t.to.out = out;
 	t.to.failed = false;
+	t.to.last = nullptr;
 	std::unique_lock<std::mutex> g(copy_lock, std::defer_lock);
 	if (l.locked)
 		g.lock();

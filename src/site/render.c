@@ -10,6 +10,7 @@
 #include "markdown.h"
 #include "render.h"
 #include "render_job.h"
+#include "toc.h"
 
 #define WORDS_PER_MINUTE	230
 #define HOME_NOTES		5	/* notes the home page lists */
@@ -265,6 +266,15 @@ body_html(const struct job *job, const char *file, int is_html,
     const char *base, struct buf *html, struct buf *abs, size_t *words,
     struct diag *diag, struct err *err)
 {
+	return body_html_page(job, file, is_html, base, html, abs, words,
+	    NULL, diag, err);
+}
+
+int
+body_html_page(const struct job *job, const char *file, int is_html,
+    const char *base, struct buf *html, struct buf *abs, size_t *words,
+    struct md_headings *heads, struct diag *diag, struct err *err)
+{
 	const struct site *s = job->site;
 	struct buf	 src;
 	struct front_split fs;
@@ -286,6 +296,9 @@ body_html(const struct job *job, const char *file, int is_html,
 	mo.allow_remote_images = s->cfg.images_remote_allow;
 	mo.portable = job->opts->portable;
 	mo.warned = &warned;
+	/* Anchor links and contents: toc.c (heads is NULL for a feed). */
+	mo.anchors = heads != NULL;
+	mo.headings = heads;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -321,6 +334,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	struct pagectx	 pc;
 	struct buf	 rel, html, abs, base;
 	struct tval	 ctx, post, topics, t;
+	struct md_headings heads;
 	size_t		 words = 0, k, minutes;
 	int		 rc = -1, warned;
 
@@ -328,6 +342,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
 	buf_init(&base, 0);
+	memset(&heads, 0, sizeof(heads));
 	if (buf_printf(&rel, "%s/%s/index.html", p->section, p->slug) == -1 ||
 	    buf_puts(&base, p->section) == -1 || buf_putc(&base, '/') == -1 ||
 	    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
@@ -344,12 +359,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		warned = body_html(job, p->file, p->is_html, full.data, &html,
-		    &abs, &words, s->diag, err);
+		warned = body_html_page(job, p->file, p->is_html, full.data,
+		    &html, &abs, &words, &heads, s->diag, err);
 		buf_free(&full);
 	} else
-		warned = body_html(job, p->file, p->is_html, NULL, &html, NULL,
-		    &words, s->diag, err);
+		warned = body_html_page(job, p->file, p->is_html, NULL, &html,
+		    NULL, &words, &heads, s->diag, err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -362,7 +377,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	post = post_item(&pc, p);
 	{
 		/* The list fields plus what only the post page shows. */
-		struct tval full = tv_obj(&pc.tb, post.n + 7);
+		struct tval full = tv_obj(&pc.tb, post.n + 9);
 
 		for (k = 0; k < post.n; k++)
 			tv_set(&pc.tb, &full, post.u.fields[k].name,
@@ -383,6 +398,11 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	}
 	tv_set(&pc.tb, &post, "topics", topics);
 	tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" : ""));
+	/* The table of contents: toc.c. */
+	if (toc_wanted(p->front, &heads, s->cfg.toc_headings)) {
+		tv_set(&pc.tb, &post, "has_toc", tv_str("1"));
+		tv_set(&pc.tb, &post, "toc", toc_value(&pc.tb, &heads));
+	}
 	tv_set(&pc.tb, &ctx, "post", post);
 	if (i > 0)
 		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &list[i - 1]));
@@ -403,6 +423,7 @@ keep:
 	rc = 0;
 out:
 	arena_free(pc.tb.arena);
+	md_headings_free(&heads);
 	buf_free(&rel);
 	buf_free(&html);
 	buf_free(&abs);

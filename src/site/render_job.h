@@ -12,6 +12,8 @@
 #include "render.h"
 #include "years.h"
 
+struct md_headings;
+
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
 	const struct site	*site;
@@ -52,6 +54,16 @@ size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 int	body_html(const struct job *, const char *file, int is_html,
 	    const char *base, struct buf *html, struct buf *abs, size_t *words,
 	    struct diag *, struct err *);
+
+/*
+ * body_html, and for a page of the site: headings end in links to
+ * themselves, and when heads is not NULL the h2 and h3 go there (the
+ * caller frees them with md_headings_free).
+ */
+int	body_html_page(const struct job *, const char *file, int is_html,
+	    const char *base, struct buf *html, struct buf *abs,
+	    size_t *words, struct md_headings *heads, struct diag *,
+	    struct err *);
 
 /* The feeds of the site (t SIZE_MAX) or of topic t; members is scratch. */
 int	write_feeds(const struct job *, size_t t, size_t *members,
