@@ -71,7 +71,7 @@ const lang langs[] = {
 	{ "cpp", "c++ cc cxx hpp hh", "cpp.lang", false, false },
 	{ "csharp", "cs c#", "csharp.lang", false, false },
 	{ "css", "", "css.lang", false, false },
-	{ "diff", "patch udiff", "diff.lang", false, false },
+	{ "diff", "patch udiff", "diff.lang", true, false },
 	{ "dockerfile", "docker containerfile", "dockerfile.lang", true,
 	    false },
 	{ "go", "golang", "go.lang", false, false },

@@ -22,7 +22,8 @@ extern "C" {
  *
  * Spans never cross a line.  The language definitions are
  * source-highlight's own (/usr/share/source-highlight) and, for the
- * languages it lacks, stet's (the .lang files in share/lang/ of the source tree,
+ * languages it lacks or reads too little of (diff), stet's (the .lang
+ * files in share/lang/ of the source tree,
  * installed into $(PREFIX)/share/stet/lang), found at run time in the
  * first of: $STET_DATADIR/lang, STET_DATADIR (compiled in)/lang, and
  * share/lang beside the binary or up to three folders above it (the

@@ -40,7 +40,7 @@ static const struct {
 	{ "css", "css", "a { color: red; }", "<span class=\"" },
 	{ "Dockerfile", "dockerfile", "FROM debian:12\nRUN make",
 	  "<span class=\"k\">FROM" },
-	{ "diff", "diff", "--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y",
+	{ "diff", "diff", "@@ -1 +1 @@\n-x\n+y",
 	  "<span class=\"a\">+y</span>" },
 	{ "graphql", "graphql", "query Q($id: ID!) { user(id: $id) { name } }",
 	  "<span class=\"k\">query" },
