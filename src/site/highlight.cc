@@ -348,10 +348,16 @@ find_our_dir()
 	exe[n] = '\0';
 	d = exe;
 	d.erase(d.rfind('/') + 1);
-	/* ./stet, build/VARIANT/stet, build/VARIANT/tests/test_x */
-	for (int up = 0; up < 4; up++, d += "../")
+	/*
+	 * ./stet, build/VARIANT/stet and build/VARIANT/tests/test_x in the
+	 * source tree; PREFIX/bin/stet installed under another PREFIX.
+	 */
+	for (int up = 0; up < 4; up++, d += "../") {
 		if (is_dir_with(d + "share/lang", "yaml.lang"))
 			return d + "share/lang";
+		if (is_dir_with(d + "share/stet/lang", "yaml.lang"))
+			return d + "share/stet/lang";
+	}
 	return "";
 }
 

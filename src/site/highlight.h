@@ -26,8 +26,9 @@ extern "C" {
  * files in share/lang/ of the source tree,
  * installed into $(PREFIX)/share/stet/lang), found at run time in the
  * first of: $STET_DATADIR/lang, STET_DATADIR (compiled in)/lang, and
- * share/lang beside the binary or up to three folders above it (the
- * source tree's, for ./stet, build/VARIANT/stet and the tests).
+ * share/lang or share/stet/lang beside the binary or up to three folders
+ * above it (the source tree's, for ./stet, build/VARIANT/stet and the
+ * tests; PREFIX/share/stet/lang for PREFIX/bin/stet).
  */
 
 /* Before any thread highlights (later calls do nothing). */

@@ -199,8 +199,8 @@ threads(void **state)
 }
 
 /*
- * The page gets the colours and the anchors; the feed's copy neither;
- * the headings for the contents are the h2 and h3.
+ * The page gets the colours and the anchors; the feed's copy and the
+ * mail neither; the headings for the contents are the h2 and h3.
  */
 static void
 page_and_feed(void **state)
@@ -239,6 +239,16 @@ page_and_feed(void **state)
 	assert_int_equal(h.v[1].level, 3);
 	assert_string_equal(h.v[1].id, "three");
 	md_headings_free(&h);
+	/* Mail clients drop stylesheets: the letter's code is plain too. */
+	buf_reset(&page);
+	buf_reset(&feed);
+	assert_int_equal(markdown_for_mail(src, sizeof(src) - 1, NULL,
+	    "https://e.com/p/", &page, &feed), 0);
+	if (strstr(page.data, "<span") != NULL ||
+	    strstr(page.data, "anchor") != NULL ||
+	    strstr(page.data, "<code class=\"language-go\">func f() {}") ==
+	    NULL)
+		fail_msg("mail: %s", page.data);
 	buf_free(&page);
 	buf_free(&feed);
 }
