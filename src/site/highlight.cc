@@ -7,13 +7,14 @@
  *
  * Threads.  source-highlight was written for one thread:
  *  - its .lang reader is a flex scanner and a bison parser with global
- *    state, so definitions are read under one lock (once per language
+ *    state, so definitions are read under a lock (once per language
  *    and thread: a few milliseconds);
  *  - the states read are kept per thread (thread_local), never shared;
- *  - a state whose rules refer back to what they matched (Rust's raw
- *    strings, Lua's long brackets: "@{1}" in a .lang file) is copied
- *    while highlighting, and each copy takes a new id from a static
- *    counter with no lock: those languages highlight under a lock.
+ *  - every state made takes a new id from a static counter with no
+ *    lock: while reading, and while highlighting a language whose rules
+ *    refer back to what they matched (Rust's raw strings, Lua's long
+ *    brackets: "@{1}" in a .lang file), whose states are copied as it
+ *    goes.  So those languages highlight under the same lock.
  * Everything else (boost::regex matching with each thread's own
  * regexes) runs on every core.
  *
@@ -126,8 +127,8 @@ const struct {
 /* Where the definitions are: set once by highlight_init. */
 std::string	sys_dir, our_dir;
 
-std::mutex	read_lock;	/* the .lang reader's globals */
-std::mutex	copy_lock;	/* HighlightState's id counter */
+/* The .lang reader's globals, and HighlightState's id counter. */
+std::mutex	lib_lock;
 
 /*
  * Where a run goes: the caller's buf, whether appending failed, and the
@@ -397,7 +398,7 @@ state_for(per_thread &t, const lang &l)
 	srchilite::HighlightStatePtr st;
 	const std::string &dir = l.ours ? our_dir : sys_dir;
 	if (!dir.empty()) {
-		std::lock_guard<std::mutex> g(read_lock);
+		std::lock_guard<std::mutex> g(lib_lock);
 		try {
 			st = t.defs.getHighlightState(dir, l.file);
 			wrap_rules(st);
@@ -447,7 +448,7 @@ highlight(const lang &l, const char *code, size_t len, struct buf *out)
 	t.to.out = out;
 	t.to.failed = false;
 	t.to.last = nullptr;
-	std::unique_lock<std::mutex> g(copy_lock, std::defer_lock);
+	std::unique_lock<std::mutex> g(lib_lock, std::defer_lock);
 	if (l.locked)
 		g.lock();
 	try {
