@@ -525,3 +525,31 @@ highlight_code(const char *name, const char *code, size_t len,
 		return -1;
 	}
 }
+
+int
+highlight_fingerprint(struct buf *out)
+{
+	struct stat	 st;
+
+	try {
+		if (buf_printf(out, "%s\n%s\n", sys_dir.c_str(),
+		    our_dir.c_str()) == -1)
+			return -1;
+		for (const auto &l : langs) {
+			const std::string &dir = l.ours ? our_dir : sys_dir;
+			std::string f = dir + "/" + l.file;
+
+			if (stat(f.c_str(), &st) == -1)
+				st.st_size = -1, st.st_mtim.tv_sec = 0,
+				    st.st_mtim.tv_nsec = 0;
+			if (buf_printf(out, "%s %lld %lld.%09ld\n", l.file,
+			    (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec,
+			    (long)st.st_mtim.tv_nsec) == -1)
+				return -1;
+		}
+	} catch (...) {
+		return -1;
+	}
+	return 0;
+}

@@ -53,6 +53,15 @@ int	highlight_code(const char *lang, const char *code, size_t len,
 	    struct buf *out);
 
 /*
+ * Append to out what the output of highlight_code depends on besides
+ * its arguments and this binary: the folders of the definitions, and
+ * the size and modification time of each definition file stet uses, so
+ * a cache of rendered pages can tell when they changed (a new
+ * source-highlight, an edited share/lang/).  0, or -1 out of memory.
+ */
+int	highlight_fingerprint(struct buf *out);
+
+/*
  * Past these the code stays plain: source-highlight tries every rule of
  * a state from each token onward, so a line costs up to its length
  * times its tokens; a 100 KB line took seconds.  Real code has short

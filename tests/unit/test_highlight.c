@@ -253,6 +253,23 @@ page_and_feed(void **state)
 	buf_free(&feed);
 }
 
+/* What a page cache must hash: every definition file, found. */
+static void
+fingerprint(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	highlight_init();
+	buf_init(&b, 0);
+	assert_int_equal(highlight_fingerprint(&b), 0);
+	if (strstr(b.data, "\ntypescript.lang ") == NULL ||
+	    strstr(b.data, "\ngo.lang ") == NULL ||
+	    strstr(b.data, " -1 ") != NULL)
+		fail_msg("got: %s", b.data);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -262,6 +279,7 @@ main(void)
 		cmocka_unit_test(left_plain),
 		cmocka_unit_test(threads),
 		cmocka_unit_test(page_and_feed),
+		cmocka_unit_test(fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
