@@ -166,9 +166,13 @@ formq_send(h2o_req_t *req, const struct formq_reply *r)
 
 	req->res.status = r->status;
 	req->res.reason = r->reason;
-	h2o_add_header(&req->pool, &req->res.headers,
-	    H2O_TOKEN_CONTENT_TYPE, NULL,
-	    H2O_STRLIT("text/html; charset=utf-8"));
+	if (r->type != NULL)
+		h2o_add_header(&req->pool, &req->res.headers,
+		    H2O_TOKEN_CONTENT_TYPE, NULL, r->type, strlen(r->type));
+	else
+		h2o_add_header(&req->pool, &req->res.headers,
+		    H2O_TOKEN_CONTENT_TYPE, NULL,
+		    H2O_STRLIT("text/html; charset=utf-8"));
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
 	if (r->status == 429 || r->status == 503) {

@@ -31,7 +31,8 @@
 struct formq_reply {
 	int		 status;
 	const char	*reason;	/* static */
-	struct buf	 body;		/* text/html */
+	struct buf	 body;
+	const char	*type;		/* static; NULL: text/html */
 	int64_t		 retry_after;	/* a 429's or 503's; 0: a minute */
 };
 

@@ -222,7 +222,9 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		cr->sc = sc;
 		loop_conn_busy(sc);
 	}
-	if (webhook_answer(h->sh->webhook, req, path, len))
+	if (webhook_answer(h->sh->webhook,
+	    &H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx)->port,
+	    req, path, len))
 		return 0;
 	if (h->sh->forms != NULL && forms_answer(h->sh->forms,
 	    &H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx)->port,
