@@ -105,8 +105,13 @@ snapshot_common_init(struct snap_common *c, const char *form_origin,
 	c->sec[0].value = h2o_iovec_init(c->csp, strlen(c->csp));
 	c->sec[1].name = &name_nosniff;
 	c->sec[1].value = h2o_iovec_init(H2O_STRLIT("nosniff"));
+	/*
+	 * No referrer to any other site, as no-referrer did; but a form
+	 * posted to the site itself now carries its real Origin, which the
+	 * forms check (no-referrer made browsers send "Origin: null").
+	 */
 	c->sec[2].name = &name_referrer;
-	c->sec[2].value = h2o_iovec_init(H2O_STRLIT("no-referrer"));
+	c->sec[2].value = h2o_iovec_init(H2O_STRLIT("same-origin"));
 	c->nsec = 3;
 	return 0;
 }
