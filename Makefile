@@ -25,7 +25,7 @@ endif
 endif
 
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim \
-	tomlplusplus gumbo
+	tomlplusplus gumbo vips
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers

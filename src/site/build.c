@@ -15,6 +15,7 @@
 #include "check.h"
 #include "memfs.h"
 #include "ids.h"
+#include "images.h"
 #include "journal.h"
 #include "links.h"
 #include "load.h"
@@ -152,6 +153,26 @@ plan_build(struct build *b, struct err *err)
 	}
 	free(rank);
 	return cold;
+}
+
+/*
+ * A post that shows an image whose file changed since the last build is
+ * rendered again: the page holds the image's width and height.  What
+ * each post showed is images.c's record (.stet/images/deps).  0 or -1.
+ */
+static int
+images_plan(struct build *b, struct err *err)
+{
+	const struct site *s = &b->site;
+	size_t		 i;
+
+	if (images_deps_load(s->images, err) == -1)
+		return -1;
+	for (i = 0; i < s->nposts; i++)
+		if (b->plan.post[i] == PLAN_SKIP &&
+		    images_changed(s->images, s->posts[i].file))
+			b->plan.post[i] = PLAN_CHANGED;
+	return 0;
 }
 
 static void
@@ -582,6 +603,8 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
+	if (!cold && images_plan(b, err) == -1)
+		return -1;
 	/*
 	 * Ids are needed by feeds (and stet check), and are made for new
 	 * posts.  A rebuild that touches neither, the usual edit, skips
@@ -641,6 +664,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    b->topics_sig, (const char (*)[CACHE_NEIGHBOURS])b->nbs,
 	    &b->outputs, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
+	    images_deps_save(s->images, err) == -1 ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";

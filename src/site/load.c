@@ -13,6 +13,7 @@
 #include "../support/text.h"
 #include "cache.h"
 #include "config.h"
+#include "images.h"
 #include "load.h"
 #include "markdown.h"
 #include "topics.h"
@@ -1247,6 +1248,8 @@ load_all(struct site *s, const char *dir, const struct load_opts *opts,
 
 	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
 		return -1;
+	if ((s->images = images_new(s->dirfd, s->cfg.images_avif)) == NULL)
+		return err_set(err, dir, 0, "out of memory");
 	/* Dates without an offset are in the site's zone. */
 	if (setenv("TZ", s->cfg.timezone, 1) == -1)
 		return err_set(err, dir, 0, "%s", strerror(errno));
@@ -1367,6 +1370,7 @@ site_free(struct site *s)
 {
 	int	 k;
 
+	images_free(s->images);
 	if (s->dirfd != -1)
 		close(s->dirfd);
 	for (k = 0; k < POOL_MAX; k++)

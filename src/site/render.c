@@ -261,9 +261,9 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 
 /* Markdown or HTML body of file to html (and its absolute twin). */
 int
-body_html(const struct job *job, const char *file, int is_html,
-    const char *base, struct buf *html, struct buf *abs, size_t *words,
-    struct diag *diag, struct err *err)
+body_html(const struct job *job, const char *file, const char *dir,
+    int is_html, const char *base, struct buf *html, struct buf *abs,
+    size_t *words, struct diag *diag, struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 src;
@@ -286,6 +286,10 @@ body_html(const struct job *job, const char *file, int is_html,
 	mo.allow_remote_images = s->cfg.images_remote_allow;
 	mo.portable = job->opts->portable;
 	mo.warned = &warned;
+	/* Images and sidenotes (imgtags.h, sidenotes.h). */
+	mo.images = s->images;
+	mo.page_dir = dir;
+	mo.base_path = s->cfg.base_path;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -344,12 +348,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		warned = body_html(job, p->file, p->is_html, full.data, &html,
-		    &abs, &words, s->diag, err);
+		warned = body_html(job, p->file, base.data, p->is_html,
+		    full.data, &html, &abs, &words, s->diag, err);
 		buf_free(&full);
 	} else
-		warned = body_html(job, p->file, p->is_html, NULL, &html, NULL,
-		    &words, s->diag, err);
+		warned = body_html(job, p->file, base.data, p->is_html, NULL,
+		    &html, NULL, &words, s->diag, err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -459,7 +463,7 @@ render_home(const struct job *job, int worker, struct err *err)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
-		    body_html(job, s->pages[i].file, s->pages[i].is_html,
+		    body_html(job, s->pages[i].file, "", s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, s->diag, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
@@ -729,7 +733,8 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 		err_set(err, pg->file, 0, "out of memory");
 		goto out;
 	}
-	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
+	if (body_html(job, pg->file, path.data, pg->is_html, NULL, &html,
+	    NULL, NULL,
 	    s->diag, err) == -1)
 		goto out;
 	if (pagectx_init(&pc, job, rel.data, err) == -1)
