@@ -43,6 +43,10 @@ ifeq ($(VARIANT),sanitize)
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LIBS	+= -fsanitize=address,undefined
+# GLib (under libvips) keeps type tables and thread pools for the life of
+# the process, allocated once: LeakSanitizer is told, for every test run
+# from here.
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 # The same flags but the language.
 ALL_CXXFLAGS = $(patsubst -std=c17,-std=c++17,$(ALL_CFLAGS))
