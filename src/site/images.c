@@ -498,7 +498,8 @@ images_deps_load(struct images *im, struct err *err)
 		}
 	}
 	buf_free(&data);
-	qsort(im->deps, im->ndeps, sizeof(*im->deps), dep_cmp);
+	if (im->ndeps > 0)
+		qsort(im->deps, im->ndeps, sizeof(*im->deps), dep_cmp);
 	im->nold = im->ndeps;
 	return 0;
 }
@@ -557,8 +558,9 @@ images_deps_save(struct images *im, struct err *err)
 	buf_init(&out, 0);
 	pthread_mutex_lock(&im->lock);
 	/* A page rendered now replaces what it showed before. */
-	qsort(im->deps + im->nold, im->ndeps - im->nold, sizeof(*im->deps),
-	    dep_cmp);
+	if (im->ndeps > im->nold)
+		qsort(im->deps + im->nold, im->ndeps - im->nold,
+		    sizeof(*im->deps), dep_cmp);
 	if ((keep = calloc(im->ndeps ? im->ndeps : 1, sizeof(*keep))) ==
 	    NULL)
 		goto oom;
@@ -570,7 +572,8 @@ images_deps_save(struct images *im, struct err *err)
 			continue;
 		keep[n++] = *d;
 	}
-	qsort(keep, n, sizeof(*keep), dep_cmp);
+	if (n > 0)
+		qsort(keep, n, sizeof(*keep), dep_cmp);
 	for (i = 0; i < n; i++)
 		if (buf_printf(&out, "%s\t%s\t%lld\t%lld\n", keep[i].page,
 		    keep[i].rel, (long long)keep[i].size,
