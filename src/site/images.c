@@ -37,6 +37,8 @@ static const unsigned ladder[] = { 480, 960, 1440 };
 #define INFO_BUCKETS	1024
 #define DEPS_FILE	".stet/images/deps"
 #define DEPS_TMP	".stet/images/deps.tmp"
+#define SIZES_FILE	".stet/images/sizes"
+#define SIZES_TMP	".stet/images/sizes.tmp"
 
 struct info_ent {
 	struct info_ent	*next;
@@ -44,6 +46,7 @@ struct info_ent {
 	int64_t		 size, mtime_ns;
 	int		 ok;
 	unsigned	 w, h;
+	int		 used;		/* looked up by this build */
 };
 
 struct dep {
@@ -58,6 +61,8 @@ struct images {
 	char		 root[PATH_MAX];	/* the site folder, for libvips */
 	pthread_mutex_t	 lock;		/* guards info and deps */
 	struct info_ent	*info[INFO_BUCKETS];
+	int		 sizes_read;	/* SIZES_FILE is in info */
+	int		 sizes_dirty;	/* info differs from SIZES_FILE */
 	struct dep	*deps;
 	size_t		 ndeps, capdeps;
 	size_t		 nold;		/* deps[0..nold) were loaded, sorted */
@@ -191,6 +196,111 @@ read_header(struct images *im, const char *rel, unsigned *w, unsigned *h)
 	return *w > 0 && *h > 0;
 }
 
+/* Add an entry to info (the lock held).  0 or -1 (out of memory). */
+static int
+info_add(struct images *im, const char *rel, int64_t size, int64_t mt,
+    int ok, unsigned w, unsigned h, int used)
+{
+	struct info_ent	*e;
+	size_t		 b = hash_str(HASH_INIT, rel) % INFO_BUCKETS;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->rel = strdup(rel)) == NULL) {
+		free(e);
+		return -1;
+	}
+	e->size = size;
+	e->mtime_ns = mt;
+	e->ok = ok;
+	e->w = w;
+	e->h = h;
+	e->used = used;
+	e->next = im->info[b];
+	im->info[b] = e;
+	return 0;
+}
+
+/*
+ * The sizes the last build read (SIZES_FILE: path, size, mtime, ok,
+ * width, height), into info, the lock held: a rebuild then starts
+ * libvips (some 100 ms of loading its modules) only for an image that is
+ * new or changed.  A damaged file only costs reading the headers again.
+ */
+static void
+sizes_read(struct images *im)
+{
+	struct buf	 data;
+	struct err	 err;
+	char		*p, *end, *nl, *f[6];
+	size_t		 k;
+
+	im->sizes_read = 1;
+	buf_init(&data, 0);
+	if (fs_read_at(im->sitefd, SIZES_FILE, 64u * 1024 * 1024, &data, 1,
+	    &err) != 0) {
+		buf_free(&data);
+		return;
+	}
+	for (p = data.data, end = p + data.len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		*nl = '\0';
+		for (k = 0; k < 6; k++) {
+			f[k] = p;
+			if (k < 5 && (p = strchr(p, '\t')) == NULL)
+				break;
+			if (k < 5)
+				*p++ = '\0';
+		}
+		if (k < 6 || info_add(im, f[0], strtoll(f[1], NULL, 10),
+		    strtoll(f[2], NULL, 10), atoi(f[3]),
+		    (unsigned)strtoul(f[4], NULL, 10),
+		    (unsigned)strtoul(f[5], NULL, 10), 0) == -1)
+			break;
+	}
+	buf_free(&data);
+}
+
+/* Write SIZES_FILE: the entries this build looked up. */
+static int
+sizes_save(struct images *im, struct err *err)
+{
+	struct info_ent	*e;
+	struct buf	 out;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&out, 0);
+	pthread_mutex_lock(&im->lock);
+	for (i = 0; i < INFO_BUCKETS; i++)
+		for (e = im->info[i]; e != NULL; e = e->next) {
+			if (!e->used) {
+				im->sizes_dirty |= im->sizes_read;
+				continue;
+			}
+			if (strpbrk(e->rel, "\t\n") == NULL &&
+			    buf_printf(&out, "%s\t%lld\t%lld\t%d\t%u\t%u\n",
+			    e->rel, (long long)e->size, (long long)e->mtime_ns,
+			    e->ok, e->w, e->h) == -1) {
+				pthread_mutex_unlock(&im->lock);
+				err_set(err, SIZES_FILE, 0, "out of memory");
+				goto out;
+			}
+		}
+	pthread_mutex_unlock(&im->lock);
+	rc = 0;
+	if (!im->sizes_dirty)
+		goto out;
+	/* A cache: not worth a flush to disk. */
+	if (fs_mkdirs_at(im->sitefd, ".stet/images") == -1 ||
+	    fs_write_atomic(im->sitefd, SIZES_FILE, SIZES_TMP, out.data ?
+	    out.data : "", out.len, 0) == -1)
+		rc = err_set(err, SIZES_FILE, 0, "%s", strerror(errno));
+out:
+	buf_free(&out);
+	return rc;
+}
+
 int
 images_info(struct images *im, const char *rel, struct image_info *inf)
 {
@@ -205,6 +315,8 @@ images_info(struct images *im, const char *rel, struct image_info *inf)
 		return 0;
 	b = hash_str(HASH_INIT, rel) % INFO_BUCKETS;
 	pthread_mutex_lock(&im->lock);
+	if (!im->sizes_read)
+		sizes_read(im);
 	for (e = im->info[b]; e != NULL; e = e->next)
 		if (strcmp(e->rel, rel) == 0 && e->size == st.st_size &&
 		    e->mtime_ns == mtime_ns(&st))
@@ -213,24 +325,18 @@ images_info(struct images *im, const char *rel, struct image_info *inf)
 		ok = e->ok;
 		w = e->w;
 		h = e->h;
+		e->used = 1;
 	}
 	pthread_mutex_unlock(&im->lock);
 	if (e == NULL) {
 		/* Read outside the lock: two threads may both read it. */
 		ok = read_header(im, rel, &w, &h);
-		if ((e = calloc(1, sizeof(*e))) != NULL &&
-		    (e->rel = strdup(rel)) != NULL) {
-			e->size = st.st_size;
-			e->mtime_ns = mtime_ns(&st);
-			e->ok = ok;
-			e->w = w;
-			e->h = h;
-			pthread_mutex_lock(&im->lock);
-			e->next = im->info[b];
-			im->info[b] = e;
-			pthread_mutex_unlock(&im->lock);
-		} else
-			free(e);
+		pthread_mutex_lock(&im->lock);
+		/* Out of memory: the next lookup reads the header again. */
+		if (info_add(im, rel, st.st_size, mtime_ns(&st), ok, w, h, 1) ==
+		    0)
+			im->sizes_dirty = 1;
+		pthread_mutex_unlock(&im->lock);
 	}
 	if (!ok)
 		return 0;
@@ -555,6 +661,8 @@ images_deps_save(struct images *im, struct err *err)
 	size_t		 i, n = 0;
 	int		 rc = -1;
 
+	if (sizes_save(im, err) == -1)
+		return -1;
 	buf_init(&out, 0);
 	pthread_mutex_lock(&im->lock);
 	/* A page rendered now replaces what it showed before. */

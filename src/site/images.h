@@ -13,9 +13,9 @@
  * images: { avif: true }, AVIF) copies made of large ones.  The only
  * header that knows libvips exists.
  *
- * Sizes are read once per file and build (header only: libvips opens
- * the file and reads no pixel), kept in memory keyed by path, size and
- * mtime.  The copies are made from the file's bytes and kept in
+ * Sizes are read once per file (header only: libvips opens the file and
+ * reads no pixel), kept keyed by path, size and mtime, in memory and
+ * from one build to the next in .stet/images/sizes.  The copies are made from the file's bytes and kept in
  * .stet/images/, named by a hash of those bytes and of the settings that
  * shape them, so a copy is made once and again only when the image (or
  * the setting) changes.  Every copy of "x/photo.jpg" is published beside
@@ -80,7 +80,8 @@ int	images_publish(struct images *, const char *src, const char *out_rel,
  * (.stet/images/deps), images_changed tells whether an image page showed
  * then is no longer that file, and images_deps_save writes the record
  * back, the pages rendered now with what they showed now, the others as
- * they were.  load and save: 0, or -1 with err.
+ * they were (and the sizes read, for the next build).  load and save: 0,
+ * or -1 with err.
  */
 void	images_use(struct images *, const char *page, const char *rel);
 int	images_deps_load(struct images *, struct err *);
