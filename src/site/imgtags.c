@@ -182,7 +182,7 @@ imgtags_source(const struct imgtags_opts *o, const char *src, size_t n,
 	p += strlen(o->base_path);
 	buf_reset(&abs);
 	if ((r = decode(&abs, p, strcspn(p, "?#"))) != 0) {
-		rc = r;
+		rc = r == -1 ? -1 : 0;
 		goto out;
 	}
 	if (abs.len == 0 || strstr(abs.data, "..") != NULL ||
