@@ -330,10 +330,10 @@ imgtags_rewrite(const char *html, size_t len, const struct imgtags_opts *o,
 			in_picture = 1;
 		} else if (starts(q, end, "</picture")) {
 			in_picture = 0;
-		} else if (starts(q, end, "<p><img") && is_space(q[7]) &&
-		    scan_tag(q + 7, end, &t) == 0 && starts(t.end, end,
-		    "</p>") && (title = find(&t, "title")) != NULL &&
-		    title->vlen > 0) {
+		} else if (starts(q, end, "<p><img") && q + 7 < end &&
+		    is_space(q[7]) && scan_tag(q + 7, end, &t) == 0 &&
+		    starts(t.end, end, "</p>") &&
+		    (title = find(&t, "title")) != NULL && title->vlen > 0) {
 			/* An image alone in its paragraph, with a title. */
 			title_at = title->val;
 			fig = BUF_LIT(out, "<figure>") == -1 ||
