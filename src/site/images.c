@@ -667,6 +667,9 @@ images_deps_save(struct images *im, struct err *err)
 
 	if (sizes_save(im, err) == -1)
 		return -1;
+	/* No page rendered showed an image: the record stands as it is. */
+	if (im->ndeps == im->nold)
+		return 0;
 	buf_init(&out, 0);
 	pthread_mutex_lock(&im->lock);
 	/* A page rendered now replaces what it showed before. */
