@@ -156,8 +156,8 @@ plan_build(struct build *b, struct err *err)
 }
 
 /*
- * A post that shows an image whose file changed since the last build is
- * rendered again: the page holds the image's width and height.  What
+ * A post or page that shows an image whose file changed since the last
+ * build is rendered again: the page holds the image's width and height.  What
  * each post showed is images.c's record (.stet/images/deps).  0 or -1.
  */
 static int
@@ -172,6 +172,14 @@ images_plan(struct build *b, struct err *err)
 		if (b->plan.post[i] == PLAN_SKIP &&
 		    images_changed(s->images, s->posts[i].file))
 			b->plan.post[i] = PLAN_CHANGED;
+	/* Pages go with the fixed files; the home's introduction, the lists. */
+	for (i = 0; i < s->npages; i++)
+		if (images_changed(s->images, s->pages[i].file)) {
+			if (strcmp(s->pages[i].name, "index") == 0)
+				b->plan.lists = 1;
+			else
+				b->plan.fixed = 1;
+		}
 	return 0;
 }
 
