@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../support/yamlval.h"
+#include "origin.h"
 #include "settings.h"
 
 void
@@ -18,7 +19,12 @@ server_settings_defaults(struct server_settings *c)
 	c->header_timeout = 10;
 	c->send_timeout = 60;
 	c->max_request = 16384;
-	c->max_body = 65536;
+	c->max_body = 16384;
+	c->max_streams = 16;
+	c->max_h2_per_client = 8;
+	c->max_lifetime = 3600;
+	c->form_wait = 1;
+	c->form_queue = 128;
 	c->subscribe_per_minute = 10;
 	c->subscribe_confirmations_per_hour = 200;
 }
@@ -192,14 +198,36 @@ server_proxies(const struct yval *v, const struct ynode *n,
  *   header_timeout   seconds to receive a whole request line and headers
  *                    (and to finish a TLS handshake, and to keep an idle
  *                    connection open) (10).  What holds a slow client to
- *                    the clock, however slowly it trickles bytes.
+ *                    the clock, however slowly it trickles bytes.  Over
+ *                    HTTP/2 a connection with no request being answered
+ *                    must bring a whole request, body and all, within
+ *                    it: PING and WINDOW_UPDATE frames keep nothing open.
  *   send_timeout     seconds a response may sit unread before the
  *                    connection is dropped (60).
  *   max_request      bytes of request line and headers (16384): past it,
  *                    431.  Browsers send well under 8 KB.
- *   max_body         bytes of request body (65536): past it, 413.  Only
- *                    the subscription forms take a body, and a few
- *                    hundred bytes.
+ *   max_body         bytes of request body (16384): past it, 413 (over
+ *                    HTTP/2, the stream is refused).  Only the
+ *                    subscription forms take a body, and a few hundred
+ *                    bytes; an HTTP/2 connection can hold 100 bodies
+ *                    arriving at once, so this bounds its memory too.
+ *   max_streams      HTTP/2 requests of one connection handled at once
+ *                    (16); the others wait their turn.  A browser asks
+ *                    for a page's few assets at once.
+ *   max_h2_per_client  HTTP/2 connections from one address, IPv6 by /64
+ *                    (8): each can hold 100 request bodies arriving at
+ *                    once, so fewer than max_per_client.  A browser opens
+ *                    one.  Past it, closed within a second.
+ *   max_lifetime     seconds a connection may live (3600), however busy:
+ *                    past it, it is closed once no request is in flight
+ *                    (and after send_timeout more, whatever is).
+ *   form_wait        seconds within which a form post is answered (1):
+ *                    the store busy that long (another writer holding
+ *                    it) gets the reader 503 and Retry-After, and pages
+ *                    go on being served all the while.
+ *   form_queue       form posts waiting for the store at once (128):
+ *                    past it, 503 at once, so a flood of posts cannot
+ *                    grow the server.
  */
 static int
 server(const struct yval *v, const struct ynode *n, struct server_settings *c)
@@ -238,6 +266,22 @@ server(const struct yval *v, const struct ynode *n, struct server_settings *c)
 		else if (strcmp(k, "max_body") == 0)
 			rc = yval_count(v, e, "server.max_body", 0,
 			    64 * 1024 * 1024, &c->max_body);
+		else if (strcmp(k, "max_streams") == 0)
+			/* h2o announces 100 streams and cannot be told less. */
+			rc = yval_count(v, e, "server.max_streams", 1, 100,
+			    &c->max_streams);
+		else if (strcmp(k, "max_h2_per_client") == 0)
+			rc = yval_count(v, e, "server.max_h2_per_client", 1,
+			    1000000, &c->max_h2_per_client);
+		else if (strcmp(k, "max_lifetime") == 0)
+			rc = yval_count(v, e, "server.max_lifetime", 1,
+			    7 * 86400, &c->max_lifetime);
+		else if (strcmp(k, "form_wait") == 0)
+			rc = yval_count(v, e, "server.form_wait", 1, 60,
+			    &c->form_wait);
+		else if (strcmp(k, "form_queue") == 0)
+			rc = yval_count(v, e, "server.form_queue", 1, 100000,
+			    &c->form_queue);
 		else
 			rc = yval_unknown(v, e->key, "server");
 		if (rc == -1)
@@ -247,14 +291,58 @@ server(const struct yval *v, const struct ynode *n, struct server_settings *c)
 }
 
 
+/* subscribe.origins: a list of http(s) origins, kept as origin_norm does. */
+static int
+subscribe_origins(const struct yval *v, const struct ynode *n,
+    struct server_settings *c)
+{
+	const struct ynode *item;
+	char		 o[ORIGIN_MAX], *copy;
+	size_t		 k = 0, len;
+
+	if (n->kind != YNODE_SEQ)
+		return err_set(v->err, v->file, n->line,
+		    "subscribe.origins: want a list");
+	for (item = n->child; item != NULL; item = item->next)
+		k++;
+	c->subscribe_origins = arena_alloc(v->arena,
+	    (k ? k : 1) * sizeof(*c->subscribe_origins));
+	if (c->subscribe_origins == NULL)
+		return err_set(v->err, v->file, 0, "out of memory");
+	c->nsubscribe_origins = 0;
+	for (item = n->child; item != NULL; item = item->next) {
+		/* An origin, or one with a '/' after it as URLs have. */
+		len = item->kind == YNODE_SCALAR && item->str != NULL ?
+		    strlen(item->str) : 0;
+		if (len > 0 && item->str[len - 1] == '/')
+			len--;
+		if (len == 0 || origin_norm(item->str, len, 1, o) == -1)
+			return err_set(v->err, v->file, item->line,
+			    "subscribe.origins: want an origin such as "
+			    "https://forms.example.net, not \"%s\"",
+			    item->str != NULL ? item->str : "");
+		len = strlen(o) + 1;
+		if ((copy = arena_alloc(v->arena, len)) == NULL)
+			return err_set(v->err, v->file, 0, "out of memory");
+		memcpy(copy, o, len);
+		c->subscribe_origins[c->nsubscribe_origins++] = copy;
+	}
+	return 0;
+}
+
 /*
  * subscribe: the bounds on the form that stet serve answers.
  *
- *   per_minute              form posts from one client address in a
- *                           minute (10); kept in memory only
+ *   per_minute              form posts from one network (an IPv4 /24,
+ *                           an IPv6 /64) in a minute (10); kept in
+ *                           memory only
  *   confirmations_per_hour  confirmation messages in all in an hour
  *                           (200), so the form cannot be made to mail
- *                           strangers in bulk
+ *                           strangers in bulk; its last quarter only
+ *                           for networks sent none in the last hour
+ *   origins                 the other origins whose pages may post the
+ *                           form (a form hosted elsewhere); the site's
+ *                           own and a loopback one always may
  *
  * action, where the form posts, is the site's: site/config.c reads it,
  * and reports any key under subscribe: that no one reads.
@@ -278,6 +366,8 @@ subscribe(const struct yval *v, const struct ynode *n,
 			rc = yval_count(v, e,
 			    "subscribe.confirmations_per_hour", 1, 1000000,
 			    &c->subscribe_confirmations_per_hour);
+		else if (strcmp(k, "origins") == 0)
+			rc = subscribe_origins(v, e, c);
 	}
 	return rc;
 }

@@ -614,13 +614,12 @@ images_deps_load(struct images *im, struct err *err)
 	return 0;
 }
 
-int
-images_changed(struct images *im, const char *page)
+/* The first loaded entry of page, by bisection (the lock held). */
+static size_t
+deps_first(const struct images *im, const char *page)
 {
-	struct stat	 st;
-	size_t		 lo = 0, hi = im->nold, mid;
+	size_t	 lo = 0, hi = im->nold, mid;
 
-	/* The first loaded entry of page, by bisection. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (strcmp(im->deps[mid].page, page) < 0)
@@ -628,14 +627,51 @@ images_changed(struct images *im, const char *page)
 		else
 			hi = mid;
 	}
-	for (; lo < im->nold && strcmp(im->deps[lo].page, page) == 0; lo++) {
-		const struct dep *d = &im->deps[lo];
+	return lo;
+}
 
-		if (fstatat(im->sitefd, d->rel, &st, 0) == -1 ||
-		    st.st_size != d->size || mtime_ns(&st) != d->mtime_ns)
-			return 1;
+int
+images_changed(struct images *im, const char *page)
+{
+	struct stat	 st;
+	size_t		 i;
+	int		 changed = 0;
+
+	pthread_mutex_lock(&im->lock);
+	for (i = deps_first(im, page); !changed && i < im->nold &&
+	    strcmp(im->deps[i].page, page) == 0; i++) {
+		const struct dep *d = &im->deps[i];
+
+		changed = fstatat(im->sitefd, d->rel, &st, 0) == -1 ||
+		    st.st_size != d->size || mtime_ns(&st) != d->mtime_ns;
 	}
-	return 0;
+	pthread_mutex_unlock(&im->lock);
+	return changed;
+}
+
+uint64_t
+images_digest(struct images *im, const char *page)
+{
+	struct stat	 st;
+	uint64_t	 h = HASH_INIT;
+	size_t		 i;
+
+	if (im == NULL)
+		return h;
+	/* The lock: images_use may be growing deps meanwhile. */
+	pthread_mutex_lock(&im->lock);
+	for (i = deps_first(im, page); i < im->nold &&
+	    strcmp(im->deps[i].page, page) == 0; i++) {
+		h = hash_str(h, im->deps[i].rel);
+		if (fstatat(im->sitefd, im->deps[i].rel, &st, 0) == -1)
+			h = hash_num(h, -1);
+		else {
+			h = hash_num(h, (int64_t)st.st_size);
+			h = hash_num(h, mtime_ns(&st));
+		}
+	}
+	pthread_mutex_unlock(&im->lock);
+	return h;
 }
 
 /* Is page among the n entries (sorted) at v? */

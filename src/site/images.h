@@ -88,6 +88,13 @@ int	images_deps_load(struct images *, struct err *);
 int	images_changed(struct images *, const char *page);
 int	images_deps_save(struct images *, struct err *);
 
+/*
+ * A digest of the files of the images page showed last time, as they
+ * are now (their paths, sizes and mtimes), for the page's own digest:
+ * it changes when one of them does.  im may be NULL (a constant).
+ */
+uint64_t images_digest(struct images *, const char *page);
+
 /* Time spent making copies, and how many were made and reused. */
 struct images_stats {
 	uint64_t	 made, reused, ms;

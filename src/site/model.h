@@ -62,6 +62,12 @@ struct config {
 	int		 images_remote_allow;
 	int		 images_avif;	/* images: { avif: true } */
 	/*
+	 * toc_headings: a post with at least this many h2 and h3
+	 * headings gets a table of contents without asking (toc: true in
+	 * its front matter); 0: only when asked.
+	 */
+	size_t		 toc_headings;
+	/*
 	 * All of stet.yaml (NULL without one), for the layers above to
 	 * read their own keys from: see config.h.
 	 */
@@ -137,6 +143,7 @@ struct site {
 	struct arena	*warena[POOL_MAX];	/* one per loading thread */
 	int		 dirfd;		/* the site folder */
 	struct config	 cfg;
+	struct zone	*zone;		/* cfg.timezone's; owned */
 	struct post	*posts;		/* newest first, then by slug */
 	size_t		 nposts;
 	struct post	*hidden;	/* drafts and future posts left out */
