@@ -649,12 +649,19 @@ images_changed(struct images *im, const char *page)
 	return changed;
 }
 
+/*
+ * The same for every page whose images are as they were when it was
+ * last rendered (or that showed none): a page's digest must not change
+ * from the build that first records what it shows to the next.  Once a
+ * file changed, a digest of what the files are now.
+ */
 uint64_t
 images_digest(struct images *im, const char *page)
 {
 	struct stat	 st;
 	uint64_t	 h = HASH_INIT;
 	size_t		 i;
+	int		 changed = 0;
 
 	if (im == NULL)
 		return h;
@@ -662,16 +669,20 @@ images_digest(struct images *im, const char *page)
 	pthread_mutex_lock(&im->lock);
 	for (i = deps_first(im, page); i < im->nold &&
 	    strcmp(im->deps[i].page, page) == 0; i++) {
-		h = hash_str(h, im->deps[i].rel);
-		if (fstatat(im->sitefd, im->deps[i].rel, &st, 0) == -1)
+		const struct dep *d = &im->deps[i];
+
+		h = hash_str(h, d->rel);
+		if (fstatat(im->sitefd, d->rel, &st, 0) == -1) {
 			h = hash_num(h, -1);
-		else {
-			h = hash_num(h, (int64_t)st.st_size);
-			h = hash_num(h, mtime_ns(&st));
+			changed = 1;
+			continue;
 		}
+		h = hash_num(h, (int64_t)st.st_size);
+		h = hash_num(h, mtime_ns(&st));
+		changed |= st.st_size != d->size || mtime_ns(&st) != d->mtime_ns;
 	}
 	pthread_mutex_unlock(&im->lock);
-	return h;
+	return changed ? h : HASH_INIT;
 }
 
 /* Is page among the n entries (sorted) at v? */

@@ -89,9 +89,11 @@ int	images_changed(struct images *, const char *page);
 int	images_deps_save(struct images *, struct err *);
 
 /*
- * A digest of the files of the images page showed last time, as they
- * are now (their paths, sizes and mtimes), for the page's own digest:
- * it changes when one of them does.  im may be NULL (a constant).
+ * For the page's own digest: a constant while the files of the images
+ * page showed last time are as they were, else a digest of what they are
+ * now (paths, sizes, mtimes).  So the page renders again in the build
+ * after one changes, and once more in the next (its record is then of
+ * the new file).  im may be NULL (the constant).
  */
 uint64_t images_digest(struct images *, const char *page);
 
