@@ -15,6 +15,7 @@
 #include "check.h"
 #include "memfs.h"
 #include "ids.h"
+#include "images.h"
 #include "journal.h"
 #include "links.h"
 #include "load.h"
@@ -158,6 +159,31 @@ plan_build(struct build *b, struct err *err)
 			b->plan.post[i] = PLAN_CHANGED;
 	}
 	return cold;
+}
+
+/*
+ * What each post and page showed of the site's images last time
+ * (images.c's record, .stet/images/deps): a post's digest covers their
+ * files (render.c), and a page showing one that changed is rendered
+ * again with the fixed files, the home's introduction with the lists:
+ * the page holds the image's width and height.  0 or -1.
+ */
+static int
+images_plan(struct build *b, int cold, struct err *err)
+{
+	const struct site *s = &b->site;
+	size_t		 i;
+
+	if (images_deps_load(s->images, err) == -1)
+		return -1;
+	for (i = 0; !cold && i < s->npages; i++)
+		if (images_changed(s->images, s->pages[i].file)) {
+			if (strcmp(s->pages[i].name, "index") == 0)
+				b->plan.lists = 1;
+			else
+				b->plan.fixed = 1;
+		}
+	return 0;
 }
 
 /* Each post page's digest, as the cache keeps it, from this build's. */
@@ -601,6 +627,8 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
+	if (images_plan(b, cold, err) == -1)
+		return -1;
 	/*
 	 * Ids are what feeds (and stet check) know posts by, and the
 	 * renderer tells whether a feed changed by what it would show.
@@ -658,6 +686,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    b->static_sig, (const char (*)[CACHE_DIGEST])b->dgs, &b->outputs,
 	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
+	    images_deps_save(s->images, err) == -1 ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";

@@ -328,6 +328,8 @@ feeds(struct cfgload *l, const struct ynode *n, struct config *c)
  * images: { remote: link } (the default) makes each image from another
  * host a link to it, so that no page makes a reader's browser ask
  * another host for anything; remote: allow keeps them as images.
+ * avif: true adds AVIF copies of large images to the WebP ones (AVIF
+ * is smaller, but slow to encode).
  */
 static int
 images(struct cfgload *l, const struct ynode *n, struct config *c)
@@ -338,6 +340,18 @@ images(struct cfgload *l, const struct ynode *n, struct config *c)
 	if (want_map(l, n, "images") == -1)
 		return -1;
 	for (e = n->child; e != NULL; e = e->next) {
+		if (strcmp(e->key->str, "avif") == 0) {
+			if (want_scalar(l, e, "images.avif", &v) == -1)
+				return -1;
+			if (strcmp(v, "true") == 0)
+				c->images_avif = 1;
+			else if (strcmp(v, "false") == 0)
+				c->images_avif = 0;
+			else
+				return err_set(l->err, CONFIG_FILE, e->line,
+				    "images.avif: want true or false");
+			continue;
+		}
 		if (strcmp(e->key->str, "remote") != 0)
 			return unknown(l, e->key, "images");
 		if (want_scalar(l, e, "images.remote", &v) == -1)

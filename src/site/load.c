@@ -13,6 +13,7 @@
 #include "../support/text.h"
 #include "cache.h"
 #include "config.h"
+#include "images.h"
 #include "load.h"
 #include "markdown.h"
 #include "topics.h"
@@ -1248,6 +1249,8 @@ load_all(struct site *s, const struct load_opts *opts,
 
 	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
 		return -1;
+	if ((s->images = images_new(s->dirfd, s->cfg.images_avif)) == NULL)
+		return err_set(err, NULL, 0, "out of memory");
 	/*
 	 * Dates without an offset are in the site's zone, and pages show
 	 * every date in it: named in each conversion, never set in TZ for
@@ -1372,6 +1375,7 @@ site_free(struct site *s)
 {
 	int	 k;
 
+	images_free(s->images);
 	if (s->dirfd != -1)
 		close(s->dirfd);
 	for (k = 0; k < POOL_MAX; k++)

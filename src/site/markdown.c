@@ -11,8 +11,10 @@
 #include "../support/text.h"
 #include "../support/url.h"
 #include "highlight.h"
+#include "imgtags.h"
 #include "markdown.h"
 #include "rawhtml.h"
+#include "sidenotes.h"
 
 #define MD_OPTIONS	(CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | \
 			    CMARK_OPT_SMART)
@@ -1092,6 +1094,33 @@ code_restore(struct swaps *w)
 static const struct md_opts no_opts;
 
 /*
+ * What only a page's copy of a body gets, appended to out: its images
+ * as imgtags.h says, then its footnotes as sidenotes too.  The feed's
+ * and the letter's copies keep plain images and footnotes.
+ */
+static int
+page_extras(const char *html, size_t len, const struct md_opts *o,
+    struct buf *out)
+{
+	struct imgtags_opts io;
+	struct buf	 mid;
+	int		 rc;
+
+	memset(&io, 0, sizeof(io));
+	io.images = o->images;
+	io.page = o->file;
+	io.page_dir = o->page_dir;
+	io.base_path = o->base_path;
+	io.site = o->site;
+	buf_init(&mid, 0);
+	rc = imgtags_rewrite(html, len, &io, &mid);
+	if (rc == 0)
+		rc = sidenotes_add(mid.data ? mid.data : "", mid.len, out);
+	buf_free(&mid);
+	return rc;
+}
+
+/*
  * Parse src with the site's extensions and give its headings ids.  The
  * caller frees *doc (when not NULL), then the headings in gone (they
  * hold text the document points into), then heads, then the returned
@@ -1178,11 +1207,13 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	struct detached	 gone;
 	struct heads	 heads;
 	struct swaps	 swaps;
+	struct buf	 page;
 	char		*html = NULL;
 	int		 rc = -1, raw;
 
 	if (o == NULL)
 		o = &no_opts;
+	buf_init(&page, 0);
 	memset(&swaps, 0, sizeof(swaps));
 	if ((p = parse(src, len, &doc, &gone, &heads)) == NULL)
 		return -1;
@@ -1197,7 +1228,8 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
-	if (html == NULL || finish(html, o, raw, 1, NULL, out) == -1)
+	if (html == NULL || finish(html, o, raw, 1, NULL, &page) == -1 ||
+	    page_extras(page.data ? page.data : "", page.len, o, out) == -1)
 		goto out;
 	if (abs_out != NULL) {
 		free(html);
@@ -1216,6 +1248,7 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	rc = 0;
 out:
 	free(html);
+	buf_free(&page);
 	if (doc != NULL)
 		cmark_node_free(doc);
 	swaps_free(&swaps);
@@ -1229,7 +1262,19 @@ int
 markdown_clean_html(const char *html, size_t len, const struct md_opts *o,
     const char *base, struct buf *out)
 {
-	return rawhtml_clean(html, len, o, base, base == NULL, out);
+	struct buf	 page;
+	int		 rc;
+
+	if (o == NULL)
+		o = &no_opts;
+	if (base != NULL)
+		return rawhtml_clean(html, len, o, base, 0, out);
+	buf_init(&page, 0);
+	rc = rawhtml_clean(html, len, o, NULL, 1, &page);
+	if (rc == 0)
+		rc = page_extras(page.data ? page.data : "", page.len, o, out);
+	buf_free(&page);
+	return rc;
 }
 
 int

@@ -6,6 +6,8 @@
 #include "../support/buf.h"
 #include "../support/diag.h"
 
+struct images;
+
 /*
  * Markdown to HTML: the only header that knows cmark-gfm exists.
  * CommonMark plus GFM tables, strikethrough, autolinks and footnotes.
@@ -90,6 +92,16 @@ struct md_opts {
 	 * aria-label="Section: text">#</a>.
 	 */
 	int		 anchors;
+	/*
+	 * The page's own copy of a body (not a feed's or a letter's) gets
+	 * its images sized, given smaller copies and made figures
+	 * (imgtags.h), and its footnotes shown as sidenotes too
+	 * (sidenotes.h).  images may be NULL (sizes unknown); without
+	 * page_dir the images stay as written.
+	 */
+	struct images	*images;
+	const char	*page_dir;	/* "writing/<slug>/" in the output */
+	const char	*base_path;	/* the site's path, "/" or "/blog/" */
 };
 
 /* Before any thread calls markdown_to_html (later calls do nothing). */

@@ -17,6 +17,7 @@
  */
 
 struct cache_post;
+struct images;
 
 struct link {
 	const char	*name;
@@ -59,6 +60,7 @@ struct config {
 	 * remote: link, each becomes a link to the image.
 	 */
 	int		 images_remote_allow;
+	int		 images_avif;	/* images: { avif: true } */
 	/*
 	 * toc_headings: a post with at least this many h2 and h3
 	 * headings gets a table of contents without asking (toc: true in
@@ -153,6 +155,11 @@ struct site {
 	struct topic	*topics;	/* declared first, then by slug */
 	size_t		 ntopics;
 	int		 own_robots;	/* static/robots.txt replaces ours */
+	/*
+	 * The sizes and smaller copies of the site's images (images.h),
+	 * made by site_load; NULL for a site built in memory (tests).
+	 */
+	struct images	*images;
 };
 
 #endif

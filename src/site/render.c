@@ -10,6 +10,7 @@
 #include "sitemap.h"
 #include "markdown.h"
 #include "outputs.h"
+#include "images.h"
 #include "render.h"
 #include "render_job.h"
 #include "toc.h"
@@ -341,18 +342,19 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 
 /* Markdown or HTML body of file to html (and its absolute twin). */
 int
-body_html(const struct job *job, const char *file, int is_html,
-    const char *base, struct buf *html, struct buf *abs, size_t *words,
-    struct diag *diag, struct err *err)
+body_html(const struct job *job, const char *file, const char *dir,
+    int is_html, const char *base, struct buf *html, struct buf *abs,
+    size_t *words, struct diag *diag, struct err *err)
 {
-	return body_html_page(job, file, is_html, base, html, abs, words,
+	return body_html_page(job, file, dir, is_html, base, html, abs, words,
 	    NULL, diag, err);
 }
 
 int
-body_html_page(const struct job *job, const char *file, int is_html,
-    const char *base, struct buf *html, struct buf *abs, size_t *words,
-    struct md_headings *heads, struct diag *diag, struct err *err)
+body_html_page(const struct job *job, const char *file, const char *dir,
+    int is_html, const char *base, struct buf *html, struct buf *abs,
+    size_t *words, struct md_headings *heads, struct diag *diag,
+    struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 src;
@@ -375,6 +377,10 @@ body_html_page(const struct job *job, const char *file, int is_html,
 	mo.allow_remote_images = s->cfg.images_remote_allow;
 	mo.portable = job->opts->portable;
 	mo.warned = &warned;
+	/* Images and sidenotes (imgtags.h, sidenotes.h). */
+	mo.images = s->images;
+	mo.page_dir = dir;
+	mo.base_path = s->cfg.base_path;
 	/* Anchor links and contents: toc.c (heads is NULL for a feed). */
 	mo.anchors = heads != NULL;
 	mo.headings = heads;
@@ -549,6 +555,8 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		 */
 		d = hash_str(HASH_INIT, tpl);
 		d = hash_num(d, (int64_t)render_source_id(p));
+		/* And of the image files it shows (their width and height). */
+		d = hash_num(d, (int64_t)images_digest(s->images, p->file));
 		d = tv_digest(tv_digest(d, &ctx), &post);
 		if ((page = render_needed(job, pc.rel, d, err)) == -1)
 			goto out;
@@ -567,12 +575,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		warned = body_html_page(job, p->file, p->is_html, full.data,
-		    &html, &abs, &words, &heads, s->diag, err);
+		warned = body_html_page(job, p->file, pc.path, p->is_html,
+		    full.data, &html, &abs, &words, &heads, s->diag, err);
 		buf_free(&full);
 	} else
-		warned = body_html_page(job, p->file, p->is_html, NULL, &html,
-		    NULL, &words, &heads, s->diag, err);
+		warned = body_html_page(job, p->file, pc.path, p->is_html,
+		    NULL, &html, NULL, &words, &heads, s->diag, err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -659,7 +667,7 @@ render_home(const struct job *job, int worker, struct err *err)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
-		    body_html(job, s->pages[i].file, s->pages[i].is_html,
+		    body_html(job, s->pages[i].file, "", s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, s->diag, err) == -1)
 			goto out;
 	ctx = page_base(&pc, 11, pc.path, NULL, s->cfg.description,
@@ -897,11 +905,13 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 	if (strcmp(pg->name, "index") == 0)
 		return 0;	/* the home page's introduction */
 	buf_init(&html, 0);
-	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
-	    s->diag, err) == -1)
-		goto out;
 	if (pagectx_init(&pc, job, OUT_PAGE, i, err) == -1)
 		goto out;
+	if (body_html(job, pg->file, pc.path, pg->is_html, NULL, &html, NULL,
+	    NULL, s->diag, err) == -1) {
+		arena_free(pc.tb.arena);
+		goto out;
+	}
 	ctx = page_base(&pc, 2, pc.path, pg->title, pg->summary, "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(pg->title));
 	tv_set(&pc.tb, &ctx, "content", tv_strn(html.data, html.len));

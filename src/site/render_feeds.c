@@ -177,7 +177,8 @@ write_notes_feeds(const struct job *job, struct err *err)
 
 			buf_init(&page_html, 0);
 			/* The note's page gave its warnings. */
-			rc = body_html(job, p->file, p->is_html, base.data,
+			rc = body_html(job, p->file, NULL, p->is_html,
+			    base.data,
 			    &page_html, &body, NULL, NULL, err);
 			buf_free(&page_html);
 			if (rc == -1)

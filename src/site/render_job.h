@@ -64,25 +64,26 @@ struct job {
 size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 
 /*
- * Append file's body (from job->src) as HTML to html, and when abs is not
- * NULL the same with URLs made absolute against base; *words (when not
+ * Append file's body (from job->src) as HTML to html, its page being in
+ * dir of the output ("writing/x/", URL-escaped; NULL: a copy no page
+ * shows, whose images stay as written), and when abs is not NULL the same with URLs made absolute against base; *words (when not
  * NULL) gets its word count.  What its raw HTML had to lose is a warning
  * to diag (NULL: none, for a body rendered twice).  0, 1 when there were
  * warnings, or -1 with err.
  */
-int	body_html(const struct job *, const char *file, int is_html,
-	    const char *base, struct buf *html, struct buf *abs, size_t *words,
-	    struct diag *, struct err *);
+int	body_html(const struct job *, const char *file, const char *dir,
+	    int is_html, const char *base, struct buf *html, struct buf *abs,
+	    size_t *words, struct diag *, struct err *);
 
 /*
  * body_html, and for a page of the site: headings end in links to
  * themselves, and when heads is not NULL the h2 and h3 go there (the
  * caller frees them with md_headings_free).
  */
-int	body_html_page(const struct job *, const char *file, int is_html,
-	    const char *base, struct buf *html, struct buf *abs,
-	    size_t *words, struct md_headings *heads, struct diag *,
-	    struct err *);
+int	body_html_page(const struct job *, const char *file,
+	    const char *dir, int is_html, const char *base, struct buf *html,
+	    struct buf *abs, size_t *words, struct md_headings *heads,
+	    struct diag *, struct err *);
 
 /*
  * The feeds of the site (t SIZE_MAX) or of topic t; members is scratch.

@@ -12,9 +12,11 @@
 #include "../embedded.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
+#include "../support/pool.h"
 #include "../support/yamltree.h"
 #include <sodium.h>
 
+#include "images.h"
 #include "theme.h"
 
 #define STATIC_FILE_MAX	(256 * 1024 * 1024)
@@ -110,6 +112,8 @@ struct walk {
 	size_t		 nsecrets;
 	struct buf	 data;
 	struct err	*err;
+	/* Large images met when writing: their copies are made after. */
+	struct outlist	 img_src, img_out;
 };
 
 /*
@@ -230,6 +234,89 @@ secret_name(const char *name)
 	return NULL;
 }
 
+/*
+ * A large image's smaller copies (images.h) are published beside it:
+ * listed with it, and, when writing, made after the walk on every core.
+ * stet check (a writer in memory) makes none: it looks at pages only.
+ * 0 or -1 (out of memory).
+ */
+static int
+img_copies(struct walk *wk, const char *src, const char *out)
+{
+	struct image_info inf;
+	struct buf	 name;
+	unsigned	 k;
+	int		 avif, rc = 0;
+
+	if (wk->hash != NULL || !images_info(wk->site->images, src, &inf) ||
+	    inf.nwidths == 0)
+		return 0;
+	if (wk->w != NULL) {
+		if (wk->w->mem != NULL)
+			return 0;
+		if (outlist_add(&wk->img_src, src) == -1 ||
+		    outlist_add(&wk->img_out, out) == -1)
+			return -1;
+	}
+	if (wk->out == NULL)
+		return 0;
+	buf_init(&name, 0);
+	for (avif = 0; avif <= inf.avif && rc == 0; avif++)
+		for (k = 0; k < inf.nwidths && rc == 0; k++) {
+			buf_reset(&name);
+			rc = images_copy_name(&name, out, inf.widths[k], avif);
+			if (rc == 0)
+				rc = outlist_add(wk->out, name.data);
+		}
+	buf_free(&name);
+	return rc;
+}
+
+struct copy_put {
+	struct writer	*w;
+	int		 worker;
+};
+
+static int
+copy_put(void *arg, const char *name, const void *data, size_t len,
+    struct err *err)
+{
+	const struct copy_put *cp = arg;
+
+	return writer_put(cp->w, cp->worker, name, data, len, err);
+}
+
+static int
+copy_one(void *ctx, size_t i, int worker, struct err *err)
+{
+	struct walk	*wk = ctx;
+	struct copy_put	 cp = { wk->w, worker };
+	int		 rc;
+
+	rc = images_publish(wk->site->images, wk->img_src.v[i],
+	    wk->img_out.v[i], copy_put, &cp, err);
+	if (rc == 1) {
+		/* A file libvips cannot decode: shown as it is. */
+		diag_warn(wk->site->diag, wk->img_src.v[i], 0, "%s", err->msg);
+		rc = 0;
+	}
+	return rc;
+}
+
+/* Make and publish the copies of the large images the walk met. */
+static int
+img_publish(struct walk *wk)
+{
+	int	 rc = 0;
+
+	if (wk->img_src.n > 0)
+		rc = pool_run(wk->img_src.n, pool_threads(), copy_one, wk,
+		    wk->err);
+	outlist_free(&wk->img_src);
+	outlist_free(&wk->img_out);
+	return rc;
+}
+
 /* Copy the folder rel ("static/img") to out ("img"). */
 static int
 walk_dir(struct walk *wk, const char *rel, const char *out)
@@ -311,6 +398,9 @@ walk_dir(struct walk *wk, const char *rel, const char *out)
 			continue;
 		}
 		if (wk->out != NULL && outlist_add(wk->out, outp.data) == -1)
+			goto oom;
+		if (images_resizable(names.v[i]) && wk->site->images != NULL &&
+		    img_copies(wk, child.data, outp.data) == -1)
 			goto oom;
 		if (wk->hash != NULL) {
 			int64_t meta[3] = { (int64_t)st.st_size,
@@ -400,6 +490,10 @@ theme_static(const struct site *s, struct writer *w, struct outlist *out,
 		rc = walk_dir(&wk, "static", "");
 	if (rc == 0)
 		rc = walk_bundles(&wk);
+	if (rc == 0)
+		rc = img_publish(&wk);
+	outlist_free(&wk.img_src);
+	outlist_free(&wk.img_out);
 	buf_free(&wk.data);
 	if (rc == -1)
 		return -1;

@@ -44,7 +44,8 @@ heading_inline_html(void **state)
 		  "<kbd>C</kbd>\n</h2>\n<p>after</p>\n" },
 		/* The raw HTML as the raw HTML pass writes it back. */
 		{ "## a <img src=x.png alt=x> b\n\nafter\n",
-		  "<h2 id=\"a-b\">\na <img src=\"x.png\" alt=\"x\"> b\n"
+		  "<h2 id=\"a-b\">\na <img src=\"x.png\" alt=\"x\" "
+		  "decoding=\"async\"> b\n"
 		  "</h2>\n<p>after</p>\n" },
 		{ "## List<Map>\n\nafter\n",
 		  "<h2 id=\"list\">\nList<map>\n</map></h2>\n"

@@ -142,7 +142,11 @@ no_raw_html_unchanged(void **state)
 	    "Text with a note.[^n]\n"
 	    "\n"
 	    "[^n]: The note.\n";
-	/* stet's output for src before raw HTML was parsed. */
+	/*
+	 * stet's output for src before raw HTML was parsed, with what a
+	 * page's copy adds: decoding= and a sidenote (imgtags.h,
+	 * sidenotes.h).
+	 */
 	static const char page[] =
 	    "<h1 id=\"a-post-without-raw-html\">\n"
 	    "A post without raw HTML\n"
@@ -153,7 +157,8 @@ no_raw_html_unchanged(void **state)
 	    "an autolink <a href=\"https://example.org/x\">https://exam"
 	    "ple.org/x</a> and <del>struck</del> text, “quotes” – das"
 	    "hes.</p>\n"
-	    "<p><img src=\"img/photo.png\" alt=\"A local image\" /></p>\n"
+	    "<p><img src=\"img/photo.png\" alt=\"A local image\" "
+	    "decoding=\"async\"></p>\n"
 	    "<table tabindex=\"0\">\n"
 	    "<thead>\n"
 	    "<tr>\n"
@@ -181,8 +186,10 @@ no_raw_html_unchanged(void **state)
 	    "x&quot;</span>;\n"
 	    "</code></pre>\n"
 	    "<p>Text with a note.<sup class=\"footnote-ref\"><a href=\"#"
-	    "fn-n\" id=\"fnref-n\" data-footnote-ref>1</a></sup></p>\n"
-	    "<section class=\"footnotes\" data-footnotes>\n"
+	    "fn-n\" id=\"fnref-n\" data-footnote-ref>1</a></sup><span "
+	    "class=\"sidenote\" aria-hidden=\"true\"><span class=\"sid"
+	    "enote-n\">1</span> The note.</span></p>\n"
+	    "<section class=\"footnotes\" data-footnotes data-sidenoted>\n"
 	    "<ol>\n"
 	    "<li id=\"fn-n\">\n"
 	    "<p>The note. <a href=\"#fnref-n\" class=\"footnote-backref\""
@@ -479,8 +486,10 @@ remote_images(void **state)
 	r = render(src, 0);
 	has(r.html, "<p><a href=\"https://img.example/c.png\">Chart</a> "
 	    "<a href=\"https://img.example/d.png\">img.example</a></p>");
-	has(r.html, "<img src=\"https://me.example/m.png\" alt=\"Mine\">");
-	has(r.html, "<img src=\"m.png\" alt=\"Here\">");
+	has(r.html, "<img src=\"https://me.example/m.png\" alt=\"Mine\" "
+	    "decoding=\"async\">");
+	has(r.html, "<img src=\"m.png\" alt=\"Here\" "
+	    "decoding=\"async\" loading=\"lazy\">");
 	/* No link in a link: the alt text alone. */
 	has(r.html, "<a href=\"https://else.example/\">In a link</a>");
 	lacks(r.html, "<img src=\"https://img.example");
@@ -494,10 +503,13 @@ remote_images(void **state)
 	result_free(&r);
 
 	r = render(src, 1);
-	has(r.html, "<img src=\"https://img.example/c.png\" alt=\"Chart\">");
-	has(r.html, "<img src=\"https://img.example/d.png\" alt=\"\">");
+	has(r.html, "<img src=\"https://img.example/c.png\" alt=\"Chart\" "
+	    "decoding=\"async\">");
+	has(r.html, "<img src=\"https://img.example/d.png\" alt=\"\" "
+	    "decoding=\"async\" loading=\"lazy\">");
 	has(r.html, "<a href=\"https://else.example/\"><img "
-	    "src=\"https://img.example/e.png\" alt=\"In a link\"></a>");
+	    "src=\"https://img.example/e.png\" alt=\"In a link\" "
+	    "decoding=\"async\" loading=\"lazy\"></a>");
 	assert_int_equal(r.nwarnings, 3);
 	has(r.warnings, "14: image from img.example: every reader's browser "
 	    "will ask img.example for it\n");
@@ -594,7 +606,7 @@ comments_and_voids(void **state)
 
 /*
  * A comment alone (the <!--more--> of a summary) goes without the pass:
- * the rest is cmark-gfm's, "<img ... />" and all.
+ * the rest is cmark-gfm's (with the page's decoding="async").
  */
 static void
 comment_alone(void **state)
@@ -604,8 +616,8 @@ comment_alone(void **state)
 	(void)state;
 	r = render("Opening ![i](i.png)\n\n<!--more-->\n\nRest <!-- x -->\n",
 	    0);
-	assert_string_equal(r.html, "<p>Opening <img src=\"i.png\" alt=\"i\" />"
-	    "</p>\n<p>Rest </p>\n");
+	assert_string_equal(r.html, "<p>Opening <img src=\"i.png\" alt=\"i\" "
+	    "decoding=\"async\"></p>\n<p>Rest </p>\n");
 	assert_int_equal(r.nwarnings, 0);
 	result_free(&r);
 	/* Anything after it is raw HTML like any other. */

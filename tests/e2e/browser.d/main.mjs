@@ -9,6 +9,12 @@ import { harness, require, STET, SHOTS } from './harness.mjs';
 import * as hostile from './hostile.mjs';
 import * as reading from './reading.mjs';
 
+// The golden long read (images, a figure, footnotes), shown in the example
+// site: it is in the repository, next to its expected HTML.
+const ESSAY = path.join(path.dirname(new URL(import.meta.url).pathname),
+  '..', '..', 'golden', 'essay', 'site');
+const ESSAY_SLUG = 'field-notes';
+
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const DEADLINE_MS = 100_000;
@@ -35,6 +41,9 @@ async function check(name, fn) {
 function buildSites() {
   const ex = path.join(tmp, 'example');
   run(STET, ['init', ex]);
+  fs.cpSync(path.join(ESSAY, 'posts', `2024-05-01-${ESSAY_SLUG}`),
+    path.join(ex, 'posts', `2024-05-01-${ESSAY_SLUG}`), { recursive: true });
+  fs.cpSync(path.join(ESSAY, 'static'), path.join(ex, 'static'), { recursive: true });
   run(STET, ['build', '-s', ex]);
 
   const ho = path.join(tmp, 'hostile');
@@ -74,6 +83,7 @@ function pages(ex, exBase, hoBase) {
     .filter(d => d.isDirectory()).map(d => d.name).sort()
     .filter(t => /<ul class="posts">\s*<li/.test(
       fs.readFileSync(path.join(pub, 'topics', t, 'index.html'), 'utf8')));
+  posts.splice(posts.indexOf(ESSAY_SLUG), 1);
   if (!posts.length) throw new Error('the example site has no post');
   if (!years.length) throw new Error('the example site has no year page');
   if (!topics.length) throw new Error('the example site has no topic page with posts');
@@ -89,6 +99,7 @@ function pages(ex, exBase, hoBase) {
     ['hostile', `${hoBase}writing/${hostile.SLUG}/`],
     ['code', `${hoBase}writing/${reading.CODE_SLUG}/`],
     ['toc', `${hoBase}writing/${reading.TOC_SLUG}/`],
+    ['essay', `${exBase}writing/${ESSAY_SLUG}/`],
   ];
 }
 
@@ -379,8 +390,11 @@ function sizedImagesCheck(ho) {
 async function clsCheck(ctx, url, width) {
   // A viewport taller than the page: only shifts seen in it count.
   const { page, trouble } = await openPage(ctx, { width, height: 7000 });
-  // The sized images arrive late: only once the page has painted.
-  await page.route(`**/${hostile.SIZED_FILE}`, async r => {
+  // The images arrive late: only once the page has painted.  So do their
+  // smaller copies (sized.png.960.webp...), which a browser with WebP
+  // fetches instead.  pattern.png has no size in the post: stet gives it
+  // one from the file (before, its late arrival shifted the page).
+  const late = async r => {
     for (let i = 0; i < 100; i++) {
       const painted = await page.evaluate(() =>
         performance.getEntriesByName('first-contentful-paint').length > 0).catch(() => false);
@@ -389,14 +403,16 @@ async function clsCheck(ctx, url, width) {
     }
     await new Promise(res => setTimeout(res, 200));
     await r.continue();
-  });
+  };
+  await page.route(`**/${hostile.SIZED_FILE}*`, late);
+  await page.route('**/pattern.png*', late);
   try {
     await goto(page, url);
     await page.waitForTimeout(300);
     const res = await page.evaluate(file => new Promise(resolve => {
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
       const late = performance.getEntriesByType('resource')
-        .filter(e => e.name.endsWith('/' + file));
+        .filter(e => e.name.split('/').pop().startsWith(file));
       const painted = !!fcp && late.length > 0 &&
         late.every(e => e.responseEnd > fcp.startTime);
       let cls = 0;
@@ -430,6 +446,53 @@ async function clsCheck(ctx, url, width) {
   }
 }
 
+// ---- 8. sidenotes and figures -------------------------------------------------
+
+// At 1440px each footnote is beside the text, right of the column and
+// clear of it, and the footnotes at the end are out of sight (but in the
+// accessibility tree); at 768px and on paper the sidenotes are gone and
+// the footnotes are back.  The figure's caption is under its image.
+async function sidenoteCheck(ctx, url) {
+  const probs = [];
+  for (const [width, media] of [[1440, 'screen'], [768, 'screen'], [1440, 'print']]) {
+    const { page, trouble } = await openPage(ctx, { width, media });
+    const wide = width === 1440 && media === 'screen';
+    try {
+      await goto(page, url);
+      const r = await page.evaluate(() => {
+        const col = document.querySelector('.content').getBoundingClientRect();
+        const notes = [...document.querySelectorAll('.sidenote')].map(n => {
+          const b = n.getBoundingClientRect();
+          return { shown: b.width > 0, left: b.left, right: b.right,
+            hidden: n.getAttribute('aria-hidden') };
+        });
+        const fn = document.querySelector('section.footnotes').getBoundingClientRect();
+        const img = document.querySelector('figure img').getBoundingClientRect();
+        const cap = document.querySelector('figcaption').getBoundingClientRect();
+        return { col: { left: col.left, right: col.right }, notes,
+          endnotes: fn.width > 1 && fn.height > 1, capBelow: cap.top >= img.bottom - 1,
+          vw: document.documentElement.clientWidth };
+      });
+      if (r.notes.length < 2) probs.push(`${width}px: ${r.notes.length} sidenotes, want 2`);
+      for (const n of r.notes) {
+        if (n.hidden !== 'true') probs.push(`${width}px: a sidenote is not aria-hidden`);
+        if (wide) {
+          if (!n.shown) probs.push('1440px: a sidenote is not shown');
+          else if (n.left < r.col.right || n.right > r.vw)
+            probs.push(`1440px: sidenote at ${Math.round(n.left)}..${Math.round(n.right)}, column ends ${Math.round(r.col.right)}, screen ${r.vw}`);
+        } else if (n.shown) probs.push(`${width}px ${media}: a sidenote is shown`);
+      }
+      if (wide && r.endnotes) probs.push('1440px: the footnotes are shown as well');
+      if (!wide && !r.endnotes) probs.push(`${width}px ${media}: the footnotes are not shown`);
+      if (!r.capBelow) probs.push(`${width}px: the caption is not under its image`);
+      probs.push(...trouble);
+    } finally {
+      await page.close();
+    }
+  }
+  return probs.join('; ');
+}
+
 // ---- main -------------------------------------------------------------------
 
 async function main() {
@@ -456,16 +519,19 @@ async function main() {
 
   const list = pages(sites.ex, exSrv.base, hoSrv.base);
   const combos = [...LIGHT.map(w => [w, 'light']), ...DARK.map(w => [w, 'dark'])];
+  // The essay (images, figure, sidenotes) dark at every light width too.
+  const combosFor = name => name !== 'essay' ? combos :
+    [...combos, ...LIGHT.filter(w => !DARK.includes(w)).map(w => [w, 'dark'])];
   // Two pages at a time: enough to use both cores of a small CI runner.
   let next = 0;
   const results = new Array(list.length);
   await Promise.all([0, 1].map(async () => {
     while (next < list.length) {
       const i = next++;
-      results[i] = await pageChecks(ctx, list[i][0], list[i][1], combos);
+      results[i] = await pageChecks(ctx, list[i][0], list[i][1], combosFor(list[i][0]));
     }
   }));
-  list.forEach(([name], i) => combos.forEach(([w, scheme], j) => {
+  list.forEach(([name], i) => combosFor(name).forEach(([w, scheme], j) => {
     const n = `${name} at ${w}px, ${scheme}`;
     if (results[i][j]) notOk(n, results[i][j]); else ok(n);
   }));
@@ -477,6 +543,15 @@ async function main() {
   await check('print: the example post hides form and navigation',
     async () => (await printCheck(ctx, post, 'post'))
       .split('; ').filter(s => s && !s.startsWith('no outside link')).join('; '));
+  const essay = list.find(p => p[0] === 'essay')[1];
+  await check('print: the essay prints its footnotes, not its sidenotes',
+    async () => {
+      const probs = (await printCheck(ctx, essay, 'essay'))
+        .split('; ').filter(s => s && !s.startsWith('no outside link'));
+      return probs.join('; ');
+    });
+  await check('sidenotes beside the text at 1440px, footnotes at 768px; captions under figures',
+    () => sidenoteCheck(ctx, essay));
   await check('keyboard: skip link, site title, labelled email field, no honeypot (1440px)',
     () => keyboardCheck(ctx, exSrv.base, 1440));
   await check('keyboard: skip link, site title, labelled email field, no honeypot (320px)',
