@@ -57,7 +57,8 @@ LIBS	+= $(FUZZ_SAN)
 endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
-	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
+	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c \
+	src/import/*.c)
 CXXSRCS	 = $(wildcard src/site/*.cc)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(CXXSRCS:src/%.cc=$(B)/%.o) \
 	$(B)/embedded.o

@@ -15,6 +15,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "subscribers", cmd_subscribers },
 	{ "send", cmd_send },
+	{ "import", cmd_import },
 	{ "help", cmd_help },
 };
 
