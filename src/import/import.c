@@ -135,7 +135,9 @@ join(struct arena *a, const char *dir, const char *name)
 	char		*s;
 
 	buf_init(&b, 0);
-	if ((*dir != '\0' && buf_printf(&b, "%s/", dir) == -1) ||
+	/* "." is the old site's top: "./x" would be a different name. */
+	if ((*dir != '\0' && strcmp(dir, ".") != 0 &&
+	    buf_printf(&b, "%s/", dir) == -1) ||
 	    buf_puts(&b, name) == -1) {
 		buf_free(&b);
 		return NULL;
@@ -648,16 +650,13 @@ read_doc(struct imp *im, enum doc_kind kind, const char *src,
 			od.date.t = st.st_mtim.tv_sec;
 			od.has_date = 1;
 			date_localize(&od.date);
-			if (date_rfc3339(&od.date, ymd, sizeof(ymd)) > 0 &&
-			    date_ymd(&od.date, ymd, sizeof(ymd)) > 0)
+			if (date_ymd(&od.date, ymd, sizeof(ymd)) > 0)
 				d->date = arena_strdup(im->a, ymd);
 			notes_add(im->notes, NOTE_LOOK, src, 1, "no date: the "
 			    "file's time, %s, is written; put the real one",
 			    ymd);
 		}
 	}
-	if (od.has_date && pre == 0 && kind == DOC_POST && d->date == NULL)
-		d->date = NULL;
 	base = name + pre;
 	/* Tags: every topic taxonomy's terms. */
 	for (i = 0; i < im->old.ntaxonomies; i++) {
