@@ -1222,7 +1222,7 @@ resolve_url(struct imp *im, const char *u, size_t n, struct buf *out)
 {
 	const char	*frag, *q, *path = NULL, *host = NULL;
 	struct buf	 p, abs;
-	size_t		 plen, t, hl, bl;
+	size_t		 plen, pl = 0, t, hl, bl;
 	int		 r = 0;
 
 	if (n == 0 || u[0] == '#' || memchr(u, '{', n) != NULL)
@@ -1257,10 +1257,15 @@ resolve_url(struct imp *im, const char *u, size_t n, struct buf *out)
 		if (k == 2)
 			goto out;	/* another site */
 		path = host + hl;
-		if (path >= u + plen)
+		if (path >= u + plen) {
 			path = "/";
-	} else if (u[0] == '/')
+			pl = 1;
+		} else
+			pl = (size_t)(u + plen - path);
+	} else if (u[0] == '/') {
 		path = u;
+		pl = plen;
+	}
 	else if (strchr(u, ':') != NULL && strcspn(u, ":") < strcspn(u, "/"))
 		goto out;	/* mailto:, ftp: */
 	else {
@@ -1289,22 +1294,19 @@ resolve_url(struct imp *im, const char *u, size_t n, struct buf *out)
 			if (abs.len == 0 || abs.data[0] != '/')
 				goto out;
 			path = abs.data;
-			plen = abs.len;
-			u = path;
+			pl = abs.len;
 		}
 	}
-	if (path != abs.data)
-		plen -= (size_t)(path - u);
 	/* Below the old base path only. */
 	bl = strlen(im->old.base_path);
 	if (bl > 1) {
-		if (plen < bl - 1 || strncmp(path, im->old.base_path,
+		if (pl < bl - 1 || strncmp(path, im->old.base_path,
 		    bl - 1) != 0)
 			goto out;
 		path += bl - 1;
-		plen -= bl - 1;
+		pl -= bl - 1;
 	}
-	if (decode(&p, path, plen) == -1)
+	if (decode(&p, path, pl) == -1)
 		goto oom;
 	if (p.len == 0 && BUF_LIT(&p, "/") == -1)
 		goto oom;
