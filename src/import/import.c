@@ -632,12 +632,16 @@ read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	/* The date: the front matter's, else the file name's, else its time. */
 	memset(&od, 0, sizeof(od));
 	pre = date_prefix(name, ymd);
-	if ((v = oldsite_str(root, "date")) != NULL ||
-	    (v = oldsite_str(root, "publishDate")) != NULL) {
+	if (((v = oldsite_str(root, "date")) != NULL ||
+	    (v = oldsite_str(root, "publishDate")) != NULL) &&
+	    date_parse(v, strlen(v), &od.date, &why) == 0) {
 		d->date = v;
-		if (date_parse(v, strlen(v), &od.date, &why) == 0)
-			od.has_date = 1;
+		od.has_date = 1;
 	} else if (pre > 0) {
+		/* A date stet cannot read: the file name's, and a note. */
+		if (v != NULL)
+			notes_add(im->notes, NOTE_LOOK, src, 0, "date: %s: %s; "
+			    "the file name's date is written", v, why);
 		if ((d->date = arena_strdup(im->a, ymd)) == NULL) {
 			oom(im);
 			goto out;
