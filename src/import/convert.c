@@ -807,7 +807,13 @@ fence_at(const char *s, size_t n, size_t i, char *ch)
 	*ch = s[i + k];
 	while (i + k + run < n && s[i + k + run] == *ch)
 		run++;
-	return run >= 3 ? run : 0;
+	if (run < 3)
+		return 0;
+	/* "```x```" is a code span: a backtick fence's info has none. */
+	for (k += run; *ch == '`' && i + k < n && s[i + k] != '\n'; k++)
+		if (s[i + k] == '`')
+			return 0;
+	return run;
 }
 
 int

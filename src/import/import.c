@@ -511,8 +511,7 @@ alias_ok(const char *v)
 		unsigned char c = (unsigned char)v[i];
 
 		if (c < 0x20 || c == 0x7f || c == '\\' || c == '?' ||
-		    c == '#' || c == '%' || c == '"' || c == '<' || c == '>' ||
-		    c == ' ')
+		    c == '#' || c == '%' || c == '"' || c == '<' || c == '>')
 			return 0;
 	}
 	return 1;

@@ -111,6 +111,11 @@ convert_links(const struct conv *c, const char *s, size_t n,
 			    '`' || s[i + sp + run] == '~') && s[i + sp + run] ==
 			    s[i + sp]; run++)
 				;
+			/* "```x```" is a code span, not a fence. */
+			if (run >= 3 && s[i + sp] == '`' && flen == 0 &&
+			    memchr(s + i + sp + run, '`', eol - i - sp - run) !=
+			    NULL)
+				run = 0;
 			if (flen > 0 || run >= 3) {
 				if (flen == 0) {
 					flen = run;

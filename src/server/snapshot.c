@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -393,11 +394,25 @@ redirect_line(void *ctx, const char *from, size_t flen, const char *to,
     size_t tlen)
 {
 	struct load	*ld = ctx;
-	char		*key = arena_strndup(ld->a, from, flen);
+	char		*key = arena_alloc(ld->a, flen + 1), hx[3] = { 0 };
+	size_t		 i, n = 0;
 
 	if (key == NULL)
 		return err_set(ld->err, NULL, 0, "out of memory");
-	return insert_to(ld, key, flen, SNAP_REDIRECT, NULL, to, tlen);
+	/* Keys are decoded paths, as requests are looked up. */
+	for (i = 0; i < flen; i++) {
+		if (from[i] == '%' && i + 2 < flen &&
+		    isxdigit((unsigned char)from[i + 1]) &&
+		    isxdigit((unsigned char)from[i + 2])) {
+			hx[0] = from[i + 1];
+			hx[1] = from[i + 2];
+			key[n++] = (char)strtol(hx, NULL, 16);
+			i += 2;
+		} else
+			key[n++] = from[i];
+	}
+	key[n] = '\0';
+	return insert_to(ld, key, n, SNAP_REDIRECT, NULL, to, tlen);
 }
 
 /*

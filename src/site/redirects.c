@@ -59,6 +59,27 @@ add_alias(struct redirects *r, size_t *cap, const char *file, const char *to)
 	return 0;
 }
 
+/* A path or URL as a host reads it: what is not plainly safe, %XX. */
+static int
+put_url(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p > 0x20 && *p < 0x7f && *p != '%' && *p != '"' &&
+		    *p != '<' && *p != '>' && *p != '\\' && *p != '^' &&
+		    *p != '`' && *p != '{' && *p != '|' && *p != '}') {
+			if (buf_putc(b, (char)*p) == -1)
+				return -1;
+		} else if (buf_putc(b, '%') == -1 ||
+		    buf_putc(b, hex[*p >> 4]) == -1 ||
+		    buf_putc(b, hex[*p & 15]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 from_cmp(const void *a, const void *b)
 {
@@ -121,7 +142,7 @@ redirects_collect(const struct site *s, struct redirects *r, struct err *err)
 
 		if (e->kind != YNODE_SCALAR || f[0] != '/' || (t[0] != '/' &&
 		    strncmp(t, "https://", 8) != 0 && strncmp(t, "http://",
-		    7) != 0) || strpbrk(f, " \t\r\n\"<>?#") != NULL ||
+		    7) != 0) || strpbrk(f, "\t\r\n\"<>?#") != NULL ||
 		    strpbrk(t, " \t\r\n\"<>") != NULL || strstr(f, "..") != NULL)
 			return err_set(err, "stet.yaml", e->line, "redirects: "
 			    "%s: want /old/path: /new/path/", f);
@@ -210,9 +231,15 @@ redirects_write(const struct site *s, struct writer *w, struct err *err)
 	    BUF_LIT(&ngx, "# Written by stet build.  Include it in http {} "
 	    "(docs/nginx.conf shows how).\nmap $uri $stet_redirect {\n") == -1)
 		goto oom;
+	/*
+	 * _redirects is split at spaces and read by hosts as URLs: both
+	 * paths percent-encoded.  nginx's $uri is decoded: as they are.
+	 */
 	for (i = 0; i < r.n; i++)
-		if (buf_printf(&net, "%s %s 301\n", r.v[i].from, r.v[i].to) ==
-		    -1 || buf_printf(&ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
+		if (put_url(&net, r.v[i].from) == -1 || buf_putc(&net, ' ') ==
+		    -1 || put_url(&net, r.v[i].to) == -1 ||
+		    BUF_LIT(&net, " 301\n") == -1 ||
+		    buf_printf(&ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
 		    r.v[i].to) == -1)
 			goto oom;
 	if (BUF_LIT(&ngx, "}\n") == -1)
