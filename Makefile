@@ -146,6 +146,7 @@ golden: $(B)/stet $(B)/tests/golden-forms
 
 golden-update: $(B)/stet $(B)/tests/golden-forms
 	$(GOLDEN) tests/golden/run --update
+	STET=$(CURDIR)/$(B)/stet tests/import/run --update
 
 # tests/e2e/atomic's kill loops build a 1,000-post site some fifty times:
 # they run in the plain pass only, not again under the sanitizers.
@@ -158,6 +159,8 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
+	STET=$(CURDIR)/$(B)/stet tests/import/run
+	STET=$(CURDIR)/$(B)/stet tests/e2e/import
 
 # Each layer includes only the layers below it (tools/check-includes says
 # which); tests/includes shows the check fails on a forbidden include.
