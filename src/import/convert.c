@@ -89,9 +89,7 @@ convert_body(const struct conv *c, const char *body, size_t len,
 				if (k == eol || body[k] == '\r')
 					flen = 0;
 			}
-			if (c->kind == OLD_JEKYLL ? scan_code(&sc, body + sc.i,
-			    eol - sc.i) == -1 : scan_put(out, body + sc.i,
-			    eol - sc.i) == -1)
+			if (scan_code(&sc, body + sc.i, eol - sc.i) == -1)
 				return -1;
 			if (eol < len && buf_putc(out, '\n') == -1)
 				return -1;

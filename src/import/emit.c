@@ -103,14 +103,20 @@ imp_emit_doc(struct imp *im, size_t idx)
 	if (imp_write_file(im, d->out, f.data, f.len) == -1)
 		goto out;
 	if (d->bundle != NULL) {
-		/* The bundle's other files, beside the post. */
-		char *to = arena_strdup(im->a, d->out);
-		char *slash = to ? strrchr(to, '/') : NULL;
+		/*
+		 * The bundle's other files, beside the post (stet publishes
+		 * a bundle's files with it), or for a page in static/ under
+		 * the page's path, where its relative links look.
+		 */
+		char *to = d->kind == DOC_POST ? arena_strdup(im->a, d->out) :
+		    imp_join(im->a, "static", d->slug);
+		char *slash = to && d->kind == DOC_POST ? strrchr(to, '/') : NULL;
 		struct fs_names names;
 
-		if (slash == NULL)
+		if (to == NULL || (d->kind == DOC_POST && slash == NULL))
 			goto oom;
-		*slash = '\0';
+		if (slash != NULL)
+			*slash = '\0';
 		if (fs_list(im->oldfd, d->bundle, 0, &names, NULL) == 0) {
 			for (i = 0; i < names.n; i++) {
 				char *p = imp_join(im->a, d->bundle, names.v[i]);

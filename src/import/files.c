@@ -15,7 +15,7 @@
 
 /* Paths stet writes itself: no page may take one (load.c's list). */
 const char *const imp_reserved[] = { "writing", "topics", "notes",
-    "feed.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt",
+    "feed.xml", "rss.xml", "feed.json", "sitemap.xml",
     "404", "404.html", "index", "index.html", "style.css", "favicon.svg",
     "subscribe", "unsubscribe", "media", NULL };
 

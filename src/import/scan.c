@@ -116,35 +116,49 @@ scan_pos(const struct arg *v, size_t n, size_t k)
 	return NULL;
 }
 
-/* Copy s (n bytes) of a code block, without Liquid's raw markers. */
+/*
+ * Code as it was shown: without Jekyll's {% raw %} markers, and with
+ * Hugo's escaped shortcodes (a C-style comment just inside the braces)
+ * as the shortcode text they showed.
+ */
 int
 scan_code(struct scan *sc, const char *s, size_t n)
 {
-	size_t	 i = 0, e;
-	const char *t;
+	static const struct {
+		const char	*from, *to;
+	} hugo[] = { { "{{</*", "{{<" }, { "*/>}}", ">}}" },
+	    { "{{%/*", "{{%" }, { "*/%}}", "%}}" } };
+	size_t	 i = 0, k, j;
 
 	while (i < n) {
-		t = memmem(s + i, n - i, "{%", 2);
-		if (t == NULL)
-			return scan_put(sc->out, s + i, n - i);
-		e = (size_t)(t - s);
-		if (scan_put(sc->out, s + i, e - i) == -1)
-			return -1;
-		{
-			const char *end = scan_find(s, n, e, "%}", 64);
-			size_t j = e + 2;
+		if (sc->c->kind == OLD_JEKYLL && n - i >= 2 && s[i] == '{' &&
+		    s[i + 1] == '%') {
+			const char *end = scan_find(s, n, i, "%}", 64);
 
-			while (j < n && (s[j] == '-' || s[j] == ' '))
-				j++;
-			if (end != NULL && (strncmp(s + j, "raw", 3) == 0 ||
-			    strncmp(s + j, "endraw", 6) == 0)) {
+			for (j = i + 2; j < n && (s[j] == '-' || s[j] == ' '); j++)
+				;
+			if (end != NULL && ((n - j >= 3 && strncmp(s + j, "raw",
+			    3) == 0) || (n - j >= 6 && strncmp(s + j, "endraw",
+			    6) == 0))) {
 				i = (size_t)(end - s) + 2;
 				continue;
 			}
 		}
-		if (scan_put(sc->out, s + e, 2) == -1)
+		if (sc->c->kind == OLD_HUGO)
+			for (k = 0; k < sizeof(hugo) / sizeof(*hugo); k++)
+				if (n - i >= 5 && memcmp(s + i, hugo[k].from, 5) ==
+				    0)
+					break;
+		if (sc->c->kind == OLD_HUGO && k < sizeof(hugo) /
+		    sizeof(*hugo)) {
+			if (scan_put(sc->out, hugo[k].to, 3) == -1)
+				return -1;
+			i += 5;
+			continue;
+		}
+		if (buf_putc(sc->out, s[i]) == -1)
 			return -1;
-		i = e + 2;
+		i++;
 	}
 	return 0;
 }

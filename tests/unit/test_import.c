@@ -174,6 +174,9 @@ conversions(void **state)
 	    "`{{% note %}}`hi`{{% /note %}}`");
 	conv_is(OLD_HUGO, "{{< highlight sh >}}\nls\n{{< /highlight >}}",
 	    "```sh\nls\n```");
+	/* Hugo's escaped shortcodes show as the code they are. */
+	conv_is(OLD_HUGO, "`{{</* x */>}}`", "`{{< x >}}`");
+	conv_is(OLD_HUGO, "```\n{{%/* y */%}}\n```\n", "```\n{{% y %}}\n```\n");
 	/* In Hugo, {{ }} is text; a ```span``` is no fence. */
 	conv_is(OLD_HUGO, "{{ x }}", "{{ x }}");
 	conv_is(OLD_JEKYLL, "```a```\n{% b %}", "```a```\n`{% b %}`");
