@@ -156,10 +156,15 @@ imp_stet_path(const char *rel)
 	size_t	 i, n = strcspn(rel, "/");
 
 	for (i = 0; imp_reserved[i] != NULL; i++)
-		if (strlen(imp_reserved[i]) == n && strncmp(rel, imp_reserved[i], n) ==
-		    0 && (rel[n] == '\0' || strcmp(imp_reserved[i], "writing") == 0 ||
-		    strcmp(imp_reserved[i], "topics") == 0 ||
-		    strcmp(imp_reserved[i], "notes") == 0))
+		/*
+		 * Below writing/ and topics/ every path may be stet's; notes/
+		 * is stet's only for a site with notes, which an imported
+		 * site has not.
+		 */
+		if (strlen(imp_reserved[i]) == n && strncmp(rel,
+		    imp_reserved[i], n) == 0 && (rel[n] == '\0' ||
+		    strcmp(imp_reserved[i], "writing") == 0 ||
+		    strcmp(imp_reserved[i], "topics") == 0))
 			return 1;
 	return 0;
 }
