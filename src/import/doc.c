@@ -37,8 +37,7 @@ new_doc(struct imp *im)
 }
 
 static int
-add_tag(struct imp *im, struct doc *d, const char *t, size_t n,
-    size_t *cap)
+add_tag(struct imp *im, struct doc *d, const char *t, size_t n, size_t *cap)
 {
 	const char	*s;
 	size_t		 i;
@@ -83,8 +82,7 @@ add_tag(struct imp *im, struct doc *d, const char *t, size_t n,
 
 /* A taxonomy's terms: a list, or one string split at commas or spaces. */
 static int
-add_terms(struct imp *im, struct doc *d, const struct ynode *n, size_t *cap,
-    const char **first, size_t *nfirst)
+add_terms(struct imp *im, struct doc *d, const struct ynode *n, size_t *cap)
 {
 	const struct ynode *c;
 	const char	*s, *seps;
@@ -109,8 +107,6 @@ add_terms(struct imp *im, struct doc *d, const struct ynode *n, size_t *cap,
 			return -1;
 		s += k;
 	}
-	(void)first;
-	(void)nfirst;
 	return 0;
 }
 
@@ -349,8 +345,8 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 		if (fm_split(v, b.len, src, &fs, &e) == -1 ||
 		    fm_load(im->a, &fs, src, &root, &e) == -1 ||
 		    root->kind != YNODE_MAP) {
-			notes_add(im->notes, NOTE_LOOK, e.file[0] ? e.file : src,
-			    e.line, "not imported: %s", e.msg + e.what);
+			notes_add(im->notes, NOTE_LOOK, e.file[0] ? e.file :
+			    src, e.line, "not imported: %s", e.msg + e.what);
 			im->ndocs--;
 			im->res->nskipped++;
 			rc = 0;
@@ -411,14 +407,14 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	/* Tags: every topic taxonomy's terms. */
 	for (i = 0; i < im->old.ntaxonomies; i++) {
 		n = oldsite_get(root, im->old.taxonomies[i]);
-		if (add_terms(im, d, n, &tagcap, NULL, NULL) == -1) {
+		if (add_terms(im, d, n, &tagcap) == -1) {
 			imp_oom(im);
 			goto out;
 		}
 	}
-	if (add_terms(im, d, oldsite_get(root, "tag"), &tagcap, NULL, NULL) ==
-	    -1 || add_terms(im, d, oldsite_get(root, "category"), &tagcap, NULL,
-	    NULL) == -1) {
+	if (add_terms(im, d, oldsite_get(root, "tag"), &tagcap) ==
+	    -1 || add_terms(im, d, oldsite_get(root, "category"), &tagcap) ==
+	    -1) {
 		imp_oom(im);
 		goto out;
 	}
@@ -461,8 +457,7 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	}
 	/* stet's slug, or page name. */
 	v = od.slug != NULL && kind == DOC_POST ? od.slug : base;
-	if ((d->slug = take_slug(im, v, strlen(v), kind == DOC_PAGE)) ==
-	    NULL) {
+	if ((d->slug = take_slug(im, v, strlen(v), kind == DOC_PAGE)) == NULL) {
 		imp_oom(im);
 		goto out;
 	}
@@ -489,8 +484,10 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 		}
 		if (strcmp(d->old, u.data) != 0) {
 			if (!alias_ok(d->old))
-				notes_add(im->notes, NOTE_LOOK, src, 0, "the old "
-				    "URL %s cannot be kept as an alias", d->old);
+				notes_add(im->notes, NOTE_LOOK, src, 0,
+				    "the old "
+				    "URL %s cannot be kept as an alias",
+				    d->old);
 			else if (add_alias(im, d, d->old, &alcap) == -1) {
 				rc = imp_oom(im);
 				goto out;

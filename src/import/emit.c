@@ -110,7 +110,8 @@ imp_emit_doc(struct imp *im, size_t idx)
 		 */
 		char *to = d->kind == DOC_POST ? arena_strdup(im->a, d->out) :
 		    imp_join(im->a, "static", d->slug);
-		char *slash = to && d->kind == DOC_POST ? strrchr(to, '/') : NULL;
+		char *slash = to && d->kind == DOC_POST ? strrchr(to, '/') :
+		    NULL;
 		struct fs_names names;
 
 		if (to == NULL || (d->kind == DOC_POST && slash == NULL))
@@ -119,7 +120,8 @@ imp_emit_doc(struct imp *im, size_t idx)
 			*slash = '\0';
 		if (fs_list(im->oldfd, d->bundle, 0, &names, NULL) == 0) {
 			for (i = 0; i < names.n; i++) {
-				char *p = imp_join(im->a, d->bundle, names.v[i]);
+				char *p = imp_join(im->a, d->bundle,
+				    names.v[i]);
 				char *t = imp_join(im->a, to, names.v[i]);
 
 				if (p == NULL || t == NULL) {
@@ -128,8 +130,10 @@ imp_emit_doc(struct imp *im, size_t idx)
 				}
 				if (strcmp(p, d->src) == 0)
 					continue;
-				if ((imp_is_dir(im->oldfd, p) ? imp_copy_tree(im, p, t,
-				    "bundle", 1) : imp_copy_file(im, p, t)) == -1) {
+				if ((imp_is_dir(im->oldfd, p) ?
+				    imp_copy_tree(im, p, t,
+				    "bundle", 1) : imp_copy_file(im, p, t)) ==
+				    -1) {
 					fs_names_free(&names);
 					goto out;
 				}
@@ -173,7 +177,8 @@ imp_site_redirects(struct imp *im)
 	if (hugo) {
 		if (imp_add_redirect(im, "/index.xml", "/rss.xml") == -1)
 			goto out;
-		if (im->main_section != NULL && (buf_printf(&from, "/%s/index.xml",
+		if (im->main_section != NULL && (buf_printf(&from,
+		    "/%s/index.xml",
 		    im->main_section) == -1 || imp_add_redirect(im,
 		    arena_strdup(im->a, from.data), "/rss.xml") == -1))
 			goto out;
@@ -208,7 +213,8 @@ imp_site_redirects(struct imp *im)
 				continue;
 			buf_reset(&from);
 			buf_reset(&to);
-			if (buf_printf(&from, "/%s/%s/", tax, term.data) == -1 ||
+			if (buf_printf(&from, "/%s/%s/", tax, term.data) ==
+			    -1 ||
 			    buf_printf(&to, "/topics/%s/", slug.data) == -1 ||
 			    imp_add_redirect(im, arena_strdup(im->a, from.data),
 			    arena_strdup(im->a, to.data)) == -1)
@@ -232,8 +238,8 @@ imp_site_redirects(struct imp *im)
 	for (i = 2; i <= pages; i++) {
 		buf_reset(&from);
 		if (hugo) {
-			if (buf_printf(&from, "/%s/%zu/", im->old.pager_path, i) ==
-			    -1)
+			if (buf_printf(&from, "/%s/%zu/", im->old.pager_path,
+			    i) == -1)
 				goto out;
 		} else if (im->old.paginate_path != NULL) {
 			const char *p = im->old.paginate_path, *num;
@@ -269,7 +275,8 @@ imp_site_redirects(struct imp *im)
 			continue;
 		buf_reset(&to);
 		if (buf_printf(&to, "/%s/", d->slug) == -1 ||
-		    imp_add_redirect(im, d->old, arena_strdup(im->a, to.data)) == -1)
+		    imp_add_redirect(im, d->old, arena_strdup(im->a,
+		    to.data)) == -1)
 			goto out;
 		if ((n = oldsite_get(d->front, "aliases")) == NULL &&
 		    (n = oldsite_get(d->front, "redirect_from")) == NULL)

@@ -67,8 +67,7 @@ imp_join(struct arena *a, const char *dir, const char *name)
 	buf_init(&b, 0);
 	/* "." is the old site's top: "./x" would be a different name. */
 	if ((*dir != '\0' && strcmp(dir, ".") != 0 &&
-	    buf_printf(&b, "%s/", dir) == -1) ||
-	    buf_puts(&b, name) == -1) {
+	    buf_printf(&b, "%s/", dir) == -1) || buf_puts(&b, name) == -1) {
 		buf_free(&b);
 		return NULL;
 	}

@@ -103,7 +103,8 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 	if (im.old.kind == OLD_HUGO) {
 		im.main_section = imp_hugo_main(&im);
 		if (imp_walk_hugo(&im, im.old.content_dir, "", 0) == -1 ||
-		    imp_copy_tree(&im, im.old.static_dir, "static", "", 0) == -1)
+		    imp_copy_tree(&im, im.old.static_dir, "static", "", 0) ==
+		    -1)
 			goto out;
 	} else {
 		if (imp_walk_posts(&im, "_posts", "", 0, 0) == -1 ||

@@ -29,13 +29,14 @@ find_end_tag(struct scan *sc, size_t from, const char *end, size_t *a,
 	const char	*t, *c;
 	size_t		 j, w = strlen(end);
 
-	for (j = from; (t = scan_find(sc->s, sc->n, j, "{%", BLOCK_MAX)) != NULL;
+	for (j = from; (t = scan_find(sc->s, sc->n, j, "{%", BLOCK_MAX)) !=
+	    NULL;
 	    j = (size_t)(t - sc->s) + 2) {
 		c = t + 2;
 		while (c < sc->s + sc->n && (*c == '-' || *c == ' '))
 			c++;
-		if ((size_t)(sc->s + sc->n - c) > w && strncmp(c, end, w) == 0 &&
-		    !isalnum((unsigned char)c[w])) {
+		if ((size_t)(sc->s + sc->n - c) > w && strncmp(c, end, w) ==
+		    0 && !isalnum((unsigned char)c[w])) {
 			const char *close = scan_find(sc->s, sc->n,
 			    (size_t)(c - sc->s), "%}", 256);
 
@@ -89,12 +90,13 @@ conv_liquid_tag(struct scan *sc)
 	}
 	if (NAME("highlight")) {
 		if (!find_end_tag(sc, e, "endhighlight", &ba, &be))
-			return scan_keep(sc, a, e, "a highlight without its end");
+			return scan_keep(sc, a, e,
+			    "a highlight without its end");
 		sc->i = be;
 		notes_count(sc->c->notes, "{% highlight %}");
 		nv = scan_args(args, alen, v, ARGS_MAX);
-		return scan_fence(sc, nv > 0 ? v[0].val : "", nv > 0 ? v[0].vlen : 0,
-		    s + e, ba - e);
+		return scan_fence(sc, nv > 0 ? v[0].val : "", nv > 0 ?
+		    v[0].vlen : 0, s + e, ba - e);
 	}
 	if (NAME("comment")) {
 		if (!find_end_tag(sc, e, "endcomment", &ba, &be))
@@ -148,7 +150,8 @@ conv_liquid_tag(struct scan *sc)
 				cap = scan_arg(v, nv, "description");
 			if (src != NULL && src->vlen > 0 &&
 			    memchr(src->val, '{', src->vlen) == NULL) {
-				notes_count(sc->c->notes, "{% include image %}");
+				notes_count(sc->c->notes,
+				    "{% include image %}");
 				return scan_figure(sc, src, alt, cap, NULL);
 			}
 		}
@@ -169,7 +172,8 @@ conv_liquid_out(struct scan *sc)
 
 	if ((close = scan_find(s, sc->n, a + 2, "}}", TAG_MAX)) == NULL) {
 		sc->i += 2;
-		return scan_put(sc->out, s + a, 2);	/* no tag: plain braces */
+		return scan_put(sc->out, s + a,
+		    2);	/* no tag: plain braces */
 	}
 	e = (size_t)(close - s) + 2;
 	sc->i = e;
@@ -198,7 +202,8 @@ conv_liquid_out(struct scan *sc)
 		    x[base - 1] == x[0] && bar != NULL &&
 		    (memmem(bar, n - base, "url", 3) != NULL ||
 		    memmem(bar, n - base, "site.baseurl", 12) != NULL)) {
-			notes_count(sc->c->notes, "{{ \"path\" | relative_url }}");
+			notes_count(sc->c->notes,
+			    "{{ \"path\" | relative_url }}");
 			return scan_put(sc->out, x + 1, base - 2);
 		}
 	}
@@ -304,7 +309,8 @@ conv_raw_end(const struct scan *sc)
 int
 conv_raw_literal(struct scan *sc)
 {
-	const char	*close = scan_find(sc->s, sc->n, sc->i + 2, "%}", TAG_MAX);
+	const char	*close = scan_find(sc->s, sc->n, sc->i + 2, "%}",
+	    TAG_MAX);
 	size_t		 a = sc->i, e = close ? (size_t)(close - sc->s) + 2 :
 			    a + 2;
 

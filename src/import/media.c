@@ -98,8 +98,8 @@ media_fetch(struct media *m, const char *url, size_t n, struct buf *out,
 	buf_init(&path, 0);
 	buf_init(&body, 0);
 	if ((n > 2 && url[0] == '/' && url[1] == '/' && BUF_LIT(&u, "https:") ==
-	    -1) || buf_put(&u, url, n) == -1 || local_name(&name, url, n) == -1 ||
-	    buf_printf(&path, "static/%s", name.data) == -1)
+	    -1) || buf_put(&u, url, n) == -1 || local_name(&name, url, n) ==
+	    -1 || buf_printf(&path, "static/%s", name.data) == -1)
 		goto out;
 	/* Fetched already (the same image in two posts). */
 	if (fstatat(m->dirfd, path.data, &st, 0) == 0) {

@@ -328,8 +328,8 @@ oldsite_read(struct arena *a, int dirfd, struct oldsite *o, struct err *err)
 	if (exists(dirfd, "content", 1)) {
 		/* Hugo with every setting left at its default. */
 		o->kind = OLD_HUGO;
-		if (yaml_load(a, "", 0, "config.toml", 1, &o->tree, err) == -1 ||
-		    read_hugo(a, o) == -1)
+		if (yaml_load(a, "", 0, "config.toml", 1, &o->tree, err) ==
+		    -1 || read_hugo(a, o) == -1)
 			return -1;
 		return 0;
 	}

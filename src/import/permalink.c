@@ -20,7 +20,8 @@ static const struct {
 	{ "date", "/:categories/:year/:month/:day/:title:output_ext" },
 	{ "pretty", "/:categories/:year/:month/:day/:title/" },
 	{ "ordinal", "/:categories/:year/:y_day/:title:output_ext" },
-	{ "weekdate", "/:categories/:year/W:week/:short_day/:title:output_ext" },
+	{ "weekdate",
+	    "/:categories/:year/W:week/:short_day/:title:output_ext" },
 	{ "none", "/:categories/:title:output_ext" },
 };
 
@@ -283,8 +284,7 @@ tidy(struct buf *b, size_t start, int hugo_style, int ugly)
 }
 
 int
-permalink_old(const struct oldsite *o, const struct old_doc *d,
-    struct buf *out)
+permalink_old(const struct oldsite *o, const struct old_doc *d, struct buf *out)
 {
 	const char	*pat = NULL;
 	size_t		 i, start = out->len;
@@ -303,7 +303,8 @@ permalink_old(const struct oldsite *o, const struct old_doc *d,
 				if (strcmp(pat, styles[i].name) == 0)
 					pat = styles[i].pattern;
 		}
-		if (jekyll(o, d, pat, out) == -1 || tidy(out, start, 0, 0) == -1)
+		if (jekyll(o, d, pat, out) == -1 || tidy(out, start, 0, 0) ==
+		    -1)
 			return -1;
 		/*
 		 * No ending and no slash: Jekyll writes name.html, and the

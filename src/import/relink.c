@@ -84,8 +84,7 @@ dest_end(const char *s, size_t n, size_t i, size_t *ua, size_t *ub)
 }
 
 int
-convert_links(const struct conv *c, const char *s, size_t n,
-    struct buf *out)
+convert_links(const struct conv *c, const char *s, size_t n, struct buf *out)
 {
 	struct rl	 r;
 	size_t		 i = 0, run, k, m, ua, ub, e, flen = 0;
@@ -139,9 +138,10 @@ convert_links(const struct conv *c, const char *s, size_t n,
 					k = (size_t)(rb - s) + 2;
 					while (k < eol && s[k] == ' ')
 						k++;
-					if ((e = dest_end(s, eol, k, &ua, &ub)) >
-					    0) {
-						if (buf_put(out, s + i, ua - i) ==
+					if ((e = dest_end(s, eol, k, &ua,
+					    &ub)) > 0) {
+						if (buf_put(out, s + i,
+						    ua - i) ==
 						    -1 || target(&r, s + ua,
 						    ub - ua, 0) == -1)
 							return -1;
@@ -157,7 +157,8 @@ convert_links(const struct conv *c, const char *s, size_t n,
 			for (run = 0; i + run < n && s[i + run] == '`'; run++)
 				;
 			for (k = i + run; k < n; k++) {
-				if (s[k] == '\n' && k + 1 < n && s[k + 1] == '\n') {
+				if (s[k] == '\n' && k + 1 < n && s[k + 1] ==
+				    '\n') {
 					k = n;
 					break;
 				}
@@ -196,8 +197,8 @@ convert_links(const struct conv *c, const char *s, size_t n,
 			continue;
 		}
 		/* href="target" and <img src="target"> in raw HTML. */
-		if ((s[i] == 'h' || s[i] == 's' || s[i] == 'H' || s[i] == 'S') &&
-		    i > 0 && isspace((unsigned char)s[i - 1]) &&
+		if ((s[i] == 'h' || s[i] == 's' || s[i] == 'H' || s[i] ==
+		    'S') && i > 0 && isspace((unsigned char)s[i - 1]) &&
 		    (strncasecmp(s + i, "href=", 5) == 0 ||
 		    strncasecmp(s + i, "src=", 4) == 0)) {
 			int image = s[i] == 's' || s[i] == 'S';
@@ -206,11 +207,13 @@ convert_links(const struct conv *c, const char *s, size_t n,
 
 			if (qc == '"' || qc == '\'') {
 				const char *end = memchr(s + q + 1, qc,
-				    n - q - 1 < DEST_MAX ? n - q - 1 : DEST_MAX);
+				    n - q - 1 < DEST_MAX ? n - q - 1 :
+				    DEST_MAX);
 
 				if (end != NULL && memchr(s + q + 1, '\n',
 				    (size_t)(end - s) - q - 1) == NULL) {
-					if (buf_put(out, s + i, q + 1 - i) == -1 ||
+					if (buf_put(out, s + i, q + 1 - i) ==
+					    -1 ||
 					    target(&r, s + q + 1, (size_t)(end -
 					    s) - q - 1, image) == -1)
 						return -1;

@@ -23,7 +23,6 @@ section(struct buf *b, const struct notes *ns, enum note_kind k,
 		if ((e->line > 0 ? buf_printf(b, "- `%s:%zu`: ", e->file,
 		    e->line) : buf_printf(b, "- `%s`: ", e->file)) == -1)
 			return -1;
-		/* The message may hold backticks: a fence that fits. */
 		if (buf_puts(b, e->msg) == -1 || buf_putc(b, '\n') == -1)
 			return -1;
 	}
@@ -75,8 +74,8 @@ report_write(int dirfd, const char *old, const struct import_result *r,
 	if (r->notes.oom && BUF_LIT(&b, "\n(Some notes were lost: out of "
 	    "memory.)\n") == -1)
 		goto out;
-	rc = fs_write_atomic(dirfd, "IMPORT.md", ".IMPORT.md.tmp", b.data, b.len,
-	    0);
+	rc = fs_write_atomic(dirfd, "IMPORT.md", ".IMPORT.md.tmp", b.data,
+	    b.len, 0);
 out:
 	buf_free(&b);
 	return rc;

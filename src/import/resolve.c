@@ -20,7 +20,8 @@ decode(struct buf *b, const char *u, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		if (u[i] == '%' && i + 2 < n && isxdigit((unsigned char)u[i + 1])
+		if (u[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)u[i + 1])
 		    && isxdigit((unsigned char)u[i + 2])) {
 			char hx[3] = { u[i + 1], u[i + 2], 0 };
 
@@ -52,7 +53,7 @@ imp_index_docs(struct imp *im)
 		for (k = 0; k < d->naliases; k++)
 			if (strmap_put(&im->byurl, d->aliases[k], i) == -1)
 				goto out;
-		/* The file as written ("_posts/x.md"), and without "content/". */
+		/* The file as written ("_posts/x.md"), and less "content/". */
 		if (strmap_put(&im->byname, d->src, i) == -1)
 			goto out;
 		if (im->old.kind == OLD_HUGO && strncmp(d->src,

@@ -135,7 +135,8 @@ scan_code(struct scan *sc, const char *s, size_t n)
 		    s[i + 1] == '%') {
 			const char *end = scan_find(s, n, i, "%}", 64);
 
-			for (j = i + 2; j < n && (s[j] == '-' || s[j] == ' '); j++)
+			for (j = i + 2; j < n && (s[j] == '-' || s[j] ==
+			    ' '); j++)
 				;
 			if (end != NULL && ((n - j >= 3 && strncmp(s + j, "raw",
 			    3) == 0) || (n - j >= 6 && strncmp(s + j, "endraw",
@@ -146,8 +147,8 @@ scan_code(struct scan *sc, const char *s, size_t n)
 		}
 		if (sc->c->kind == OLD_HUGO)
 			for (k = 0; k < sizeof(hugo) / sizeof(*hugo); k++)
-				if (n - i >= 5 && memcmp(s + i, hugo[k].from, 5) ==
-				    0)
+				if (n - i >= 5 && memcmp(s + i, hugo[k].from,
+				    5) == 0)
 					break;
 		if (sc->c->kind == OLD_HUGO && k < sizeof(hugo) /
 		    sizeof(*hugo)) {
@@ -188,8 +189,8 @@ scan_fence(struct scan *sc, const char *lang, size_t llen, const char *body,
 	for (k = 0; k <= most; k++)
 		if (buf_putc(sc->out, '`') == -1)
 			return -1;
-	if (scan_put(sc->out, lang, llen) == -1 || buf_putc(sc->out, '\n') == -1 ||
-	    scan_code(sc, body, n) == -1 || buf_putc(sc->out, '\n') == -1)
+	if (scan_put(sc->out, lang, llen) == -1 || buf_putc(sc->out, '\n') ==
+	    -1 || scan_code(sc, body, n) == -1 || buf_putc(sc->out, '\n') == -1)
 		return -1;
 	for (k = 0; k <= most; k++)
 		if (buf_putc(sc->out, '`') == -1)

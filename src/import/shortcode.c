@@ -34,7 +34,8 @@ conv_shortcode(struct scan *sc)
 		sc->i = (size_t)(t - s) + 5;
 		buf_init(&lit, 0);
 		r = scan_put(&lit, s + a, 3) == -1 || scan_put(&lit, s + j + 2,
-		    (size_t)(t - s) - j - 2) == -1 || scan_put(&lit, closer, 3) == -1 ?
+		    (size_t)(t - s) - j - 2) == -1 || scan_put(&lit, closer,
+		    3) == -1 ?
 		    -1 : convert_code_span(sc->out, lit.data, lit.len);
 		buf_free(&lit);
 		notes_count(sc->c->notes, "{{</* */>}}");
@@ -74,7 +75,8 @@ conv_shortcode(struct scan *sc)
 		const char *t;
 		size_t k;
 
-		for (k = e; (t = scan_find(s, sc->n, k, "{{", BLOCK_MAX)) != NULL;
+		for (k = e; (t = scan_find(s, sc->n, k, "{{", BLOCK_MAX)) !=
+		    NULL;
 		    k = (size_t)(t - s) + 2) {
 			size_t m = (size_t)(t - s) + 3;
 
@@ -86,13 +88,14 @@ conv_shortcode(struct scan *sc)
 		}
 		if (t == NULL || (close = scan_find(s, sc->n, (size_t)(t - s),
 		    "}}", 64)) == NULL)
-			return scan_keep(sc, a, e, "a highlight without its end");
+			return scan_keep(sc, a, e,
+			    "a highlight without its end");
 		ba = (size_t)(t - s);
 		be = (size_t)(close - s) + 2;
 		sc->i = be;
 		notes_count(sc->c->notes, "{{< highlight >}}");
-		return scan_fence(sc, p0 ? p0->val : "", p0 ? p0->vlen : 0, s + e,
-		    ba - e);
+		return scan_fence(sc, p0 ? p0->val : "", p0 ? p0->vlen : 0,
+		    s + e, ba - e);
 	}
 	if (NAME("figure") || NAME("img") || NAME("image")) {
 		const struct arg *src = scan_arg(v, nv, "src"), *alt, *cap;
@@ -147,8 +150,7 @@ conv_shortcode(struct scan *sc)
 			user = p0, id = p1;
 		if (user != NULL && id != NULL)
 			r = buf_printf(&u, "https://gist.github.com/%.*s/%.*s",
-			    (int)user->vlen, user->val, (int)id->vlen,
-			    id->val);
+			    (int)user->vlen, user->val, (int)id->vlen, id->val);
 		(void)p2;
 	} else if (NAME("tweet") || NAME("twitter") || NAME("x")) {
 		const struct arg *user = scan_arg(v, nv, "user");

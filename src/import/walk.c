@@ -25,7 +25,8 @@ imp_walk_hugo(struct imp *im, const char *dir, const char *rel, int depth)
 		return 0;
 	for (i = 0; i < names.n && rc == 0; i++) {
 		const char *nm = names.v[i];
-		char *p = imp_join(im->a, dir, nm), *r = imp_join(im->a, rel, nm);
+		char *p = imp_join(im->a, dir, nm), *r = imp_join(im->a, rel,
+		    nm);
 		size_t ext = imp_source_ext(nm);
 
 		if (p == NULL || r == NULL)
@@ -46,11 +47,11 @@ imp_walk_hugo(struct imp *im, const char *dir, const char *rel, int depth)
 				/* A leaf bundle: its folder names it. */
 				int post = *rel != '\0' &&
 				    (im->main_section == NULL || strncmp(rel,
-				    im->main_section, strlen(im->main_section)) ==
-				    0);
+				    im->main_section,
+				    strlen(im->main_section)) == 0);
 
-				rc = imp_read_doc(im, post ? DOC_POST : DOC_PAGE,
-				    idx, p, rel, nm, 0);
+				rc = imp_read_doc(im, post ? DOC_POST :
+				    DOC_PAGE, idx, p, rel, nm, 0);
 			} else
 				rc = imp_walk_hugo(im, p, r, depth + 1);
 			continue;
@@ -58,7 +59,7 @@ imp_walk_hugo(struct imp *im, const char *dir, const char *rel, int depth)
 		if (!imp_is_file(im->oldfd, p))
 			continue;
 		if (ext > 0 && nm[0] == '_') {
-			/* _index.md: a section's list page, stet makes its own. */
+			/* _index.md lists a section: stet makes its own. */
 			notes_count(im->notes, "section list pages "
 			    "(_index.md) left to stet");
 			continue;
@@ -71,8 +72,8 @@ imp_walk_hugo(struct imp *im, const char *dir, const char *rel, int depth)
 
 			if (base == NULL)
 				return imp_oom(im);
-			rc = imp_read_doc(im, post ? DOC_POST : DOC_PAGE, p, NULL,
-			    rel, base, 0);
+			rc = imp_read_doc(im, post ? DOC_POST : DOC_PAGE, p,
+			    NULL, rel, base, 0);
 			continue;
 		}
 		/* A file beside the posts: published at its path. */
@@ -158,7 +159,8 @@ imp_walk_posts(struct imp *im, const char *dir, const char *cat, int draft,
 
 			if (base == NULL)
 				return imp_oom(im);
-			rc = imp_read_doc(im, DOC_POST, p, NULL, cat, base, draft);
+			rc = imp_read_doc(im, DOC_POST, p, NULL, cat, base,
+			    draft);
 		} else if (ext == 0 && imp_is_file(im->oldfd, p)) {
 			/* Images kept beside posts: copy as is. */
 			char *to = imp_join(im->a, "static", p);
@@ -198,8 +200,8 @@ jekyll_skip(const char *nm)
 	    "docker-compose.yml", NULL };
 	size_t	 i;
 
-	if (nm[0] == '_' || nm[0] == '.' || nm[0] == '#' || imp_has_ext(nm, "~") ||
-	    imp_has_ext(nm, ".gemspec") || imp_has_ext(nm, ".sh") ||
+	if (nm[0] == '_' || nm[0] == '.' || nm[0] == '#' || imp_has_ext(nm,
+	    "~") || imp_has_ext(nm, ".gemspec") || imp_has_ext(nm, ".sh") ||
 	    imp_has_ext(nm, ".bat"))
 		return 1;
 	for (i = 0; skip[i] != NULL; i++)
@@ -251,9 +253,11 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 
 				if (base == NULL)
 					return imp_oom(im);
-				rc = imp_read_doc(im, DOC_PAGE, p, NULL, "", base, 0);
+				rc = imp_read_doc(im, DOC_PAGE, p, NULL, "",
+				    base, 0);
 				if (rc == 0 && im->ndocs > 0) {
-					struct doc *d = &im->docs[im->ndocs - 1];
+					struct doc *d =
+					    &im->docs[im->ndocs - 1];
 
 					for (c = (char *)d->slug; *c; c++)
 						if (*c == '/')
@@ -268,7 +272,8 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 				size_t n = strlen(p);
 
 				buf_init(&u, 0);
-				if (imp_has_ext(nm, ".xml") && (strstr(nm, "feed") ||
+				if (imp_has_ext(nm, ".xml") && (strstr(nm,
+				    "feed") ||
 				    strstr(nm, "atom") || strstr(nm, "rss")))
 					to = strstr(nm, "rss") ? "/rss.xml" :
 					    "/feed.xml";
@@ -285,7 +290,8 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 					    buf_put(&u, p, n) == -1 ||
 					    (from = arena_strndup(im->a, u.data,
 					    u.len)) == NULL ||
-					    imp_add_redirect(im, from, to) == -1) {
+					    imp_add_redirect(im, from, to) ==
+					    -1) {
 						buf_free(&u);
 						return imp_oom(im);
 					}
@@ -294,8 +300,8 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 						if (BUF_LIT(&u, "/") == -1 ||
 						    (from = arena_strndup(im->a,
 						    u.data, u.len)) == NULL ||
-						    imp_add_redirect(im, from, to) ==
-						    -1) {
+						    imp_add_redirect(im, from,
+						    to) == -1) {
 							buf_free(&u);
 							return imp_oom(im);
 						}

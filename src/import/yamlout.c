@@ -130,8 +130,7 @@ value_out(struct buf *b, const struct ynode *v, int indent)
 }
 
 int
-yamlout_entry(struct buf *b, const char *key, const struct ynode *v,
-    int indent)
+yamlout_entry(struct buf *b, const char *key, const struct ynode *v, int indent)
 {
 	if (key_out(b, key, indent) == -1)
 		return -1;

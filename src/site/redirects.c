@@ -117,7 +117,8 @@ redirects_collect(const struct site *s, struct redirects *r, struct err *err)
 		if (n < 0 || (size_t)n >= sizeof(to))
 			continue;
 		for (k = 0; k < s->posts[i].naliases; k++)
-			if (add_alias(r, &cap, s->posts[i].aliases[k], to) == -1)
+			if (add_alias(r, &cap, s->posts[i].aliases[k], to) ==
+			    -1)
 				goto oom;
 	}
 	for (i = 0; i < s->ntopics; i++) {
@@ -143,11 +144,13 @@ redirects_collect(const struct site *s, struct redirects *r, struct err *err)
 		if (e->kind != YNODE_SCALAR || f[0] != '/' || (t[0] != '/' &&
 		    strncmp(t, "https://", 8) != 0 && strncmp(t, "http://",
 		    7) != 0) || strpbrk(f, "\t\r\n\"<>?#") != NULL ||
-		    strpbrk(t, " \t\r\n\"<>") != NULL || strstr(f, "..") != NULL)
+		    strpbrk(t, " \t\r\n\"<>") != NULL || strstr(f, "..") !=
+		    NULL)
 			return err_set(err, "stet.yaml", e->line, "redirects: "
 			    "%s: want /old/path: /new/path/", f);
 		n = t[0] == '/' ? snprintf(to, sizeof(to), "%s%s",
-		    s->cfg.base_path, t + 1) : snprintf(to, sizeof(to), "%s", t);
+		    s->cfg.base_path, t + 1) : snprintf(to, sizeof(to), "%s",
+		    t);
 		if (n < 0 || (size_t)n >= sizeof(to))
 			return err_set(err, "stet.yaml", e->line, "redirects: "
 			    "%s: too long", t);
@@ -182,7 +185,8 @@ feed_copy(const struct site *s, const struct ynode *e, const char **from,
 		return 0;
 	dot = strrchr(f, '.');
 	if (dot == NULL || strchr(dot, '/') != NULL || (strcmp(dot, ".xml") &&
-	    strcmp(dot, ".json") && strcmp(dot, ".rss") && strcmp(dot, ".atom")))
+	    strcmp(dot, ".json") && strcmp(dot, ".rss") && strcmp(dot,
+	    ".atom")))
 		return 0;
 	if (strstr(t, "feed.xml") == NULL && strstr(t, "rss.xml") == NULL &&
 	    strstr(t, "feed.json") == NULL)
@@ -266,8 +270,8 @@ redirects_write(const struct site *s, struct writer *w, struct err *err)
 		if (w->mem != NULL)
 			continue;
 		{
-			k = w->stagefd != -1 ? fs_read_at(w->stagefd, t, FEED_MAX,
-			    &feed, 1, err) : 1;
+			k = w->stagefd != -1 ? fs_read_at(w->stagefd, t,
+			    FEED_MAX, &feed, 1, err) : 1;
 			if (k == 1 && w->pubfd != -1)
 				k = fs_read_at(w->pubfd, t, FEED_MAX, &feed, 1,
 				    err);
