@@ -285,6 +285,57 @@ imp_add_redirect(struct imp *im, const char *from, const char *to)
 }
 
 /*
+ * Front matter that YAML refuses, read again with every top-level
+ * "key: value" value quoted (a title holding ": " is the usual cause).
+ * 0 with *root, or -1.
+ */
+static int
+lenient(struct arena *a, const struct front_split *fs, const char *src,
+    struct ynode **root)
+{
+	struct buf	 b;
+	struct err	 e;
+	const char	*p = fs->yaml, *end = fs->yaml + fs->yaml_len, *eol;
+	const char	*c, *v;
+	int		 rc = -1;
+
+	buf_init(&b, 0);
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		for (c = p; c < eol && (isalnum((unsigned char)*c) ||
+		    *c == '_' || *c == '-'); c++)
+			;
+		v = c + 1;
+		while (v < eol && *v == ' ')
+			v++;
+		/* Not "key: value" at the top, or a value YAML reads well. */
+		if (c == p || c + 1 >= eol || *c != ':' || c[1] != ' ' ||
+		    v >= eol || strchr("[{\"'|>&*!#", *v) != NULL) {
+			if (buf_put(&b, p, (size_t)(eol - p)) == -1 ||
+			    buf_putc(&b, '\n') == -1)
+				goto out;
+			continue;
+		}
+		if (buf_put(&b, p, (size_t)(v - p)) == -1 ||
+		    buf_putc(&b, '\'') == -1)
+			goto out;
+		for (; v < eol && v[0] != '\r'; v++)
+			if ((*v == '\'' && buf_putc(&b, '\'') == -1) ||
+			    buf_putc(&b, *v) == -1)
+				goto out;
+		if (BUF_LIT(&b, "'\n") == -1)
+			goto out;
+	}
+	if (yaml_load_dups(a, b.data ? b.data : "", b.len, src, fs->yaml_line,
+	    root, &e) == 0 && (*root)->kind == YNODE_MAP)
+		rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/*
  * Read one source file into a doc: its front matter, old URL, slug,
  * tags and aliases.  dir is its folder under content/ (Hugo) or before
  * _posts/ (Jekyll); name its name without date or ending.
@@ -342,15 +393,27 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	if ((b.len >= 3 && (memcmp(b.data, "---", 3) == 0 ||
 	    memcmp(b.data, "+++", 3) == 0)) || (b.len >= 6 &&
 	    memcmp(b.data, "\xef\xbb\xbf", 3) == 0)) {
-		if (fm_split(v, b.len, src, &fs, &e) == -1 ||
-		    fm_load(im->a, &fs, src, &root, &e) == -1 ||
-		    root->kind != YNODE_MAP) {
+		if (fm_split(v, b.len, src, &fs, &e) == -1) {
 			notes_add(im->notes, NOTE_LOOK, e.file[0] ? e.file :
 			    src, e.line, "not imported: %s", e.msg + e.what);
 			im->ndocs--;
 			im->res->nskipped++;
 			rc = 0;
 			goto out;
+		}
+		if (fm_load(im->a, &fs, src, &root, &e) == -1 ||
+		    root->kind != YNODE_MAP) {
+			/*
+			 * Jekyll publishes a post whose front matter YAML
+			 * cannot read ("title: a: b"), so it comes over: its
+			 * values read as plain strings, line by line.
+			 */
+			if (fs.kind != FRONT_YAML || lenient(im->a, &fs, src,
+			    &root) == -1)
+				root = NULL;
+			notes_add(im->notes, NOTE_LOOK, e.file[0] ? e.file :
+			    src, e.line, "front matter: %s; %s", e.msg + e.what,
+			    root ? "each value read as written" : "left out");
 		}
 	} else {
 		fs.body = v;

@@ -311,8 +311,12 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 				if (strcmp(p, "index.html") != 0 &&
 				    strcmp(p, "404.html") != 0 && to == NULL)
 					notes_add(im->notes, NOTE_LOOK, p, 1,
-					    "a page of the theme (Liquid in "
-					    "HTML), not imported");
+					    "%s, not imported",
+					    imp_has_ext(nm, ".scss") ||
+					    imp_has_ext(nm, ".sass") ? "Sass "
+					    "that Jekyll compiled (stet has "
+					    "its own style.css)" : "a template "
+					    "of the theme (Liquid)");
 				im->res->nskipped++;
 			}
 			continue;
