@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../support/fsutil.h"
@@ -80,6 +81,17 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 		    "_posts/)");
 		goto out;
 	}
+	/*
+	 * Dates without an offset are in the old site's zone, and Jekyll
+	 * makes URLs from dates in it: UTC where it names none, as Hugo
+	 * does and as GitHub Pages builds Jekyll.
+	 */
+	if (setenv("TZ", im.old.timezone != NULL && *im.old.timezone != '\0' ?
+	    im.old.timezone : "UTC", 1) == -1) {
+		err_set(err, NULL, 0, "out of memory");
+		goto out;
+	}
+	tzset();
 	res->kind = im.old.kind == OLD_HUGO ? "Hugo" : "Jekyll";
 	res->config = im.old.config;
 	/* The new site may not be inside the old one, or be it. */

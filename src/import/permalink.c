@@ -114,13 +114,21 @@ jekyll(const struct oldsite *o, const struct old_doc *d, const char *pat,
     struct buf *out)
 {
 	struct tm	 tm;
+	time_t		 t;
 	const char	*p, *tok;
 	size_t		 n, start = out->len;
 	int		 r = 0;
 
+	/*
+	 * Jekyll reads every date into the site's zone (its timezone:,
+	 * else the building machine's, UTC on GitHub Pages) before it
+	 * makes a URL: "2024-11-23 01:18 +0800" is /2024/11/22/ there.
+	 * The caller has set TZ so.
+	 */
 	memset(&tm, 0, sizeof(tm));
+	t = (time_t)d->date.t;
 	if (d->has_date)
-		wall(&d->date, &tm);
+		localtime_r(&t, &tm);
 	(void)o;
 	for (p = pat; *p != '\0' && r == 0;) {
 		if (*p != ':' || !is_token_char(p[1])) {

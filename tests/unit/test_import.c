@@ -2,7 +2,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "import/convert.h"
@@ -30,9 +32,11 @@ jekyll_styles(void **state)
 {
 	struct oldsite	 o;
 	struct old_doc	 d;
-	const char	*cats[] = { "Dev", "Go Lang" };
+	const char	*cats[] = { "Dev", "Go Lang" }, *why;
 
 	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
 	memset(&o, 0, sizeof(o));
 	memset(&d, 0, sizeof(d));
 	o.kind = OLD_JEKYLL;
@@ -59,6 +63,12 @@ jekyll_styles(void **state)
 	d.url = "/p/:title/";
 	url_is(&o, &d, "/p/my-post/");
 	d.url = NULL;
+	/* The date in the site's zone (TZ, UTC here), as Jekyll has it. */
+	d.has_date = date_parse("2024-11-23 01:18:08 +0800", 25, &d.date,
+	    &why) == 0;
+	o.permalink = "/:year/:month/:day/:title";
+	url_is(&o, &d, "/2024/11/22/my-post.html");
+	d.has_date = 0;
 	/* Pages: by the site's style. */
 	d.is_page = 1;
 	d.name = "about";
