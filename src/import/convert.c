@@ -63,7 +63,7 @@ convert_body(const struct conv *c, const char *body, size_t len,
 {
 	struct scan	 sc;
 	size_t		 eol, run, k, m;
-	char		 fch = 0, ch;
+	char		 fch = 0, ch, fch2;
 	size_t		 flen = 0;	/* in a fence of this many */
 	memset(&sc, 0, sizeof(sc));
 	sc.c = c;
@@ -103,8 +103,10 @@ convert_body(const struct conv *c, const char *body, size_t len,
 			    '`'; run++)
 				;
 			for (k = sc.i + run; k < len; k++) {
+				/* A span ends with its paragraph. */
 				if (body[k] == '\n' && k + 1 < len &&
-				    body[k + 1] == '\n') {
+				    (body[k + 1] == '\n' || fence_at(body, len,
+				    k + 1, &fch2) > 0)) {
 					k = len;
 					break;
 				}

@@ -51,6 +51,20 @@ target(struct rl *r, const char *u, size_t n, int image)
 	return buf_put(r->out, u, n);
 }
 
+/* Does a fence (three backticks or tildes) start the line at s[i]? */
+static int
+fence_line(const char *s, size_t n, size_t i)
+{
+	size_t	 k = 0, run = 0;
+
+	while (k < 3 && i + k < n && s[i + k] == ' ')
+		k++;
+	while (i + k + run < n && (s[i + k + run] == '`' ||
+	    s[i + k + run] == '~') && s[i + k + run] == s[i + k])
+		run++;
+	return run >= 3;
+}
+
 /* The end of a Markdown link destination at s[i]: bare or <...>. */
 static size_t
 dest_end(const char *s, size_t n, size_t i, size_t *ua, size_t *ub)
@@ -157,8 +171,9 @@ convert_links(const struct conv *c, const char *s, size_t n, struct buf *out)
 			for (run = 0; i + run < n && s[i + run] == '`'; run++)
 				;
 			for (k = i + run; k < n; k++) {
-				if (s[k] == '\n' && k + 1 < n && s[k + 1] ==
-				    '\n') {
+				/* A span ends with its paragraph. */
+				if (s[k] == '\n' && k + 1 < n && (s[k + 1] ==
+				    '\n' || fence_line(s, n, k + 1))) {
 					k = n;
 					break;
 				}

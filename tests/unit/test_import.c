@@ -190,6 +190,9 @@ conversions(void **state)
 	/* In Hugo, {{ }} is text; a ```span``` is no fence. */
 	conv_is(OLD_HUGO, "{{ x }}", "{{ x }}");
 	conv_is(OLD_JEKYLL, "```a```\n{% b %}", "```a```\n`{% b %}`");
+	/* A lone backtick is no span across a fence. */
+	conv_is(OLD_JEKYLL, "a ` b\n```\nc `\n```\n{% d %}",
+	    "a ` b\n```\nc `\n```\n`{% d %}`");
 }
 
 int
