@@ -191,6 +191,20 @@ take_slug(struct imp *im, const char *want, size_t n, int page)
 			buf_free(&l);
 		}
 	}
+	/* Two posts wanted this name: a link by name alone is ambiguous. */
+	if (k > 1 && !page) {
+		struct buf l;
+		char *key;
+
+		buf_init(&l, 0);
+		if (BUF_LIT(&l, "c:") == -1 || text_lower(&l, b.data, b.len) ==
+		    -1 || (key = arena_strndup(im->a, l.data, l.len)) == NULL ||
+		    strmap_put(&im->slugs, key, 0) == -1) {
+			buf_free(&l);
+			goto out;
+		}
+		buf_free(&l);
+	}
 	s = arena_strndup(im->a, c.data, c.len);
 out:
 	buf_free(&b);

@@ -61,7 +61,9 @@ struct imp {
 	size_t		 ndocs, capdocs;
 	struct strmap	 byurl;		/* old URL path -> doc */
 	struct strmap	 byname;	/* post_url names, files, refs -> doc */
-	struct strmap	 slugs;		/* taken slugs and page names */
+	struct strmap	 slugs;		/* taken slugs and page names, and
+					   "c:" names two posts wanted */
+	struct strmap	 byslug;	/* a post's slug -> doc */
 	struct strmap	 aliasset;
 	struct strmap	 tagset;	/* every tag, once */
 	const char	**alltags;	/* malloc'd */

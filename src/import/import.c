@@ -64,6 +64,7 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 	strmap_init(&im.byurl);
 	strmap_init(&im.byname);
 	strmap_init(&im.slugs);
+	strmap_init(&im.byslug);
 	strmap_init(&im.aliasset);
 	strmap_init(&im.tagset);
 	strmap_init(&im.redirset);
@@ -150,6 +151,7 @@ out:
 	strmap_free(&im.byurl);
 	strmap_free(&im.byname);
 	strmap_free(&im.slugs);
+	strmap_free(&im.byslug);
 	strmap_free(&im.aliasset);
 	strmap_free(&im.tagset);
 	strmap_free(&im.redirset);

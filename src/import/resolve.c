@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "../support/text.h"
 #include "../support/url.h"
 #include "impl.h"
 
@@ -70,6 +71,9 @@ imp_index_docs(struct imp *im)
 			*dot = '\0';
 		if (strmap_put(&im->byname, key, i) == -1)
 			goto out;
+		if (d->kind == DOC_POST && strmap_put(&im->byslug, d->slug, i) ==
+		    -1)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -129,6 +133,39 @@ find_path(struct imp *im, const char *p, size_t n)
 out:
 	buf_free(&b);
 	return (size_t)-1;
+}
+
+/*
+ * A link on the old host to a path no page of the old site had (a date
+ * mistyped, a post moved), whose last part is the name of exactly one
+ * post: that post, and a note, since it is a guess.
+ */
+static size_t
+by_name(struct imp *im, const char *p, size_t n)
+{
+	struct buf	 l;
+	const char	*last;
+	size_t		 t = (size_t)-1, k;
+
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	if (n > 5 && memcmp(p + n - 5, ".html", 5) == 0)
+		n -= 5;
+	for (last = p + n; last > p && last[-1] != '/'; last--)
+		;
+	k = (size_t)(p + n - last);
+	if (k == 0)
+		return t;
+	buf_init(&l, 0);
+	if (BUF_LIT(&l, "c:") == 0 && text_lower(&l, last, k) == 0 &&
+	    strmap_get(&im->slugs, l.data, l.len) == (size_t)-1 &&
+	    (t = strmap_get(&im->byslug, last, k)) != (size_t)-1)
+		notes_add(im->notes, NOTE_LOOK, im->docs[im->cur].src, 0,
+		    "a link to %.*s, which no page of the old site had, now "
+		    "leads to %s, the post of that name", (int)n, p,
+		    im->docs[t].out);
+	buf_free(&l);
+	return t;
 }
 
 static int
@@ -224,7 +261,8 @@ resolve_url(struct imp *im, const char *u, size_t n, struct buf *out)
 		goto oom;
 	if (p.len == 0 && BUF_LIT(&p, "/") == -1)
 		goto oom;
-	if ((t = find_path(im, p.data, p.len)) == (size_t)-1)
+	if ((t = find_path(im, p.data, p.len)) == (size_t)-1 &&
+	    (abs.len > 0 || (t = by_name(im, p.data, p.len)) == (size_t)-1))
 		goto out;
 	r = link_to(im, t, frag, frag ? n - (size_t)(frag - u) : 0, out);
 	goto out;
