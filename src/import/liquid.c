@@ -315,5 +315,5 @@ conv_raw_literal(struct scan *sc)
 			    a + 2;
 
 	sc->i = e;
-	return convert_code_span(sc->out, sc->s + a, e - a);
+	return scan_code_out(sc, sc->s + a, e - a);
 }

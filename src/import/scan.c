@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../support/esc.h"
 #include "scan.h"
 
 int
@@ -36,6 +37,70 @@ scan_find(const char *s, size_t n, size_t from, const char *what, size_t limit)
 	return memmem(s + from, end - from, what, w);
 }
 
+/*
+ * Where the output stands: in Markdown, in a block of raw HTML (a block
+ * whose first line starts with a tag: Markdown's backticks are text
+ * there), or inside a tag of it.
+ */
+enum where { IN_MARKDOWN, IN_HTML, IN_TAG };
+
+static enum where
+where_now(const struct buf *out)
+{
+	const char	*d = out->data, *p;
+	size_t		 n = out->len, st, i;
+
+	if (n == 0)
+		return IN_MARKDOWN;
+	/* Inside a tag: a '<' on this line after the last '>'. */
+	for (i = n; i > 0 && d[i - 1] != '\n' && d[i - 1] != '>'; i--)
+		if (d[i - 1] == '<' && i < n && (isalpha((unsigned char)d[i]) ||
+		    d[i] == '/'))
+			return IN_TAG;
+	/* The block's first line: after the last blank line. */
+	for (st = n; st > 0; st--)
+		if (d[st - 1] == '\n' && (st < 2 || d[st - 2] == '\n'))
+			break;
+	for (p = d + st; p < d + n && (*p == ' ' || *p == '\t'); p++)
+		;
+	return p + 1 < d + n && *p == '<' && (isalpha((unsigned char)p[1]) ||
+	    p[1] == '/' || p[1] == '!') ? IN_HTML : IN_MARKDOWN;
+}
+
+int
+scan_code_out(struct scan *sc, const char *s, size_t n)
+{
+	size_t	 i;
+
+	switch (where_now(sc->out)) {
+	case IN_TAG:
+		/*
+		 * An attribute's value, a link's most likely: the code as a
+		 * URL holds it, braces and all percent-encoded, so nothing
+		 * of the old tool's syntax reaches the page and the value
+		 * still says what it was.
+		 */
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if ((c == '{' || c == '}' || c == '%' || c == ' ' ||
+			    c == '"' || c == '\'' || c == '<' || c == '>' ||
+			    c < 0x20) ? buf_printf(sc->out, "%%%02X", c) == -1 :
+			    buf_putc(sc->out, (char)c) == -1)
+				return -1;
+		}
+		return 0;
+	case IN_HTML:
+		if (BUF_LIT(sc->out, "<code>") == -1 ||
+		    esc_html(sc->out, s, n) == -1)
+			return -1;
+		return BUF_LIT(sc->out, "</code>");
+	case IN_MARKDOWN:
+		break;
+	}
+	return convert_code_span(sc->out, s, n);
+}
+
 /* Keep the tag at [a, e) as inline code, and say where. */
 int
 scan_keep(struct scan *sc, size_t a, size_t e, const char *why)
@@ -44,9 +109,10 @@ scan_keep(struct scan *sc, size_t a, size_t e, const char *why)
 	size_t	 n = e - a, show = n > 60 ? 60 : n;
 
 	notes_add(sc->c->notes, NOTE_KEPT, sc->c->file, scan_line(sc, a),
-	    "%s kept as code: %.*s%s", why, (int)show, s,
+	    "%s kept as %s: %.*s%s", why, where_now(sc->out) == IN_TAG ?
+	    "a URL, inside an HTML tag" : "code", (int)show, s,
 	    show < n ? "..." : "");
-	return convert_code_span(sc->out, s, n);
+	return scan_code_out(sc, s, n);
 }
 
 /* Parse "k=v k2='v' pos" (Liquid and Hugo both). */

@@ -41,6 +41,11 @@ size_t	 scan_line(struct scan *, size_t pos);
 /* what in s[from..] within limit bytes (0: no limit), or NULL. */
 const char *scan_find(const char *s, size_t n, size_t from,
 	    const char *what, size_t limit);
+/*
+ * s (n bytes) shown as code where the output stands: a code span in
+ * Markdown, <code> in a block of raw HTML, as written inside a tag.
+ */
+int	 scan_code_out(struct scan *, const char *s, size_t n);
 /* Keep the tag at [a, e) as inline code, and note it with why. */
 int	 scan_keep(struct scan *, size_t a, size_t e, const char *why);
 /* Parse "k=v k2='v' pos" into at most max args; how many. */

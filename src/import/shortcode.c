@@ -36,7 +36,7 @@ conv_shortcode(struct scan *sc)
 		r = scan_put(&lit, s + a, 3) == -1 || scan_put(&lit, s + j + 2,
 		    (size_t)(t - s) - j - 2) == -1 || scan_put(&lit, closer,
 		    3) == -1 ?
-		    -1 : convert_code_span(sc->out, lit.data, lit.len);
+		    -1 : scan_code_out(sc, lit.data, lit.len);
 		buf_free(&lit);
 		notes_count(sc->c->notes, "{{</* */>}}");
 		return r;

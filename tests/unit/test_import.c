@@ -190,6 +190,11 @@ conversions(void **state)
 	/* In Hugo, {{ }} is text; a ```span``` is no fence. */
 	conv_is(OLD_HUGO, "{{ x }}", "{{ x }}");
 	conv_is(OLD_JEKYLL, "```a```\n{% b %}", "```a```\n`{% b %}`");
+	/* In raw HTML, backticks are text: <code>; in a tag, a URL. */
+	conv_is(OLD_JEKYLL, "<ul>\n{% for x in y %}<li><a href=\"{% z %}\">",
+	    "<ul>\n<code>{% for x in y %}</code><li><a href=\""
+	    "%7B%25%20z%20%25%7D\">");
+	conv_is(OLD_JEKYLL, "<p>a</p>\n\n{% b %}", "<p>a</p>\n\n`{% b %}`");
 	/* A lone backtick is no span across a fence. */
 	conv_is(OLD_JEKYLL, "a ` b\n```\nc `\n```\n{% d %}",
 	    "a ` b\n```\nc `\n```\n`{% d %}`");
