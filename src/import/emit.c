@@ -130,6 +130,18 @@ imp_emit_doc(struct imp *im, size_t idx)
 				}
 				if (strcmp(p, d->src) == 0)
 					continue;
+				/*
+				 * Another index (blogdown's index.html
+				 * beside index.md) would be published over
+				 * the post's own page.
+				 */
+				if (strncmp(names.v[i], "index.", 6) == 0 &&
+				    imp_source_ext(names.v[i]) > 0) {
+					notes_add(im->notes, NOTE_LOOK, p, 0,
+					    "left out: %s is the bundle's "
+					    "source", d->src);
+					continue;
+				}
 				if ((imp_is_dir(im->oldfd, p) ?
 				    imp_copy_tree(im, p, t,
 				    "bundle", 1) : imp_copy_file(im, p, t)) ==

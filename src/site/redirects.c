@@ -47,6 +47,9 @@ add_alias(struct redirects *r, size_t *cap, const char *file, const char *to)
 		return 0;
 	if (n >= 10 && strcmp(p + k - 10, "index.html") == 0 &&
 	    (n == 10 || p[k - 11] == '/')) {
+		/* The file's own name answers too: "/a/b/index.html". */
+		if (n > 10 && add(r, cap, p, (size_t)k, to) == -1)
+			return -1;
 		p[k - 10] = '\0';
 		if (add(r, cap, p, strlen(p), to) == -1)
 			return -1;
