@@ -533,7 +533,10 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 		goto out;
 	}
 	/* stet's slug, or page name. */
+	/* A page is named by its file ("pages/about.md" is about). */
 	v = od.slug != NULL && kind == DOC_POST ? od.slug : base;
+	if (kind == DOC_PAGE && strrchr(v, '/') != NULL)
+		v = strrchr(v, '/') + 1;
 	if ((d->slug = take_slug(im, v, strlen(v), kind == DOC_PAGE)) == NULL) {
 		imp_oom(im);
 		goto out;

@@ -247,22 +247,14 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 			size_t ext = imp_source_ext(nm);
 
 			if (ext > 0 && !imp_has_ext(nm, ".html")) {
-				/* "docs/intro.md" is the page docs-intro. */
+				/* "docs/intro.md": the page intro (was docs/intro). */
 				char *base = arena_strndup(im->a, p,
-				    strlen(p) - ext), *c;
+				    strlen(p) - ext);
 
 				if (base == NULL)
 					return imp_oom(im);
 				rc = imp_read_doc(im, DOC_PAGE, p, NULL, "",
 				    base, 0);
-				if (rc == 0 && im->ndocs > 0) {
-					struct doc *d =
-					    &im->docs[im->ndocs - 1];
-
-					for (c = (char *)d->slug; *c; c++)
-						if (*c == '/')
-							*c = '-';
-				}
 				continue;
 			}
 			/* A template of the theme: mapped, not copied. */
