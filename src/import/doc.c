@@ -280,6 +280,9 @@ imp_add_redirect(struct imp *im, const char *from, const char *to)
 {
 	char	*k;
 
+	/* The callers pass arena_strdup's result: NULL is out of memory. */
+	if (from == NULL || to == NULL)
+		return -1;
 	if (!alias_ok(from) || strcmp(from, to) == 0)
 		return 0;
 	if ((k = arena_strdup(im->a, from)) == NULL)

@@ -290,6 +290,12 @@ imp_site_redirects(struct imp *im)
 		    imp_add_redirect(im, d->old, arena_strdup(im->a,
 		    to.data)) == -1)
 			goto out;
+		/* "/about.html" was "/about" too, on the hosts Jekyll targets. */
+		k = strlen(d->old);
+		if (k > 6 && strcmp(d->old + k - 5, ".html") == 0 &&
+		    imp_add_redirect(im, arena_strndup(im->a, d->old, k - 5),
+		    arena_strdup(im->a, to.data)) == -1)
+			goto out;
 		if ((n = oldsite_get(d->front, "aliases")) == NULL &&
 		    (n = oldsite_get(d->front, "redirect_from")) == NULL)
 			continue;

@@ -94,6 +94,7 @@ int	 imp_copy_tree(struct imp *, const char *from, const char *to,
 /* doc.c: one source file read into a doc; redirects of stet.yaml. */
 int	 imp_read_doc(struct imp *, enum doc_kind, const char *src,
 	    const char *bundle, const char *dir, const char *name, int draft);
+/* from -> to into stet.yaml's redirects: once; NULL is out of memory. */
 int	 imp_add_redirect(struct imp *, const char *from, const char *to);
 
 /* walk.c: the old site's folders. */

@@ -247,7 +247,7 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 			size_t ext = imp_source_ext(nm);
 
 			if (ext > 0 && !imp_has_ext(nm, ".html")) {
-				/* "docs/intro.md": the page intro (was docs/intro). */
+				/* "docs/intro.md" is the page intro. */
 				char *base = arena_strndup(im->a, p,
 				    strlen(p) - ext);
 
