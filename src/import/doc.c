@@ -65,7 +65,9 @@ add_tag(struct imp *im, struct doc *d, const char *t, size_t n, size_t *cap)
 		*cap = *cap * 2 + 4;
 	}
 	d->tags[d->ntags++] = s;
-	if (strmap_put(&im->tagset, s, 0) == 0) {
+	/* Topic pages and feeds: only a published post's tags make one. */
+	if (d->kind == DOC_POST && !d->draft &&
+	    strmap_put(&im->tagset, s, 0) == 0) {
 		if (im->nalltags == im->capalltags) {
 			size_t c = im->capalltags ? im->capalltags * 2 : 64;
 			const char **v = realloc(im->alltags, c * sizeof(*v));
