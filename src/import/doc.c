@@ -355,6 +355,41 @@ out:
 }
 
 /*
+ * A bundle's folder in posts/: its slug, but for dots, since stet reads
+ * no folder with a dot in its name as a bundle ("tibble-2.1.1"); the
+ * post keeps its slug through slug:.  0 or -1.
+ */
+static int
+bundle_out(struct imp *im, const struct doc *d, struct buf *u)
+{
+	struct buf	 f;
+	size_t		 i, k, base;
+	char		*key;
+	int		 rc = -1;
+
+	buf_init(&f, 0);
+	if (BUF_LIT(&f, "d:") == -1 || buf_puts(&f, d->slug) == -1)
+		goto out;
+	for (i = 2; i < f.len; i++)
+		if (f.data[i] == '.')
+			f.data[i] = '-';
+	base = f.len;
+	for (k = 2; strmap_get(&im->slugs, f.data, f.len) != (size_t)-1; k++) {
+		buf_truncate(&f, base);
+		if (buf_printf(&f, "-%zu", k) == -1)
+			goto out;
+	}
+	if ((key = arena_strndup(im->a, f.data, f.len)) == NULL ||
+	    strmap_put(&im->slugs, key, 0) == -1)
+		goto out;
+	rc = buf_printf(u, "posts/%s/index.%s", f.data + 2, d->is_html ?
+	    "html" : "md");
+out:
+	buf_free(&f);
+	return rc;
+}
+
+/*
  * Read one source file into a doc: its front matter, old URL, slug,
  * tags and aliases.  dir is its folder under content/ (Hugo) or before
  * _posts/ (Jekyll); name its name without date or ending.
@@ -547,10 +582,11 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 		goto out;
 	}
 	buf_reset(&u);
-	if (kind == DOC_POST)
-		rc = bundle ? buf_printf(&u, "posts/%s/index.%s", d->slug,
-		    d->is_html ? "html" : "md") : buf_printf(&u, "posts/%s.%s",
-		    d->slug, d->is_html ? "html" : "md");
+	if (kind == DOC_POST && bundle != NULL)
+		rc = bundle_out(im, d, &u);
+	else if (kind == DOC_POST)
+		rc = buf_printf(&u, "posts/%s.%s", d->slug, d->is_html ?
+		    "html" : "md");
 	else
 		rc = buf_printf(&u, "pages/%s.%s", d->slug, d->is_html ?
 		    "html" : "md");
