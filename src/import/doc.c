@@ -390,6 +390,21 @@ out:
 }
 
 /*
+ * Windows line ends made Unix ones: the converters read "\n\n" as a
+ * paragraph's end, and the new site is written one way.  The new length.
+ */
+static size_t
+crlf_to_lf(char *s, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = j = 0; i < n; i++)
+		if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+			s[j++] = s[i];
+	return j;
+}
+
+/*
  * Read one source file into a doc: its front matter, old URL, slug,
  * tags and aliases.  dir is its folder under content/ (Hugo) or before
  * _posts/ (Jekyll); name its name without date or ending.
@@ -422,6 +437,7 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 		goto out;
 	}
 	b.len = text_strip_controls(b.data, b.len, &line);
+	b.len = crlf_to_lf(b.data, b.len);
 	b.data[b.len] = '\0';
 	if (text_check_utf8(b.data, b.len, &line, &why) == -1) {
 		notes_add(im->notes, NOTE_LOOK, src, line, "not imported: %s",
