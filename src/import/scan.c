@@ -57,14 +57,24 @@ where_now(const struct buf *out)
 		if (d[i - 1] == '<' && i < n && (isalpha((unsigned char)d[i]) ||
 		    d[i] == '/'))
 			return IN_TAG;
-	/* The block's first line: after the last blank line. */
+	/*
+	 * Since the last blank line, a line that starts with a tag: an
+	 * HTML block runs from there to the next blank line (a <div> may
+	 * follow a heading or interrupt a paragraph).
+	 */
 	for (st = n; st > 0; st--)
 		if (d[st - 1] == '\n' && (st < 2 || d[st - 2] == '\n'))
 			break;
-	for (p = d + st; p < d + n && (*p == ' ' || *p == '\t'); p++)
-		;
-	return p + 1 < d + n && *p == '<' && (isalpha((unsigned char)p[1]) ||
-	    p[1] == '/' || p[1] == '!') ? IN_HTML : IN_MARKDOWN;
+	for (i = st; i < n; i++) {
+		if (i > st && d[i - 1] != '\n')
+			continue;
+		for (p = d + i; p < d + n && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p + 1 < d + n && *p == '<' && (isalpha((unsigned char)
+		    p[1]) || p[1] == '/' || p[1] == '!'))
+			return IN_HTML;
+	}
+	return IN_MARKDOWN;
 }
 
 int

@@ -195,6 +195,8 @@ conversions(void **state)
 	    "<ul>\n<code>{% for x in y %}</code><li><a href=\""
 	    "%7B%25%20z%20%25%7D\">");
 	conv_is(OLD_JEKYLL, "<p>a</p>\n\n{% b %}", "<p>a</p>\n\n`{% b %}`");
+	conv_is(OLD_JEKYLL, "### T\n<div>\n{% b %}",
+	    "### T\n<div>\n<code>{% b %}</code>");
 	/* A lone backtick is no span across a fence. */
 	conv_is(OLD_JEKYLL, "a ` b\n```\nc `\n```\n{% d %}",
 	    "a ` b\n```\nc `\n```\n`{% d %}`");
