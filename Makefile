@@ -24,8 +24,8 @@ CXX	 = clang++
 endif
 endif
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim \
-	tomlplusplus gumbo
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
+	tomlplusplus gumbo ldns gmime-3.0 jansson
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
@@ -33,7 +33,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
-	-lh2o-evloop -lssl -lcrypto -lz -pthread
+	-lh2o-evloop -lssl -lcrypto -lz -lcsv -pthread
 
 # A variant builds into its own folder, so the sanitizer build and the
 # plain one never share objects.
@@ -157,7 +157,9 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	    ATOMIC_LONG=$(if $(filter sanitize,$(VARIANT)),0,1) tests/e2e/atomic
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
+	STET=$(CURDIR)/$(B)/stet tests/e2e/doctor
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
+	STET=$(CURDIR)/$(B)/stet tests/e2e/bounces
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
 	STET=$(CURDIR)/$(B)/stet tests/import/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/import

@@ -15,6 +15,8 @@ static const struct {
 	{ "check", cmd_check },
 	{ "subscribers", cmd_subscribers },
 	{ "send", cmd_send },
+	{ "bounces", cmd_bounces },
+	{ "doctor", cmd_doctor },
 	{ "import", cmd_import },
 	{ "help", cmd_help },
 };

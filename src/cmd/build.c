@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "../send/hold.h"
 #include "../site/build.h"
 #include "../support/date.h"
 #include "cmd.h"
@@ -101,7 +102,7 @@ left_out(const struct build_result *r)
 	if (r->nfuture > 0) {
 		memset(&next, 0, sizeof(next));
 		next.t = r->next_due;
-		date_localize(&next);
+		next.off = r->next_due_off;
 		if (date_rfc3339(&next, due, sizeof(due)) > 0)
 			printf(" (the next falls due %s)", due);
 	}
@@ -149,8 +150,8 @@ cmd_build(int argc, char *argv[])
 	}
 	/* The other layers' keys of stet.yaml: site_build reads the site's. */
 	rc = settings_load(&set, o.dir, &err);
-	settings_free(&set);
 	if (rc == -1) {
+		settings_free(&set);
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
 	}
@@ -173,6 +174,7 @@ cmd_build(int argc, char *argv[])
 			    "already being published: %s/public is the new "
 			    "site, complete\n", o.dir);
 		diag_free(&d);
+		settings_free(&set);
 		return 128 + stop_signal;
 	}
 	if (rc == -1) {
@@ -183,9 +185,19 @@ cmd_build(int argc, char *argv[])
 			fprintf(stderr, "stet: %zu errors; public/ was left as "
 			    "it was\n", d.nerrors);
 		diag_free(&d);
+		settings_free(&set);
 		return 1;
 	}
 	diag_free(&d);
+	/*
+	 * The hold before mailing counts from this build (send/hold.h).  A
+	 * build that wrote nothing published nothing new: not worth loading
+	 * the site again for.
+	 */
+	if (r.written > 0 && send_note_built(o.dir, &set.send, &err) == -1)
+		fprintf(stderr, "stet: warning: the time each post was "
+		    "published was not recorded: %s\n", err.msg);
+	settings_free(&set);
 	if (r.defaults)
 		fprintf(stderr, "stet: no stet.yaml in %s: built with the "
 		    "defaults\n", o.dir);

@@ -13,6 +13,8 @@ int	cmd_new(int argc, char *argv[]);
 int	cmd_check(int argc, char *argv[]);
 int	cmd_subscribers(int argc, char *argv[]);
 int	cmd_send(int argc, char *argv[]);
+int	cmd_bounces(int argc, char *argv[]);
+int	cmd_doctor(int argc, char *argv[]);
 int	cmd_import(int argc, char *argv[]);
 
 /* The usage of one command (or all when name is NULL) to f. */

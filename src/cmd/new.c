@@ -43,6 +43,7 @@ cmd_new(int argc, char *argv[])
 	struct settings	 set;
 	struct buf	 slug, path, body;
 	struct date	 now;
+	struct zone	*zone;
 	struct err	 err;
 	const char	*dir = ".", *title, *why;
 	char		 ymd[16];
@@ -87,9 +88,13 @@ cmd_new(int argc, char *argv[])
 		fprintf(stderr, "stet: %s\n", err.msg);
 		goto out;
 	}
-	if (setenv("TZ", set.site.timezone, 1) == 0)
-		tzset();
-	date_now(&now);
+	if ((zone = zone_open(set.site.timezone)) == NULL) {
+		fprintf(stderr, "stet: stet.yaml: timezone: no zone named %s "
+		    "on this system\n", set.site.timezone);
+		goto out;
+	}
+	date_now(&now, zone);
+	zone_free(zone);
 	date_ymd(&now, ymd, sizeof(ymd));
 	if (text_slug(&slug, title, strlen(title)) == -1 ||
 	    (slug.len == 0 && BUF_LIT(&slug, "untitled") == -1) ||

@@ -43,6 +43,9 @@ cmd_send(int argc, char *argv[])
 		{ "to", required_argument, NULL, 't' },
 		{ "post", required_argument, NULL, 'p' },
 		{ "wait", no_argument, NULL, 'w' },
+		{ "now", no_argument, NULL, 'N' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "retry", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -53,10 +56,8 @@ cmd_send(int argc, char *argv[])
 	struct err	 err;
 	struct buf	 yaml;
 	struct stat	 sb;
-	char		 when[64];
-	time_t		 t;
-	struct tm	 tm;
-	int		 c, rc;
+	char		 when[128];
+	int		 c, rc, status = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.dir = ".";
@@ -72,6 +73,9 @@ cmd_send(int argc, char *argv[])
 		case 't': o.to = optarg; break;
 		case 'p': o.post = optarg; break;
 		case 'w': o.wait = 1; break;
+		case 'N': o.now = 1; break;
+		case 'S': status = 1; break;
+		case 'r': o.retry = optarg; break;
 		case 'h': usage_print("send", stdout); return 0;
 		default:
 			fprintf(stderr, "stet: send: unknown or incomplete "
@@ -80,7 +84,9 @@ cmd_send(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind < argc || (o.post != NULL && o.to == NULL)) {
+	if (optind < argc || (o.post != NULL && o.to == NULL) ||
+	    (status && (o.dry_run || o.to != NULL || o.retry != NULL)) ||
+	    (o.retry != NULL && (o.dry_run || o.to != NULL))) {
 		usage_print("send", stderr);
 		return 2;
 	}
@@ -111,6 +117,15 @@ cmd_send(int argc, char *argv[])
 	}
 	o.mail = &set.mail;
 	o.settings = &set.send;
+	if (status) {
+		rc = send_status(&o, &err);
+		settings_free(&set);
+		if (rc == -1)
+			fprintf(stderr, "stet: %s\n", err.msg);
+		return rc == -1 ? 1 : 0;
+	}
+	/* A new run: what the relay failed before may go now. */
+	o.rewind = 1;
 	rc = send_run(&o, &r, &err);
 	settings_free(&set);
 	if (rc == -1) {
@@ -125,19 +140,33 @@ cmd_send(int argc, char *argv[])
 		fprintf(stderr, "stet: %zu post%s: %zu sent, %zu refused for "
 		    "good, %zu waiting for a retry\n", r.posts,
 		    r.posts == 1 ? "" : "s", r.sent, r.failed, r.waiting);
+	if (r.held > 0) {
+		send_when(r.held_until, (int64_t)time(NULL), when,
+		    sizeof(when));
+		fprintf(stderr, "stet: %zu post%s held (mail.hold); the first "
+		    "goes at %s: run stet send then, or stet send --now\n",
+		    r.held, r.held == 1 ? "" : "s", when);
+	}
+	if (r.relay_failed) {
+		fprintf(stderr, "stet: the relay failed: %s\n", r.relay_why);
+		fprintf(stderr, "stet: no reader's address was blamed; what was "
+		    "not sent stays pending: run stet send again once the "
+		    "relay works (stet send --status shows each post)\n");
+		return EXIT_LATER;
+	}
 	/* Stopped before or between posts: some may not have begun. */
 	if (atomic_load(&stopping)) {
 		fprintf(stderr, "stet: stopped; run stet send again to go on\n");
 		return EXIT_LATER;
 	}
 	if (r.posts == 0) {
-		fprintf(stderr, "stet: nothing new to send\n");
+		/* Held posts are on their way: nothing for anyone to do. */
+		if (r.held == 0)
+			fprintf(stderr, "stet: nothing new to send\n");
 		return 0;
 	}
 	if (r.waiting > 0) {
-		t = (time_t)r.retry_at;
-		localtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%H:%M", &tm);
+		send_when(r.retry_at, (int64_t)time(NULL), when, sizeof(when));
 		fprintf(stderr, "stet: run stet send again after %s for the "
 		    "rest\n", when);
 		return EXIT_LATER;

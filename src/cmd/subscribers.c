@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -9,18 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../store/csv.h"
+#include <sodium.h>
+
+#include "../store/listfile.h"
 #include "../store/store.h"
+#include "../store/transfer.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
 #include "cmd.h"
 
 /* An import larger than this is surely not a list of addresses. */
 #define IMPORT_MAX	(256u * 1024 * 1024)
-
-struct import_counts {
-	size_t	 added, skipped, suppressed, unsubscribed, invalid;
-};
 
 static int	subs_list(struct store *, int, char *[]);
 static int	subs_count(struct store *, int, char *[]);
@@ -232,7 +232,7 @@ out:
 static void
 subs_csv_field(const char *s, FILE *f)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (strpbrk(s, ",;\"\r\n") == NULL) {
 		fputs(s, f);
 		return;
 	}
@@ -245,182 +245,353 @@ subs_csv_field(const char *s, FILE *f)
 	putc('"', f);
 }
 
+struct export {
+	FILE	*out;
+	int	 full;
+};
+
 static int
 subs_export_row(const struct store_subscriber *s, void *arg, struct err *err)
 {
-	char	 c[32], f[32], u[32], b[32];
+	struct export	*x = arg;
+	char		 c[32], f[32], u[32], b[32];
 
-	(void)arg;
 	(void)err;
 	subs_rfc3339(s->created_at, c, sizeof(c));
 	subs_rfc3339(s->confirmed_at, f, sizeof(f));
 	subs_rfc3339(s->unsubscribed_at, u, sizeof(u));
 	subs_rfc3339(s->bouncing_at, b, sizeof(b));
-	subs_csv_field(s->email, stdout);
-	printf(",%s,%s,%s,%s,", store_state_name(s->state), c, f, u);
-	subs_csv_field(s->source, stdout);
-	printf(",%lld,%s\r\n", (long long)s->failures, b);
+	subs_csv_field(s->email, x->out);
+	fprintf(x->out, ",%s,%s,%s,%s,", store_state_name(s->state), c, f, u);
+	subs_csv_field(s->source, x->out);
+	fprintf(x->out, ",%lld,%s", (long long)s->failures, b);
+	if (x->full)
+		fprintf(x->out, ",%lld,", (long long)s->id);
+	fputs("\r\n", x->out);
 	return 0;
 }
 
-static int
-subs_export(struct store *st, int argc, char *argv[])
+/* A row of export --full with a key: the secret or a hash, in hex. */
+static void
+subs_key_row(FILE *out, const char *kind, const unsigned char *k, size_t n)
 {
-	struct err	 err;
+	char	 hex[2 * 32 + 1];
 
-	(void)argv;
-	if (argc != 1) {
-		usage_print("subscribers", stderr);
-		return 2;
-	}
-	printf("email,state,created,confirmed,unsubscribed,source,failures,"
-	    "bouncing\r\n");
-	if (store_each(st, NULL, subs_export_row, NULL, &err) == -1) {
-		fprintf(stderr, "stet: %s\n", err.msg);
-		return 1;
-	}
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "stet: export: cannot write to stdout\n");
-		return 1;
-	}
+	sodium_bin2hex(hex, sizeof(hex), k, n);
+	fprintf(out, ",%s,,,,,,,,%s\r\n", kind, hex);
+	sodium_memzero(hex, sizeof(hex));
+}
+
+static int
+subs_export_hash(const unsigned char *h, void *arg, struct err *err)
+{
+	struct export	*x = arg;
+
+	(void)err;
+	subs_key_row(x->out, "suppressed", h, STORE_SUPP_LEN);
 	return 0;
-}
-
-/* s without ASCII blanks at either end. */
-static const char *
-subs_trim(const char *s, size_t *n)
-{
-	while (*n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		(*n)--;
-	}
-	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
-		(*n)--;
-	return s;
-}
-
-static int
-subs_is(const char *s, size_t n, const char *name)
-{
-	s = subs_trim(s, &n);
-	return n == strlen(name) && strncasecmp(s, name, n) == 0;
 }
 
 /*
- * A status column, where the export has one: listmonk says
- * "blocklisted", others "unsubscribed".  Such a row is a reader who
- * left, and an import must not undo that.
+ * export [--full] [-o FILE]: everything kept about each reader.  --full
+ * adds the site secret and the suppression hashes, so a new site can
+ * take over every unsubscribe link already mailed and keep every removed
+ * address out; they are secrets, so --full writes only to a file, and
+ * any file is made with mode 0600: a list of addresses is personal data.
  */
 static int
-subs_left(const char *s, size_t n)
+subs_export(struct store *st, int argc, char *argv[])
 {
-	return subs_is(s, n, "unsubscribed") ||
-	    subs_is(s, n, "blocklisted") || subs_is(s, n, "blacklisted");
-}
-
-static int
-subs_import(struct store *st, int argc, char *argv[])
-{
-	struct import_counts k;
-	enum store_add	 res;
-	struct csv	 csv;
-	struct buf	 text, email;
+	static const struct option longopts[] = {
+		{ "full", no_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned char	 key[STORE_SECRET_LEN];
+	struct export	 x = { stdout, 0 };
 	struct err	 err;
-	const char	*file, *f, *why;
-	size_t		 i, n, col = SIZE_MAX, scol = SIZE_MAX;
-	int		 r, rc = 1, tx = 0;
-	int64_t		 now = (int64_t)time(NULL);
+	const char	*path = NULL;
+	int		 c, fd, rc = 1;
 
-	if (argc != 2) {
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': x.full = 1; break;
+		case 'o': path = optarg; break;
+		default:
+			fprintf(stderr, "stet: subscribers export: unknown or "
+			    "incomplete option %s\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
 		usage_print("subscribers", stderr);
 		return 2;
 	}
-	file = argv[1];
+	if (x.full && path == NULL) {
+		fprintf(stderr, "stet: subscribers export --full holds the "
+		    "site secret: name a file with -o FILE (it is written "
+		    "with mode 0600)\n");
+		return 2;
+	}
+	if (path != NULL) {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, 0600)) == -1 || fchmod(fd, 0600) == -1 ||
+		    (x.out = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "stet: %s: %s\n", path,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return 1;
+		}
+	}
+	fprintf(x.out, "email,state,created,confirmed,unsubscribed,source,"
+	    "failures,bouncing%s\r\n", x.full ? ",id,key" : "");
+	if (x.full) {
+		store_secret(st, key);
+		subs_key_row(x.out, "secret", key, sizeof(key));
+		sodium_memzero(key, sizeof(key));
+		if (store_each_suppressed(st, subs_export_hash, &x, &err) ==
+		    -1) {
+			fprintf(stderr, "stet: %s\n", err.msg);
+			goto out;
+		}
+	}
+	if (store_each(st, NULL, subs_export_row, &x, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
+		goto out;
+	}
+	if (fflush(x.out) == EOF || ferror(x.out)) {
+		fprintf(stderr, "stet: export: cannot write to %s\n",
+		    path != NULL ? path : "stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (path != NULL && fclose(x.out) == EOF && rc == 0) {
+		fprintf(stderr, "stet: %s: %s\n", path, strerror(errno));
+		rc = 1;
+	}
+	return rc;
+}
+
+/* What an import read, by what the source says, and what it did. */
+struct import_counts {
+	size_t	 kinds[LIST_NKINDS], invalid;
+	size_t	 added, skipped, suppressed, left;
+};
+
+static void
+subs_import_report(const struct list_file *l, const struct import_counts *k,
+    int dry)
+{
+	printf("source %s\n", list_source_name(l->source));
+	printf("read: confirmed %zu, pending %zu, unsubscribed %zu, "
+	    "bounced %zu, not subscribed %zu, invalid %zu\n",
+	    k->kinds[LIST_CONFIRMED], k->kinds[LIST_PENDING],
+	    k->kinds[LIST_UNSUBSCRIBED], k->kinds[LIST_BOUNCED],
+	    k->kinds[LIST_NOT_SUBSCRIBED], k->invalid);
+	if (k->kinds[LIST_SECRET] > 0)
+		printf("site secret restored, %zu suppression hashes\n",
+		    k->kinds[LIST_SUPPRESSED]);
+	printf("added %zu\nskipped %zu (already on the list)\n"
+	    "suppressed %zu (removed before)\n"
+	    "unsubscribed %zu (left or bouncing: kept out, never re-added)\n"
+	    "not subscribed %zu (the source never had them confirmed: "
+	    "left out)\ninvalid %zu\n", k->added, k->skipped, k->suppressed,
+	    k->left, k->kinds[LIST_NOT_SUBSCRIBED], k->invalid);
+	if (dry)
+		printf("nothing written (--dry-run)\n");
+}
+
+/* A full export's secret or hash row; -1 after saying why. */
+static int
+subs_import_key(struct store *st, const struct list_file *l,
+    const struct list_row *r, int *have_secret)
+{
+	struct err	 err;
+	int		 taken;
+
+	if (r->kind == LIST_SECRET) {
+		if (store_restore_secret(st, r->key, &taken, &err) == -1) {
+			fprintf(stderr, "stet: %s\n", err.msg);
+			return -1;
+		}
+		if (!taken) {
+			fprintf(stderr, "stet: %s:%zu: this is another site's "
+			    "export --full: its secret and suppression hashes "
+			    "go only into a site with no readers yet (import "
+			    "a plain export here instead)\n", l->file,
+			    r->line);
+			return -1;
+		}
+		*have_secret = 1;
+		return 0;
+	}
+	if (!*have_secret) {
+		fprintf(stderr, "stet: %s:%zu: a suppression hash before the "
+		    "site secret it was made under\n", l->file, r->line);
+		return -1;
+	}
+	if (store_add_suppressed(st, r->key, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A reader's row as the store takes it, dates the source left out now. */
+static void
+subs_import_fill(const struct list_row *r, const char *email, int keep_id,
+    int64_t now, struct store_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = keep_id ? r->id : 0;
+	row->email = email;
+	row->source = r->source != NULL ? r->source : "owner-import";
+	row->created_at = r->created_at != 0 ? r->created_at : now;
+	row->confirmed_at = r->confirmed_at;
+	row->unsubscribed_at = r->unsubscribed_at;
+	row->bouncing_at = r->bouncing_at;
+	row->failures = r->failures;
+	switch (r->kind) {
+	case LIST_PENDING:
+		row->state = STORE_PENDING;
+		break;
+	case LIST_UNSUBSCRIBED:
+		row->state = STORE_UNSUBSCRIBED;
+		if (row->unsubscribed_at == 0)
+			row->unsubscribed_at = now;
+		break;
+	default:
+		row->state = STORE_CONFIRMED;
+		if (row->confirmed_at == 0 && r->source == NULL)
+			row->confirmed_at = row->created_at;
+		if (r->kind == LIST_BOUNCED && row->bouncing_at == 0)
+			row->bouncing_at = now;
+		break;
+	}
+}
+
+/*
+ * import [--from NAME] [--dry-run] FILE: all or nothing, in one
+ * transaction; --dry-run does it all and rolls it back, so what it
+ * prints is what an import would do.
+ */
+static int
+subs_import(struct store *st, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, 'F' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct import_counts k;
+	struct list_file list;
+	struct list_row	 r;
+	struct store_row row;
+	enum store_put	 res;
+	struct buf	 text, email;
+	struct err	 err;
+	const char	*file, *why, *from = NULL;
+	int		 c, rc = 1, tx = 0, dry = 0, secret = 0, left;
+	int64_t		 now = (int64_t)time(NULL);
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F': from = optarg; break;
+		case 'n': dry = 1; break;
+		default:
+			fprintf(stderr, "stet: subscribers import: unknown or "
+			    "incomplete option %s\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage_print("subscribers", stderr);
+		return 2;
+	}
+	file = argv[optind];
 	memset(&k, 0, sizeof(k));
+	memset(&list, 0, sizeof(list));
 	buf_init(&text, 0);
 	buf_init(&email, 0);
-	csv_init(&csv, "", 0);
 	if (fs_read_at(AT_FDCWD, file, IMPORT_MAX, &text, 0, &err) == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		goto out;
 	}
-	csv_free(&csv);
-	csv_init(&csv, text.data, text.len);
-	if ((r = csv_next(&csv, file, &err)) != 1) {
-		fprintf(stderr, "stet: %s\n", r == 0 ? "the file is empty" :
-		    err.msg);
+	if (list_open(&list, text.data, text.len, file, from, &err) == -1) {
+		fprintf(stderr, "stet: %s\n", err.msg);
 		goto out;
 	}
-	for (i = 0; i < csv.nfields; i++) {
-		f = csv_field(&csv, i, &n);
-		if (col == SIZE_MAX && (subs_is(f, n, "email") ||
-		    subs_is(f, n, "e-mail") ||
-		    subs_is(f, n, "email address")))
-			col = i;
-		if (scol == SIZE_MAX && (subs_is(f, n, "status") ||
-		    subs_is(f, n, "state")))
-			scol = i;
-	}
-	if (col == SIZE_MAX) {
-		fprintf(stderr, "stet: %s:%zu: no email column (want one "
-		    "named email, e-mail or Email Address)\n", file,
-		    csv.recline);
-		goto out;
-	}
-	/* All or nothing: a failure half-way leaves the list as it was. */
 	if (store_begin(st, &err) == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		goto out;
 	}
 	tx = 1;
-	while ((r = csv_next(&csv, file, &err)) == 1) {
-		f = csv_field(&csv, col, &n);
-		f = subs_trim(f, &n);
+	while ((c = list_next(&list, &r, &err)) == 1) {
+		if (r.kind == LIST_SECRET || r.kind == LIST_SUPPRESSED) {
+			if (subs_import_key(st, &list, &r, &secret) == -1)
+				goto out;
+			k.kinds[r.kind]++;
+			continue;
+		}
 		buf_reset(&email);
-		if (store_check_address(f, n, &email, &why) == -1) {
+		if (store_check_address(r.email, r.email_len, &email,
+		    &why) == -1) {
 			fprintf(stderr, "%s:%zu: invalid address\n", file,
-			    csv.recline);
+			    r.line);
 			k.invalid++;
 			continue;
 		}
-		if (scol != SIZE_MAX) {
-			f = csv_field(&csv, scol, &n);
-			if (subs_left(f, n)) {
-				k.unsubscribed++;
-				continue;
-			}
-		}
-		if (store_add_confirmed(st, email.data, "owner-import", now,
-		    &res, &err) == -1) {
-			fprintf(stderr, "stet: %s\n", err.msg);
+		k.kinds[r.kind]++;
+		if (r.kind == LIST_NOT_SUBSCRIBED)
+			continue;
+		subs_import_fill(&r, email.data, secret, now, &row);
+		if (store_import_row(st, &row, &res, &err) == -1) {
+			fprintf(stderr, "stet: %s:%zu: %s\n", file, r.line,
+			    err.msg);
 			goto out;
 		}
+		left = row.state == STORE_UNSUBSCRIBED || row.bouncing_at != 0;
 		switch (res) {
-		case STORE_ADDED: k.added++; break;
-		case STORE_EXISTS: k.skipped++; break;
-		case STORE_SUPPRESSED: k.suppressed++; break;
-		case STORE_WAS_UNSUBSCRIBED: k.unsubscribed++; break;
+		case STORE_PUT_ADDED:
+			if (left)
+				k.left++;
+			else
+				k.added++;
+			break;
+		case STORE_PUT_KEPT: k.skipped++; break;
+		case STORE_PUT_SUPPRESSED: k.suppressed++; break;
+		case STORE_PUT_STAYS_LEFT:
+		case STORE_PUT_NOW_LEFT: k.left++; break;
 		}
 	}
-	if (r == -1) {
+	if (c == -1) {
 		fprintf(stderr, "stet: %s; nothing imported\n", err.msg);
 		goto out;
 	}
-	if (store_commit(st, &err) == -1) {
+	if (dry)
+		store_rollback(st);
+	else if (store_commit(st, &err) == -1) {
 		tx = 0;
 		fprintf(stderr, "stet: %s; nothing imported\n", err.msg);
 		goto out;
 	}
 	tx = 0;
-	printf("added %zu\nskipped %zu (already on the list)\n"
-	    "suppressed %zu (removed before)\n"
-	    "unsubscribed %zu (not re-added)\ninvalid %zu\n", k.added,
-	    k.skipped, k.suppressed, k.unsubscribed, k.invalid);
+	subs_import_report(&list, &k, dry);
 	rc = 0;
 out:
 	if (tx)
 		store_rollback(st);
-	csv_free(&csv);
+	list_close(&list);
+	/* A full export's secret was in both. */
+	sodium_memzero(&r, sizeof(r));
+	if (text.len > 0)
+		sodium_memzero(text.data, text.len);
 	buf_free(&text);
 	buf_free(&email);
 	return rc;

@@ -509,7 +509,7 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	pre = date_prefix(name, ymd);
 	if (((v = oldsite_str(root, "date")) != NULL ||
 	    (v = oldsite_str(root, "publishDate")) != NULL) &&
-	    date_parse(v, strlen(v), &od.date, &why) == 0) {
+	    date_parse(v, strlen(v), im->old.zone, &od.date, &why) == 0) {
 		d->date = v;
 		od.has_date = 1;
 	} else if (pre > 0) {
@@ -521,14 +521,14 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 			imp_oom(im);
 			goto out;
 		}
-		od.has_date = date_parse(ymd, 10, &od.date, &why) == 0;
+		od.has_date = date_parse(ymd, 10, im->old.zone, &od.date, &why) == 0;
 	} else if (kind == DOC_POST) {
 		struct stat st;
 
 		if (fstatat(im->oldfd, src, &st, 0) == 0) {
 			od.date.t = st.st_mtim.tv_sec;
 			od.has_date = 1;
-			date_localize(&od.date);
+			date_localize(&od.date, im->old.zone);
 			if (date_ymd(&od.date, ymd, sizeof(ymd)) > 0)
 				d->date = arena_strdup(im->a, ymd);
 			notes_add(im->notes, NOTE_LOOK, src, 1, "no date: the "

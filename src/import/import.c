@@ -82,17 +82,6 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 		    "_posts/)");
 		goto out;
 	}
-	/*
-	 * Dates without an offset are in the old site's zone, and Jekyll
-	 * makes URLs from dates in it: UTC where it names none, as Hugo
-	 * does and as GitHub Pages builds Jekyll.
-	 */
-	if (setenv("TZ", im.old.timezone != NULL && *im.old.timezone != '\0' ?
-	    im.old.timezone : "UTC", 1) == -1) {
-		err_set(err, NULL, 0, "out of memory");
-		goto out;
-	}
-	tzset();
 	res->kind = im.old.kind == OLD_HUGO ? "Hugo" : "Jekyll";
 	res->config = im.old.config;
 	/* The new site may not be inside the old one, or be it. */
@@ -141,6 +130,7 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 	rc = 0;
 out:
 	media_free(&im.media);
+	oldsite_free(&im.old);
 	if (im.oldfd != -1)
 		close(im.oldfd);
 	if (im.newfd != -1)

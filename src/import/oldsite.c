@@ -290,6 +290,30 @@ read_jekyll(struct arena *a, struct oldsite *o)
 	return read_menus(a, o, n);
 }
 
+void
+oldsite_free(struct oldsite *o)
+{
+	if (o->zone != NULL)
+		zone_free(o->zone);
+	o->zone = NULL;
+}
+
+/*
+ * The zone of dates: Hugo's timeZone and Jekyll's timezone, else UTC
+ * (Hugo's default, and GitHub Pages' for Jekyll).
+ */
+static int
+open_zone(struct oldsite *o, struct err *err)
+{
+	if (o->timezone == NULL || *o->timezone == '\0' ||
+	    strcmp(o->timezone, "UTC") == 0)
+		return 0;
+	if ((o->zone = zone_open(o->timezone)) == NULL)
+		return err_set(err, o->config, 0, "time zone %s: no zone of "
+		    "that name on this system", o->timezone);
+	return 0;
+}
+
 int
 oldsite_read(struct arena *a, int dirfd, struct oldsite *o, struct err *err)
 {
@@ -307,7 +331,7 @@ oldsite_read(struct arena *a, int dirfd, struct oldsite *o, struct err *err)
 			return -1;
 		if (read_hugo(a, o) == -1)
 			return err_set(err, NULL, 0, "out of memory");
-		return 0;
+		return open_zone(o, err);
 	}
 	if (exists(dirfd, "_config.yml", 0) || exists(dirfd, "_config.yaml",
 	    0) || exists(dirfd, "_posts", 1)) {
@@ -323,7 +347,7 @@ oldsite_read(struct arena *a, int dirfd, struct oldsite *o, struct err *err)
 			return -1;
 		if (read_jekyll(a, o) == -1)
 			return err_set(err, NULL, 0, "out of memory");
-		return 0;
+		return open_zone(o, err);
 	}
 	if (exists(dirfd, "content", 1)) {
 		/* Hugo with every setting left at its default. */

@@ -6,6 +6,7 @@
 #include "../support/arena.h"
 #include "../support/err.h"
 #include "../support/yamltree.h"
+#include "../support/zone.h"
 
 /*
  * The settings of the site being imported, Hugo's or Jekyll's, read
@@ -31,6 +32,12 @@ struct oldsite {
 	const char	*config;	/* "config.toml", "_config.yml" */
 	struct ynode	*tree;		/* all of it */
 	const char	*title, *author, *description, *language, *timezone;
+	/*
+	 * timezone opened, for dates without an offset and Jekyll's URLs;
+	 * NULL for UTC (none named, or none of that name).  Freed by
+	 * oldsite_free.
+	 */
+	struct zone	*zone;
 	const char	*url;		/* "https://host/" or NULL */
 	const char	*host;		/* "host", for links; or NULL */
 	const char	*base_path;	/* "/" or "/blog/" */
@@ -58,6 +65,9 @@ struct oldsite {
  */
 int	oldsite_read(struct arena *, int dirfd, struct oldsite *,
 	    struct err *);
+
+/* Let go of what oldsite_read opened (the arena holds the rest). */
+void	oldsite_free(struct oldsite *);
 
 /* The last value of key in map (Hugo's keys in any case), or NULL. */
 const struct ynode *oldsite_get(const struct ynode *map, const char *key);

@@ -123,13 +123,12 @@ jekyll(const struct oldsite *o, const struct old_doc *d, const char *pat,
 	 * Jekyll reads every date into the site's zone (its timezone:,
 	 * else the building machine's, UTC on GitHub Pages) before it
 	 * makes a URL: "2024-11-23 01:18 +0800" is /2024/11/22/ there.
-	 * The caller has set TZ so.
 	 */
 	memset(&tm, 0, sizeof(tm));
-	t = (time_t)d->date.t;
+	t = (time_t)(d->date.t + (o->zone != NULL ?
+	    zone_offset_at(o->zone, d->date.t) : 0));
 	if (d->has_date)
-		localtime_r(&t, &tm);
-	(void)o;
+		gmtime_r(&t, &tm);
 	for (p = pat; *p != '\0' && r == 0;) {
 		if (*p != ':' || !is_token_char(p[1])) {
 			r = buf_putc(out, *p++);

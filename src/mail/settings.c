@@ -12,6 +12,9 @@ mail_settings_defaults(struct mail_settings *c)
 	c->connections = 4;
 	c->timeout = 60;
 	c->max_failures = 3;
+	c->stop_after = 5;
+	c->hold = 10;
+	bounce_settings_defaults(&c->bounces);
 }
 
 /*
@@ -138,9 +141,15 @@ mail_dkim(const struct yval *v, const struct ynode *n, struct mail_settings *c)
  *   timeout         seconds for one message (60)
  *   max_failures    permanent failures before an address is marked as
  *                   bouncing and skipped (3)
+ *   stop_after      messages in a row the relay fails (not a reader's
+ *                   address: the relay itself, or the message) before a
+ *                   run stops and leaves the rest for later (5)
+ *   hold            minutes a published post waits before it is mailed,
+ *                   from the first build that published it (10)
  *   send_every      minutes between stet serve's own runs of stet send;
  *                   0, the default, leaves sending to stet send
  *   dkim            { domain, selector, key }: sign with this key
+ *   bounces         the mail that comes back: bounce_settings.c
  */
 static int
 mail(const struct yval *v, const struct ynode *n, struct mail_settings *c)
@@ -182,11 +191,19 @@ mail(const struct yval *v, const struct ynode *n, struct mail_settings *c)
 		else if (strcmp(k, "max_failures") == 0)
 			rc = yval_count(v, e, "mail.max_failures", 1, 100,
 			    &c->max_failures);
+		else if (strcmp(k, "stop_after") == 0)
+			rc = yval_count(v, e, "mail.stop_after", 1, 1000000,
+			    &c->stop_after);
+		else if (strcmp(k, "hold") == 0)
+			rc = yval_count(v, e, "mail.hold", 0, 10080,
+			    &c->hold);
 		else if (strcmp(k, "send_every") == 0)
 			rc = yval_count(v, e, "mail.send_every", 0, 10080,
 			    &c->send_every);
 		else if (strcmp(k, "dkim") == 0)
 			rc = mail_dkim(v, e, c);
+		else if (strcmp(k, "bounces") == 0)
+			rc = bounce_settings_parse(v, e, &c->bounces);
 		else if (strcmp(k, "transport") == 0) {
 			if ((rc = yval_scalar(v, e, "mail.transport", &t)) ==
 			    -1)

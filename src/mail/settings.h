@@ -6,6 +6,7 @@
 #include "../support/arena.h"
 #include "../support/err.h"
 #include "../support/yamltree.h"
+#include "bounce_settings.h"
 
 /*
  * The mail: keys of stet.yaml: who the messages are from and how they
@@ -29,10 +30,13 @@ struct mail_settings {
 	size_t		 rate;			/* a second; 0: no limit */
 	size_t		 timeout;		/* seconds */
 	size_t		 max_failures;		/* then bouncing */
+	size_t		 stop_after;		/* relay failures in a row */
+	size_t		 hold;			/* minutes after publishing */
 	size_t		 send_every;		/* minutes; 0: serve never */
 	const char	*dkim_domain;		/* all three, or none */
 	const char	*dkim_selector;
 	const char	*dkim_key;		/* file, from the site */
+	struct bounce_settings bounces;		/* mail.bounces */
 };
 
 /* Fill m with the defaults alone. */

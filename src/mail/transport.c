@@ -120,7 +120,7 @@ static void	curl_init_once(void);
 static int	smtp_debug(CURL *, curl_infotype, char *, size_t, void *);
 static size_t	smtp_read(char *, size_t, size_t, void *);
 static int	smtp_setup(const struct mailer *, struct conn *);
-static void	smtp_start(CURLM *, struct conn *);
+static void	smtp_start(const struct mailer *, CURLM *, struct conn *);
 static const char *smtp_classify(struct conn *, CURLcode);
 static const char *smtp_finish(CURLM *, struct conn *, CURLcode);
 static int	smtp_handles(struct mailer *, struct err *);
@@ -647,9 +647,9 @@ smtp_setup(const struct mailer *m, struct conn *c)
  * still reaches done() before next() is asked for another.
  */
 static void
-smtp_start(CURLM *multi, struct conn *c)
+smtp_start(const struct mailer *m, CURLM *multi, struct conn *c)
 {
-	char	 rcpt[512];
+	char	 rcpt[512], from[512];
 
 	c->off = 0;
 	c->body_sent = c->got_reply = c->reused = c->quitting = 0;
@@ -664,8 +664,18 @@ smtp_start(CURLM *multi, struct conn *c)
 		    "not a plain address");
 		return;
 	}
+	/* The job's own envelope sender, else the transport's. */
+	if ((c->job.from != NULL && !plain_addr(c->job.from)) ||
+	    (size_t)snprintf(from, sizeof(from), "<%s>", c->job.from != NULL ?
+	    c->job.from : m->from) >= sizeof(from)) {
+		c->res.outcome = MAIL_RETRY;
+		(void)snprintf(c->res.reply, sizeof(c->res.reply),
+		    "the envelope sender is not a plain address");
+		return;
+	}
 	/* curl_slist_append copies rcpt; c->rcpt is freed in smtp_finish. */
 	if ((c->rcpt = curl_slist_append(NULL, rcpt)) == NULL ||
+	    curl_easy_setopt(c->easy, CURLOPT_MAIL_FROM, from) != CURLE_OK ||
 	    curl_easy_setopt(c->easy, CURLOPT_MAIL_RCPT, c->rcpt) !=
 	    CURLE_OK ||
 	    curl_easy_setopt(c->easy, CURLOPT_READDATA, c) != CURLE_OK ||
@@ -713,15 +723,23 @@ smtp_classify(struct conn *c, CURLcode rc)
 		return NULL;
 	}
 	r->outcome = MAIL_RETRY;
+	/* What the relay said of this reader's address, and only that. */
+	r->recipient = code >= 400 && strcmp(c->cmd, "RCPT") == 0;
 	if (code >= 400 && code < 500)
 		return NULL;
 	if (code >= 500) {
-		if (strcmp(c->cmd, "RCPT") == 0 ||
-		    strcmp(c->cmd, "DATA") == 0) {
+		if (r->recipient) {
 			r->outcome = MAIL_FAILED;
-			r->recipient = strcmp(c->cmd, "RCPT") == 0;
 			return NULL;
 		}
+		/*
+		 * A 5xx after the data refuses the message, not the reader:
+		 * it is the same post for everyone, so it stays to be sent
+		 * (a relay refusing every one is stopped by the caller's
+		 * count of failures in a row).
+		 */
+		if (strcmp(c->cmd, "DATA") == 0)
+			return NULL;
 		if (strcmp(c->cmd, "AUTH") == 0)
 			return "login refused";
 		if (strcmp(c->cmd, "MAIL") == 0)
@@ -834,7 +852,7 @@ smtp_run(struct mailer *m, next_fn next, done_fn done, void *arg,
 				break;
 			}
 			pace.started++;
-			smtp_start(multi, c);
+			smtp_start(m, multi, c);
 		}
 
 		if (curl_multi_perform(multi, &running) != CURLM_OK &&
@@ -1026,6 +1044,7 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
     struct mail_result *res, struct err *err)
 {
 	static char		 opt_t[] = "-t", opt_i[] = "-i", opt_f[] = "-f";
+	char			 from[320];
 	char			*argv[] = { m->target, opt_t, opt_i, opt_f,
 				    m->from, NULL };
 	posix_spawn_file_actions_t fa;
@@ -1036,6 +1055,16 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 	int			 sv[2], rc, werr, status;
 
 	res->outcome = MAIL_RETRY;
+	/* The job's own envelope sender, else the transport's. */
+	if (job->from != NULL) {
+		if (!plain_addr(job->from) || (size_t)snprintf(from,
+		    sizeof(from), "%s", job->from) >= sizeof(from)) {
+			(void)snprintf(res->reply, sizeof(res->reply),
+			    "the envelope sender is not a plain address");
+			return 0;
+		}
+		argv[4] = from;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		(void)snprintf(res->reply, sizeof(res->reply), "%s",
 		    strerror(errno));
@@ -1106,11 +1135,10 @@ sendmail_send(const struct mailer *m, const struct mail_job *job,
 	case 67:	/* EX_NOUSER */
 	case 68:	/* EX_NOHOST */
 		res->recipient = 1;
-		/* FALLTHROUGH */
-	case 65:	/* EX_DATAERR */
 		res->outcome = MAIL_FAILED;
 		break;
-	default:	/* 75 EX_TEMPFAIL and whatever else: maybe later */
+	default:	/* 65 EX_DATAERR, 75 EX_TEMPFAIL, others: the message,
+			   not the address; maybe later */
 		break;
 	}
 	(void)snprintf(res->reply, sizeof(res->reply), "sendmail exited "

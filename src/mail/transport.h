@@ -41,24 +41,32 @@ struct mailer_opts {
 
 /* One message to one reader.  msg must stay valid until done() has it. */
 struct mail_job {
+	const char	*from;		/* envelope sender; NULL: the mailer's */
 	const char	*rcpt;		/* bare address, ASCII */
 	const char	*msg;		/* the whole message, CRLF lines */
 	size_t		 len;
 	void		*arg;		/* the caller's */
 };
 
+/*
+ * What the relay's answer means, decided here and nowhere else (what a
+ * queue then does with it is send/policy.c's).  Only a refusal of the
+ * recipient (a 5xx to RCPT TO, sendmail's EX_NOUSER or EX_NOHOST) is
+ * the address's fault; anything else, even a 5xx to the data, is the
+ * relay's or the message's, and the message is worth sending again.
+ */
 enum mail_outcome {
 	MAIL_SENT,	/* accepted by the relay (or written / piped) */
 	MAIL_RETRY,	/* not delivered, and worth trying again later */
-	MAIL_FAILED	/* refused for good: a 5xx to RCPT TO or the data */
+	MAIL_FAILED	/* the recipient refused for good */
 };
 
 struct mail_result {
 	enum mail_outcome outcome;
 	/*
-	 * MAIL_FAILED: 1 when the relay refused the recipient (the address
-	 * is bad), 0 when it refused the message itself (its content or
-	 * size: no fault of the address).
+	 * 1 when the answer was to RCPT TO: about this reader's address
+	 * (MAIL_FAILED: refused; MAIL_RETRY: put off, as greylisting
+	 * does).  0: about the relay or the message.
 	 */
 	int		 recipient;
 	int		 code;		/* the last SMTP reply code, 0: none */

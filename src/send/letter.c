@@ -9,6 +9,7 @@
 #include "../support/esc.h"
 #include "letter.h"
 #include "notice.h"
+#include "plaintext.h"
 
 struct letter {
 	const struct config *cfg;	/* the site's */
@@ -100,11 +101,64 @@ qp_size(const char *s, size_t n)
 	return k;
 }
 
+/*
+ * The tables' alignment, as the page's stylesheet gives it to the
+ * align-* classes: mail clients have no such stylesheet, so the cells of
+ * html from off on also say it in a style attribute.
+ */
+static int
+inline_align(struct buf *html, size_t off)
+{
+	static const char *const al[] = { "left", "center", "right" };
+	struct buf	 b;
+	const char	*p, *q, *e;
+	char		 pat[32];
+	size_t		 i, k;
+	int		 rc = -1;
+
+	buf_init(&b, 0);
+	p = html->data + off;
+	e = html->data + html->len;
+	while ((q = memmem(p, (size_t)(e - p), " class=\"align-", 14)) !=
+	    NULL) {
+		if (buf_put(&b, p, (size_t)(q - p)) == -1)
+			goto out;
+		p = q;
+		for (i = 0; i < 3; i++) {
+			k = (size_t)snprintf(pat, sizeof(pat),
+			    " class=\"align-%s\"", al[i]);
+			if ((size_t)(e - q) >= k && memcmp(q, pat, k) == 0)
+				break;
+		}
+		if (i == 3) {
+			if (buf_putc(&b, *p++) == -1)
+				goto out;
+			continue;
+		}
+		if (buf_put(&b, q, k) == -1 || buf_printf(&b,
+		    " style=\"text-align: %s\"", al[i]) == -1)
+			goto out;
+		p = q + k;
+	}
+	if (buf_put(&b, p, (size_t)(e - p)) == -1)
+		goto out;
+	html->len = off;
+	if (buf_put(html, b.data, b.len) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
 static int
 render_body(struct letter *l, const struct post *p, const char *body,
     size_t n)
 {
 	struct md_opts	 mo;
+	struct buf	 cm;
+	size_t		 off = l->html.len;
+	int		 rc;
 
 	/*
 	 * Cleaned as the page is (the build gave the warnings), and the
@@ -115,15 +169,21 @@ render_body(struct letter *l, const struct post *p, const char *body,
 	mo.line = p->body_line;
 	mo.site = l->url;
 	mo.allow_remote_images = l->cfg->images_remote_allow;
+	/*
+	 * The text part is made from the HTML part, not from the source:
+	 * CommonMark is not plain text (it escapes, it drops footnotes),
+	 * and so the two parts cannot disagree.
+	 */
+	buf_init(&cm, 0);
 	if (p->is_html)
-		/*
-		 * The text part of an HTML post points to the page, since
-		 * no faithful text can be had from HTML.
-		 */
-		return markdown_clean_html(body, n, &mo, l->url, &l->html) ==
-		    -1 || buf_printf(&l->text, "This post is best read on the "
-		    "web:\n%s\n", l->url) == -1 ? -1 : 0;
-	return markdown_for_mail(body, n, &mo, l->url, &l->html, &l->text);
+		rc = markdown_clean_html(body, n, &mo, l->url, &l->html);
+	else
+		rc = markdown_for_mail(body, n, &mo, l->url, &l->html, &cm);
+	buf_free(&cm);
+	if (rc == -1 || inline_align(&l->html, off) == -1)
+		return -1;
+	return plaintext_from_html(l->html.data + off, l->html.len - off,
+	    &l->text);
 }
 
 int

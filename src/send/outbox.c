@@ -10,10 +10,9 @@
 
 #include "../support/wake.h"
 #include "outbox.h"
+#include "policy.h"
 
 #define BATCH		32	/* messages read from the queue at once */
-#define RETRY_FIRST	60	/* seconds before the first retry */
-#define RETRY_MAX	3600	/* and never more than this between */
 #define PURGE_EVERY	3600
 
 struct outbox {
@@ -22,6 +21,7 @@ struct outbox {
 	struct mailer	*mailer;
 	struct wake	 wake;
 	pthread_t	 thread;
+	struct policy_streak streak;	/* the relay's failures in a row */
 	void		(*say)(void *, int, const char *);
 	void		*arg;
 	/* One batch: copies, since the queue rows live only in a walk. */
@@ -104,9 +104,12 @@ next(void *arg, struct mail_job *mj, struct err *err)
 }
 
 /*
- * Record what became of each message.  A message refused for good, or
- * one still not taken when its token has expired, leaves the queue: the
- * address will be forgotten with its pending request.
+ * Record what became of each message, by the policy the posts follow
+ * too (policy.h).  A message whose address was refused, or put off too
+ * long, or one still not taken when its token has expired, leaves the
+ * queue: the address will be forgotten with its pending request.  The
+ * relay's failures keep it queued; mail.stop_after of them in a row stop
+ * this run, and the thread waits before the next.
  */
 static int
 done(void *arg, struct mail_job *mjs, const struct mail_result *res,
@@ -114,30 +117,34 @@ done(void *arg, struct mail_job *mjs, const struct mail_result *res,
 {
 	struct outbox	*o = arg;
 	struct job	*j;
-	int64_t		 now = (int64_t)time(NULL), wait;
+	struct policy_verdict v;
+	int64_t		 now = (int64_t)time(NULL);
 	size_t		 i;
-	int		 rc = 0;
+	int		 rc = 0, stop = 0;
 
 	pthread_mutex_lock(o->lock);
 	for (i = 0; i < n && rc == 0; i++) {
 		j = mjs[i].arg;
-		if (res[i].outcome == MAIL_SENT)
+		policy_judge(&res[i], j->attempts, now, &v);
+		if (policy_streak_note(&o->streak, v.action))
+			stop = 1;
+		if (v.action == POLICY_SENT)
 			rc = store_mailq_done(o->store, j->id, err);
-		else if (res[i].outcome == MAIL_FAILED ||
+		else if (v.action == POLICY_REFUSED ||
+		    v.action == POLICY_GIVE_UP ||
 		    now - j->created_at > STORE_CONFIRM_TTL) {
 			say(o, 1, "confirmation to %s given up: %s", j->rcpt,
 			    res[i].reply);
 			rc = store_mailq_done(o->store, j->id, err);
-		} else {
-			wait = RETRY_FIRST << (j->attempts < 6 ? j->attempts :
-			    6);
-			if (wait > RETRY_MAX)
-				wait = RETRY_MAX;
-			rc = store_mailq_retry(o->store, j->id, now + wait,
+		} else
+			rc = store_mailq_retry(o->store, j->id, v.next_at,
 			    res[i].reply, err);
-		}
 	}
 	pthread_mutex_unlock(o->lock);
+	if (rc == 0 && stop)
+		return err_set(err, NULL, 0, "%zu confirmations in a row were "
+		    "not taken (mail.stop_after); the last: %s", o->streak.n,
+		    n > 0 ? res[n - 1].reply : "");
 	return rc;
 }
 
@@ -174,6 +181,7 @@ run(void *arg)
 		if (rc == -1 && !failing)
 			say(o, 1, "confirmations: %s (retrying)", err.msg);
 		failing = rc == -1;
+		o->streak.n = 0;
 		if (o->njobs == BATCH && rc == 0) {
 			free_jobs(o);
 			continue;	/* more may be due at once */
@@ -183,12 +191,12 @@ run(void *arg)
 		mailer_hangup(o->mailer);
 		pthread_mutex_lock(o->lock);
 		if (store_mailq_next(o->store, &due, &err) == -1)
-			due = now + RETRY_FIRST;
+			due = now + POLICY_FIRST;
 		pthread_mutex_unlock(o->lock);
 		wake = purged_at + PURGE_EVERY;
 		/* The relay is down: what was not tried is due, but wait. */
 		if (failing)
-			due = now + RETRY_FIRST;
+			due = now + POLICY_FIRST;
 		if (due != 0 && due < wake)
 			wake = due;
 		wake_nap(&o->wake, wake);
@@ -198,8 +206,8 @@ run(void *arg)
 
 int
 outbox_start(struct outbox **out, struct store *store, pthread_mutex_t *lock,
-    const struct mailer_opts *mo, void (*sayfn)(void *, int, const char *),
-    void *arg, struct err *err)
+    const struct mailer_opts *mo, size_t stop_after,
+    void (*sayfn)(void *, int, const char *), void *arg, struct err *err)
 {
 	struct outbox	*o;
 	struct mailer_opts opts = *mo;
@@ -212,6 +220,7 @@ outbox_start(struct outbox **out, struct store *store, pthread_mutex_t *lock,
 	o->lock = lock;
 	o->say = sayfn;
 	o->arg = arg;
+	o->streak.max = stop_after;
 	wake_init(&o->wake);
 	opts.stop = &o->wake.stop;
 	if (mailer_open(&o->mailer, &opts, err) == -1) {

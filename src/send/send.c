@@ -19,8 +19,11 @@
 #include "../store/store.h"
 #include "../support/buf.h"
 #include "../support/pool.h"
-#include "send.h"
+#include "envelope.h"
+#include "hold.h"
 #include "letter.h"
+#include "policy.h"
+#include "send.h"
 
 /*
  * Deliveries read from the outbox at once.  A reader is looked at when
@@ -36,11 +39,6 @@
  */
 #define LEASE_SLACK	60
 #define LEASE_RENEW	15
-/* A delivery the relay keeps putting off is given up after this many
- * tries (about a day with the backoff below). */
-#define TRIES_MAX	30
-#define RETRY_FIRST	60	/* seconds before the first retry */
-#define RETRY_MAX	3600
 #define WAIT_STEP	2	/* --wait: seconds between looks */
 
 /* A delivery read from the outbox, waiting for a connection. */
@@ -59,6 +57,7 @@ struct slot {
 	int		 busy;
 	struct waiting	 w;
 	struct buf	 msg;
+	struct buf	 from;		/* its envelope sender */
 };
 
 /* A message made ahead and signed, waiting for a connection. */
@@ -104,6 +103,13 @@ struct pass {
 	/* The progress bar. */
 	size_t		 total, done;
 	double		 started, drawn;
+	/*
+	 * The relay's (or the message's) failures in a row; ours is set
+	 * when next() or done() failed on their own (the database), so
+	 * mailer_run's -1 is not the relay's.
+	 */
+	struct policy_streak streak;
+	int		 ours;
 };
 
 static void
@@ -129,46 +135,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Is p's page in the last build? */
-static int
-published(const struct site *s, const struct post *p)
-{
-	struct buf	 b;
-	struct stat	 st;
-	int		 yes;
-
-	buf_init(&b, 0);
-	if (buf_printf(&b, "public/%s/%s/index.html", p->section, p->slug) ==
-	    -1)
-		return 0;
-	yes = fstatat(s->dirfd, b.data, &st, 0) == 0 && S_ISREG(st.st_mode);
-	buf_free(&b);
-	return yes;
-}
-
-/*
- * The posts (and notes, when they are mailed) of the last build, oldest
- * first, so that readers get them in the order they were written.
- */
-static const struct post **
-candidates(const struct site *s, int notes, size_t *n)
-{
-	const struct post **v;
-	size_t		 i, k = 0, max = s->nposts + s->nnotes;
-
-	if ((v = calloc(max ? max : 1, sizeof(*v))) == NULL)
-		return NULL;
-	for (i = s->nposts; i > 0; i--)
-		if (published(s, &s->posts[i - 1]))
-			v[k++] = &s->posts[i - 1];
-	if (notes)
-		for (i = s->nnotes; i > 0; i--)
-			if (published(s, &s->notes[i - 1]))
-				v[k++] = &s->notes[i - 1];
-	*n = k;
-	return v;
 }
 
 static int
@@ -415,9 +381,11 @@ next(void *arg, struct mail_job *job, struct err *err)
 	for (i = 0; i < ps->nslots && sl == NULL; i++)
 		if (!ps->slots[i].busy)
 			sl = &ps->slots[i];
-	if (sl == NULL)
+	if (sl == NULL) {
+		ps->ours = 1;
 		return err_set(err, NULL, 0, "more messages in flight than "
 		    "connections");
+	}
 	for (;;) {
 		if (ps->nsigners > 0)
 			r = take_signed(ps, sl, &e, err);
@@ -428,18 +396,29 @@ next(void *arg, struct mail_job *job, struct err *err)
 		}
 		if (r == 1)
 			break;
-		if (r != 2)
+		if (r != 2) {
+			ps->ours = r == -1;
 			return r;
+		}
 		/* This reader's message cannot be made: theirs alone fails. */
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub,
 		    STORE_FAILED, (int64_t)time(NULL), 0, e.msg,
-		    ps->o->mail->max_failures, err) == -1)
+		    ps->o->mail->max_failures, err) == -1) {
+			ps->ours = 1;
 			return -1;
+		}
 		ps->res->failed++;
 		ps->done++;
 		say(ps->o, "%s: %s", sl->w.email, e.msg);
 	}
+	buf_reset(&sl->from);
+	if (send_envelope(ps->store, ps->o->mail, ps->post_id, sl->w.sub,
+	    sl->w.email, &sl->from, err) == -1) {
+		ps->ours = 1;
+		return -1;
+	}
 	sl->busy = 1;
+	job->from = sl->from.data;
 	job->rcpt = sl->w.email;
 	job->msg = sl->msg.data;
 	job->len = sl->msg.len;
@@ -469,18 +448,10 @@ draw(struct pass *ps, int last)
 		fputc('\n', stderr);
 }
 
-static int
-retry_wait(int attempts)
-{
-	int	 w = RETRY_FIRST << (attempts < 6 ? attempts : 6);
-
-	return w > RETRY_MAX ? RETRY_MAX : w;
-}
-
 /*
  * Record each result in one transaction per batch of completions,
  * before their connections take another message: a kill loses at most
- * the messages in flight.
+ * the messages in flight.  What a result means is policy.c's.
  */
 static int
 done(void *arg, struct mail_job *jobs, const struct mail_result *r,
@@ -488,29 +459,43 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 {
 	struct pass	*ps = arg;
 	struct slot	*sl;
+	struct policy_verdict v;
 	enum store_outcome o;
 	int64_t		 now = (int64_t)time(NULL);
 	size_t		 i;
+	int		 stop = 0;
 
-	if (store_begin(ps->store, err) == -1)
+	if (store_begin(ps->store, err) == -1) {
+		ps->ours = 1;
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		sl = jobs[i].arg;
 		sl->busy = 0;
-		o = r[i].outcome == MAIL_SENT ? STORE_SENT :
-		    r[i].outcome == MAIL_FAILED ? STORE_FAILED : STORE_RETRY;
-		if (o == STORE_RETRY && sl->w.attempts + 1 >= TRIES_MAX)
-			o = STORE_FAILED;	/* put off for a day: give up */
-		/*
-		 * Only a refused recipient counts toward bouncing: a refused
-		 * message (content, size) is no fault of the address.
-		 */
+		policy_judge(&r[i], sl->w.attempts, now, &v);
+		if (policy_streak_note(&ps->streak, v.action))
+			stop = 1;
+		/* Failed: only a refused (or long put off) address. */
+		switch (v.action) {
+		case POLICY_SENT:
+			o = STORE_SENT;
+			break;
+		case POLICY_REFUSED:
+		case POLICY_GIVE_UP:
+			o = STORE_FAILED;
+			break;
+		case POLICY_LATER:
+			o = STORE_RETRY;
+			break;
+		default:
+			o = STORE_AGAIN;
+			break;
+		}
 		if (store_delivery_record(ps->store, ps->post_id, sl->w.sub, o,
-		    now, now + retry_wait(sl->w.attempts), r[i].reply,
-		    o == STORE_FAILED && r[i].outcome == MAIL_FAILED &&
-		    !r[i].recipient ? 0 : ps->o->mail->max_failures,
+		    now, v.next_at, r[i].reply, ps->o->mail->max_failures,
 		    err) == -1) {
 			store_rollback(ps->store);
+			ps->ours = 1;
 			return -1;
 		}
 		if (o == STORE_SENT)
@@ -522,17 +507,21 @@ done(void *arg, struct mail_job *jobs, const struct mail_result *r,
 		}
 		ps->done++;
 	}
-	if (recheck(ps, n, err) == -1) {
+	if (recheck(ps, n, err) == -1 || renew(ps, 0, err) == -1) {
 		store_rollback(ps->store);
+		ps->ours = 1;
 		return -1;
 	}
-	if (renew(ps, 0, err) == -1) {
-		store_rollback(ps->store);
+	if (store_commit(ps->store, err) == -1) {
+		ps->ours = 1;
 		return -1;
 	}
-	if (store_commit(ps->store, err) == -1)
-		return -1;
 	draw(ps, 0);
+	if (stop)
+		/* Every message on the way still comes back here, recorded. */
+		return err_set(err, NULL, 0, "%zu messages in a row were not "
+		    "taken (mail.stop_after); the last: %s", ps->streak.n,
+		    n > 0 ? r[n - 1].reply : "");
 	return 0;
 }
 
@@ -562,8 +551,18 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 		    "the rest)" : "");
 	ps->nqueue = ps->next = 0;
 	ps->drained = 0;
-	if (!fin && mailer_run(ps->mailer, next, done, ps, err) == -1)
-		goto out;
+	ps->ours = 0;
+	if (!fin && mailer_run(ps->mailer, next, done, ps, err) == -1) {
+		if (ps->ours)
+			goto out;
+		/*
+		 * The relay (or the message) failed, not the reader: what
+		 * was not taken stays pending, and the run stops here.
+		 */
+		ps->res->relay_failed = 1;
+		(void)snprintf(ps->res->relay_why, sizeof(ps->res->relay_why),
+		    "%s", err->msg);
+	}
 	draw(ps, 1);
 	if (store_post_progress(ps->store, p->id, (int64_t)time(NULL),
 	    &pending, &sent, &failed, &due, &fin, err) == -1)
@@ -572,7 +571,7 @@ send_post(struct pass *ps, const struct post *p, struct err *err)
 		ps->res->waiting += pending;
 		/* Due already (a reader back in meanwhile): soon, not 0. */
 		if (due <= (int64_t)time(NULL))
-			due = (int64_t)time(NULL) + RETRY_FIRST;
+			due = (int64_t)time(NULL) + POLICY_FIRST;
 		if (ps->res->retry_at == 0 || due < ps->res->retry_at)
 			ps->res->retry_at = due;
 	}
@@ -589,12 +588,16 @@ open_mailer(struct pass *ps, const struct mail_settings *c, size_t conns,
     struct err *err)
 {
 	struct mailer_opts mo;
+	struct buf	 from;
+	int		 rc;
 
 	memset(&mo, 0, sizeof(mo));
+	buf_init(&from, 0);
+	if (send_envelope(NULL, c, NULL, 0, NULL, &from, err) == -1)
+		return -1;
 	mo.transport = c->transport;
 	mo.sitedir = ps->o->dir;
-	mo.envelope_from = c->envelope_from != NULL ? c->envelope_from :
-	    c->from_addr;
+	mo.envelope_from = from.data;
 	mo.username = c->username;
 	mo.password = c->password_env != NULL ? getenv(c->password_env) :
 	    NULL;
@@ -602,10 +605,14 @@ open_mailer(struct pass *ps, const struct mail_settings *c, size_t conns,
 	mo.connections = conns;
 	mo.rate = (double)c->rate;
 	mo.stop = ps->o->stop;
-	if ((ps->slots = calloc(conns, sizeof(*ps->slots))) == NULL)
+	if ((ps->slots = calloc(conns, sizeof(*ps->slots))) == NULL) {
+		buf_free(&from);
 		return err_set(err, NULL, 0, "out of memory");
+	}
 	ps->nslots = conns;
-	return mailer_open(&ps->mailer, &mo, err);
+	rc = mailer_open(&ps->mailer, &mo, err);	/* copies from */
+	buf_free(&from);
+	return rc;
 }
 
 /* One message on its own, for the preview. */
@@ -710,6 +717,8 @@ dry_run(struct pass *ps, const struct post **v, size_t n, int first,
 	enum store_post	 st;
 	struct letter	*l;
 	struct buf	 msg;
+	int64_t		 now = (int64_t)time(NULL), until;
+	char		 when[128];
 	int		 rc = 0;
 
 	if (store_count(ps->store, counts, err) == -1)
@@ -726,9 +735,25 @@ dry_run(struct pass *ps, const struct post **v, size_t n, int first,
 			break;
 		if (st == STORE_POST_SKIPPED || st == STORE_POST_DONE)
 			continue;
-		fprintf(ps->o->out, "would send \"%s\" (%s) to %zu confirmed "
-		    "readers\n", v[i]->title, v[i]->id,
-		    counts[STORE_CONFIRMED]);
+		/* Read, not recorded: a dry run changes nothing. */
+		until = 0;
+		if (st == STORE_POST_NEW && !ps->o->now &&
+		    (rc = store_published_at(ps->store, v[i]->id, &until,
+		    err)) == -1)
+			break;
+		if (st == STORE_POST_NEW && !ps->o->now)
+			until = (until != 0 ? until : now) +
+			    (int64_t)ps->o->mail->hold * 60;
+		if (until > now) {
+			send_when(until, now, when, sizeof(when));
+			fprintf(ps->o->out, "would send \"%s\" (%s) to the "
+			    "confirmed readers at %s, when its hold ends "
+			    "(now: %zu readers)\n", v[i]->title, v[i]->id,
+			    when, counts[STORE_CONFIRMED]);
+		} else
+			fprintf(ps->o->out, "would send \"%s\" (%s) to %zu "
+			    "confirmed readers\n", v[i]->title, v[i]->id,
+			    counts[STORE_CONFIRMED]);
 		if (k++ > 0)
 			continue;
 		if ((rc = letter_prepare(&l, ps->site, ps->o->mail, v[i],
@@ -807,19 +832,79 @@ mark_all(struct pass *ps, const struct post **v, size_t n, struct err *err)
 	return 0;
 }
 
+void
+send_when(int64_t when, int64_t now, char *out, size_t n)
+{
+	struct tm	 tw, tn;
+	time_t		 w = (time_t)when, t = (time_t)now;
+	char		 at[64];
+	int64_t		 d = when - now, m = (d + 59) / 60;
+
+	localtime_r(&w, &tw);
+	localtime_r(&t, &tn);
+	if (strftime(at, sizeof(at), tw.tm_yday == tn.tm_yday &&
+	    tw.tm_year == tn.tm_year ? "%H:%M:%S %Z" : "%Y-%m-%d %H:%M:%S %Z",
+	    &tw) == 0)
+		at[0] = '\0';
+	/* Minutes rounded up: "in 0 minutes" would say it is due. */
+	if (d <= 0)
+		(void)snprintf(out, n, "%s (now)", at);
+	else if (d < 60)
+		(void)snprintf(out, n, "%s (in %lld second%s)", at,
+		    (long long)d, d == 1 ? "" : "s");
+	else if (m < 120)
+		(void)snprintf(out, n, "%s (in %lld minute%s)", at,
+		    (long long)m, m == 1 ? "" : "s");
+	else
+		(void)snprintf(out, n, "%s (in %lld hours %lld minutes)", at,
+		    (long long)(m / 60), (long long)(m % 60));
+}
+
+/*
+ * Is new post p still held (mail.hold, unless --now)?  Then count it
+ * and say until when.  1: held, 0: not, -1 with err.
+ */
+static int
+held(struct pass *ps, const struct post *p, struct err *err)
+{
+	int64_t	 now = (int64_t)time(NULL), until;
+	char	 when[128];
+
+	if (ps->o->now)
+		return 0;
+	if (send_hold_until(ps->store, p, now, ps->o->mail->hold, &until,
+	    err) == -1)
+		return -1;
+	if (until <= now)
+		return 0;
+	ps->res->held++;
+	if (ps->res->held_until == 0 || until < ps->res->held_until)
+		ps->res->held_until = until;
+	send_when(until, now, when, sizeof(when));
+	say(ps->o, "\"%s\" is held until %s (mail.hold); stet send --now "
+	    "sends it at once", p->title, when);
+	return 1;
+}
+
 static int
 sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
 {
 	enum store_post	 st;
 	size_t		 i, readers;
+	int		 h;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !ps->res->relay_failed; i++) {
 		if (ps->o->stop != NULL && atomic_load(ps->o->stop))
 			break;
 		if (store_post_state(ps->store, v[i]->id, &st, err) == -1)
 			return -1;
 		if (st == STORE_POST_SKIPPED || st == STORE_POST_DONE)
 			continue;
+		if (st == STORE_POST_NEW && (h = held(ps, v[i], err)) != 0) {
+			if (h == -1)
+				return -1;
+			continue;
+		}
 		if (renew(ps, 1, err) == -1)
 			return -1;
 		if (st == STORE_POST_NEW) {
@@ -832,6 +917,27 @@ sending(struct pass *ps, const struct post **v, size_t n, struct err *err)
 		if (send_post(ps, v[i], err) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+/* --retry: queue again the deliveries of post key not sent. */
+static int
+requeue(struct pass *ps, const char *key, struct err *err)
+{
+	char	 id[512];
+	size_t	 n;
+	int	 found;
+
+	if (store_post_find(ps->store, key, id, sizeof(id), &found, err) ==
+	    -1)
+		return -1;
+	if (!found)
+		return err_set(err, NULL, 0, "no post announced as %s (stet "
+		    "send --status lists them)", key);
+	if (store_post_retry(ps->store, id, &n, err) == -1)
+		return -1;
+	say(ps->o, "%s: %zu deliveries that failed queued again, with those "
+	    "still pending; those sent stay sent", key, n);
 	return 0;
 }
 
@@ -869,6 +975,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 		return err_set(err, NULL, 0, "out of memory");
 	ps->o = o;
 	ps->res = res;
+	ps->streak.max = o->mail->stop_after;
 	buf_init(&ps->unsigned_msg, 0);
 	markdown_init();
 	if (site_load(o->dir, &lo, NULL, NULL, &site, err) == -1)
@@ -886,7 +993,7 @@ send_run(const struct send_opts *o, struct send_result *res,
 	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
 		strcpy(ps->host, "localhost");
 	if (ids_assign(&site, &ids, err) == -1 ||
-	    (v = candidates(&site, o->settings->notes, &n)) == NULL)
+	    (v = send_candidates(&site, o->settings->notes, &n)) == NULL)
 		goto out;
 	if (store_open(&ps->store, o->dir, err) == -1 ||
 	    store_relax_sync(ps->store, err) == -1)
@@ -922,6 +1029,11 @@ send_run(const struct send_opts *o, struct send_result *res,
 		rc = mark_all(ps, v, n, err);
 		goto out;
 	}
+	if (o->retry != NULL && requeue(ps, o->retry, err) == -1)
+		goto out;
+	if (o->rewind && store_deliveries_rewind(ps->store,
+	    (int64_t)time(NULL), err) == -1)
+		goto out;
 	if (open_mailer(ps, o->mail, o->mail->connections, err) == -1)
 		goto out;
 	rc = sending(ps, v, n, err);
@@ -934,8 +1046,10 @@ out:
 	}
 	if (ps->mailer != NULL)
 		mailer_close(ps->mailer);
-	for (n = 0; n < ps->nslots; n++)
+	for (n = 0; n < ps->nslots; n++) {
 		buf_free(&ps->slots[n].msg);
+		buf_free(&ps->slots[n].from);
+	}
 	free(ps->slots);
 	for (i = 1; i < ps->nsigners; i++)
 		dkim_signer_close(ps->signers[i]);

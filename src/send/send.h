@@ -34,6 +34,14 @@ struct send_opts {
 	const char	*to;		/* a preview to this address only */
 	const char	*post;		/* with to: this slug (NULL: latest) */
 	int		 wait;		/* wait for another sender to finish */
+	int		 now;		/* skip mail.hold */
+	/*
+	 * Make what the relay would not take before due at once: a run
+	 * begun by hand, or stet serve's first.
+	 */
+	int		 rewind;
+	const char	*retry;		/* queue again this post's (slug or
+					   id) deliveries not sent, first */
 	int		 progress;	/* draw a progress bar on stderr */
 	const atomic_int *stop;		/* when set: finish in-flight, return */
 	FILE		*out;		/* the dry run's report */
@@ -48,6 +56,14 @@ struct send_result {
 	size_t		 sent, failed, waiting;
 	int64_t		 retry_at;	/* when waiting > 0: run again then */
 	int		 busy;		/* another sender held the lease */
+	/*
+	 * The relay failed as a whole (or mail.stop_after messages in a
+	 * row): the run stopped, what was not sent stays pending.
+	 */
+	int		 relay_failed;
+	char		 relay_why[512];
+	size_t		 held;		/* new posts still in mail.hold */
+	int64_t		 held_until;	/* the first of them goes then */
 };
 
 struct dkim_signer;
@@ -67,5 +83,17 @@ int	send_signer(const char *dir, const struct mail_settings *m,
  */
 int	send_run(const struct send_opts *, struct send_result *,
 	    struct err *);
+
+/*
+ * when (Unix seconds) for a person, seen at now: "14:05:09 CET (in 7
+ * minutes)", with the date too when it is not today; into out (size n).
+ */
+void	send_when(int64_t when, int64_t now, char *out, size_t n);
+
+/*
+ * stet send --status: each announced post's deliveries (sent, pending,
+ * failed, and why) and the posts held, to o->out.  0, or -1 with err.
+ */
+int	send_status(const struct send_opts *, struct err *);
 
 #endif

@@ -151,13 +151,33 @@ answer_make(struct answer *a, enum answer_kind k, const struct answer_in *in)
 		put_form(a, in, NULL, 0);
 		break;
 	case ANSWER_TOO_MANY:
-	case ANSWER_UNAVAILABLE:
-		if (k == ANSWER_TOO_MANY)
-			head(a, 429, "Too Many Requests", "Try again later");
+		head(a, 429, "Too Many Requests", "Try again later");
+		put(a, "<p>");
+		put(a, in->why != NULL ? in->why : "Too many requests are "
+		    "arriving just now.");
+		put(a, " Nothing was changed; please try again ");
+		if (in->text != NULL)
+			put_esc(a, in->text, in->len);
 		else
-			head(a, 503, "Service Unavailable", "Try again later");
-		put(a, "<p>Too many requests are arriving just now. Nothing "
-		    "was changed; please try again in a few minutes.</p>\n");
+			put(a, "in a few minutes");
+		put(a, ".</p>\n");
+		break;
+	case ANSWER_UNAVAILABLE:
+		head(a, 503, "Service Unavailable", "Try again later");
+		put(a, "<p>");
+		put(a, in->why != NULL ? in->why : "Too many requests are "
+		    "arriving just now.");
+		put(a, " Nothing was changed; please try again in a few "
+		    "minutes.</p>\n");
+		break;
+	case ANSWER_FORBIDDEN:
+		head(a, 403, "Forbidden", "Sent from another site");
+		put(a, "<p>This form was sent from a page of another site, "
+		    "and this site takes its forms only from its own pages, "
+		    "so nothing was changed.</p>\n<p>To subscribe, use the "
+		    "form below. To confirm or to unsubscribe, open the link "
+		    "in the message again.</p>\n");
+		put_form(a, in, NULL, 0);
 		break;
 	}
 	return a->oom ? -1 : 0;

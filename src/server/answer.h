@@ -27,8 +27,13 @@ enum answer_kind {
 	ANSWER_INCOMPLETE,	/* a link from a message without its token */
 	ANSWER_BAD,		/* a malformed request; why: a sentence
 				   saying what was wrong */
-	ANSWER_TOO_MANY,	/* 429: too many posts from one client */
-	ANSWER_UNAVAILABLE	/* 503: the database or mail is down */
+	ANSWER_TOO_MANY,	/* 429: a bound on asking was reached; why:
+				   which, a sentence; text: when to try
+				   again ("in 12 minutes") */
+	ANSWER_UNAVAILABLE,	/* 503: the database or mail is down; why:
+				   a sentence saying so, or NULL for the
+				   usual one */
+	ANSWER_FORBIDDEN	/* 403: a post from another site's page */
 };
 
 struct answer_in {

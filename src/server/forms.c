@@ -1,5 +1,7 @@
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,29 +16,42 @@
 #include "answer.h"
 #include "formbody.h"
 #include "forms.h"
+#include "origin.h"
 
 #define SHELL_MAX	(1024 * 1024)
-#define RATE_SLOTS	4096	/* clients remembered per minute */
-#define RATE_PROBE	8
+#define NET_SLOTS	4096	/* networks remembered */
+#define NET_PROBE	8
+#define NET_FRESH	3600	/* no confirmation this long: fresh */
 
-/* Posts from one client address in the current minute. */
-struct rate_slot {
-	struct addr	 a;
-	int64_t		 minute;	/* 0: free */
+/*
+ * What a network (an IPv4 /24, an IPv6 /64: what one subscriber of an
+ * ISP can pick addresses in) did lately, in memory only: stet keeps no
+ * address of a reader, and this table goes with the process.  A slot is
+ * found by SipHash of the network under a key made at start, so nobody
+ * outside can aim addresses at one slot.
+ */
+struct net_slot {
+	struct addr	 net;		/* the address, host bits zeroed */
+	int64_t		 minute;	/* of the posts counted in n; 0: free */
 	size_t		 n;
+	int64_t		 sent;		/* last confirmation sent; 0: none */
 };
 
 struct forms {
 	struct forms_opts o;
 	const char	*base;		/* the site's base path, "/" or "/x/" */
+	char		 origin[ORIGIN_MAX];	/* the site url's, or "" */
 	pthread_mutex_t	 shell_lock;
 	char		*shell;		/* .stet/form.html, or NULL */
 	size_t		 shell_len;
-	pthread_mutex_t	 rate_lock;
-	/* SipHash with a key of our own: clients choose their addresses. */
-	unsigned char	 rate_key[crypto_shorthash_KEYBYTES];
-	struct rate_slot rate[RATE_SLOTS];
+	pthread_mutex_t	 net_lock;
+	unsigned char	 net_key[crypto_shorthash_KEYBYTES];
+	struct net_slot	 net[NET_SLOTS];
+	int64_t		 down_said;	/* last word of a missing store */
 };
+
+static void	send_answer_wait(struct forms *, h2o_req_t *, enum answer_kind,
+		    const char *, size_t, const char *, int64_t);
 
 /* Each answer is sent whole at once, so the generator does nothing. */
 static h2o_generator_t generator = { NULL, NULL };
@@ -58,10 +73,26 @@ forms_open(struct forms **out, const struct forms_opts *o, struct err *err)
 		return err_set(err, NULL, 0, "out of memory");
 	f->o = *o;
 	f->base = o->base_path;
+	if (o->url == NULL ||
+	    origin_norm(o->url, strlen(o->url), 0, f->origin) == -1)
+		f->origin[0] = '\0';
 	pthread_mutex_init(&f->shell_lock, NULL);
-	pthread_mutex_init(&f->rate_lock, NULL);
-	crypto_shorthash_keygen(f->rate_key);
+	pthread_mutex_init(&f->net_lock, NULL);
+	crypto_shorthash_keygen(f->net_key);
 	forms_reload(f);
+	/*
+	 * Said once here, not only at each form a reader sends: the owner
+	 * reads the start of the log.
+	 */
+	if (o->store == NULL)
+		fprintf(stderr, "stet: ERROR: subscribe: the subscriber list "
+		    "is not open: the forms answer 503 (try again later) to "
+		    "every reader until it is mended and stet serve "
+		    "restarted\n");
+	else if (store_read_only(o->store))
+		fprintf(stderr, "stet: ERROR: subscribe: stet.db is read-only: "
+		    "the forms answer 503 (try again later) to every reader "
+		    "until it can be written\n");
 	*out = f;
 	return 0;
 }
@@ -72,7 +103,7 @@ forms_close(struct forms *f)
 	if (f == NULL)
 		return;
 	pthread_mutex_destroy(&f->shell_lock);
-	pthread_mutex_destroy(&f->rate_lock);
+	pthread_mutex_destroy(&f->net_lock);
 	free(f->shell);
 	free(f);
 }
@@ -98,39 +129,120 @@ forms_reload(struct forms *f)
 	free(old);
 }
 
-/*
- * Is another POST /subscribe from a allowed this minute?  A fixed
- * window per client; a table full of other clients (thousands in one
- * minute) lets the post through: the hourly bound on confirmations in
- * all still holds.
- */
-static int
-rate_ok(struct forms *f, const struct addr *a)
+/* a's network: an IPv4 address's /24, an IPv6 one's /64. */
+static void
+net_of(const struct addr *a, struct addr *net)
 {
-	struct rate_slot *s;
-	int64_t		 minute = (int64_t)time(NULL) / 60 + 1;
-	unsigned char	 hv[crypto_shorthash_BYTES];
-	size_t		 i, h;
-	int		 ok = 1;
+	static const unsigned char v4[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
 
-	crypto_shorthash(hv, a->b, sizeof(a->b), f->rate_key);
+	memset(net, 0, sizeof(*net));
+	if (a == NULL)
+		return;
+	if (memcmp(a->b, v4, sizeof(v4)) == 0)
+		memcpy(net->b, a->b, 15);
+	else
+		memcpy(net->b, a->b, 8);
+}
+
+/*
+ * The slot of net, taken for it when it has none: a free one, else the
+ * one idle longest.  Under net_lock.  NULL only when every slot probed
+ * is busy with another network this very minute.
+ */
+static struct net_slot *
+net_slot(struct forms *f, const struct addr *net, int64_t now)
+{
+	struct net_slot	*s, *pick = NULL;
+	unsigned char	 hv[crypto_shorthash_BYTES];
+	int64_t		 minute = now / 60 + 1, idle, best = -1;
+	size_t		 i, h;
+
+	crypto_shorthash(hv, net->b, sizeof(net->b), f->net_key);
 	memcpy(&h, hv, sizeof(h));
-	pthread_mutex_lock(&f->rate_lock);
-	for (i = 0; i < RATE_PROBE; i++) {
-		s = &f->rate[(h + i) % RATE_SLOTS];
-		if (s->minute == minute &&
-		    memcmp(s->a.b, a->b, sizeof(a->b)) != 0)
+	for (i = 0; i < NET_PROBE; i++) {
+		s = &f->net[(h + i) % NET_SLOTS];
+		if (s->minute != 0 &&
+		    memcmp(s->net.b, net->b, sizeof(net->b)) == 0)
+			return s;
+		if (s->minute == minute)
 			continue;
+		idle = now - (s->sent > (s->minute - 1) * 60 ? s->sent :
+		    (s->minute - 1) * 60);
+		if (s->minute == 0 || idle > best) {
+			best = s->minute == 0 ? INT64_MAX : idle;
+			pick = s;
+		}
+	}
+	if (pick != NULL) {
+		memset(pick, 0, sizeof(*pick));
+		pick->net = *net;
+		pick->minute = minute;
+	}
+	return pick;
+}
+
+/*
+ * Count a POST /subscribe from net: 0 when allowed, else the seconds
+ * until its minute is over.  A table full of other networks this very
+ * minute (thousands) lets the post through: the hourly bound on
+ * confirmations in all still holds.
+ */
+static int64_t
+net_post(struct forms *f, const struct addr *net, int64_t now)
+{
+	struct net_slot	*s;
+	int64_t		 minute = now / 60 + 1, wait = 0;
+
+	pthread_mutex_lock(&f->net_lock);
+	if ((s = net_slot(f, net, now)) != NULL) {
 		if (s->minute != minute) {
-			s->a = *a;
 			s->minute = minute;
 			s->n = 0;
 		}
-		ok = ++s->n <= f->o.settings->subscribe_per_minute;
-		break;
+		if (++s->n > f->o.settings->subscribe_per_minute)
+			wait = 60 - now % 60;
 	}
-	pthread_mutex_unlock(&f->rate_lock);
-	return ok;
+	pthread_mutex_unlock(&f->net_lock);
+	return wait;
+}
+
+/* Was net sent no confirmation in the last NET_FRESH seconds? */
+static int
+net_fresh(struct forms *f, const struct addr *net, int64_t now)
+{
+	struct net_slot	*s;
+	int		 fresh = 0;
+
+	pthread_mutex_lock(&f->net_lock);
+	if ((s = net_slot(f, net, now)) != NULL)
+		fresh = s->sent == 0 || now - s->sent >= NET_FRESH;
+	pthread_mutex_unlock(&f->net_lock);
+	return fresh;
+}
+
+static void
+net_sent(struct forms *f, const struct addr *net, int64_t now)
+{
+	struct net_slot	*s;
+
+	pthread_mutex_lock(&f->net_lock);
+	if ((s = net_slot(f, net, now)) != NULL)
+		s->sent = now;
+	pthread_mutex_unlock(&f->net_lock);
+}
+
+/*
+ * The confirmations of the hour that only a fresh network may have:
+ * a quarter, so that whoever sends the form from a few networks until
+ * the hour's budget is spent leaves that much for everyone else.
+ */
+static size_t
+budget_reserve(size_t per_hour)
+{
+	if (per_hour < 2)
+		return 0;
+	return per_hour / 4 > 0 ? per_hour / 4 : 1;
 }
 
 /*
@@ -141,12 +253,20 @@ static void
 send_answer(struct forms *f, h2o_req_t *req, enum answer_kind k,
     const char *text, size_t len, const char *why)
 {
+	send_answer_wait(f, req, k, text, len, why, 60);
+}
+
+/* The same, with Retry-After (for a 429 or 503) of wait seconds. */
+static void
+send_answer_wait(struct forms *f, h2o_req_t *req, enum answer_kind k,
+    const char *text, size_t len, const char *why, int64_t wait)
+{
 	struct answer_in in = { f->base, f->o.title, text, len, why };
 	struct answer	 pg;
 	struct buf	 out;
 	const char	*shell;
 	size_t		 n;
-	char		*body;
+	char		*body, ra[24];
 	h2o_iovec_t	 iov;
 
 	buf_init(&out, 0);
@@ -164,9 +284,13 @@ send_answer(struct forms *f, h2o_req_t *req, enum answer_kind k,
 	    H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/html; charset=utf-8"));
 	h2o_add_header(&req->pool, &req->res.headers,
 	    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-	if (pg.status == 429 || pg.status == 503)
-		h2o_add_header(&req->pool, &req->res.headers,
-		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT("60"));
+	if (pg.status == 429 || pg.status == 503) {
+		n = (size_t)snprintf(ra, sizeof(ra), "%" PRId64, wait);
+		if (n < sizeof(ra))
+			h2o_add_header(&req->pool, &req->res.headers,
+			    H2O_TOKEN_RETRY_AFTER, NULL,
+			    h2o_strdup(&req->pool, ra, n).base, n);
+	}
 	/* The whole answer at once, with its length: no chunking. */
 	body = h2o_mem_alloc_pool(&req->pool, out.len + 1);
 	memcpy(body, out.data != NULL ? out.data : "", out.len);
@@ -184,6 +308,49 @@ answer_later(struct forms *f, h2o_req_t *req, int status)
 {
 	send_answer(f, req, status == 429 ? ANSWER_TOO_MANY :
 	    ANSWER_UNAVAILABLE, NULL, 0, NULL);
+}
+
+/* 429, saying why and, truthfully, when to try again. */
+static void
+answer_wait(struct forms *f, h2o_req_t *req, const char *why, int64_t wait)
+{
+	char	 when[64];
+	int	 n;
+
+	if (wait < 1)
+		wait = 1;
+	if (wait < 120)
+		n = snprintf(when, sizeof(when), "in %" PRId64 " seconds",
+		    wait);
+	else
+		n = snprintf(when, sizeof(when), "in %" PRId64 " minutes",
+		    (wait + 59) / 60);
+	if (n < 0 || (size_t)n >= sizeof(when))
+		n = 0;
+	send_answer_wait(f, req, ANSWER_TOO_MANY, when, (size_t)n, why, wait);
+}
+
+/*
+ * 503 when the list could not be opened at start: the reader is told,
+ * and the log says why at most once a minute (it said so loudly at the
+ * start), so a busy form cannot flood it.
+ */
+static void
+answer_down(struct forms *f, h2o_req_t *req, const char *what)
+{
+	int64_t	 now = (int64_t)time(NULL);
+	int	 say;
+
+	pthread_mutex_lock(&f->net_lock);
+	if ((say = now - f->down_said >= 60))
+		f->down_said = now;
+	pthread_mutex_unlock(&f->net_lock);
+	if (say)
+		fprintf(stderr, "stet: ERROR: %s: the subscriber list is not "
+		    "open (see the start of this log): answered 503\n", what);
+	send_answer(f, req, ANSWER_UNAVAILABLE, NULL, 0, "The list of "
+	    "subscribers cannot be opened just now; the site's owner has "
+	    "been told.");
 }
 
 static void
@@ -226,14 +393,22 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 	const struct form_field *trap = form_field_get(fv, nf, "website");
 	struct buf	 norm, msg;
 	struct err	 err;
+	struct addr	 net;
 	enum store_sub	 res = STORE_SUB_QUIET;
 	const char	*why;
 	char		 token[STORE_TOKEN_LEN + 1];
-	int64_t		 id, now = (int64_t)time(NULL);
+	int64_t		 now = (int64_t)time(NULL), wait;
+	size_t		 limit = f->o.settings->subscribe_confirmations_per_hour;
 	int		 rc = 0;
 
-	if (client != NULL && !rate_ok(f, client)) {
-		answer_later(f, req, 429);
+	/*
+	 * Without the client's address (no connection of ours under the
+	 * request) there is no network to count, nor to call fresh.
+	 */
+	net_of(client, &net);
+	if (client != NULL && (wait = net_post(f, &net, now)) > 0) {
+		answer_wait(f, req, "Too many requests came from your network "
+		    "in the last minute.", wait);
 		return;
 	}
 	if (email == NULL) {
@@ -249,23 +424,25 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 	}
 	/* A bot filled the field people cannot see: say the usual. */
 	if (trap == NULL || trap->vlen == 0) {
-		pthread_mutex_lock(f->o.lock);
-		if ((rc = store_begin(f->o.store, &err)) == 0) {
-			rc = store_subscribe(f->o.store, norm.data, now,
-			    f->o.settings->subscribe_confirmations_per_hour,
-			    &res, &id, token, &err);
-			if (rc == 0 && res == STORE_SUB_SEND)
-				rc = confirmation(f, norm.data, token, now,
-				    &msg, &err);
-			if (rc == 0 && res == STORE_SUB_SEND)
-				rc = store_mailq_add(f->o.store, id, norm.data,
-				    msg.data, msg.len, now, &err);
-			if (rc == 0)
-				rc = store_commit(f->o.store, &err);
-			else
-				store_rollback(f->o.store);
+		if (f->o.store == NULL) {
+			answer_down(f, req, "subscribe");
+			goto out;
 		}
-		pthread_mutex_unlock(f->o.lock);
+		if (client == NULL || !net_fresh(f, &net, now))
+			limit -= budget_reserve(limit);
+		/*
+		 * The message is made, and signed, for every address, used
+		 * or not: the work done does not tell a new address from
+		 * one already on the list.
+		 */
+		store_new_token(token);
+		rc = confirmation(f, norm.data, token, now, &msg, &err);
+		if (rc == 0) {
+			pthread_mutex_lock(f->o.lock);
+			rc = store_subscribe(f->o.store, norm.data, token,
+			    msg.data, msg.len, now, limit, &res, &wait, &err);
+			pthread_mutex_unlock(f->o.lock);
+		}
 		sodium_memzero(token, sizeof(token));
 		if (rc == -1) {
 			/* Nothing was acknowledged, so nothing is lost. */
@@ -274,11 +451,16 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 			goto out;
 		}
 		if (res == STORE_SUB_BUSY) {
-			answer_later(f, req, 429);
+			answer_wait(f, req, "This site has sent as many "
+			    "confirmation messages in the last hour as it "
+			    "will.", wait);
 			goto out;
 		}
-		if (res == STORE_SUB_SEND)
+		if (res == STORE_SUB_SEND) {
+			if (client != NULL)
+				net_sent(f, &net, now);
 			outbox_kick(f->o.outbox);
+		}
 	}
 	send_answer(f, req, ANSWER_INBOX, norm.data, norm.len, NULL);
 out:
@@ -296,6 +478,10 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
 	char		 unsub[STORE_UNSUB_LEN + 1];
 	int		 rc;
 
+	if (f->o.store == NULL) {
+		answer_down(f, req, "confirm");
+		return;
+	}
 	pthread_mutex_lock(f->o.lock);
 	rc = store_confirm(f->o.store, t->val, t->vlen, (int64_t)time(NULL),
 	    &res, unsub, &err);
@@ -327,6 +513,10 @@ post_unsubscribe(struct forms *f, h2o_req_t *req,
 	enum store_unsub res;
 	int		 rc;
 
+	if (f->o.store == NULL) {
+		answer_down(f, req, "unsubscribe");
+		return;
+	}
 	pthread_mutex_lock(f->o.lock);
 	rc = store_unsubscribe(f->o.store, t->val, t->vlen,
 	    (int64_t)time(NULL), &res, &err);
@@ -350,6 +540,62 @@ get_button(struct forms *f, h2o_req_t *req, const struct form_field *t,
 	else
 		send_answer(f, req, confirm ? ANSWER_CONFIRM :
 		    ANSWER_UNSUBSCRIBE, t->val, t->vlen, NULL);
+}
+
+/*
+ * May this POST change anything?  A browser says where a form came
+ * from: Origin, and Sec-Fetch-Site.  Origin must be the site's (its
+ * url's), one in subscribe.origins, or this machine's when the request
+ * was addressed to this machine too (a trial on the owner's computer:
+ * a page elsewhere cannot make a browser send a loopback Origin).
+ * Sec-Fetch-Site must not say cross-site.  A request with neither is
+ * no browser's form (an RFC 8058 one-click unsubscribe from a mail
+ * provider, curl): it cannot carry a reader's cookies or trust, and
+ * nothing stet does rests on them.
+ */
+static int
+origin_ok(struct forms *f, h2o_req_t *req)
+{
+	const h2o_header_t *hd;
+	char		 o[ORIGIN_MAX], host[ORIGIN_MAX], self[ORIGIN_MAX];
+	ssize_t		 i = -1;
+	size_t		 k;
+	int		 n;
+
+	while ((i = h2o_find_header_by_str(&req->headers,
+	    H2O_STRLIT("sec-fetch-site"), i)) != -1) {
+		hd = &req->headers.entries[i];
+		if (!h2o_memis(hd->value.base, hd->value.len,
+		    H2O_STRLIT("same-origin")) &&
+		    !h2o_memis(hd->value.base, hd->value.len,
+		    H2O_STRLIT("same-site")) &&
+		    !h2o_memis(hd->value.base, hd->value.len,
+		    H2O_STRLIT("none")))
+			return 0;
+	}
+	while ((i = h2o_find_header_by_str(&req->headers,
+	    H2O_STRLIT("origin"), i)) != -1) {
+		hd = &req->headers.entries[i];
+		/* "null" (a sandboxed or file: page) fails here too. */
+		if (origin_norm(hd->value.base, hd->value.len, 1, o) == -1)
+			return 0;
+		if (f->origin[0] != '\0' && strcmp(o, f->origin) == 0)
+			continue;
+		for (k = 0; k < f->o.settings->nsubscribe_origins; k++)
+			if (strcmp(o, f->o.settings->subscribe_origins[k]) == 0)
+				break;
+		if (k < f->o.settings->nsubscribe_origins)
+			continue;
+		n = snprintf(host, sizeof(host), "%.*s://%.*s",
+		    strncmp(o, "https:", 6) == 0 ? 5 : 4, o,
+		    (int)req->input.authority.len, req->input.authority.base);
+		if (n > 0 && (size_t)n < sizeof(host) &&
+		    origin_norm(host, (size_t)n, 1, self) == 0 &&
+		    origin_is_loopback(self) && strcmp(o, self) == 0)
+			continue;
+		return 0;
+	}
+	return 1;
 }
 
 static int
@@ -399,6 +645,10 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 			return 1;
 		}
 		send_answer(f, req, ANSWER_FORM, NULL, 0, NULL);
+		return 1;
+	}
+	if (!origin_ok(f, req)) {
+		send_answer(f, req, ANSWER_FORBIDDEN, NULL, 0, NULL);
 		return 1;
 	}
 	/*

@@ -30,9 +30,18 @@
  * A GET never changes anything, so a mail scanner fetching every link
  * cannot subscribe or unsubscribe anyone.  Every answer is the site's
  * "form" page (see render.h) with its title and content filled in,
- * needs no script and sets no cookie.  POST /subscribe is bounded per
- * client address a minute, in memory; confirmations in all an hour, in
- * the database.
+ * needs no script and sets no cookie.
+ *
+ * A POST from another site's page (by Origin or Sec-Fetch-Site) gets
+ * 403.  POST /subscribe is bounded per network (/24, /64) a minute, in
+ * memory only; per mailbox (store_mailbox) to one confirmation a day,
+ * and in all to confirmations_per_hour, in the database, whose last
+ * quarter only networks sent none in the last hour may use.
+ *
+ * opts.store may be NULL (stet.db could not be opened): then every
+ * POST is answered 503, and forms_open says so on stderr; it also says
+ * when the store is read-only.  The functions are safe to call from
+ * any number of threads at once.
  */
 struct forms_opts {
 	/* All of these outlive the forms. */
@@ -42,7 +51,7 @@ struct forms_opts {
 	const struct server_settings *settings;	/* subscribe's bounds */
 	const struct mail_settings *mail;	/* the sender */
 	int		 sitefd;
-	struct store	*store;		/* shared: used under lock */
+	struct store	*store;		/* shared: used under lock; or NULL */
 	pthread_mutex_t	*lock;
 	struct outbox	*outbox;
 	const char	*link_base;	/* absolute, ends in '/': mail links */

@@ -43,9 +43,11 @@ struct shared {
 	uint64_t		 grace;		/* ms to finish on stop */
 	unsigned		 tls_port;	/* 0: no TLS */
 	struct forms		*forms;		/* the subscription forms */
+	struct webhook		*webhook;	/* Postmark's; NULL: none */
 };
 
 struct forms;
+struct webhook;
 
 /*
  * One loop's use of a snapshot: the responses it still has to send from

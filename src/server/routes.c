@@ -7,6 +7,7 @@
 
 #include "forms.h"
 #include "routes.h"
+#include "webhook.h"
 
 /*
  * The longest path served, as sent.  Site paths are slugs a few dozen
@@ -193,6 +194,8 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	if (h->sh->tls_port != 0 && sc != NULL && !sc->is_tls)
 		return redirect_https(h, req);
 
+	if (webhook_answer(h->sh->webhook, req, path, len))
+		return 0;
 	if (h->sh->forms != NULL && forms_answer(h->sh->forms, req, path, len,
 	    sc != NULL ? &sc->addr : NULL))
 		return 0;

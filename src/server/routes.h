@@ -13,7 +13,8 @@
  * anything else the site's 404 page with status 404; with 304 for a
  * matching If-None-Match or If-Modified-Since and the gzip twin when
  * Accept-Encoding allows.  POST to /subscribe or /unsubscribe is 501
- * until the subscription forms exist; other methods 405.  Connections
+ * until the subscription forms exist; POST to Postmark's webhook is
+ * answered by webhook.h; other methods 405.  Connections
  * over a bound get 503 or 429, oversized headers 431, and with TLS on
  * the plain port redirects to https.  Every response carries the
  * security headers, including h2o's own error pages.

@@ -23,6 +23,21 @@ int	sender_start(struct sender **, const char *dir, const char *base,
 	    void (*say)(void *, int is_error, const char *), void *arg,
 	    struct err *);
 
+/*
+ * stet serve built the site in dir (written files changed): record what
+ * it published, for the hold before mailing (send/hold.h); and, since
+ * stet.yaml may have changed, when its mail: or notes: keys now differ
+ * from running and send, the ones this server runs with, say so as an
+ * error.  The mail threads (confirmations and posts) keep the settings
+ * they started with until a restart: swapping a relay under messages in
+ * flight is not worth the risk of sending one twice or from the wrong
+ * address.
+ */
+void	sender_rebuilt(const char *dir, size_t written,
+	    const struct mail_settings *running,
+	    const struct send_settings *send,
+	    void (*say)(void *, int is_error, const char *), void *arg);
+
 /* A rebuild happened: look for new posts now. */
 void	sender_kick(struct sender *);
 

@@ -24,10 +24,12 @@
 
 #include "../site/build.h"
 #include "../mail/dkim.h"
+#include "../send/envelope.h"
 #include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
 #include "forms.h"
+#include "webhook.h"
 #include "loop.h"
 #include "routes.h"
 #include "sender.h"
@@ -80,6 +82,7 @@ static void	 say(struct server *, enum server_say, const char *, ...)
 static int	 first_build(struct server *, struct err *);
 static int	 rebuild(struct server *, const char *why);
 static void	 publish(struct shared *, struct snapshot *);
+static void	 outbox_say(void *, int, const char *);
 static int	 setup_h2o(struct server *, struct err *);
 static SSL_CTX	*setup_tls(struct server *, struct err *);
 static int	 resolve(const char *, struct where *, struct err *);
@@ -302,6 +305,8 @@ first_build(struct server *s, struct err *err)
 	s->bo.dir = s->o->dir;
 	if (site_build(&s->bo, &r, err) == 0) {
 		s->next_due = r.next_due;
+		sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+		    outbox_say, s);
 		say(s, SERVER_INFO, "built %zu posts, %zu pages and %zu topics "
 		    "in %.0f ms", r.nposts, r.npages, r.ntopics, r.total_ms);
 		return 0;
@@ -337,6 +342,8 @@ rebuild(struct server *s, const char *why)
 	}
 	publish(&s->sh, snap);
 	forms_reload(s->forms);
+	sender_rebuilt(s->o->dir, r.written, s->o->mail, s->o->send,
+	    outbox_say, s);
 	sender_kick(s->sender);
 	say(s, SERVER_INFO, "rebuilt (%s) in %lld ms: %zu files", why,
 	    (long long)(now_ms() - t0), snap->nfiles);
@@ -750,9 +757,10 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 {
 	struct mailer_opts	 mo;
 	struct forms_opts	 fo;
-	struct buf		 b;
+	struct buf		 b, from;
+	struct err		 e2;
 	const char		*pw;
-	int			 trial;
+	int			 trial, rc;
 
 	/*
 	 * A trial: loopback, no proxy in front (trusted_proxies names
@@ -779,8 +787,26 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 		say(s, SERVER_ERROR, "mail.from is not set in stet.yaml: the "
 		    "subscribe form will ask readers to try again later");
 
-	if (store_open(&s->store, s->o->dir, err) == -1)
-		return -1;
+	if (store_open(&s->store, s->o->dir, err) == -1) {
+		/*
+		 * Damaged, emptied, unreadable: the site is still served,
+		 * and the forms (with no store) answer 503 and say why.
+		 */
+		say(s, SERVER_ERROR, "%s", err->msg);
+		if (s->o->mail->send_every > 0)
+			say(s, SERVER_ERROR, "no post is mailed to readers "
+			    "either until stet.db is mended");
+		memset(&fo, 0, sizeof(fo));
+		fo.title = s->o->title;
+		fo.url = s->o->url;
+		fo.base_path = s->o->base_path;
+		fo.settings = s->set;
+		fo.sitefd = s->sitefd;
+		if (forms_open(&s->forms, &fo, err) == -1)
+			return -1;
+		s->sh.forms = s->forms;
+		return 0;
+	}
 	pthread_mutex_init(&s->store_lock, NULL);
 	if (s->o->mail->dkim_key != NULL && send_signer(s->o->dir, s->o->mail,
 	    &s->signer, err) == -1)
@@ -788,18 +814,20 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	memset(&mo, 0, sizeof(mo));
 	mo.transport = s->o->mail->transport;
 	mo.sitedir = s->o->dir;
-	mo.envelope_from = s->o->mail->envelope_from != NULL ?
-	    s->o->mail->envelope_from : s->o->mail->from_addr;
-	if (mo.envelope_from == NULL)
-		mo.envelope_from = "";
+	buf_init(&from, 0);
+	if (send_envelope(NULL, s->o->mail, NULL, 0, NULL, &from, &e2) == -1)
+		buf_reset(&from);	/* mail.from missing: said above */
+	mo.envelope_from = from.data != NULL ? from.data : "";
 	mo.username = s->o->mail->username;
 	pw = s->o->mail->password_env != NULL ?
 	    getenv(s->o->mail->password_env) : NULL;
 	mo.password = pw;
 	mo.timeout = (unsigned)s->o->mail->timeout;
 	mo.connections = 1;
-	if (outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
-	    outbox_say, s, err) == -1)
+	rc = outbox_start(&s->outbox, s->store, &s->store_lock, &mo,
+	    s->o->mail->stop_after, outbox_say, s, err);
+	buf_free(&from);	/* the mailer keeps a copy */
+	if (rc == -1)
 		goto fail;
 	memset(&fo, 0, sizeof(fo));
 	fo.title = s->o->title;
@@ -816,6 +844,13 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	if (forms_open(&s->forms, &fo, err) == -1)
 		goto fail;
 	s->sh.forms = s->forms;
+	if (webhook_open(&s->sh.webhook, s->o->mail, s->o->base_path,
+	    s->store, &s->store_lock, err) == -1)
+		goto fail;
+	if (s->sh.webhook != NULL)
+		say(s, SERVER_INFO, "Postmark's bounce webhook: POST %s"
+		    "_stet/postmark/$%s", s->o->base_path,
+		    s->o->mail->bounces.webhook_secret_env);
 	if (s->o->mail->send_every > 0) {
 		if (sender_start(&s->sender, s->o->dir, s->link_base,
 		    s->o->mail, s->o->send, outbox_say, s, err) == -1)
@@ -833,11 +868,18 @@ fail:
 static void
 forms_stop(struct server *s)
 {
-	if (s->store == NULL)
+	if (s->store == NULL) {
+		forms_close(s->forms);	/* opened without a store, or NULL */
+		s->forms = NULL;
+		free(s->link_base);
+		s->link_base = NULL;
 		return;
+	}
 	sender_stop(s->sender);
 	s->sender = NULL;
 	outbox_stop(s->outbox);
+	webhook_close(s->sh.webhook);
+	s->sh.webhook = NULL;
 	forms_close(s->forms);
 	store_close(s->store);
 	dkim_signer_close(s->signer);

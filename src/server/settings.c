@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../support/yamlval.h"
+#include "origin.h"
 #include "settings.h"
 
 void
@@ -247,14 +248,58 @@ server(const struct yval *v, const struct ynode *n, struct server_settings *c)
 }
 
 
+/* subscribe.origins: a list of http(s) origins, kept as origin_norm does. */
+static int
+subscribe_origins(const struct yval *v, const struct ynode *n,
+    struct server_settings *c)
+{
+	const struct ynode *item;
+	char		 o[ORIGIN_MAX], *copy;
+	size_t		 k = 0, len;
+
+	if (n->kind != YNODE_SEQ)
+		return err_set(v->err, v->file, n->line,
+		    "subscribe.origins: want a list");
+	for (item = n->child; item != NULL; item = item->next)
+		k++;
+	c->subscribe_origins = arena_alloc(v->arena,
+	    (k ? k : 1) * sizeof(*c->subscribe_origins));
+	if (c->subscribe_origins == NULL)
+		return err_set(v->err, v->file, 0, "out of memory");
+	c->nsubscribe_origins = 0;
+	for (item = n->child; item != NULL; item = item->next) {
+		/* An origin, or one with a '/' after it as URLs have. */
+		len = item->kind == YNODE_SCALAR && item->str != NULL ?
+		    strlen(item->str) : 0;
+		if (len > 0 && item->str[len - 1] == '/')
+			len--;
+		if (len == 0 || origin_norm(item->str, len, 1, o) == -1)
+			return err_set(v->err, v->file, item->line,
+			    "subscribe.origins: want an origin such as "
+			    "https://forms.example.net, not \"%s\"",
+			    item->str != NULL ? item->str : "");
+		len = strlen(o) + 1;
+		if ((copy = arena_alloc(v->arena, len)) == NULL)
+			return err_set(v->err, v->file, 0, "out of memory");
+		memcpy(copy, o, len);
+		c->subscribe_origins[c->nsubscribe_origins++] = copy;
+	}
+	return 0;
+}
+
 /*
  * subscribe: the bounds on the form that stet serve answers.
  *
- *   per_minute              form posts from one client address in a
- *                           minute (10); kept in memory only
+ *   per_minute              form posts from one network (an IPv4 /24,
+ *                           an IPv6 /64) in a minute (10); kept in
+ *                           memory only
  *   confirmations_per_hour  confirmation messages in all in an hour
  *                           (200), so the form cannot be made to mail
- *                           strangers in bulk
+ *                           strangers in bulk; its last quarter only
+ *                           for networks sent none in the last hour
+ *   origins                 the other origins whose pages may post the
+ *                           form (a form hosted elsewhere); the site's
+ *                           own and a loopback one always may
  *
  * action, where the form posts, is the site's: site/config.c reads it,
  * and reports any key under subscribe: that no one reads.
@@ -278,6 +323,8 @@ subscribe(const struct yval *v, const struct ynode *n,
 			rc = yval_count(v, e,
 			    "subscribe.confirmations_per_hour", 1, 1000000,
 			    &c->subscribe_confirmations_per_hour);
+		else if (strcmp(k, "origins") == 0)
+			rc = subscribe_origins(v, e, c);
 	}
 	return rc;
 }

@@ -25,8 +25,10 @@ struct server_settings {
 	size_t		 send_timeout;		/* seconds */
 	size_t		 max_request;		/* bytes */
 	size_t		 max_body;		/* bytes */
-	size_t		 subscribe_per_minute;	/* per client address */
+	size_t		 subscribe_per_minute;	/* per network (/24, /64) */
 	size_t		 subscribe_confirmations_per_hour; /* in all */
+	const char	**subscribe_origins;	/* origin_norm'd, arena */
+	size_t		 nsubscribe_origins;
 };
 
 /* Fill s with the defaults alone. */

@@ -21,10 +21,12 @@
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
+#include "outputs.h"
 #include "render.h"
 #include "sig.h"
 #include "theme.h"
 #include "write.h"
+#include "years.h"
 
 struct build {
 	const struct build_opts *o;
@@ -43,9 +45,10 @@ struct build {
 	const char	*published;	/* how: build_result.published */
 	int		 lockfd;
 	struct plan	 plan;
-	char		(*nbs)[CACHE_NEIGHBOURS];	/* one per post */
-	unsigned char	 sig[CACHE_SIG], list_sig[CACHE_SIG];
-	unsigned char	 static_sig[CACHE_SIG], topics_sig[CACHE_SIG];
+	char		(*dgs)[CACHE_DIGEST];	/* one per post: its page's */
+	struct digests	 prev;		/* the last build's, for a rebuild */
+	struct digests	 made;		/* this build's */
+	unsigned char	 sig[CACHE_SIG], static_sig[CACHE_SIG];
 	struct ids	*ids;
 	pthread_t	 cache_tid;	/* reading the cache meanwhile */
 	int		 cache_thread;
@@ -74,20 +77,60 @@ public_exists(int sitefd)
 }
 
 /*
- * Decide what this build renders.  Without a usable cache (or public/),
- * everything, each file new.  With one whose global signature still
- * holds, only the posts whose file changed or whose neighbours did, and
- * the lists and feed when what they show changed.  Otherwise (or after a
- * stopped build) everything again, compared with public/ so unchanged
- * files keep their inode and mtime.  Returns 1 for a cold build.
+ * The last build's digest of each output, for render_opts.prev: the post
+ * pages' from their records, the others' from the outputs list.  0 or -1.
+ */
+static int
+prev_digests(struct build *b)
+{
+	const struct cache *c = b->cache;
+	struct buf	 rel;
+	char		*end;
+	uint64_t	 d;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&rel, 0);
+	for (i = 0; i < c->digests.n; i++)
+		if (digests_put(&b->prev, c->digests.v[i].path,
+		    c->digests.v[i].d) == -1)
+			goto out;
+	for (i = 0; i < c->nposts; i++) {
+		const struct cache_post *cp = &c->posts[i];
+
+		if (!cp->visible || cp->digest == NULL ||
+		    strlen(cp->digest) != CACHE_DIGEST - 1)
+			continue;
+		buf_reset(&rel);
+		d = strtoull(cp->digest, &end, 16);
+		if (*end == '\0' && (out_entry_file(&cp->post, &rel) == -1 ||
+		    digests_put(&b->prev, rel.data, d) == -1))
+			goto out;
+	}
+	digests_sort(&b->prev);
+	rc = 0;
+out:
+	buf_free(&rel);
+	return rc;
+}
+
+/*
+ * Decide what this build may render.  Without a usable cache (or
+ * public/), everything, each file new.  With one whose global signature
+ * still holds, every output is offered to the renderer with the last
+ * build's digests, and it renders those whose inputs changed; a post the
+ * last build had no page for is new, and goes out first.  Otherwise (or
+ * after a stopped build) everything again, compared with public/ so
+ * unchanged files keep their inode and mtime.  Returns 1 for a cold
+ * build.
  */
 static int
 plan_build(struct build *b, struct err *err)
 {
 	const struct site *s = &b->site;
 	const struct cache *c = b->cache;
-	size_t		 i, k, nfeed, *rank;
-	int		 selective, cold, all;
+	size_t		 i;
+	int		 selective, cold;
 
 	/* stet check renders everything, into memory. */
 	cold = c == NULL || b->o->check || !public_exists(s->dirfd);
@@ -95,64 +138,48 @@ plan_build(struct build *b, struct err *err)
 	selective = !cold && !b->recover && memcmp(c->sig, b->sig,
 	    CACHE_SIG) == 0;
 	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
-	b->nbs = malloc((s->nposts ? s->nposts : 1) * sizeof(*b->nbs));
-	if (b->plan.post == NULL || b->nbs == NULL)
-		return err_set(err, "public", 0, "out of memory");
+	b->dgs = calloc(s->nposts ? s->nposts : 1, sizeof(*b->dgs));
 	b->plan.feeds = calloc(s->ntopics + 1, 1);
-	rank = calloc(s->ntopics + 1, sizeof(*rank));
-	if (b->plan.feeds == NULL || rank == NULL) {
-		free(rank);
+	if (b->plan.post == NULL || b->dgs == NULL || b->plan.feeds == NULL ||
+	    (selective && prev_digests(b) == -1))
 		return err_set(err, "public", 0, "out of memory");
-	}
-	b->plan.lists = !selective || memcmp(c->list_sig, b->list_sig,
-	    CACHE_SIG) != 0;
+	b->ropts.prev = selective ? &b->prev : NULL;
+	b->ropts.made = &b->made;
+	b->plan.lists = 1;
 	b->plan.fixed = !selective;
-	/* Post pages name their topics: a change there reaches them all. */
-	all = !selective || memcmp(c->topics_sig, b->topics_sig,
-	    CACHE_SIG) != 0;
-	memset(b->plan.feeds, b->plan.lists, s->ntopics + 1);
-	nfeed = s->cfg.feed_entries ? s->cfg.feed_entries : s->nposts;
+	memset(b->plan.feeds, 1, s->ntopics + 1);
 	for (i = 0; i < s->nposts; i++) {
 		const struct post *p = &s->posts[i];
-		const struct cache_post *cp;
+		const struct cache_post *cp = p->cached;
 
-		/*
-		 * Lists unchanged means order, titles, summaries and dates
-		 * unchanged: every post's neighbours are what they were, and
-		 * the usual edit (a post's body) skips hashing them all.
-		 */
-		if (!b->plan.lists && p->cached != NULL &&
-		    p->cached->neighbours != NULL &&
-		    strlen(p->cached->neighbours) == CACHE_NEIGHBOURS - 1)
-			memcpy(b->nbs[i], p->cached->neighbours,
-			    CACHE_NEIGHBOURS);
-		else
-			cache_neighbours(s, i, b->nbs[i]);
-		if (cold) {
-			b->plan.post[i] = PLAN_CHANGED;
-			b->plan.feeds[0] = 1;
-			continue;
-		}
-		cp = p->cached;
-		if (cp == NULL || !cp->visible ||
+		if (cold || cp == NULL || !cp->visible ||
 		    strcmp(cp->post.slug, p->slug) != 0)
-			b->plan.post[i] = PLAN_NEW;
-		else if (all || p->fresh || cp->neighbours == NULL ||
-		    strcmp(cp->neighbours, b->nbs[i]) != 0)
+			b->plan.post[i] = cold ? PLAN_CHANGED : PLAN_NEW;
+		else
 			b->plan.post[i] = PLAN_CHANGED;
-		/* A changed post changes the feeds it is an entry of. */
-		if (b->plan.post[i] != PLAN_SKIP && rank[0] < nfeed)
-			b->plan.feeds[0] = 1;
-		for (k = 0; k < p->ntopics; k++)
-			if (b->plan.post[i] != PLAN_SKIP &&
-			    rank[1 + p->topics[k]] < nfeed)
-				b->plan.feeds[1 + p->topics[k]] = 1;
-		rank[0]++;
-		for (k = 0; k < p->ntopics; k++)
-			rank[1 + p->topics[k]]++;
 	}
-	free(rank);
 	return cold;
+}
+
+/* Each post page's digest, as the cache keeps it, from this build's. */
+static void
+post_digests(struct build *b)
+{
+	const struct site *s = &b->site;
+	struct buf	 rel;
+	uint64_t	 d;
+	size_t		 i;
+
+	buf_init(&rel, 0);
+	digests_sort(&b->made);
+	for (i = 0; i < s->nposts; i++) {
+		b->dgs[i][0] = '\0';
+		buf_reset(&rel);
+		if (out_file(s, OUT_POST, i, &rel) == 0 &&
+		    digests_get(&b->made, rel.data, &d))
+			cache_digest_hex(d, b->dgs[i]);
+	}
+	buf_free(&rel);
 }
 
 static void
@@ -185,7 +212,7 @@ list_stale(struct build *b, struct outlist *stale)
 	const struct cache *c = b->cache;
 	const struct site *s = &b->site;
 	unsigned char	*seen;
-	char		 rel[4096];
+	struct buf	 rel;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -206,18 +233,21 @@ list_stale(struct build *b, struct outlist *stale)
 		if (cp != NULL && strcmp(cp->post.slug, s->posts[i].slug) == 0)
 			seen[cp - c->posts] = 1;
 	}
+	buf_init(&rel, 0);
 	for (i = 0; i < c->nposts; i++) {
-		if (seen[i] || !c->posts[i].visible ||
-		    (size_t)snprintf(rel, sizeof(rel), "writing/%s/index.html",
-		    c->posts[i].post.slug) >= sizeof(rel) ||
-		    outlist_has(&b->all, rel))
+		if (seen[i] || !c->posts[i].visible)
 			continue;
-		if (outlist_add(stale, rel) == -1)
+		buf_reset(&rel);
+		if (out_entry_file(&c->posts[i].post, &rel) == -1)
+			goto out;
+		if (!outlist_has(&b->all, rel.data) &&
+		    outlist_add(stale, rel.data) == -1)
 			goto out;
 	}
 	outlist_sort(stale);
 	rc = 0;
 out:
+	buf_free(&rel);
 	free(seen);
 	return rc;
 }
@@ -245,36 +275,25 @@ static int
 list_all(struct build *b)
 {
 	const struct site *s = &b->site;
-	char		 rel[4096];
+	struct buf	 rel;
 	size_t		 i;
+	int		 rc = -1;
 
+	buf_init(&rel, 0);
 	for (i = 0; i < b->outputs.n; i++)
 		if (outlist_add(&b->all, b->outputs.v[i]) == -1)
-			return -1;
+			goto out;
 	for (i = 0; i < s->nposts; i++) {
-		if ((size_t)snprintf(rel, sizeof(rel), "%s/%s/index.html",
-		    s->posts[i].section, s->posts[i].slug) >= sizeof(rel))
-			return -1;
-		if (outlist_add(&b->all, rel) == -1)
-			return -1;
+		buf_reset(&rel);
+		if (out_file(s, OUT_POST, i, &rel) == -1 ||
+		    outlist_add(&b->all, rel.data) == -1)
+			goto out;
 	}
 	outlist_sort(&b->all);
-	return 0;
-}
-
-/* Does this rebuild write a feed, or a page the last build did not? */
-static int
-needs_ids(const struct build *b)
-{
-	size_t	 i;
-
-	for (i = 0; i <= b->site.ntopics; i++)
-		if (b->plan.feeds[i])
-			return 1;
-	for (i = 0; i < b->site.nposts; i++)
-		if (b->plan.post[i] == PLAN_NEW)
-			return 1;
-	return 0;
+	rc = 0;
+out:
+	buf_free(&rel);
+	return rc;
 }
 
 /* Is path among the first n (sorted) entries of l? */
@@ -297,21 +316,19 @@ count_aliases(const struct site *s)
 	return n;
 }
 
-/* Is rel a post's page ("writing/<slug>/index.html")? */
+/* Is rel a post's page? */
 static int
 is_post_page(const struct site *s, const char *rel)
 {
-	size_t	 i, n;
+	enum out_kind	 k;
+	const char	*slug;
+	size_t		 i, n;
 
-	if (strncmp(rel, "writing/", 8) != 0)
-		return 0;
-	rel += 8;
-	n = strcspn(rel, "/");
-	if (strcmp(rel + n, "/index.html") != 0)
+	if (out_parse(rel, &k, &slug, &n) == -1 || k != OUT_POST)
 		return 0;
 	for (i = 0; i < s->nposts; i++)
 		if (strlen(s->posts[i].slug) == n &&
-		    memcmp(s->posts[i].slug, rel, n) == 0)
+		    memcmp(s->posts[i].slug, slug, n) == 0)
 			return 1;
 	return 0;
 }
@@ -328,12 +345,17 @@ list_outputs(struct build *b, struct err *err)
 {
 	const struct site *s = &b->site;
 	struct outlist	 st;
+	struct years	 ys = { NULL, 0, NULL };
 	size_t		 i, k, n;
 	int		 rc = -1;
 
 	memset(&st, 0, sizeof(st));
-	if (render_outputs(s, &b->outputs) == -1)
+	if (years_group(s, &ys) == -1 || outputs_list(s, &ys, 0,
+	    &b->outputs) == -1) {
+		years_free(&ys);
 		return err_set(err, "public", 0, "out of memory");
+	}
+	years_free(&ys);
 	outlist_sort(&b->outputs);
 	n = b->outputs.n;
 	for (i = 0; i < s->nposts; i++)
@@ -577,9 +599,6 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if (theme_static_sig(s, b->static_sig, CACHE_SIG, err) == -1)
 		return -1;
-	if (sig_lists(s, b->list_sig) == -1 ||
-	    sig_topics(s, b->topics_sig) == -1)
-		return err_set(err, "posts", 0, "out of memory");
 	if (list_outputs(b, err) == -1)
 		return -1;
 	if (list_all(b) == -1)
@@ -590,12 +609,10 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
 	/*
-	 * Ids are needed by feeds (and stet check), and are made for new
-	 * posts.  A rebuild that touches neither, the usual edit, skips
-	 * reading them.
+	 * Ids are what feeds (and stet check) know posts by, and the
+	 * renderer tells whether a feed changed by what it would show.
 	 */
-	if ((cold || b->plan.fixed || b->o->check || s->nnotes > 0 ||
-	    needs_ids(b)) && ids_assign(s, &b->ids, err) == -1)
+	if (ids_assign(s, &b->ids, err) == -1)
 		return -1;
 	if (theme_templates(s, &b->tpl, err) == -1)
 		return -1;
@@ -631,6 +648,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return err_set(err, NULL, 0, "out of memory");
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
+	post_digests(b);
 	/* After the feeds: old feed paths get copies of them. */
 	if (redirects_write(s, &b->w, err) == -1)
 		return -1;
@@ -647,9 +665,8 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (publish(b, cold, err) == -1)
 		return -1;
 	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
-	    b->list_sig, b->static_sig,
-	    b->topics_sig, (const char (*)[CACHE_NEIGHBOURS])b->nbs,
-	    &b->outputs, err) == -1 ||
+	    b->static_sig, (const char (*)[CACHE_DIGEST])b->dgs, &b->outputs,
+	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
@@ -673,8 +690,10 @@ run(struct build *b, struct build_result *res, struct err *err)
 			continue;
 		}
 		res->nfuture++;
-		if (res->next_due == 0 || s->hidden[i].date.t < res->next_due)
+		if (res->next_due == 0 || s->hidden[i].date.t < res->next_due) {
 			res->next_due = s->hidden[i].date.t;
+			res->next_due_off = s->hidden[i].date.off;
+		}
 	}
 	return 0;
 }
@@ -696,6 +715,8 @@ site_build(const struct build_opts *o, struct build_result *res,
 	b.ropts.form = !o->check;
 	b.site.dirfd = -1;
 	b.lockfd = -1;
+	digests_init(&b.prev);
+	digests_init(&b.made);
 	markdown_init();
 	rc = run(&b, res, err);
 	if (rc == -1 && b.wopen)
@@ -714,6 +735,8 @@ site_build(const struct build_opts *o, struct build_result *res,
 	ids_free(b.ids);
 	free(b.plan.post);
 	free(b.plan.feeds);
-	free(b.nbs);
+	free(b.dgs);
+	digests_free(&b.prev);
+	digests_free(&b.made);
 	return rc;
 }

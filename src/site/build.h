@@ -44,6 +44,7 @@ struct build_result {
 	size_t		 written, unchanged;
 	double		 load_ms, render_ms, finish_ms, total_ms;
 	int64_t		 next_due;	/* first future post's time, or 0 */
+	int		 next_due_off;	/* its offset in the site's zone */
 	size_t		 ndrafts;	/* left out: drafts */
 	size_t		 nfuture;	/* left out: dated later than now */
 };

@@ -17,7 +17,7 @@
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 8\n"
+#define CACHE_MAGIC	"stet-cache 9\n"
 #define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
 /*
@@ -125,6 +125,7 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	outlist_free(&c->outputs);
+	digests_free(&c->digests);
 	arena_free(c->arena);
 	if (c->map != NULL)
 		munmap((void *)c->map, c->maplen);
@@ -139,6 +140,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	int64_t		 t, j;
 
 	memset(cp, 0, sizeof(*cp));
+	p->section = "writing";		/* the cache keeps posts/ only */
 	p->file = get_str(r);
 	p->mtime_ns = get_num(r);
 	p->size = get_num(r);
@@ -183,7 +185,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	for (j = 0; j < t; j++)
 		if ((p->aliases[j] = get_str(r)) == NULL)
 			return -1;
-	cp->neighbours = get_str(r);
+	cp->digest = get_str(r);
 	if (r->bad || p->file == NULL || p->slug == NULL ||
 	    p->slug_base == NULL || p->title == NULL)
 		return -1;
@@ -195,28 +197,30 @@ static int
 get_header(struct reader *r, struct cache *c)
 {
 	get_sig(r, c->sig);
-	get_sig(r, c->list_sig);
 	get_sig(r, c->static_sig);
-	get_sig(r, c->topics_sig);
 	c->timezone = get_str(r);
 	return r->bad || c->timezone == NULL ? -1 : 0;
 }
 
-/* The outputs list, replacing the one before.  0 or -1. */
+/* The outputs list and digests, replacing those before.  0 or -1. */
 static int
 get_outputs(struct reader *r, struct cache *c)
 {
 	int64_t		 n, k;
 
 	outlist_free(&c->outputs);
+	digests_free(&c->digests);
+	digests_init(&c->digests);
 	n = get_num(r);
 	if (r->bad || n < 0 || n > 10000000)
 		return -1;
 	for (k = 0; k < n; k++) {
 		const char *path = get_str(r);
+		uint64_t d = (uint64_t)get_num(r);
 
 		if (r->bad || path == NULL ||
-		    outlist_add(&c->outputs, path) == -1)
+		    outlist_add(&c->outputs, path) == -1 ||
+		    (d != 0 && digests_put(&c->digests, path, d) == -1))
 			return -1;
 	}
 	return 0;
@@ -329,6 +333,7 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 		munmap((void *)map, (size_t)st.st_size);
 		return 0;
 	}
+	digests_init(&c->digests);
 	c->map = map;
 	c->maplen = (size_t)st.st_size;
 	if ((c->arena = arena_new()) == NULL)
@@ -364,6 +369,7 @@ cache_read(int sitefd, struct cache **out, struct err *err)
 		c->ndeltas++;
 	}
 	outlist_sort(&c->outputs);
+	digests_sort(&c->digests);
 	*out = c;
 	return 0;
 bad:
@@ -386,40 +392,19 @@ cache_find(const struct cache *c, const char *file)
 	return bsearch(&key, c->posts, c->nposts, sizeof(*c->posts), cp_cmp);
 }
 
-/*
- * A digest of the slugs and titles of post i's neighbours: all its page
- * shows of them.  It only has to tell a change from no change, and is
- * taken twice per post on every rebuild, so FNV-1a (64 bits) is enough.
- */
 void
-cache_neighbours(const struct site *s, size_t i, char out[CACHE_NEIGHBOURS])
+cache_digest_hex(uint64_t d, char out[CACHE_DIGEST])
 {
 	static const char digits[] = "0123456789abcdef";
-	const struct post *n[2];
-	uint64_t	 h = HASH_INIT;
-	size_t		 k;
+	size_t	 k;
 
-	n[0] = i > 0 ? &s->posts[i - 1] : NULL;
-	n[1] = i + 1 < s->nposts ? &s->posts[i + 1] : NULL;
-	/* What a post page's template can show of its neighbours. */
-	for (k = 0; k < 2; k++) {
-		if (n[k] == NULL) {
-			h = hash_str(h, "");
-			continue;
-		}
-		h = hash_str(h, n[k]->slug);
-		h = hash_str(h, n[k]->title);
-		h = hash_str(h, n[k]->summary);
-		h = hash_num(h, n[k]->date.t);
-		h = hash_num(h, n[k]->date.off);
-	}
-	for (k = 0; k < 16; k++)
-		out[k] = digits[(h >> (60 - 4 * k)) & 15];
-	out[16] = '\0';
+	for (k = 0; k < CACHE_DIGEST - 1; k++)
+		out[k] = digits[(d >> (60 - 4 * k)) & 15];
+	out[CACHE_DIGEST - 1] = '\0';
 }
 
 static int
-put_post(struct buf *b, const struct post *p, const char *neighbours,
+put_post(struct buf *b, const struct post *p, const char *digest,
     int visible)
 {
 	size_t	 j;
@@ -448,29 +433,34 @@ put_post(struct buf *b, const struct post *p, const char *neighbours,
 	for (j = 0; j < p->naliases; j++)
 		if (put_str(b, p->aliases[j]) == -1)
 			return -1;
-	return put_str(b, neighbours);
+	return put_str(b, digest);
 }
 
 static int
 put_header(struct buf *b, const struct site *s, const unsigned char *sig,
-    const unsigned char *list_sig, const unsigned char *static_sig,
-    const unsigned char *topics_sig)
+    const unsigned char *static_sig)
 {
-	return put_sig(b, sig) == -1 || put_sig(b, list_sig) == -1 ||
-	    put_sig(b, static_sig) == -1 || put_sig(b, topics_sig) == -1 ||
+	return put_sig(b, sig) == -1 || put_sig(b, static_sig) == -1 ||
 	    put_str(b, s->cfg.timezone) == -1 ? -1 : 0;
 }
 
+/* Each output with its digest (0: none). */
 static int
-put_outputs(struct buf *b, const struct outlist *outputs)
+put_outputs(struct buf *b, const struct outlist *outputs,
+    const struct digests *made)
 {
-	size_t	 i;
+	uint64_t	 d;
+	size_t		 i;
 
 	if (put_num(b, (int64_t)outputs->n) == -1)
 		return -1;
-	for (i = 0; i < outputs->n; i++)
-		if (put_str(b, outputs->v[i]) == -1)
+	for (i = 0; i < outputs->n; i++) {
+		if (made == NULL || !digests_get(made, outputs->v[i], &d))
+			d = 0;
+		if (put_str(b, outputs->v[i]) == -1 ||
+		    put_num(b, (int64_t)d) == -1)
 			return -1;
+	}
 	return 0;
 }
 
@@ -482,7 +472,7 @@ put_outputs(struct buf *b, const struct outlist *outputs)
  */
 static int
 put_delta(struct buf *b, const struct site *s, const struct cache *prev,
-    const char (*neighbours)[CACHE_NEIGHBOURS])
+    const char (*digests)[CACHE_DIGEST])
 {
 	unsigned char	*seen;
 	size_t		 i, n = 0, gone = 0;
@@ -498,17 +488,16 @@ put_delta(struct buf *b, const struct site *s, const struct cache *prev,
 			const struct post *p = vis ? &s->posts[i] :
 			    &s->hidden[i - s->nposts];
 			const struct cache_post *cp = p->cached;
-			const char *nb = vis ? neighbours[i] : "";
+			const char *dg = vis ? digests[i] : "";
 
 			if (cp != NULL)
 				seen[cp - prev->posts] = 1;
 			if (cp != NULL && !p->fresh && cp->visible == vis &&
-			    cp->neighbours != NULL &&
-			    strcmp(cp->neighbours, nb) == 0)
+			    cp->digest != NULL && strcmp(cp->digest, dg) == 0)
 				continue;
 			if (pass == 0)
 				n++;
-			else if (put_post(b, p, nb, vis) == -1)
+			else if (put_post(b, p, dg, vis) == -1)
 				goto out;
 		}
 	}
@@ -527,10 +516,9 @@ out:
 
 int
 cache_write(int sitefd, const struct site *s, const struct cache *prev,
-    int full, const unsigned char *sig, const unsigned char *list_sig,
-    const unsigned char *static_sig, const unsigned char *topics_sig,
-    const char (*neighbours)[CACHE_NEIGHBOURS], const struct outlist *outputs,
-    struct err *err)
+    int full, const unsigned char *sig, const unsigned char *static_sig,
+    const char (*digests)[CACHE_DIGEST], const struct outlist *outputs,
+    const struct digests *made, struct err *err)
 {
 	struct buf	 b;
 	const struct post **v = NULL;
@@ -542,10 +530,10 @@ cache_write(int sitefd, const struct site *s, const struct cache *prev,
 	    prev->timezone != NULL &&
 	    strcmp(prev->timezone, s->cfg.timezone) == 0;
 	if (delta) {
-		if (BUF_LIT(&b, "D") == -1 || put_header(&b, s, sig, list_sig,
-		    static_sig, topics_sig) == -1 ||
-		    put_delta(&b, s, prev, neighbours) == -1 ||
-		    put_outputs(&b, outputs) == -1)
+		if (BUF_LIT(&b, "D") == -1 ||
+		    put_header(&b, s, sig, static_sig) == -1 ||
+		    put_delta(&b, s, prev, digests) == -1 ||
+		    put_outputs(&b, outputs, made) == -1)
 			goto oom;
 		fd = openat(sitefd, CACHE_FILE, O_WRONLY | O_APPEND |
 		    O_CLOEXEC);
@@ -569,17 +557,17 @@ cache_write(int sitefd, const struct site *s, const struct cache *prev,
 	for (i = 0; i < s->nhidden; i++)
 		v[s->hidden[i].order] = &s->hidden[i];
 	if (BUF_LIT(&b, CACHE_MAGIC) == -1 || BUF_LIT(&b, "B") == -1 ||
-	    put_header(&b, s, sig, list_sig, static_sig, topics_sig) == -1 ||
+	    put_header(&b, s, sig, static_sig) == -1 ||
 	    put_num(&b, (int64_t)n) == -1)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		int visible = v[i] >= s->posts && v[i] < s->posts + s->nposts;
 
-		if (put_post(&b, v[i], visible ? neighbours[v[i] - s->posts] :
+		if (put_post(&b, v[i], visible ? digests[v[i] - s->posts] :
 		    "", visible) == -1)
 			goto oom;
 	}
-	if (put_outputs(&b, outputs) == -1)
+	if (put_outputs(&b, outputs, made) == -1)
 		goto oom;
 	if (mkdirat(sitefd, CACHE_DIR, 0755) == -1 && errno != EEXIST) {
 		err_set(err, CACHE_DIR, 0, "%s", strerror(errno));

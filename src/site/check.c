@@ -8,6 +8,7 @@
 #include "check.h"
 #include "frontmatter.h"
 #include "load.h"
+#include "outputs.h"
 
 #define SUMMARY_MAX	160
 
@@ -63,30 +64,28 @@ source_of(const struct checker *c, const char *page, int *is_post)
 	const struct site *s = c->site;
 	const struct post **hit;
 	struct slugkey	 key;
+	enum out_kind	 k;
+	const char	*name;
 	size_t		 i, n;
 
 	*is_post = 0;
-	if (strncmp(page, "writing/", 8) == 0 && c->byslug != NULL) {
-		n = strcspn(page + 8, "/");
-		key.p = page + 8;
+	if (out_parse(page, &k, &name, &n) == -1)
+		return NULL;
+	if (k == OUT_POST && c->byslug != NULL) {
+		key.p = name;
 		key.n = n;
-		if (strcmp(page + 8 + n, "/index.html") == 0 && (hit =
-		    bsearch(&key, c->byslug, s->nposts, sizeof(*c->byslug),
-		    slugkey_cmp)) != NULL) {
+		if ((hit = bsearch(&key, c->byslug, s->nposts,
+		    sizeof(*c->byslug), slugkey_cmp)) != NULL) {
 			*is_post = 1;
 			return (*hit)->file;
 		}
+		return NULL;
 	}
-	n = strcspn(page, "/");
-	if (strcmp(page + n, "/index.html") == 0)
-		for (i = 0; i < s->npages; i++)
-			if (strlen(s->pages[i].name) == n &&
-			    memcmp(s->pages[i].name, page, n) == 0)
-				return s->pages[i].file;
-	if (strcmp(page, "index.html") == 0)
-		for (i = 0; i < s->npages; i++)
-			if (strcmp(s->pages[i].name, "index") == 0)
-				return s->pages[i].file;
+	for (i = 0; i < s->npages; i++)
+		if ((k == OUT_HOME && strcmp(s->pages[i].name, "index") == 0) ||
+		    (k == OUT_PAGE && strlen(s->pages[i].name) == n &&
+		    memcmp(s->pages[i].name, name, n) == 0))
+			return s->pages[i].file;
 	return NULL;
 }
 

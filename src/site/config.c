@@ -9,6 +9,7 @@
 #include "../support/hash.h"
 #include "../support/text.h"
 #include "../support/yamlval.h"
+#include "../support/zone.h"
 #include "config.h"
 
 #define CONFIG_FILE	"stet.yaml"
@@ -31,7 +32,7 @@ struct cfgload {
 static const char *const top_elsewhere[] = { "mail", "notes", "server",
     "redirects", NULL };
 static const char *const subscribe_elsewhere[] = { "per_minute",
-    "confirmations_per_hour", NULL };
+    "confirmations_per_hour", "origins", NULL };
 
 static int
 elsewhere(const char *const *keys, const char *k)
@@ -133,8 +134,7 @@ site_url(struct cfgload *l, const struct ynode *n, struct config *c)
 static int
 timezone_ok(struct cfgload *l, const struct ynode *n, struct config *c)
 {
-	struct stat	 st;
-	char		 path[512];
+	struct zone	*z;
 	size_t		 i;
 
 	if (want_scalar(l, n, "timezone", &c->timezone) == -1)
@@ -150,12 +150,10 @@ timezone_ok(struct cfgload *l, const struct ynode *n, struct config *c)
 	    n->str[0] == '/' || n->len > 200)
 		return err_set(l->err, CONFIG_FILE, n->line,
 		    "timezone: want a zone name like Europe/London");
-	if (strcmp(n->str, "UTC") == 0)
-		return 0;
-	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", n->str);
-	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+	if ((z = zone_open(n->str)) == NULL)
 		return err_set(l->err, CONFIG_FILE, n->line,
 		    "timezone: no zone named %s on this system", n->str);
+	zone_free(z);
 	return 0;
 }
 

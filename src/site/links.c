@@ -6,6 +6,7 @@
 #include "check.h"
 #include "links.h"
 #include "load.h"
+#include "outputs.h"
 
 static int
 post_cmp(const void *a, const void *b)
@@ -56,24 +57,23 @@ links_free(struct links *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* The entry whose page rel is ("<section>/<slug>/index.html"), or NULL. */
+/* The post (or note, by kind) whose page rel is, or NULL. */
 static const struct post *
-entry_of(const struct post **v, size_t n, const char *section,
+entry_of(const struct post **v, size_t n, enum out_kind kind,
     const char *rel)
 {
 	struct post	 key;
 	const struct post *kp = &key, **hit;
+	enum out_kind	 k;
+	const char	*name;
 	char		 slug[256];
-	size_t		 k, sl = strlen(section);
+	size_t		 len;
 
-	if (strncmp(rel, section, sl) != 0 || rel[sl] != '/')
+	if (out_parse(rel, &k, &name, &len) == -1 || k != kind ||
+	    len >= sizeof(slug))
 		return NULL;
-	rel += sl + 1;
-	k = strcspn(rel, "/");
-	if (k >= sizeof(slug) || strcmp(rel + k, "/index.html") != 0)
-		return NULL;
-	memcpy(slug, rel, k);
-	slug[k] = '\0';
+	memcpy(slug, name, len);
+	slug[len] = '\0';
 	key.slug = slug;
 	hit = n > 0 ? bsearch(&kp, v, n, sizeof(*v), post_cmp) : NULL;
 	return hit != NULL ? *hit : NULL;
@@ -83,8 +83,8 @@ static int
 made(const struct links *l, const char *rel)
 {
 	return outlist_has(l->outputs, rel) ||
-	    entry_of(l->posts, l->nposts, "writing", rel) != NULL ||
-	    entry_of(l->notes, l->nnotes, "notes", rel) != NULL;
+	    entry_of(l->posts, l->nposts, OUT_POST, rel) != NULL ||
+	    entry_of(l->notes, l->nnotes, OUT_NOTE, rel) != NULL;
 }
 
 /* Undo percent-encoding: the output list holds paths as written. */
@@ -161,8 +161,8 @@ links_page(void *ctx, const char *rel, const void *data, size_t len)
 	const char	*r, *end;
 	int		 broken;
 
-	if ((p = entry_of(l->posts, l->nposts, "writing", rel)) == NULL &&
-	    (p = entry_of(l->notes, l->nnotes, "notes", rel)) == NULL)
+	if ((p = entry_of(l->posts, l->nposts, OUT_POST, rel)) == NULL &&
+	    (p = entry_of(l->notes, l->nnotes, OUT_NOTE, rel)) == NULL)
 		return;
 	buf_init(&d, 0);
 	if (check_digest(rel, data, len, &d) == -1 || d.len == 0)

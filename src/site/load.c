@@ -194,16 +194,16 @@ boolean(const struct ynode *n, const char *file, const char *what, int *out,
 
 static int
 date_field(const struct ynode *n, const char *file, const char *what,
-    struct date *d, struct err *err)
+    const struct zone *z, struct date *d, struct err *err)
 {
 	const char	*v = NULL, *why;
 
 	if (scalar(n, file, what, &v, err) == -1)
 		return -1;
-	if (date_parse(v, n->len, d, &why) == -1)
+	if (date_parse(v, n->len, z, d, &why) == -1)
 		return err_set(err, file, n->line, "%s: %s: %s", what, why, v);
 	/* Pages and feeds show every date in the site's timezone. */
-	date_localize(d);
+	date_localize(d, z);
 	return 0;
 }
 
@@ -574,8 +574,8 @@ struct postload {
  * names every mistake).
  */
 static int
-post_field(struct arena *a, struct post *p, const struct ynode *e,
-    int *have_date, struct err *err)
+post_field(struct arena *a, const struct zone *z, struct post *p,
+    const struct ynode *e, int *have_date, struct err *err)
 {
 	const char	*k = e->key->str, *v = NULL;
 
@@ -584,7 +584,7 @@ post_field(struct arena *a, struct post *p, const struct ynode *e,
 	if (strcmp(k, "date") == 0 || (strcasecmp(k, "publishdate") == 0 &&
 	    *have_date != 1)) {
 		/* Hugo's publishDate stands in for a missing date. */
-		if (date_field(e, p->file, k, &p->date, err) == -1) {
+		if (date_field(e, p->file, k, z, &p->date, err) == -1) {
 			*have_date = 1;	/* given, if wrong: not missing */
 			return -1;
 		}
@@ -592,7 +592,7 @@ post_field(struct arena *a, struct post *p, const struct ynode *e,
 		return 0;
 	}
 	if (strcmp(k, "updated") == 0 || strcmp(k, "lastmod") == 0) {
-		if (date_field(e, p->file, k, &p->updated, err) == -1)
+		if (date_field(e, p->file, k, z, &p->updated, err) == -1)
 			return -1;
 		p->has_updated = 1;
 		return 0;
@@ -778,7 +778,7 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 	p->body_line = fs.body_line;
 	p->is_html = has_ext(name, ".html");
 	for (e = root->child; e != NULL; e = e->next) {
-		if ((r = post_field(a, p, e, &have_date, &err)) == -1) {
+		if ((r = post_field(a, s->zone, p, e, &have_date, &err)) == -1) {
 			diag_error_err(s->diag, &err);
 			bad = 1;
 		} else if (r == 1) {
@@ -801,13 +801,14 @@ load_post(void *ctx, size_t i, int worker, struct err *unused)
 		pre = 0;
 	if (!have_date) {
 		/* Jekyll takes the date from the file name; so do we. */
-		if (pre == 0 || date_parse(ymd, 10, &p->date, &why) == -1) {
+		if (pre == 0 || date_parse(ymd, 10, s->zone, &p->date,
+		    &why) == -1) {
 			diag_error(s->diag, p->file, fs.yaml_line, "date: "
 			    "missing, and the file name does not start with "
 			    "one (YYYY-MM-DD-)");
 			bad = 1;
 		} else
-			date_localize(&p->date);
+			date_localize(&p->date, s->zone);
 	}
 	if (p->title == NULL || p->title[0] == '\0') {
 		if ((p->title = title_from_name(a, name + pre, n - pre)) ==
@@ -1236,7 +1237,7 @@ out:
  * stet.yaml itself) stops it at once.
  */
 static int
-load_all(struct site *s, const char *dir, const struct load_opts *opts,
+load_all(struct site *s, const struct load_opts *opts,
     const struct cache *(*get_cache)(void *), void *cache_ctx,
     struct names *names, struct postload *pl, struct err *err)
 {
@@ -1247,10 +1248,14 @@ load_all(struct site *s, const char *dir, const struct load_opts *opts,
 
 	if (config_load(s->arena, s->dirfd, &s->cfg, err) == -1)
 		return -1;
-	/* Dates without an offset are in the site's zone. */
-	if (setenv("TZ", s->cfg.timezone, 1) == -1)
-		return err_set(err, dir, 0, "%s", strerror(errno));
-	tzset();
+	/*
+	 * Dates without an offset are in the site's zone, and pages show
+	 * every date in it: named in each conversion, never set in TZ for
+	 * the whole process (a server's threads run beside a rebuild).
+	 */
+	if ((s->zone = zone_open(s->cfg.timezone)) == NULL)
+		return err_set(err, "stet.yaml", 0, "timezone: no zone named "
+		    "%s on this system", s->cfg.timezone);
 	if (fstatat(s->dirfd, "static/robots.txt", &st, 0) == 0)
 		s->own_robots = 1;
 	if (list_sources(s, "posts", 1, names, err) == -1)
@@ -1281,7 +1286,7 @@ load_all(struct site *s, const char *dir, const struct load_opts *opts,
 	if (check_slugs(s, s->posts, n, err) == -1)
 		return -1;
 	s->nposts = drop_failed(s->posts, n);
-	date_now(&now);
+	date_now(&now, s->zone);
 	if ((s->hidden = arena_alloc(s->arena, (s->nposts ? s->nposts : 1) *
 	    sizeof(*s->hidden))) == NULL)
 		return err_set(err, "posts", 0, "out of memory");
@@ -1334,7 +1339,7 @@ site_load(const char *dir, const struct load_opts *opts,
 		err_set(err, dir, 0, "%s", strerror(errno));
 		goto out;
 	}
-	if (load_all(s, dir, opts, get_cache, cache_ctx, &names, &pl,
+	if (load_all(s, opts, get_cache, cache_ctx, &names, &pl,
 	    err) == -1)
 		goto out;
 	if (s->diag->nerrors > before) {
@@ -1372,6 +1377,7 @@ site_free(struct site *s)
 	for (k = 0; k < POOL_MAX; k++)
 		arena_free(s->warena[k]);
 	arena_free(s->arena);
+	zone_free(s->zone);
 	memset(s, 0, sizeof(*s));
 	s->dirfd = -1;
 }

@@ -135,6 +135,7 @@ struct site {
 	struct arena	*warena[POOL_MAX];	/* one per loading thread */
 	int		 dirfd;		/* the site folder */
 	struct config	 cfg;
+	struct zone	*zone;		/* cfg.timezone's; owned */
 	struct post	*posts;		/* newest first, then by slug */
 	size_t		 nposts;
 	struct post	*hidden;	/* drafts and future posts left out */

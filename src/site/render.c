@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "../support/text.h"
 #include "feed.h"
 #include "sitemap.h"
 #include "markdown.h"
+#include "outputs.h"
 #include "render.h"
 #include "render_job.h"
 
@@ -27,18 +29,12 @@ struct pagectx {
 	const struct job *job;
 	const char	*root;		/* "./", "../../", or the base path */
 	const char	*index;		/* "" or "index.html" */
+	const char	*rel;		/* the page's file (outputs.h) */
+	const char	*path;		/* and its URL from the site's root */
 	const struct topic *topic;	/* a topic page's topic, for its feeds */
 };
 
-static const struct {
-	const char	*file;
-	const char	*type;
-	const char	*name;
-} feed_formats[] = {
-	{ "feed.xml", "application/atom+xml", "Atom" },
-	{ "rss.xml", "application/rss+xml", "RSS" },
-	{ "feed.json", "application/feed+json", "JSON Feed" },
-};
+static struct tval out_link(struct pagectx *, enum out_kind, size_t);
 
 /* The feeds a page announces: the site's, and its topic's if it has one. */
 static struct tval
@@ -46,7 +42,7 @@ feed_links(struct pagectx *pc)
 {
 	const struct site *s = pc->job->site;
 	struct tval	 list, item;
-	size_t		 k, n = sizeof(feed_formats) / sizeof(*feed_formats);
+	size_t		 k, n = OUT_FEED_FORMATS;
 	int		 t;
 
 	list = tv_list(&pc->tb, pc->topic ? 2 * n : n);
@@ -54,20 +50,20 @@ feed_links(struct pagectx *pc)
 		for (k = 0; k < n; k++) {
 			item = tv_obj(&pc->tb, 3);
 			tv_set(&pc->tb, &item, "type",
-			    tv_str(feed_formats[k].type));
+			    tv_str(out_feed_formats[k].type));
 			if (t) {
-				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
-				    "%s: %s (%s)", s->cfg.title,
-				    pc->topic->title, feed_formats[k].name));
+				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
+				    s->cfg.title, ": ", pc->topic->title, " (",
+				    out_feed_formats[k].name, ")", NULL));
 				/* The topic page sits beside its feeds. */
 				tv_set(&pc->tb, &item, "url",
-				    tv_str(feed_formats[k].file));
+				    tv_str(out_feed_formats[k].file));
 			} else {
-				tv_set(&pc->tb, &item, "title", tv_fmt(&pc->tb,
-				    "%s (%s)", s->cfg.title,
-				    feed_formats[k].name));
-				tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb,
-				    "%s%s", pc->root, feed_formats[k].file));
+				tv_set(&pc->tb, &item, "title", tv_cat(&pc->tb,
+				    s->cfg.title, " (", out_feed_formats[k].name, ")",
+				    NULL));
+				tv_set(&pc->tb, &item, "url",
+				    out_link(pc, OUT_FEED, k));
 			}
 			tv_push(&pc->tb, &list, item);
 		}
@@ -96,18 +92,21 @@ root_for(struct pagectx *pc, const char *rel)
 	return r;
 }
 
-/* "../../writing/<slug>/" (and index.html when portable), from pc's page. */
+/*
+ * A link from pc's page to output (k, i): "../../writing/<slug>/", and
+ * index.html after a folder when links must work from disk.
+ */
 static struct tval
-page_url(struct pagectx *pc, const char *section, const char *slug)
+out_link(struct pagectx *pc, enum out_kind k, size_t i)
 {
+	const struct site *s = pc->job->site;
 	struct buf	 b;
 	struct tval	 v;
 
 	buf_init(&b, 0);
-	if (buf_puts(&b, pc->root) == -1 || buf_puts(&b, section) == -1 ||
-	    buf_putc(&b, '/') == -1 ||
-	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
-	    buf_putc(&b, '/') == -1 || buf_puts(&b, pc->index) == -1) {
+	if (buf_puts(&b, pc->root) == -1 || out_url(s, k, i, &b) == -1 ||
+	    ((b.len == 0 || b.data[b.len - 1] == '/') &&
+	    buf_puts(&b, pc->index) == -1)) {
 		buf_free(&b);
 		pc->tb.oom = 1;
 		return tv_null();
@@ -117,6 +116,18 @@ page_url(struct pagectx *pc, const char *section, const char *slug)
 		pc->tb.oom = 1;
 	buf_free(&b);
 	return v;
+}
+
+/* Which output an entry's page is: a post's or a note's. */
+static enum out_kind
+entry_kind(const struct site *s, const struct post *p, size_t *i)
+{
+	if (p >= s->posts && p < s->posts + s->nposts) {
+		*i = (size_t)(p - s->posts);
+		return OUT_POST;
+	}
+	*i = (size_t)(p - s->notes);
+	return OUT_NOTE;
 }
 
 static struct tval
@@ -136,13 +147,25 @@ date_vals(struct pagectx *pc, struct tval *obj, const struct date *d,
 static struct tval
 post_item(struct pagectx *pc, const struct post *p)
 {
+	const struct site *s = pc->job->site;
 	struct tval	 o = tv_obj(&pc->tb, 6);
+	const struct post_dates *d;
+	enum out_kind	 k;
+	size_t		 i;
 
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
-	tv_set(&pc->tb, &o, "url", page_url(pc, p->section, p->slug));
+	k = entry_kind(s, p, &i);
+	tv_set(&pc->tb, &o, "url", out_link(pc, k, i));
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
-	date_vals(pc, &o, &p->date, "date", "datetime");
+	/* A post is in a dozen lists: its dates are written once. */
+	if (pc->job->dates != NULL && p >= s->posts &&
+	    p < s->posts + s->nposts) {
+		d = &pc->job->dates[p - s->posts];
+		tv_set(&pc->tb, &o, "date", tv_str(d->human));
+		tv_set(&pc->tb, &o, "datetime", tv_str(d->machine));
+	} else
+		date_vals(pc, &o, &p->date, "date", "datetime");
 	return o;
 }
 
@@ -159,7 +182,8 @@ topic_item(struct pagectx *pc, const struct topic *t, int with_count)
 	tv_set(&pc->tb, &o, "tag", tv_str(t->tag));
 	tv_set(&pc->tb, &o, "slug", tv_str(t->slug));
 	tv_set(&pc->tb, &o, "about", tv_str(t->about));
-	tv_set(&pc->tb, &o, "url", page_url(pc, "topics", t->slug));
+	tv_set(&pc->tb, &o, "url", out_link(pc, OUT_TOPIC,
+	    (size_t)(t - pc->job->site->topics)));
 	if (with_count)
 		tv_set(&pc->tb, &o, "count", tv_fmt(&pc->tb, "%zu",
 		    t->count));
@@ -192,16 +216,16 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 
 	page = tv_obj(&pc->tb, 5);
 	if (title != NULL && strcmp(title, s->cfg.title) != 0)
-		tv_set(&pc->tb, &page, "title", tv_fmt(&pc->tb, "%s · %s",
-		    title, s->cfg.title));
+		tv_set(&pc->tb, &page, "title", tv_cat(&pc->tb, title, " · ",
+		    s->cfg.title, NULL));
 	else
 		tv_set(&pc->tb, &page, "title", tv_str(s->cfg.title));
 	tv_set(&pc->tb, &page, "og_title", tv_str(title ? title :
 	    s->cfg.title));
 	tv_set(&pc->tb, &page, "description", tv_str(description));
 	tv_set(&pc->tb, &page, "og_type", tv_str(og_type));
-	tv_set(&pc->tb, &page, "canonical", tv_fmt(&pc->tb, "%s%s",
-	    s->cfg.url, path));
+	tv_set(&pc->tb, &page, "canonical", tv_cat(&pc->tb, s->cfg.url, path,
+	    NULL));
 	tv_set(&pc->tb, &ctx, "page", page);
 
 	nav = tv_list(&pc->tb, s->npages);
@@ -210,8 +234,8 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 			continue;
 		item = tv_obj(&pc->tb, 2);
 		tv_set(&pc->tb, &item, "title", tv_str(s->pages[i].title));
-		tv_set(&pc->tb, &item, "url", tv_fmt(&pc->tb, "%s%s/%s",
-		    pc->root, s->pages[i].name, pc->index));
+		tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb, pc->root,
+		    s->pages[i].name, "/", pc->index, NULL));
 		tv_push(&pc->tb, &nav, item);
 	}
 	tv_set(&pc->tb, &ctx, "nav", nav);
@@ -220,27 +244,63 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 		tv_set(&pc->tb, &ctx, "subscribe_action",
 		    tv_str(s->cfg.subscribe_action));
 	else
-		tv_set(&pc->tb, &ctx, "subscribe_action", tv_fmt(&pc->tb,
-		    "%ssubscribe", pc->root));
+		tv_set(&pc->tb, &ctx, "subscribe_action", tv_cat(&pc->tb,
+		    pc->root, "subscribe", NULL));
 	return ctx;
 }
 
+/* pc for rendering output (k, i): its file, URL and way back to the root. */
 static int
-pagectx_init(struct pagectx *pc, const struct job *job, const char *rel,
-    struct err *err)
+pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
+    size_t i, struct err *err)
 {
+	struct buf	 b;
+
 	memset(pc, 0, sizeof(*pc));
 	pc->job = job;
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
-		return err_set(err, rel, 0, "out of memory");
-	pc->root = root_for(pc, rel);
+		return err_set(err, "public", 0, "out of memory");
+	buf_init(&b, 0);
+	if (out_file(job->site, k, i, &b) == -1 ||
+	    (pc->rel = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL ||
+	    (buf_reset(&b), out_url(job->site, k, i, &b)) == -1 ||
+	    (pc->path = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL) {
+		buf_free(&b);
+		arena_free(pc->tb.arena);
+		pc->tb.arena = NULL;
+		return err_set(err, "public", 0, "out of memory");
+	}
+	buf_free(&b);
+	pc->root = root_for(pc, pc->rel);
 	return 0;
+}
+
+uint64_t
+render_source_id(const struct post *p)
+{
+	uint64_t h = hash_str(HASH_INIT, p->file);
+
+	h = hash_num(h, p->mtime_ns);
+	return hash_num(h, p->size);
+}
+
+int
+render_needed(const struct job *job, const char *rel, uint64_t d,
+    struct err *err)
+{
+	uint64_t	 old;
+
+	if (job->opts->made != NULL && digests_put(job->opts->made, rel,
+	    d) == -1)
+		return err_set(err, rel, 0, "out of memory");
+	return job->opts->prev == NULL ||
+	    !digests_get(job->opts->prev, rel, &old) || old != d;
 }
 
 /* Render template name with ctx and write it at rel. */
 static int
-emit(struct pagectx *pc, int worker, const char *name, const char *rel,
+emit_now(struct pagectx *pc, int worker, const char *name, const char *rel,
     const struct tval *ctx, struct err *err)
 {
 	struct buf	 out;
@@ -257,6 +317,25 @@ emit(struct pagectx *pc, int worker, const char *name, const char *rel,
 		rc = writer_put(pc->job->w, worker, rel, out.data, out.len, err);
 	buf_free(&out);
 	return rc;
+}
+
+/*
+ * The same, unless nothing template name reads of ctx changed since the
+ * last build: ctx is everything a page made by a template can show.
+ */
+static int
+emit(struct pagectx *pc, int worker, const char *name, const char *rel,
+    const struct tval *ctx, struct err *err)
+{
+	uint64_t	 d;
+	int		 rc;
+
+	if (pc->tb.oom)
+		return err_set(err, rel, 0, "out of memory");
+	d = tv_digest(hash_str(HASH_INIT, name), ctx);
+	if ((rc = render_needed(pc->job, rel, d, err)) != 1)
+		return rc;
+	return emit_now(pc, worker, name, rel, ctx, err);
 }
 
 /* Markdown or HTML body of file to html (and its absolute twin). */
@@ -308,6 +387,83 @@ out:
 }
 
 /*
+ * Up to RELATED_MAX posts that share the most topics with post i, the
+ * nearest in time first among equals, leaving out i's neighbours (the
+ * page links to them already).  Candidates are the RELATED_NEAR posts
+ * on either side of i in each of its topics, so the work per page stays
+ * small on a site of thousands of posts.  Returns how many, in out.
+ */
+#define RELATED_MAX	3
+#define RELATED_NEAR	32
+
+static size_t
+related_posts(const struct job *job, size_t i, int worker, size_t *out)
+{
+	const struct site *s = job->site;
+	const struct post *p = &s->posts[i];
+	struct related	*r = &job->related[worker];
+	size_t		 k, j, lo, hi, mid, a, b, pos, n = 0, ncand = 0;
+	uint64_t	 best[RELATED_MAX];
+
+	if (job->related == NULL)
+		return 0;
+	for (k = 0; k < p->ntopics; k++) {
+		size_t t = p->topics[k];
+		const size_t *v = job->topic_posts + job->topic_start[t];
+		size_t m = job->topic_start[t + 1] - job->topic_start[t];
+
+		/* A topic's posts are in site order: find i among them. */
+		lo = 0;
+		hi = m;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (v[mid] < i)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		a = lo > RELATED_NEAR ? lo - RELATED_NEAR : 0;
+		b = lo + RELATED_NEAR + 1 < m ? lo + RELATED_NEAR + 1 : m;
+		for (j = a; j < b; j++) {
+			size_t c = v[j];
+
+			if (c == i || c + 1 == i || c == i + 1)
+				continue;
+			if (r->stamp[c] != i + 1) {
+				r->stamp[c] = i + 1;
+				r->count[c] = 0;
+				r->cand[ncand++] = c;
+			}
+			r->count[c]++;
+		}
+	}
+	/*
+	 * Keep the best few: more topics shared first, then the nearer in
+	 * the site's order (by date), then the newer.  Packed in one number
+	 * so the comparison is one.
+	 */
+	for (j = 0; j < ncand; j++) {
+		size_t c = r->cand[j], dist = c > i ? c - i : i - c;
+		uint64_t key = ((uint64_t)r->count[c] << 48) |
+		    ((uint64_t)(0xffffff - (dist & 0xffffff)) << 24) |
+		    (uint64_t)(0xffffff - (c & 0xffffff));
+
+		for (pos = n; pos > 0 && best[pos - 1] < key; pos--)
+			;
+		if (pos >= RELATED_MAX)
+			continue;
+		for (k = n < RELATED_MAX ? n++ : RELATED_MAX - 1; k > pos;
+		    k--) {
+			best[k] = best[k - 1];
+			out[k] = out[k - 1];
+		}
+		best[pos] = key;
+		out[pos] = c;
+	}
+	return n;
+}
+
+/*
  * Render entry i of list (posts or notes) with template tpl, when page is
  * set, and with want_abs keep its body with absolute URLs in *abs_out.
  */
@@ -319,27 +475,79 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	const struct site *s = job->site;
 	const struct post *p = &list[i];
 	struct pagectx	 pc;
-	struct buf	 rel, html, abs, base;
+	struct buf	 html, abs;
 	struct tval	 ctx, post, topics, t;
 	size_t		 words = 0, k, minutes;
+	uint64_t	 d;
 	int		 rc = -1, warned;
 
-	buf_init(&rel, 0);
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
-	buf_init(&base, 0);
-	if (buf_printf(&rel, "%s/%s/index.html", p->section, p->slug) == -1 ||
-	    buf_puts(&base, p->section) == -1 || buf_putc(&base, '/') == -1 ||
-	    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
-	    buf_putc(&base, '/') == -1)
-		return err_set(err, p->file, 0, "out of memory");
-	if (pagectx_init(&pc, job, rel.data, err) == -1)
+	if (pagectx_init(&pc, job, list == s->posts ? OUT_POST : OUT_NOTE, i,
+	    err) == -1)
+		return -1;
+	if (page) {
+		ctx = page_base(&pc, 5, pc.path, p->title, p->summary,
+		    "article");
+		/* The list fields plus what only the post page shows. */
+		post = post_item(&pc, p);
+		if (p->has_updated)
+			date_vals(&pc, &post, &p->updated, "updated",
+			    "updated_datetime");
+		topics = tv_list(&pc.tb, p->ntopics);
+		for (k = 0; k < p->ntopics; k++) {
+			t = topic_item(&pc, &s->topics[p->topics[k]], 0);
+			tv_push(&pc.tb, &topics, t);
+		}
+		tv_set(&pc.tb, &post, "topics", topics);
+		tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" :
+		    ""));
+		if (i > 0)
+			tv_set(&pc.tb, &ctx, "newer", post_item(&pc,
+			    &list[i - 1]));
+		if (i + 1 < n)
+			tv_set(&pc.tb, &ctx, "older", post_item(&pc,
+			    &list[i + 1]));
+		tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
+		if (list == s->posts) {
+			size_t rel_ix[RELATED_MAX], nrel;
+			struct tval related;
+
+			nrel = related_posts(job, i, worker, rel_ix);
+			related = tv_list(&pc.tb, nrel);
+			for (k = 0; k < nrel; k++)
+				tv_push(&pc.tb, &related, post_item(&pc,
+				    &list[rel_ix[k]]));
+			tv_set(&pc.tb, &ctx, "related", related);
+			tv_set(&pc.tb, &ctx, "has_related", tv_str(nrel ? "1" :
+			    ""));
+		}
+		if (pc.tb.oom) {
+			err_set(err, p->file, 0, "out of memory");
+			goto out;
+		}
+		/*
+		 * Everything the page shows but its body, and for the body
+		 * (its content and reading time) the identity of its source.
+		 * A post read again (changed, or warned about last time)
+		 * renders again: its warnings are said on every build.
+		 */
+		d = hash_str(HASH_INIT, tpl);
+		d = hash_num(d, (int64_t)render_source_id(p));
+		d = tv_digest(tv_digest(d, &ctx), &post);
+		if ((page = render_needed(job, pc.rel, d, err)) == -1)
+			goto out;
+		page |= p->fresh;
+	}
+	if (!page && !want_abs) {
+		rc = 0;
 		goto out;
+	}
 	if (want_abs) {
 		struct buf full;
 
 		buf_init(&full, 0);
-		if (buf_printf(&full, "%s%s", s->cfg.url, base.data) == -1) {
+		if (buf_printf(&full, "%s%s", s->cfg.url, pc.path) == -1) {
 			buf_free(&full);
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
@@ -357,39 +565,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		job->opts->warned[i] = 1;
 	if (!page)
 		goto keep;
-
-	ctx = page_base(&pc, 5, base.data, p->title, p->summary, "article");
-	post = post_item(&pc, p);
-	{
-		/* The list fields plus what only the post page shows. */
-		struct tval full = tv_obj(&pc.tb, post.n + 7);
-
-		for (k = 0; k < post.n; k++)
-			tv_set(&pc.tb, &full, post.u.fields[k].name,
-			    post.u.fields[k].v);
-		post = full;
-	}
 	minutes = (words + WORDS_PER_MINUTE / 2) / WORDS_PER_MINUTE;
 	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
-	if (p->has_updated)
-		date_vals(&pc, &post, &p->updated, "updated",
-		    "updated_datetime");
-	topics = tv_list(&pc.tb, p->ntopics);
-	for (k = 0; k < p->ntopics; k++) {
-		t = topic_item(&pc, &s->topics[p->topics[k]], 0);
-		tv_push(&pc.tb, &topics, t);
-	}
-	tv_set(&pc.tb, &post, "topics", topics);
-	tv_set(&pc.tb, &post, "has_topics", tv_str(p->ntopics ? "1" : ""));
 	tv_set(&pc.tb, &ctx, "post", post);
-	if (i > 0)
-		tv_set(&pc.tb, &ctx, "newer", post_item(&pc, &list[i - 1]));
-	if (i + 1 < n)
-		tv_set(&pc.tb, &ctx, "older", post_item(&pc, &list[i + 1]));
-	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(n > 1 ? "1" : ""));
-	if (emit(&pc, worker, tpl, rel.data, &ctx, err) == -1)
+	if (emit_now(&pc, worker, tpl, pc.rel, &ctx, err) == -1)
 		goto out;
 keep:
 	if (want_abs) {
@@ -403,10 +584,8 @@ keep:
 	rc = 0;
 out:
 	arena_free(pc.tb.arena);
-	buf_free(&rel);
 	buf_free(&html);
 	buf_free(&abs);
-	buf_free(&base);
 	return rc;
 }
 
@@ -455,14 +634,15 @@ render_home(const struct job *job, int worker, struct err *err)
 	int		 rc = -1;
 
 	buf_init(&intro, 0);
-	if (pagectx_init(&pc, job, "index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_HOME, 0, err) == -1)
 		return -1;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].name, "index") == 0 &&
 		    body_html(job, s->pages[i].file, s->pages[i].is_html,
 		    NULL, &intro, NULL, NULL, s->diag, err) == -1)
 			goto out;
-	ctx = page_base(&pc, 11, "", NULL, s->cfg.description, "website");
+	ctx = page_base(&pc, 11, pc.path, NULL, s->cfg.description,
+	    "website");
 	tv_set(&pc.tb, &ctx, "intro", tv_strn(intro.data, intro.len));
 	topics = tv_list(&pc.tb, s->cfg.ntopics);
 	for (i = 0; i < s->cfg.ntopics; i++)
@@ -491,18 +671,11 @@ render_home(const struct job *job, int worker, struct err *err)
 	    s->cfg.home_recent, NULL) : tv_list(&pc.tb, 0));
 	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts &&
 	    s->cfg.home_recent ? "1" : ""));
-	rc = emit(&pc, worker, "home", "index.html", &ctx, err);
+	rc = emit(&pc, worker, "home", pc.rel, &ctx, err);
 out:
 	arena_free(pc.tb.arena);
 	buf_free(&intro);
 	return rc;
-}
-
-/* "../2026/" from a year's page, "2026/" from writing/index.html. */
-static struct tval
-year_url(struct pagectx *pc, const char *from, int year)
-{
-	return tv_fmt(&pc->tb, "%s%d/%s", from, year, pc->index);
 }
 
 /* A year's posts, as a list, for the lazy years[].posts below. */
@@ -542,9 +715,9 @@ render_writing(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "writing/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_WRITING, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 4, "writing/", "Writing", "Everything written "
+	ctx = page_base(&pc, 4, pc.path, "Writing", "Everything written "
 	    "here, by year, newest first.", "website");
 	years = tv_list(&pc.tb, ys->n);
 	for (i = 0; i < ys->n; i++) {
@@ -553,7 +726,8 @@ render_writing(const struct job *job, int worker, struct err *err)
 		year = tv_obj(&pc.tb, 4);
 		tv_set(&pc.tb, &year, "year", tv_fmt(&pc.tb, "%d", y->year));
 		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
-		tv_set(&pc.tb, &year, "url", year_url(&pc, "", y->year));
+		tv_set(&pc.tb, &year, "url", out_link(&pc, OUT_YEAR,
+		    (size_t)y->year));
 		if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
 			pc.tb.oom = 1;
 		else {
@@ -568,7 +742,7 @@ render_writing(const struct job *job, int worker, struct err *err)
 	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, WRITING_RECENT, NULL));
 	tv_set(&pc.tb, &ctx, "count", tv_fmt(&pc.tb, "%zu", s->nposts));
 	tv_set(&pc.tb, &ctx, "has_posts", tv_str(s->nposts ? "1" : ""));
-	rc = emit(&pc, worker, "writing", "writing/index.html", &ctx, err);
+	rc = emit(&pc, worker, "writing", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -580,7 +754,7 @@ year_link(struct pagectx *pc, int year)
 	struct tval	 o = tv_obj(&pc->tb, 2);
 
 	tv_set(&pc->tb, &o, "year", tv_fmt(&pc->tb, "%d", year));
-	tv_set(&pc->tb, &o, "url", year_url(pc, "../", year));
+	tv_set(&pc->tb, &o, "url", out_link(pc, OUT_YEAR, (size_t)year));
 	return o;
 }
 
@@ -598,7 +772,6 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	const struct year *y = &ys->v[i];
 	struct pagectx	 pc;
 	struct tval	 ctx, posts;
-	char		 rel[YEARS_PATH_MAX], path[YEARS_PATH_MAX];
 	char		 title[64], about[96];
 	size_t		 k;
 	int		 rc;
@@ -607,13 +780,9 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	(void)snprintf(title, sizeof(title), "Writing in %d", y->year);
 	(void)snprintf(about, sizeof(about), "Everything written here in "
 	    "%d, newest first.", y->year);
-	years_path(y->year, rel);
-	/* The canonical path: "writing/2026/", the file less its name. */
-	memcpy(path, rel, sizeof(path));
-	path[strlen(path) - strlen("index.html")] = '\0';
-	if (pagectx_init(&pc, job, rel, err) == -1)
+	if (pagectx_init(&pc, job, OUT_YEAR, (size_t)y->year, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 6, path, title, about, "website");
+	ctx = page_base(&pc, 6, pc.path, title, about, "website");
 	posts = tv_list(&pc.tb, y->n);
 	for (k = 0; k < y->n; k++)
 		tv_push(&pc.tb, &posts, post_item(&pc, &s->posts[y->posts[k]]));
@@ -625,7 +794,7 @@ render_year(const struct job *job, size_t i, int worker, struct err *err)
 	if (i + 1 < ys->n)
 		tv_set(&pc.tb, &ctx, "older", year_link(&pc, ys->v[i + 1].year));
 	tv_set(&pc.tb, &ctx, "has_prevnext", tv_str(ys->n > 1 ? "1" : ""));
-	rc = emit(&pc, worker, "year", rel, &ctx, err);
+	rc = emit(&pc, worker, "year", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -639,15 +808,15 @@ render_notes(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "notes/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_NOTES, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 1, "notes/", "Notes", "Short notes: what "
+	ctx = page_base(&pc, 1, pc.path, "Notes", "Short notes: what "
 	    "shipped and what I learned.", "website");
 	list = tv_list(&pc.tb, s->nnotes);
 	for (i = 0; i < s->nnotes; i++)
 		tv_push(&pc.tb, &list, post_item(&pc, &s->notes[i]));
 	tv_set(&pc.tb, &ctx, "posts", list);
-	rc = emit(&pc, worker, "notes", "notes/index.html", &ctx, err);
+	rc = emit(&pc, worker, "notes", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -661,15 +830,15 @@ render_topics(const struct job *job, int worker, struct err *err)
 	size_t		 i;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "topics/index.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_TOPICS, 0, err) == -1)
 		return -1;
-	ctx = page_base(&pc, 1, "topics/", "Topics", "What this site writes "
+	ctx = page_base(&pc, 1, pc.path, "Topics", "What this site writes "
 	    "about.", "website");
 	topics = tv_list(&pc.tb, s->ntopics);
 	for (i = 0; i < s->ntopics; i++)
 		tv_push(&pc.tb, &topics, topic_item(&pc, &s->topics[i], 1));
 	tv_set(&pc.tb, &ctx, "topics", topics);
-	rc = emit(&pc, worker, "topics", "topics/index.html", &ctx, err);
+	rc = emit(&pc, worker, "topics", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -681,30 +850,16 @@ render_topic(const struct job *job, size_t t, int worker, struct err *err)
 	const struct topic *tp = &s->topics[t];
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 rel, path;
-	int		 rc = -1;
+	int		 rc;
 
-	buf_init(&rel, 0);
-	buf_init(&path, 0);
-	if (buf_printf(&rel, "topics/%s/index.html", tp->slug) == -1 ||
-	    BUF_LIT(&path, "topics/") == -1 ||
-	    esc_path_segment(&path, tp->slug, strlen(tp->slug)) == -1 ||
-	    buf_putc(&path, '/') == -1) {
-		buf_free(&rel);
-		buf_free(&path);
-		return err_set(err, "topics", 0, "out of memory");
-	}
-	if (pagectx_init(&pc, job, rel.data, err) == 0) {
-		pc.topic = tp;
-		ctx = page_base(&pc, 2, path.data, tp->title, tp->about,
-		    "website");
-		tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp, 1));
-		tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
-		rc = emit(&pc, worker, "topic", rel.data, &ctx, err);
-		arena_free(pc.tb.arena);
-	}
-	buf_free(&rel);
-	buf_free(&path);
+	if (pagectx_init(&pc, job, OUT_TOPIC, t, err) == -1)
+		return -1;
+	pc.topic = tp;
+	ctx = page_base(&pc, 2, pc.path, tp->title, tp->about, "website");
+	tv_set(&pc.tb, &ctx, "topic", topic_item(&pc, tp, 1));
+	tv_set(&pc.tb, &ctx, "posts", post_list(&pc, s, 0, tp));
+	rc = emit(&pc, worker, "topic", pc.rel, &ctx, err);
+	arena_free(pc.tb.arena);
 	return rc;
 }
 
@@ -715,33 +870,23 @@ render_page(const struct job *job, size_t i, int worker, struct err *err)
 	const struct page *pg = &s->pages[i];
 	struct pagectx	 pc;
 	struct tval	 ctx;
-	struct buf	 rel, path, html;
+	struct buf	 html;
 	int		 rc = -1;
 
 	if (strcmp(pg->name, "index") == 0)
 		return 0;	/* the home page's introduction */
-	buf_init(&rel, 0);
-	buf_init(&path, 0);
 	buf_init(&html, 0);
-	if (buf_printf(&rel, "%s/index.html", pg->name) == -1 ||
-	    esc_path_segment(&path, pg->name, strlen(pg->name)) == -1 ||
-	    buf_putc(&path, '/') == -1) {
-		err_set(err, pg->file, 0, "out of memory");
-		goto out;
-	}
 	if (body_html(job, pg->file, pg->is_html, NULL, &html, NULL, NULL,
 	    s->diag, err) == -1)
 		goto out;
-	if (pagectx_init(&pc, job, rel.data, err) == -1)
+	if (pagectx_init(&pc, job, OUT_PAGE, i, err) == -1)
 		goto out;
-	ctx = page_base(&pc, 2, path.data, pg->title, pg->summary, "website");
+	ctx = page_base(&pc, 2, pc.path, pg->title, pg->summary, "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(pg->title));
 	tv_set(&pc.tb, &ctx, "content", tv_strn(html.data, html.len));
-	rc = emit(&pc, worker, "page", rel.data, &ctx, err);
+	rc = emit(&pc, worker, "page", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 out:
-	buf_free(&rel);
-	buf_free(&path);
 	buf_free(&html);
 	return rc;
 }
@@ -753,13 +898,12 @@ render_404(const struct job *job, int worker, struct err *err)
 	struct tval	 ctx;
 	int		 rc;
 
-	if (pagectx_init(&pc, job, "404.html", err) == -1)
+	if (pagectx_init(&pc, job, OUT_404, 0, err) == -1)
 		return -1;
 	/* Served at any depth, so its links start from the base path. */
 	pc.root = job->site->cfg.base_path;
-	ctx = page_base(&pc, 0, "404.html", "Page not found", NULL,
-	    "website");
-	rc = emit(&pc, worker, "404", "404.html", &ctx, err);
+	ctx = page_base(&pc, 0, pc.path, "Page not found", NULL, "website");
+	rc = emit(&pc, worker, "404", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
 	return rc;
 }
@@ -782,10 +926,10 @@ render_form(const struct job *job, struct err *err)
 
 	if (!job->opts->form)
 		return 0;
-	if (pagectx_init(&pc, job, RENDER_FORM_FILE, err) == -1)
+	if (pagectx_init(&pc, job, OUT_FORM, 0, err) == -1)
 		return -1;
 	pc.root = s->cfg.base_path;
-	ctx = page_base(&pc, 2, "subscribe", RENDER_FORM_TITLE, NULL,
+	ctx = page_base(&pc, 2, pc.path, RENDER_FORM_TITLE, NULL,
 	    "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
 	tv_set(&pc.tb, &ctx, "content", tv_str(RENDER_FORM_CONTENT));
@@ -794,6 +938,24 @@ render_form(const struct job *job, struct err *err)
 	else
 		rc = template_render(job->tpl, "form", &ctx, job->form, err);
 	arena_free(pc.tb.arena);
+	return rc;
+}
+
+/* Hand bytes to the writer as output k, one of those a site has one of. */
+static int
+put_one(const struct job *job, int worker, enum out_kind k,
+    const struct buf *bytes, struct err *err)
+{
+	struct buf	 rel;
+	int		 rc;
+
+	buf_init(&rel, 0);
+	if (out_file(job->site, k, 0, &rel) == -1)
+		rc = err_set(err, "public", 0, "out of memory");
+	else
+		rc = writer_put(job->w, worker, rel.data, bytes->data,
+		    bytes->len, err);
+	buf_free(&rel);
 	return rc;
 }
 
@@ -806,7 +968,7 @@ render_robots(const struct job *job, int worker, struct err *err)
 	buf_init(&b, 0);
 	if (buf_printf(&b, "User-agent: *\nAllow: /\n") == -1)
 		return err_set(err, "robots.txt", 0, "out of memory");
-	rc = writer_put(job->w, worker, "robots.txt", b.data, b.len, err);
+	rc = put_one(job, worker, OUT_ROBOTS, &b, err);
 	buf_free(&b);
 	return rc;
 }
@@ -871,22 +1033,25 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 }
 
 /*
- * A redirect page at an old path, rel, to the page at section/slug/:
- * a post's old paths (aliases: in its front matter), so links from
- * before a migration still land on it, and a topic's old path.
+ * A redirect page at an old path, rel, to output (k, ki): a post's old
+ * paths (aliases: in its front matter), so links from before a migration
+ * still land on it, and a topic's old path.
  */
 static int
-render_redirect(const struct job *job, const char *rel, const char *section,
-    const char *slug, const char *title, const char *file, struct err *err)
+render_redirect(const struct job *job, const char *rel, enum out_kind k,
+    size_t ki, const char *title, const char *file, struct err *err)
 {
 	const struct site *s = job->site;
-	struct buf	 b, root, to;
+	struct buf	 b, root, to, url;
 	size_t		 i;
 	int		 rc = -1;
 
 	buf_init(&b, 0);
 	buf_init(&root, 0);
 	buf_init(&to, 0);
+	buf_init(&url, 0);
+	if (out_url(s, k, ki, &url) == -1)
+		goto oom;
 	/* Relative links, like every page's: from the alias's folder. */
 	for (i = 0; rel[i]; i++)
 		if (rel[i] == '/' && BUF_LIT(&root, "../") == -1)
@@ -894,9 +1059,7 @@ render_redirect(const struct job *job, const char *rel, const char *section,
 	if (root.len == 0 && BUF_LIT(&root, "./") == -1)
 		goto oom;
 	if (buf_put(&to, root.data, root.len) == -1 ||
-	    buf_puts(&to, section) == -1 || buf_putc(&to, '/') == -1 ||
-	    esc_path_segment(&to, slug, strlen(slug)) == -1 ||
-	    buf_putc(&to, '/') == -1 ||
+	    buf_put(&to, url.data, url.len) == -1 ||
 	    (job->opts->portable && BUF_LIT(&to, "index.html") == -1))
 		goto oom;
 	if (BUF_LIT(&b, "<!doctype html>\n<html lang=\"") == -1 ||
@@ -907,9 +1070,8 @@ render_redirect(const struct job *job, const char *rel, const char *section,
 	    esc_html(&b, root.data, root.len) == -1 ||
 	    BUF_LIT(&b, "style.css\">\n<link rel=\"canonical\" href=\"") ==
 	    -1 || esc_html(&b, s->cfg.url, strlen(s->cfg.url)) == -1 ||
-	    buf_puts(&b, section) == -1 || buf_putc(&b, '/') == -1 ||
-	    esc_path_segment(&b, slug, strlen(slug)) == -1 ||
-	    BUF_LIT(&b, "/\">\n<meta name=\"robots\" content=\"noindex\">\n"
+	    esc_html(&b, url.data, url.len) == -1 ||
+	    BUF_LIT(&b, "\">\n<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=") == -1 ||
 	    esc_html(&b, to.data, to.len) == -1 ||
 	    BUF_LIT(&b, "\">\n</head>\n<body>\n<p>This page has moved to "
@@ -926,6 +1088,7 @@ out:
 	buf_free(&b);
 	buf_free(&root);
 	buf_free(&to);
+	buf_free(&url);
 	return rc;
 }
 
@@ -986,10 +1149,36 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.plan = plan;
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
+	job.feeds = calloc(s->ntopics + 1, 1);
+	if ((job.dates = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*job.dates))) != NULL)
+		for (i = 0; i < s->nposts; i++) {
+			date_human(&s->posts[i].date, job.dates[i].human,
+			    sizeof(job.dates[i].human));
+			date_rfc3339(&s->posts[i].date, job.dates[i].machine,
+			    sizeof(job.dates[i].machine));
+		}
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	buf_init(&map, 0);
+	/* Each rendering thread's scratch for related_posts. */
+	if ((job.related = calloc(POOL_MAX, sizeof(*job.related))) == NULL) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < (size_t)pool_threads(); i++) {
+		struct related *r = &job.related[i];
+
+		r->stamp = calloc(s->nposts ? s->nposts : 1, sizeof(*r->stamp));
+		r->count = calloc(s->nposts ? s->nposts : 1, sizeof(*r->count));
+		r->cand = calloc(s->nposts ? s->nposts : 1, sizeof(*r->cand));
+		if (r->stamp == NULL || r->count == NULL || r->cand == NULL) {
+			err_set(err, "public", 0, "out of memory");
+			goto out;
+		}
+	}
 	/* The year pages are lists: only a build that renders lists needs them. */
-	if (job.feed_html == NULL || job.need_body == NULL || members == NULL ||
+	if (job.feed_html == NULL || job.need_body == NULL ||
+	    job.feeds == NULL || members == NULL ||
 	    index_topics(&job) == -1 || (plan->lists &&
 	    years_group(s, &job.years) == -1)) {
 		err_set(err, "public", 0, "out of memory");
@@ -1003,12 +1192,30 @@ render_pages(const struct site *s, const struct tset *tpl,
 	}
 	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
 	    job.years.n;
-	/* Only the feeds that change need their posts' bodies. */
+	/*
+	 * The feeds the plan names, less those whose entries are what they
+	 * were: only the feeds that change need their posts' bodies.
+	 */
 	for (t = 0; t <= s->ntopics; t++) {
+		uint64_t d;
+		int	 need;
+
 		if (!plan->feeds[t])
 			continue;
+		if (write_feeds(&job, t ? t - 1 : SIZE_MAX, members, &d,
+		    err) == -1)
+			goto out;
+		buf_reset(&map);
+		if (out_file(s, t ? OUT_TOPIC_FEED : OUT_FEED, t ?
+		    (t - 1) * OUT_FEED_FORMATS : 0, &map) == -1) {
+			err_set(err, "feed.xml", 0, "out of memory");
+			goto out;
+		}
+		if ((need = render_needed(&job, map.data, d, err)) == -1)
+			goto out;
+		job.feeds[t] = (unsigned char)need;
 		nm = render_feed_posts(&job, t ? t - 1 : SIZE_MAX, members);
-		for (k = 0; k < nm; k++)
+		for (k = 0; need && k < nm; k++)
 			job.need_body[members[k]] = 1;
 	}
 	/*
@@ -1019,8 +1226,8 @@ render_pages(const struct site *s, const struct tset *tpl,
 		if (pool_run(n, pool_threads(), run_job, &job, err) == -1)
 			goto out;
 	for (t = 0; t <= s->ntopics; t++)
-		if (plan->feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
-		    members, err) == -1)
+		if (job.feeds[t] && write_feeds(&job, t ? t - 1 : SIZE_MAX,
+		    members, NULL, err) == -1)
 			goto out;
 	if (s->nnotes > 0 && write_notes_feeds(&job, err) == -1)
 		goto out;
@@ -1028,8 +1235,8 @@ render_pages(const struct site *s, const struct tset *tpl,
 	for (i = 0; i < s->nposts; i++)
 		for (k = 0; k < s->posts[i].naliases; k++)
 			if (render_redirect(&job, s->posts[i].aliases[k],
-			    "writing", s->posts[i].slug, s->posts[i].title,
-			    s->posts[i].file, err) == -1)
+			    OUT_POST, i, s->posts[i].title, s->posts[i].file,
+			    err) == -1)
 				goto out;
 	for (i = 0; i < s->ntopics; i++) {
 		const struct topic *tp = &s->topics[i];
@@ -1037,13 +1244,12 @@ render_pages(const struct site *s, const struct tset *tpl,
 		if (tp->old_slug == NULL)
 			continue;
 		buf_reset(&map);
-		if (buf_printf(&map, "topics/%s/index.html", tp->old_slug) ==
-		    -1) {
+		if (out_file(s, OUT_TOPIC_ALIAS, i, &map) == -1) {
 			err_set(err, "public", 0, "out of memory");
 			goto out;
 		}
-		if (render_redirect(&job, map.data, "topics", tp->slug,
-		    tp->title, "stet.yaml", err) == -1)
+		if (render_redirect(&job, map.data, OUT_TOPIC, i, tp->title,
+		    "stet.yaml", err) == -1)
 			goto out;
 	}
 	buf_reset(&map);
@@ -1052,8 +1258,7 @@ render_pages(const struct site *s, const struct tset *tpl,
 			err_set(err, "sitemap.xml", 0, "out of memory");
 			goto out;
 		}
-		if (writer_put(w, 0, "sitemap.xml", map.data, map.len, err) ==
-		    -1)
+		if (put_one(&job, 0, OUT_SITEMAP, &map, err) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -1063,80 +1268,18 @@ out:
 			free(job.feed_html[i]);
 	free(job.feed_html);
 	free(job.need_body);
+	free(job.feeds);
+	free(job.dates);
+	for (i = 0; job.related != NULL && i < POOL_MAX; i++) {
+		free(job.related[i].stamp);
+		free(job.related[i].count);
+		free(job.related[i].cand);
+	}
+	free(job.related);
 	free(job.topic_start);
 	free(job.topic_posts);
 	years_free(&job.years);
 	free(members);
 	buf_free(&map);
-	return rc;
-}
-
-int
-render_outputs(const struct site *s, struct outlist *out)
-{
-	struct years	 years = { NULL, 0, NULL };
-	struct buf	 b;
-	char		 path[YEARS_PATH_MAX];
-	size_t		 i;
-	int		 rc = -1;
-	static const char *const fixed[] = { "index.html",
-	    "writing/index.html", "topics/index.html", "404.html",
-	    "robots.txt", "feed.xml", "rss.xml", "feed.json", "sitemap.xml" };
-
-	buf_init(&b, 0);
-	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
-		if ((!s->own_robots || strcmp(fixed[i], "robots.txt") != 0) &&
-		    outlist_add(out, fixed[i]) == -1)
-			goto out;
-	for (i = 0; i < s->ntopics; i++) {
-		static const char *const files[] = { "index.html", "feed.xml",
-		    "rss.xml", "feed.json" };
-
-		for (size_t k = 0; k < sizeof(files) / sizeof(*files); k++) {
-			buf_reset(&b);
-			if (buf_printf(&b, "topics/%s/%s", s->topics[i].slug,
-			    files[k]) == -1 || outlist_add(out, b.data) == -1)
-				goto out;
-		}
-		buf_reset(&b);
-		if (s->topics[i].old_slug != NULL &&
-		    (buf_printf(&b, "topics/%s/index.html",
-		    s->topics[i].old_slug) == -1 ||
-		    outlist_add(out, b.data) == -1))
-			goto out;
-	}
-	for (i = 0; i < s->npages; i++) {
-		if (strcmp(s->pages[i].name, "index") == 0)
-			continue;
-		buf_reset(&b);
-		if (buf_printf(&b, "%s/index.html", s->pages[i].name) == -1 ||
-		    outlist_add(out, b.data) == -1)
-			goto out;
-	}
-	if (years_group(s, &years) == -1)
-		goto out;
-	for (i = 0; i < years.n; i++) {
-		years_path(years.v[i].year, path);
-		if (outlist_add(out, path) == -1)
-			goto out;
-	}
-	for (i = 0; i < s->nnotes; i++) {
-		buf_reset(&b);
-		if (buf_printf(&b, "notes/%s/index.html", s->notes[i].slug) ==
-		    -1 || outlist_add(out, b.data) == -1)
-			goto out;
-	}
-	if (s->nnotes > 0) {
-		static const char *const files[] = { "notes/index.html",
-		    "notes/feed.xml", "notes/rss.xml", "notes/feed.json" };
-
-		for (i = 0; i < sizeof(files) / sizeof(*files); i++)
-			if (outlist_add(out, files[i]) == -1)
-				goto out;
-	}
-	rc = 0;
-out:
-	years_free(&years);
-	buf_free(&b);
 	return rc;
 }

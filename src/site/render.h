@@ -3,6 +3,7 @@
 
 #include "../support/buf.h"
 #include "../support/err.h"
+#include "digests.h"
 #include "frontmatter.h"
 #include "model.h"
 #include "template.h"
@@ -18,6 +19,14 @@ struct render_opts {
 	 * have the next build render it again and repeat the warning.
 	 */
 	unsigned char *warned;
+	/*
+	 * The last build's digests (digests.h, sorted), or NULL: then every
+	 * output the plan names is rendered.  With them, an output whose
+	 * digest is unchanged is skipped.  made (when not NULL) gets the
+	 * digest of every output the plan names, rendered or skipped.
+	 */
+	const struct digests *prev;
+	struct digests	*made;
 };
 
 /*
@@ -82,11 +91,5 @@ int	render_pages(const struct site *, const struct tset *,
 int	render_site(const struct site *, const struct tset *,
 	    struct writer *, const struct render_opts *, const struct plan *,
 	    struct err *);
-
-/*
- * Add the path of every file render_site makes to out, but for the post
- * pages (the cache knows those by their slugs).
- */
-int	render_outputs(const struct site *, struct outlist *);
 
 #endif

@@ -1,9 +1,12 @@
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "feed.h"
+#include "outputs.h"
 #include "render.h"
 #include "render_job.h"
 
@@ -27,33 +30,37 @@ render_feed_posts(const struct job *job, size_t topic, size_t *out)
 	return n;
 }
 
-/* Write a feed in the three formats into dir ("", "topics/x/"...). */
+/*
+ * Write a feed in its formats as outputs (kind, base + format) of the
+ * table (outputs.h), or with digest only hash them.
+ */
 static int
-emit_feeds(const struct job *job, const char *dir, const struct feed *f,
-    struct err *err)
+emit_feeds(const struct job *job, enum out_kind kind, size_t base,
+    const struct feed *f, uint64_t *digest, struct err *err)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(const struct site *, const struct feed *,
-		    struct buf *);
-	} formats[] = { { "feed.xml", feed_atom }, { "rss.xml", feed_rss },
-	    { "feed.json", feed_json } };
+	/* In the order of out_feed_formats. */
+	static int (*const fn[OUT_FEED_FORMATS])(const struct site *,
+	    const struct feed *, struct buf *) = { feed_atom, feed_rss,
+	    feed_json };
 	struct buf	 out, path;
 	size_t		 k;
 	int		 rc = -1;
 
 	buf_init(&out, 0);
 	buf_init(&path, 0);
-	for (k = 0; k < sizeof(formats) / sizeof(*formats); k++) {
+	for (k = 0; k < OUT_FEED_FORMATS; k++) {
 		buf_reset(&out);
 		buf_reset(&path);
-		if (formats[k].fn(job->site, f, &out) == -1 ||
-		    buf_printf(&path, "%s%s", dir, formats[k].name) == -1) {
-			err_set(err, formats[k].name, 0, "out of memory");
+		if (fn[k](job->site, f, &out) == -1 ||
+		    out_file(job->site, kind, base + k, &path) == -1) {
+			err_set(err, out_feed_formats[k].file, 0,
+			    "out of memory");
 			goto out;
 		}
-		if (writer_put(job->w, 0, path.data, out.data, out.len, err) ==
-		    -1)
+		if (digest != NULL)
+			*digest = hash_bytes(*digest, out.data, out.len);
+		else if (writer_put(job->w, 0, path.data, out.data, out.len,
+		    err) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -66,32 +73,30 @@ out:
 /* The feeds of the site (t SIZE_MAX) or of topic t. */
 int
 write_feeds(const struct job *job, size_t t, size_t *members,
-    struct err *err)
+    uint64_t *digest, struct err *err)
 {
 	const struct site *s = job->site;
 	const struct post **items = NULL;
 	const char	**html = NULL;
+	char		(*ids)[17] = NULL;
 	struct feed	 f;
-	struct buf	 page, dir, title;
-	size_t		 k;
+	struct buf	 page, title;
+	enum out_kind	 kind = t == SIZE_MAX ? OUT_FEED : OUT_TOPIC_FEED;
+	size_t		 k, base = t == SIZE_MAX ? 0 : t * OUT_FEED_FORMATS;
 	int		 rc = -1;
 
 	buf_init(&page, 0);
-	buf_init(&dir, 0);
 	buf_init(&title, 0);
 	memset(&f, 0, sizeof(f));
-	if (buf_puts(&page, s->cfg.url) == -1)
+	if (buf_puts(&page, s->cfg.url) == -1 || out_url(s, t == SIZE_MAX ?
+	    OUT_HOME : OUT_TOPIC, t == SIZE_MAX ? 0 : t, &page) == -1)
 		goto oom;
 	f.title = s->cfg.title;
 	f.description = s->cfg.description;
 	if (t != SIZE_MAX) {
 		const struct topic *tp = &s->topics[t];
 
-		if (BUF_LIT(&page, "topics/") == -1 ||
-		    esc_path_segment(&page, tp->slug, strlen(tp->slug)) == -1 ||
-		    buf_putc(&page, '/') == -1 ||
-		    buf_printf(&dir, "topics/%s/", tp->slug) == -1 ||
-		    buf_printf(&title, "%s: %s", s->cfg.title, tp->title) == -1)
+		if (buf_printf(&title, "%s: %s", s->cfg.title, tp->title) == -1)
 			goto oom;
 		f.title = title.data;
 		f.description = tp->about ? tp->about : "";
@@ -101,23 +106,33 @@ write_feeds(const struct job *job, size_t t, size_t *members,
 	f.n = render_feed_posts(job, t, members);
 	items = calloc(f.n ? f.n : 1, sizeof(*items));
 	html = calloc(f.n ? f.n : 1, sizeof(*html));
-	if (items == NULL || html == NULL)
+	if (digest != NULL)
+		ids = calloc(f.n ? f.n : 1, sizeof(*ids));
+	if (items == NULL || html == NULL || (digest != NULL && ids == NULL))
 		goto oom;
 	for (k = 0; k < f.n; k++) {
 		items[k] = &s->posts[members[k]];
 		html[k] = job->feed_html[members[k]];
+		/* The body a feed would carry stands for its source. */
+		if (digest != NULL) {
+			(void)snprintf(ids[k], sizeof(ids[k]), "%016llx",
+			    (unsigned long long)render_source_id(items[k]));
+			html[k] = ids[k];
+		}
 	}
 	f.items = items;
 	f.html = html;
-	rc = emit_feeds(job, dir.data, &f, err);
+	if (digest != NULL)
+		*digest = hash_str(HASH_INIT, page.data);
+	rc = emit_feeds(job, kind, base, &f, digest, err);
 	goto out;
 oom:
 	err_set(err, "feed.xml", 0, "out of memory");
 out:
 	free(items);
 	free(html);
+	free(ids);
 	buf_free(&page);
-	buf_free(&dir);
 	buf_free(&title);
 	return rc;
 }
@@ -144,7 +159,8 @@ write_notes_feeds(const struct job *job, struct err *err)
 	items = calloc(n ? n : 1, sizeof(*items));
 	html = calloc(n ? n : 1, sizeof(*html));
 	if (items == NULL || html == NULL ||
-	    buf_printf(&page, "%snotes/", s->cfg.url) == -1 ||
+	    buf_puts(&page, s->cfg.url) == -1 ||
+	    out_url(s, OUT_NOTES, 0, &page) == -1 ||
 	    buf_printf(&title, "%s: notes", s->cfg.title) == -1)
 		goto oom;
 	for (k = 0; k < n; k++) {
@@ -153,9 +169,8 @@ write_notes_feeds(const struct job *job, struct err *err)
 		buf_reset(&base);
 		buf_reset(&body);
 		items[k] = p;
-		if (buf_puts(&base, page.data) == -1 ||
-		    esc_path_segment(&base, p->slug, strlen(p->slug)) == -1 ||
-		    buf_putc(&base, '/') == -1)
+		if (buf_puts(&base, s->cfg.url) == -1 ||
+		    out_url(s, OUT_NOTE, k, &base) == -1)
 			goto oom;
 		{
 			struct buf page_html;
@@ -179,7 +194,7 @@ write_notes_feeds(const struct job *job, struct err *err)
 	f.items = items;
 	f.html = (const char *const *)html;
 	f.n = n;
-	rc = emit_feeds(job, "notes/", &f, err);
+	rc = emit_feeds(job, OUT_NOTES_FEED, 0, &f, NULL, err);
 	goto out;
 oom:
 	err_set(err, "notes", 0, "out of memory");

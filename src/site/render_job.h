@@ -6,11 +6,26 @@
  * feeds) share, and nothing else includes.
  */
 
+#include <stdint.h>
+
 #include "../support/buf.h"
 #include "../support/err.h"
 #include "model.h"
 #include "render.h"
 #include "years.h"
+
+/* A post's date as every list shows it. */
+struct post_dates {
+	char	 human[32];	/* "6 December 2026" */
+	char	 machine[40];	/* RFC 3339 */
+};
+
+/* One thread's scratch for finding a post's related posts. */
+struct related {
+	size_t		*stamp;		/* per post: 1 + the post counted for */
+	uint32_t	*count;		/* per post: topics shared with it */
+	size_t		*cand;		/* the posts counted */
+};
 
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
@@ -23,6 +38,10 @@ struct job {
 	const struct plan	*plan;
 	int			 phase;		/* PLAN_NEW, then PLAN_CHANGED */
 	unsigned char		*need_body;	/* per post: a feed wants it */
+	unsigned char		*feeds;		/* as plan->feeds, less the
+						   unchanged */
+	struct post_dates	*dates;		/* one per post, or NULL */
+	struct related		*related;	/* POOL_MAX: one per thread */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
 	/*
@@ -53,8 +72,20 @@ int	body_html(const struct job *, const char *file, int is_html,
 	    const char *base, struct buf *html, struct buf *abs, size_t *words,
 	    struct diag *, struct err *);
 
-/* The feeds of the site (t SIZE_MAX) or of topic t; members is scratch. */
+/*
+ * The feeds of the site (t SIZE_MAX) or of topic t; members is scratch.
+ * With digest, nothing is written: *digest gets a digest of the three
+ * feeds as they would be, each body standing for its source's identity.
+ */
 int	write_feeds(const struct job *, size_t t, size_t *members,
+	    uint64_t *digest, struct err *);
+/* The identity of an entry's source: its file, size and mtime. */
+uint64_t render_source_id(const struct post *);
+/*
+ * Record rel's digest d in job->opts->made: 1 when rel must be rendered
+ * (no last digest, or another one), 0 when it may be skipped, -1 with err.
+ */
+int	render_needed(const struct job *, const char *rel, uint64_t d,
 	    struct err *);
 /* notes/feed.xml and its twins. */
 int	write_notes_feeds(const struct job *, struct err *);

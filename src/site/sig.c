@@ -12,7 +12,6 @@
 #include "../embedded.h"
 #include "../support/buf.h"
 #include "../support/fsutil.h"
-#include "../support/hash.h"
 #include "../support/version.h"
 #include "sig.h"
 
@@ -123,68 +122,5 @@ sig_global(const struct site *s, const struct load_opts *lo,
 	    h_dir(&h, s->dirfd, "pages", err) == -1)
 		return -1;
 	crypto_generichash_final(&h, out, CACHE_SIG);
-	return 0;
-}
-
-/*
- * What list pages, feeds and the sitemap show of the posts, topics and
- * notes.  Computed on every rebuild, so a fast hash (support/hash.h):
- * it only tells a change from no change.
- */
-int
-sig_lists(const struct site *s, unsigned char out[CACHE_SIG])
-{
-	uint64_t	 h = HASH_INIT;
-	size_t		 i, k;
-
-	h = hash_num(h, (int64_t)s->nposts);
-	for (i = 0; i < s->nposts; i++) {
-		const struct post *p = &s->posts[i];
-
-		h = hash_str(h, p->slug);
-		h = hash_str(h, p->title);
-		h = hash_str(h, p->summary);
-		h = hash_num(h, p->date.t);
-		h = hash_num(h, p->date.off);
-		h = hash_num(h, p->has_updated);
-		h = hash_num(h, p->updated.t);
-		h = hash_num(h, p->updated.off);
-		h = hash_num(h, (int64_t)p->ntopics);
-		for (k = 0; k < p->ntopics; k++)
-			h = hash_num(h, (int64_t)p->topics[k]);
-	}
-	h = hash_num(h, (int64_t)s->ntopics);
-	for (i = 0; i < s->ntopics; i++) {
-		h = hash_str(h, s->topics[i].slug);
-		h = hash_str(h, s->topics[i].title);
-		h = hash_str(h, s->topics[i].about);
-		h = hash_num(h, (int64_t)s->topics[i].count);
-	}
-	/* The home page and the sitemap list notes too. */
-	h = hash_num(h, (int64_t)s->nnotes);
-	for (i = 0; i < s->nnotes; i++) {
-		h = hash_str(h, s->notes[i].slug);
-		h = hash_str(h, s->notes[i].title);
-		h = hash_num(h, s->notes[i].date.t);
-		h = hash_num(h, s->notes[i].updated.t);
-	}
-	memset(out, 0, CACHE_SIG);
-	memcpy(out, &h, sizeof(h));
-	return 0;
-}
-
-int
-sig_topics(const struct site *s, unsigned char out[CACHE_SIG])
-{
-	uint64_t	 h = HASH_INIT;
-	size_t		 i;
-
-	for (i = 0; i < s->ntopics; i++) {
-		h = hash_str(h, s->topics[i].slug);
-		h = hash_str(h, s->topics[i].title);
-		h = hash_str(h, s->topics[i].about);
-	}
-	memset(out, 0, CACHE_SIG);
-	memcpy(out, &h, sizeof(h));
 	return 0;
 }

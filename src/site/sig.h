@@ -12,15 +12,12 @@
  *
  * sig_global covers what every page depends on: this stet (its version
  * and built-in templates and stylesheet), the flags, stet.yaml, the
- * site's templates/ and pages/.  sig_lists covers what list pages and
- * feeds show of the posts: their order, titles, summaries, dates and
- * topics.
+ * site's templates/ and pages/.  What each page shows of the posts is
+ * not listed here: each output's digest (digests.h) is made from what
+ * its render reads.
  */
 int	sig_global(const struct site *, const struct load_opts *,
 	    const struct render_opts *, unsigned char out[CACHE_SIG],
 	    struct err *);
-int	sig_lists(const struct site *, unsigned char out[CACHE_SIG]);
-/* The topics as post pages name them: slug, title and line. */
-int	sig_topics(const struct site *, unsigned char out[CACHE_SIG]);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../support/esc.h"
+#include "outputs.h"
 #include "sitemap.h"
 #include "years.h"
 
@@ -25,13 +26,23 @@ url(struct buf *b, const struct site *s, const char *path,
 	return BUF_LIT(b, "</url>\n");
 }
 
+/* One <url> for output (k, i) of the table (outputs.h). */
+static int
+page(struct buf *b, const struct site *s, enum out_kind k, size_t i,
+    struct buf *path, const struct date *d)
+{
+	buf_reset(path);
+	if (out_url(s, k, i, path) == -1)
+		return -1;
+	return url(b, s, path->data, d);
+}
+
 int
 sitemap_xml(const struct site *s, struct buf *b)
 {
 	struct years	 years = { NULL, 0, NULL };
 	struct buf	 path;
 	struct date	 newest = { 0, 0 }, *tdate = NULL;
-	char		 ypath[YEARS_PATH_MAX];
 	size_t		 i, k, t;
 	int		 rc = -1;
 
@@ -54,8 +65,8 @@ sitemap_xml(const struct site *s, struct buf *b)
 	}
 	if (BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
-	    == -1 || url(b, s, "", &newest) == -1 ||
-	    url(b, s, "writing/", &newest) == -1)
+	    == -1 || page(b, s, OUT_HOME, 0, &path, &newest) == -1 ||
+	    page(b, s, OUT_WRITING, 0, &path, &newest) == -1)
 		goto out;
 	for (i = 0; i < years.n; i++) {
 		struct date d = { 0, 0 };
@@ -63,54 +74,30 @@ sitemap_xml(const struct site *s, struct buf *b)
 		for (k = 0; k < years.v[i].n; k++)
 			if (post_latest(&s->posts[years.v[i].posts[k]])->t > d.t)
 				d = *post_latest(&s->posts[years.v[i].posts[k]]);
-		years_path(years.v[i].year, ypath);
-		/* "writing/2026/index.html" is at "writing/2026/". */
-		ypath[strlen(ypath) - strlen("index.html")] = '\0';
-		if (url(b, s, ypath, &d) == -1)
+		if (page(b, s, OUT_YEAR, (size_t)years.v[i].year, &path,
+		    &d) == -1)
 			goto out;
 	}
-	if (url(b, s, "topics/", &newest) == -1)
+	if (page(b, s, OUT_TOPICS, 0, &path, &newest) == -1)
 		goto out;
-	for (t = 0; t < s->ntopics; t++) {
-		buf_reset(&path);
-		if (BUF_LIT(&path, "topics/") == -1 ||
-		    esc_path_segment(&path, s->topics[t].slug,
-		    strlen(s->topics[t].slug)) == -1 ||
-		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, &tdate[t]) == -1)
+	for (t = 0; t < s->ntopics; t++)
+		if (page(b, s, OUT_TOPIC, t, &path, &tdate[t]) == -1)
 			goto out;
-	}
-	for (i = 0; i < s->nposts; i++) {
-		buf_reset(&path);
-		if (BUF_LIT(&path, "writing/") == -1 ||
-		    esc_path_segment(&path, s->posts[i].slug,
-		    strlen(s->posts[i].slug)) == -1 ||
-		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, post_latest(&s->posts[i])) == -1)
+	for (i = 0; i < s->nposts; i++)
+		if (page(b, s, OUT_POST, i, &path,
+		    post_latest(&s->posts[i])) == -1)
 			goto out;
-	}
-	if (s->nnotes > 0 &&
-	    url(b, s, "notes/", post_latest(&s->notes[0])) == -1)
+	if (s->nnotes > 0 && page(b, s, OUT_NOTES, 0, &path,
+	    post_latest(&s->notes[0])) == -1)
 		goto out;
-	for (i = 0; i < s->nnotes; i++) {
-		buf_reset(&path);
-		if (BUF_LIT(&path, "notes/") == -1 ||
-		    esc_path_segment(&path, s->notes[i].slug,
-		    strlen(s->notes[i].slug)) == -1 ||
-		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, post_latest(&s->notes[i])) == -1)
+	for (i = 0; i < s->nnotes; i++)
+		if (page(b, s, OUT_NOTE, i, &path,
+		    post_latest(&s->notes[i])) == -1)
 			goto out;
-	}
-	for (i = 0; i < s->npages; i++) {
-		if (strcmp(s->pages[i].name, "index") == 0)
-			continue;
-		buf_reset(&path);
-		if (esc_path_segment(&path, s->pages[i].name,
-		    strlen(s->pages[i].name)) == -1 ||
-		    buf_putc(&path, '/') == -1 ||
-		    url(b, s, path.data, NULL) == -1)
+	for (i = 0; i < s->npages; i++)
+		if (strcmp(s->pages[i].name, "index") != 0 &&
+		    page(b, s, OUT_PAGE, i, &path, NULL) == -1)
 			goto out;
-	}
 	rc = BUF_LIT(b, "</urlset>\n");
 out:
 	free(tdate);

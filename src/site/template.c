@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../support/esc.h"
+#include "../support/hash.h"
 #include "template.h"
 
 #define TPL_MAX		32	/* templates in a set */
@@ -111,6 +112,34 @@ tv_fmt(struct tbuild *tb, const char *fmt, ...)
 }
 
 struct tval
+tv_cat(struct tbuild *tb, ...)
+{
+	va_list		 ap;
+	const char	*part;
+	size_t		 n = 0, len;
+	char		*p;
+
+	va_start(ap, tb);
+	while ((part = va_arg(ap, const char *)) != NULL)
+		n += strlen(part);
+	va_end(ap);
+	if ((p = arena_alloc(tb->arena, n + 1)) == NULL) {
+		tb->oom = 1;
+		return tv_str("");
+	}
+	n = 0;
+	va_start(ap, tb);
+	while ((part = va_arg(ap, const char *)) != NULL) {
+		len = strlen(part);
+		memcpy(p + n, part, len);
+		n += len;
+	}
+	va_end(ap);
+	p[n] = '\0';
+	return tv_strn(p, n);
+}
+
+struct tval
 tv_obj(struct tbuild *tb, size_t cap)
 {
 	struct tval v = tv_null();
@@ -140,14 +169,43 @@ tv_list(struct tbuild *tb, size_t cap)
 	return v;
 }
 
+/*
+ * Make room for one more in an object's fields or a list's items: a
+ * count given in advance is a hint, never a limit (the arena keeps the
+ * old array until the page is done).  0, or -1 when out of memory.
+ */
+static int
+tv_grow(struct tbuild *tb, struct tval *v, size_t size)
+{
+	size_t	 cap = v->cap ? v->cap * 2 : 4;
+	void	*p;
+
+	if (v->n < v->cap)
+		return 0;
+	if ((p = arena_alloc(tb->arena, cap * size)) == NULL) {
+		tb->oom = 1;
+		return -1;
+	}
+	if (v->n > 0)
+		memcpy(p, v->kind == TV_OBJ ? (void *)v->u.fields :
+		    (void *)v->u.items, v->n * size);
+	if (v->kind == TV_OBJ)
+		v->u.fields = p;
+	else
+		v->u.items = p;
+	v->cap = cap;
+	return 0;
+}
+
 void
 tv_set(struct tbuild *tb, struct tval *obj, const char *name, struct tval v)
 {
-	if (obj->kind != TV_OBJ || obj->n >= obj->cap) {
-		/* A caller's miscount: treat it as a failed build. */
-		tb->oom = 1;
+	if (obj->kind != TV_OBJ) {
+		tb->oom = 1;	/* a caller's mistake: a failed build */
 		return;
 	}
+	if (tv_grow(tb, obj, sizeof(struct tfield)) == -1)
+		return;
 	obj->u.fields[obj->n].name = name;
 	obj->u.fields[obj->n].v = v;
 	obj->n++;
@@ -156,10 +214,12 @@ tv_set(struct tbuild *tb, struct tval *obj, const char *name, struct tval v)
 void
 tv_push(struct tbuild *tb, struct tval *list, struct tval v)
 {
-	if (list->kind != TV_LIST || list->n >= list->cap) {
+	if (list->kind != TV_LIST) {
 		tb->oom = 1;
 		return;
 	}
+	if (tv_grow(tb, list, sizeof(struct tval)) == -1)
+		return;
 	list->u.items[list->n++] = v;
 }
 
@@ -187,6 +247,34 @@ tv_force(const struct tval *v)
 	if (v != NULL && v->kind == TV_LAZY)
 		*m = v->u.lazy->fn(v->u.lazy->arg);
 	return v;
+}
+
+uint64_t
+tv_digest(uint64_t h, const struct tval *v)
+{
+	size_t	 i;
+
+	v = tv_force(v);
+	h = hash_num(h, v->kind);
+	switch (v->kind) {
+	case TV_STR:
+		h = hash_num(h, (int64_t)v->n);
+		return hash_bytes(h, v->u.s, v->n);
+	case TV_LIST:
+		h = hash_num(h, (int64_t)v->n);
+		for (i = 0; i < v->n; i++)
+			h = tv_digest(h, &v->u.items[i]);
+		return h;
+	case TV_OBJ:
+		h = hash_num(h, (int64_t)v->n);
+		for (i = 0; i < v->n; i++) {
+			h = hash_str(h, v->u.fields[i].name);
+			h = tv_digest(h, &v->u.fields[i].v);
+		}
+		return h;
+	default:
+		return h;
+	}
 }
 
 const struct tval *

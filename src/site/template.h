@@ -2,6 +2,7 @@
 #define STET_TEMPLATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../support/arena.h"
 #include "../support/buf.h"
@@ -76,6 +77,8 @@ struct tval	 tv_str(const char *);
 struct tval	 tv_strn(const char *, size_t);
 struct tval	 tv_fmt(struct tbuild *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* The strings given, up to a NULL, one after the other (no printf). */
+struct tval	 tv_cat(struct tbuild *, ...) __attribute__((sentinel));
 struct tval	 tv_obj(struct tbuild *, size_t cap);
 struct tval	 tv_list(struct tbuild *, size_t cap);
 void		 tv_set(struct tbuild *, struct tval *obj, const char *name,
@@ -83,6 +86,12 @@ void		 tv_set(struct tbuild *, struct tval *obj, const char *name,
 void		 tv_push(struct tbuild *, struct tval *list, struct tval);
 struct tval	 tv_lazy(struct tbuild *, struct tval (*fn)(void *), void *arg);
 const struct tval *tv_get(const struct tval *obj, const char *name);
+/*
+ * h advanced over v and everything in it (lazy values are made): what a
+ * template rendered with v can read, so a rebuild can tell whether a
+ * page's inputs changed without rendering it.
+ */
+uint64_t	 tv_digest(uint64_t h, const struct tval *);
 
 /* A set of templates by name; partials resolve within the set. */
 struct tset;

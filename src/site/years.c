@@ -1,4 +1,3 @@
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,13 +68,6 @@ years_free(struct years *y)
 	free(y->v);
 	free(y->idx);
 	memset(y, 0, sizeof(*y));
-}
-
-void
-years_path(int year, char out[YEARS_PATH_MAX])
-{
-	/* An int's digits and sign fit: no truncation to check. */
-	(void)snprintf(out, YEARS_PATH_MAX, "writing/%d/index.html", year);
 }
 
 const struct post *

@@ -7,9 +7,9 @@
 
 /*
  * The archive by year: writing/index.html lists the years, and each year
- * with posts has its page, writing/YEAR/index.html.  The pages, the list
- * of outputs and the sitemap all take the years from here, so they name
- * the same files.
+ * with posts has its page, writing/YEAR/index.html (outputs.h: OUT_YEAR).
+ * The pages, the list of outputs and the sitemap all take the years from
+ * here, so they name the same files.
  */
 struct year {
 	int		 year;
@@ -30,10 +30,6 @@ struct years {
  */
 int	years_group(const struct site *, struct years *);
 void	years_free(struct years *);
-
-/* The year's page, "writing/2026/index.html", into a buffer of 32. */
-#define YEARS_PATH_MAX	32
-void	years_path(int year, char out[YEARS_PATH_MAX]);
 
 /*
  * The first post whose slug is also the name of a year's page (a post

@@ -314,15 +314,18 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2",
 		[STORE_RETRY] = "UPDATE deliveries SET "
-		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4 "
-		    "WHERE post = ?1 AND subscriber = ?2",
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4, "
+		    "relay_fault = 0 WHERE post = ?1 AND subscriber = ?2",
+		[STORE_AGAIN] = "UPDATE deliveries SET "
+		    "attempts = attempts + 1, next_at = ?3, last_reply = ?4, "
+		    "relay_fault = 1 WHERE post = ?1 AND subscriber = ?2",
 		[STORE_FAILED] = "UPDATE deliveries SET state = 'failed', "
 		    "attempts = attempts + 1, done_at = ?3, last_reply = ?4 "
 		    "WHERE post = ?1 AND subscriber = ?2"
 	};
 	static const enum store_hot hot[] = {
 		[STORE_SENT] = HOT_SENT, [STORE_RETRY] = HOT_RETRY,
-		[STORE_FAILED] = HOT_FAILED
+		[STORE_FAILED] = HOT_FAILED, [STORE_AGAIN] = HOT_AGAIN
 	};
 	sqlite3_stmt	*st;
 
@@ -330,7 +333,8 @@ store_delivery_record(struct store *s, const char *id, int64_t subscriber,
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, subscriber);
-	sqlite3_bind_int64(st, 3, o == STORE_RETRY ? next_at : now);
+	sqlite3_bind_int64(st, 3, o == STORE_RETRY || o == STORE_AGAIN ?
+	    next_at : now);
 	sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
 	if (store_hot_run(s, st, err) == -1)
 		return -1;
@@ -371,4 +375,207 @@ int
 store_relax_sync(struct store *s, struct err *err)
 {
 	return store_exec(s, "PRAGMA synchronous = NORMAL", err);
+}
+
+int
+store_deliveries_rewind(struct store *s, int64_t now, struct err *err)
+{
+	return store_ints(s, "UPDATE deliveries SET next_at = ?1 WHERE "
+	    "post IN (SELECT id FROM posts WHERE state = 'sending') AND "
+	    "state = 'pending' AND relay_fault = 1 AND next_at > ?1", 1,
+	    (int64_t[]){ now }, NULL, err);
+}
+
+int
+store_published(struct store *s, const char *id, const char *slug,
+    int64_t now, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (store_prep(s, &st, "INSERT OR IGNORE INTO published (id, slug, "
+	    "built_at) VALUES (?1, ?2, ?3)", err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return store_run(s, st, err);
+}
+
+int
+store_published_at(struct store *s, const char *id, int64_t *at,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	*at = 0;
+	if (store_prep(s, &st, "SELECT built_at FROM published WHERE id = ?1",
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW)
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
+int
+store_post_find(struct store *s, const char *key, char *out, size_t n,
+    int *found, struct err *err)
+{
+	sqlite3_stmt	*st;
+	const char	*id;
+	int		 r;
+
+	*found = 0;
+	/* An id first: a slug may have been given to another post since. */
+	if (store_prep(s, &st, "SELECT id FROM posts WHERE state != 'skipped' "
+	    "AND (id = ?1 OR slug = ?1) ORDER BY id = ?1 DESC, "
+	    "started_at DESC LIMIT 1", err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW &&
+	    (id = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    (size_t)snprintf(out, n, "%s", id) < n)
+		*found = 1;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : store_dberr(s, err);
+}
+
+int
+store_post_retry(struct store *s, const char *id, size_t *n,
+    struct err *err)
+{
+	static const char *const sql[] = {
+		"UPDATE deliveries SET state = 'pending', next_at = 0, "
+		"  attempts = 0, done_at = NULL, relay_fault = 0 "
+		"  WHERE post = ?1 AND state = 'failed'",
+		"UPDATE deliveries SET next_at = 0 WHERE post = ?1 AND "
+		"  state = 'pending'",
+		"UPDATE posts SET state = 'sending', finished_at = NULL "
+		"  WHERE id = ?1 AND state = 'done'"
+	};
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+	int		 rc = -1, own = !s->in_tx;
+
+	*n = 0;
+	if (own && store_begin(s, err) == -1)
+		return -1;
+	for (i = 0; i < sizeof(sql) / sizeof(*sql); i++) {
+		if (store_prep(s, &st, sql[i], err) == -1)
+			goto out;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (store_run(s, st, err) == -1)
+			goto out;
+		if (i == 0)
+			*n = (size_t)sqlite3_changes(s->db);
+	}
+	rc = 0;
+out:
+	return store_finish(s, own, rc, err);
+}
+
+static int
+status_reasons(struct store *s, const char *id,
+    int (*reason)(const char *, const char *, size_t, void *, struct err *),
+    void *arg, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1, r;
+
+	if (store_prep(s, &st, "SELECT state, last_reply, count(*) FROM "
+	    "deliveries WHERE post = ?1 AND state != 'sent' GROUP BY 1, 2 "
+	    "ORDER BY 3 DESC, 1, 2", err) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (reason((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_int64(st, 2), arg, err) != 0)
+			goto out;
+	if (r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+status_unsent(struct store *s,
+    int (*unsent)(const char *, const char *, int64_t, void *, struct err *),
+    void *arg, struct err *err)
+{
+	sqlite3_stmt	*st;
+	const char	*id, *slug;
+	int		 rc = -1, r;
+
+	if (store_prep(s, &st, "SELECT id, slug, built_at FROM published "
+	    "WHERE id NOT IN (SELECT id FROM posts) ORDER BY built_at, id",
+	    err) == -1)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		slug = (const char *)sqlite3_column_text(st, 1);
+		if (id != NULL && slug != NULL && unsent(id, slug,
+		    sqlite3_column_int64(st, 2), arg, err) != 0)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_status(struct store *s,
+    int (*post)(const struct store_post_status *, void *, struct err *),
+    int (*reason)(const char *, const char *, size_t, void *, struct err *),
+    int (*unsent)(const char *, const char *, int64_t, void *, struct err *),
+    void *arg, struct err *err)
+{
+	struct store_post_status p;
+	sqlite3_stmt	*st;
+	int		 rc = -1, r;
+
+	if (store_prep(s, &st, "SELECT p.id, p.slug, p.state, p.started_at, "
+	    "  coalesce(p.finished_at, 0), p.readers,"
+	    "  count(d.subscriber) FILTER (WHERE d.state = 'sent'),"
+	    "  count(d.subscriber) FILTER (WHERE d.state = 'pending'),"
+	    "  count(d.subscriber) FILTER (WHERE d.state = 'failed') "
+	    "FROM posts p LEFT JOIN deliveries d ON d.post = p.id "
+	    "WHERE p.state != 'skipped' GROUP BY p.id "
+	    "ORDER BY p.started_at, p.id", err) == -1)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		p.id = (const char *)sqlite3_column_text(st, 0);
+		p.slug = (const char *)sqlite3_column_text(st, 1);
+		p.state = (const char *)sqlite3_column_text(st, 2);
+		p.started_at = sqlite3_column_int64(st, 3);
+		p.finished_at = sqlite3_column_int64(st, 4);
+		p.readers = (size_t)sqlite3_column_int64(st, 5);
+		p.sent = (size_t)sqlite3_column_int64(st, 6);
+		p.pending = (size_t)sqlite3_column_int64(st, 7);
+		p.failed = (size_t)sqlite3_column_int64(st, 8);
+		if (p.id == NULL || p.slug == NULL || p.state == NULL)
+			continue;
+		if (post(&p, arg, err) != 0 ||
+		    status_reasons(s, p.id, reason, arg, err) == -1)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		store_dberr(s, err);
+		goto out;
+	}
+	rc = status_unsent(s, unsent, arg, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -4,6 +4,7 @@
  * relay has taken them (secure_delete overwrites the token they carry).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -100,4 +101,31 @@ store_mailq_rewind(struct store *s, int64_t now, struct err *err)
 {
 	return store_ints(s, "UPDATE mailq SET next_at = ?1 "
 	    "WHERE next_at > ?1", 1, (int64_t[]){ now }, NULL, err);
+}
+
+int
+store_mailq_summary(struct store *s, size_t *count, int64_t *oldest,
+    char *reply, size_t n, struct err *err)
+{
+	sqlite3_stmt	*st;
+	const char	*r;
+	int		 rc;
+
+	*count = 0;
+	*oldest = 0;
+	if (n > 0)
+		reply[0] = '\0';
+	if (store_prep(s, &st, "SELECT count(*), min(created_at), (SELECT "
+	    "last_reply FROM mailq WHERE last_reply IS NOT NULL ORDER BY "
+	    "attempts DESC, id LIMIT 1) FROM mailq", err) == -1)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*count = (size_t)sqlite3_column_int64(st, 0);
+		*oldest = sqlite3_column_int64(st, 1);
+		if ((r = (const char *)sqlite3_column_text(st, 2)) != NULL &&
+		    n > 0)
+			(void)snprintf(reply, n, "%s", r);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_dberr(s, err);
 }

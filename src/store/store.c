@@ -1,6 +1,9 @@
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -10,6 +13,7 @@
 #include "store_impl.h"
 
 #define STORE_FILE	"stet.db"
+#define STORE_HISTORY	".stet/ids"	/* see site/ids.h */
 
 /*
  * Each entry brings the schema from version i to i + 1 and sets
@@ -101,6 +105,63 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL"
 	");"
 	"PRAGMA user_version = 3;",
+	/*
+	 * v4 (the hold before sending): when a build first published each
+	 * post, so the sender mails it only mail.hold minutes later.  Its
+	 * own table, not a column of posts: a post is held before it is
+	 * announced, and posts holds only announced ones.
+	 */
+	"CREATE TABLE published ("
+	"  id TEXT PRIMARY KEY,"
+	"  slug TEXT NOT NULL,"
+	"  built_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"PRAGMA user_version = 4;",
+	/*
+	 * v5 (relay faults): whether a pending delivery waits because the
+	 * relay failed rather than because the reader's address put it off;
+	 * a new run tries the first kind at once and leaves the second to
+	 * its backoff.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN relay_fault INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"PRAGMA user_version = 5;",
+	/*
+	 * v6: mail that came back (bounces.c).  bounces keeps each
+	 * bounce and complaint matched to a reader, so soft ones can be
+	 * counted over time; bounce_seen names every report looked at
+	 * (a digest of the message, or the webhook's id), so reading a
+	 * mailbox twice counts nothing twice.
+	 */
+	"CREATE TABLE bounces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subscriber INTEGER NOT NULL"
+	"    REFERENCES subscribers (id) ON DELETE CASCADE,"
+	"  post TEXT,"
+	"  kind TEXT NOT NULL CHECK(kind IN ('soft','hard','complaint')),"
+	"  status TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  source TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX bounces_subscriber ON bounces (subscriber, kind, at);"
+	"CREATE TABLE bounce_seen (hash BLOB PRIMARY KEY, at INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"PRAGMA user_version = 6;",
+	/*
+	 * v7: the mailbox an address reaches (store_mailbox: case folded,
+	 * +tag and Gmail's dots dropped), so that one inbox gets at most
+	 * one confirmation a day however its address is written.  Filled
+	 * for the rows already there by the SQL function stet_mailbox,
+	 * which store_open defines on its connection.  Only a form sets
+	 * it later (store_subscribe): the bound is on confirmations, and
+	 * a row the owner adds is confirmed already.
+	 */
+	"ALTER TABLE subscribers ADD COLUMN mailbox TEXT;"
+	"UPDATE subscribers SET mailbox = stet_mailbox(email);"
+	"CREATE INDEX subscribers_mailbox ON subscribers (mailbox)"
+	"  WHERE mailbox IS NOT NULL;"
+	"PRAGMA user_version = 7;",
 };
 #define STORE_VERSION	((int)(sizeof(migrations) / sizeof(*migrations)))
 
@@ -109,6 +170,9 @@ static const char *const state_names[STORE_NSTATES] = {
 };
 
 static int	store_migrate(struct store *, struct err *);
+static int	store_check_empty(const char *sitedir, const char *path,
+		    struct err *);
+static void	store_sql_mailbox(sqlite3_context *, int, sqlite3_value **);
 static int	store_load_key(struct store *, int fresh, struct err *);
 
 int
@@ -252,6 +316,8 @@ store_open(struct store **out, const char *sitedir, struct err *err)
 		err_set(err, NULL, 0, "out of memory");
 		goto fail;
 	}
+	if (store_check_empty(sitedir, s->path, err) == -1)
+		goto fail;
 	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(err, s->path, 0, "%s", s->db ?
@@ -265,6 +331,12 @@ store_open(struct store **out, const char *sitedir, struct err *err)
 	 * acknowledged change survives a power cut, not only a kill.
 	 */
 	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_create_function(s->db, "stet_mailbox", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, store_sql_mailbox, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_dberr(s, err);
+		goto fail;
+	}
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
 		store_dberr(s, err);
@@ -297,6 +369,51 @@ fail:
 	return -1;
 }
 
+/*
+ * SQLite takes an empty file for a new database and would fill it with
+ * a new secret.  On a site that has published, an empty stet.db is one
+ * that lost its contents (a full disk, a bad copy, a truncation): say
+ * so and change nothing, whatever the command.  The WAL may still hold
+ * all of it, as it does between checkpoints; then SQLite reads it.
+ */
+static int
+store_check_empty(const char *sitedir, const char *path, struct err *err)
+{
+	struct stat	 st;
+	struct buf	 b;
+	int		 history;
+
+	if (stat(path, &st) == -1 || st.st_size != 0)
+		return 0;
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s-wal", path) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	if (stat(b.data, &st) == 0 && st.st_size > 0) {
+		buf_free(&b);
+		return 0;
+	}
+	buf_reset(&b);
+	if (buf_printf(&b, "%s/%s", sitedir, STORE_HISTORY) == -1)
+		return err_set(err, NULL, 0, "out of memory");
+	history = access(b.data, F_OK) == 0;
+	buf_free(&b);
+	if (!history)
+		return 0;
+	return err_set(err, path, 0, "the file is empty, but this site has "
+	    "published (%s): its subscribers and the secret of the "
+	    "unsubscribe links already mailed are gone.  Nothing was "
+	    "changed.  Restore stet.db from a backup (stop stet serve "
+	    "first); to start an empty list on purpose, delete the empty "
+	    "file", STORE_HISTORY);
+}
+
+int
+store_read_only(struct store *s)
+{
+	return sqlite3_db_readonly(s->db, "main") == 1 ||
+	    access(s->path, W_OK) == -1;
+}
+
 void
 store_close(struct store *s)
 {
@@ -310,6 +427,22 @@ store_close(struct store *s)
 	sodium_memzero(s->key, sizeof(s->key));
 	free(s->path);
 	free(s);
+}
+
+/* stet_mailbox(email): store_mailbox in SQL, NULL for a non-address. */
+static void
+store_sql_mailbox(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *email;
+	char		 mb[STORE_MAILBOX_MAX];
+
+	(void)argc;
+	if ((email = sqlite3_value_text(argv[0])) == NULL ||
+	    store_mailbox((const char *)email, mb) == -1) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, mb, -1, SQLITE_TRANSIENT);
 }
 
 /*
@@ -697,14 +830,22 @@ store_check_address(const char *s, size_t n, struct buf *norm,
 		return (*why = "the domain must be 1 to 253 bytes", -1);
 	if (memchr(dom, '.', domlen) == NULL)
 		return (*why = "the domain has no dot", -1);
+	/*
+	 * "=?" opens an RFC 2047 encoded-word: a mail client would show
+	 * such a local part decoded, as a name the reader never typed.
+	 */
+	if (memmem(s, local, "=?", 2) != NULL)
+		return (*why = "the part before @ holds \"=?\", which mail "
+		    "programs would show as something else", -1);
 	for (label = 0, p = dom; p < dom + domlen; p++) {
 		if (*p == '.') {
 			if (label == 0)
 				return (*why = "the domain has an empty "
 				    "label", -1);
 			label = 0;
-		} else
-			label++;
+		} else if (++label > 63)
+			return (*why = "a part of the domain between dots is "
+			    "longer than 63 bytes", -1);
 	}
 	if (label == 0)
 		return (*why = "the domain has an empty label", -1);

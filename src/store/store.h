@@ -55,16 +55,23 @@ struct store;
 /*
  * Open SITE/stet.db, creating it (with a new per-site secret) when it
  * does not exist, and bring its schema up to this version of stet.
- * A database made by a newer stet is refused.  The caller frees the
- * store with store_close.
+ * A database made by a newer stet is refused, and so is an empty
+ * (0-byte) file on a site that has published (SITE/.stet/ids exists):
+ * made anew it would hold no subscribers and a new secret, and every
+ * unsubscribe link already mailed would stop working; err says how to
+ * restore it.  The caller frees the store with store_close.
  */
 int	store_open(struct store **, const char *sitedir, struct err *);
 void	store_close(struct store *);
 
+/* Whether the database can be read but not written (file modes, chattr). */
+int	store_read_only(struct store *);
+
 /*
  * Check an address as a reader or an import gives it: exactly one '@',
- * local part 1-64 bytes, domain 1-253 bytes with a dot and no empty
- * label, at most 254 bytes in all, valid UTF-8 without control
+ * local part 1-64 bytes without "=?" (what opens an RFC 2047
+ * encoded-word), domain 1-253 bytes with a dot and labels of 1-63
+ * bytes, at most 254 bytes in all, valid UTF-8 without control
  * characters, spaces, quotes, angle brackets or the other characters
  * that only a quoted local part may hold.  On 0, norm holds the address
  * with its domain lowercased; on -1, *why says what is wrong and norm is
@@ -72,6 +79,18 @@ void	store_close(struct store *);
  */
 int	store_check_address(const char *s, size_t n, struct buf *norm,
 	    const char **why);
+
+/*
+ * The mailbox an address (as store_check_address leaves it) reaches, as
+ * far as anyone outside can tell, for the bounds on asking: lowercased,
+ * without a "+tag" after the first character of the local part, and for
+ * gmail.com and googlemail.com (one service) without the dots of the
+ * local part, on gmail.com.  "A.Lice+x@GMail.com" and "alice@gmail.com"
+ * are one mailbox.  out gets it NUL-terminated; -1 when email is not an
+ * address or longer than STORE_MAILBOX_MAX - 1 bytes.
+ */
+#define STORE_MAILBOX_MAX	256
+int	store_mailbox(const char *email, char out[STORE_MAILBOX_MAX]);
 
 /* "pending" and so on, and back: -1 for an unknown name. */
 const char *store_state_name(enum store_state);
@@ -121,28 +140,42 @@ int	store_count(struct store *, size_t counts[STORE_NSTATES],
 #define STORE_TOKEN_LEN		43
 #define STORE_UNSUB_LEN		32
 #define STORE_CONFIRM_TTL	(7 * 86400)
-#define STORE_RESEND_AFTER	3600	/* one confirmation an hour */
+#define STORE_ASK_EVERY		86400	/* one confirmation a mailbox */
 
 enum store_sub {
-	STORE_SUB_SEND,		/* queue a confirmation with *token */
+	STORE_SUB_SEND,		/* the confirmation was queued */
 	STORE_SUB_QUIET,	/* nothing to send: confirmed, suppressed,
-				   or one was sent within the hour */
-	STORE_SUB_BUSY		/* per_hour confirmations went out in the
-				   last hour: try again later */
+				   or the mailbox was sent one in the
+				   last day */
+	STORE_SUB_BUSY		/* limit confirmations went out in the
+				   last hour: try again in *retry s */
 };
 
+/* A new confirm token, STORE_TOKEN_LEN characters and a NUL. */
+void	store_new_token(char token[STORE_TOKEN_LEN + 1]);
+
 /*
- * A reader asked to subscribe email (normalised).  A new address is
- * added as pending; a pending one, or one that unsubscribed, gets a new
- * token (the old link stops working) unless a confirmation went out in
- * the last hour.  On STORE_SUB_SEND, *id and token (STORE_TOKEN_LEN + 1
- * bytes) are filled, and the caller queues the message (store_mailq_add)
- * in the same transaction.  The hourly bound in all is checked before
- * the address is looked at, so the answer never tells what it is.
+ * A reader asked to subscribe email (normalised).  token (from
+ * store_new_token) and msg (len bytes: the confirmation message for
+ * email carrying that token) are made by the caller before it knows
+ * whether they will be used.  A new address is added as pending; a
+ * pending one, or one that unsubscribed, gets the new token (the old
+ * link stops working); in both cases msg is queued for the mail thread
+ * in the same transaction.  Nothing is sent for a confirmed or
+ * suppressed address, nor while any address of the same mailbox
+ * (store_mailbox) holds a token sent in the last STORE_ASK_EVERY
+ * seconds.
+ *
+ * limit is how many confirmations may have gone out in the last hour,
+ * in all, for this one to go too; that is checked before the address is
+ * looked at, so STORE_SUB_BUSY tells nothing about it, and *retry gets
+ * the seconds until one more could go.  Otherwise the same statements
+ * run whatever the address's state, so neither the answer nor its
+ * timing tells a new address from a known one.
  */
-int	store_subscribe(struct store *, const char *email, int64_t now,
-	    size_t per_hour, enum store_sub *res, int64_t *id, char *token,
-	    struct err *);
+int	store_subscribe(struct store *, const char *email, const char *token,
+	    const void *msg, size_t len, int64_t now, size_t limit,
+	    enum store_sub *res, int64_t *retry, struct err *);
 
 enum store_confirm {
 	STORE_CONFIRM_DONE,	/* confirmed now */
@@ -216,6 +249,14 @@ int	store_mailq_retry(struct store *, int64_t id, int64_t next_at,
  * relay from taking them may have been mended meanwhile.
  */
 int	store_mailq_rewind(struct store *, int64_t now, struct err *);
+
+/*
+ * The queue at a glance, for stet send --status: how many messages, the
+ * oldest's time (0: none), and the last reply of the one tried most
+ * (into reply, size n; "" when none was tried).
+ */
+int	store_mailq_summary(struct store *, size_t *count, int64_t *oldest,
+	    char *reply, size_t n, struct err *);
 
 /* When the next queued message is due (*at = 0: the queue is empty). */
 int	store_mailq_next(struct store *, int64_t *at, struct err *);
@@ -300,11 +341,13 @@ int	store_deliveries_due(struct store *, const char *id, int64_t now,
  */
 int	store_still_wanted(struct store *, int64_t id, int *yes, struct err *);
 
-enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED };
+enum store_outcome { STORE_SENT, STORE_RETRY, STORE_FAILED, STORE_AGAIN };
 
 /*
- * Record what became of one delivery.  STORE_RETRY: due again at
- * next_at.  STORE_FAILED: refused for good; unless max_failures is 0
+ * Record what became of one delivery.  STORE_RETRY: the reader's
+ * address put it off; due again at next_at.  STORE_AGAIN: the relay
+ * failed (or refused the message), no fault of the address; due again
+ * at next_at, or at once after store_deliveries_rewind.  STORE_FAILED: refused for good; unless max_failures is 0
  * (the message was refused, not the address), the address's failures
  * count goes up and at max_failures it is marked bouncing (and gets no
  * more posts).  reply is the relay's last words (may be NULL).
@@ -313,6 +356,66 @@ int	store_delivery_record(struct store *, const char *id,
 	    int64_t subscriber, enum store_outcome, int64_t now,
 	    int64_t next_at, const char *reply, size_t max_failures,
 	    struct err *);
+
+/*
+ * Make every pending delivery of a post being sent that the relay
+ * failed (STORE_AGAIN) due at now: a run of stet send (or stet serve
+ * starting) tries at once what the relay would not take before, which
+ * may have been mended meanwhile.  An address put off keeps its wait:
+ * a stet send run every minute from cron must not spend its tries.
+ */
+int	store_deliveries_rewind(struct store *, int64_t now, struct err *);
+
+/*
+ * The hold before sending.  store_published records that a build
+ * published post id at now, unless an earlier build did (the first one
+ * counts); store_published_at gets that time (0: none recorded).
+ */
+int	store_published(struct store *, const char *id, const char *slug,
+	    int64_t now, struct err *);
+int	store_published_at(struct store *, const char *id, int64_t *at,
+	    struct err *);
+
+/*
+ * The post announced as id, or whose slug was slug when it was: its
+ * id into out (size n).  *found is 0 when there is none.
+ */
+int	store_post_find(struct store *, const char *id_or_slug, char *out,
+	    size_t n, int *found, struct err *);
+
+/*
+ * Queue again the deliveries of post id that were not delivered (failed
+ * or still pending, due at once), never those sent; the post is being
+ * sent again until they are done.  *n gets how many had failed.
+ */
+int	store_post_retry(struct store *, const char *id, size_t *n,
+	    struct err *);
+
+/* One announced post, valid only during the store_status call. */
+struct store_post_status {
+	const char	*id;
+	const char	*slug;
+	const char	*state;		/* "sending" or "done" */
+	int64_t		 started_at, finished_at;	/* 0: not yet */
+	size_t		 readers, sent, pending, failed;
+};
+
+/*
+ * Call post for each announced post (not those marked at the first
+ * run), oldest first; and for each, reason for each group of its
+ * deliveries not sent, by state ("pending", "failed") and the relay's
+ * last words (NULL: not tried yet), largest group first.  Then unsent
+ * for each post a build published that is not announced yet, with the
+ * time of that build.
+ */
+int	store_status(struct store *,
+	    int (*post)(const struct store_post_status *, void *,
+		struct err *),
+	    int (*reason)(const char *state, const char *reply, size_t n,
+		void *, struct err *),
+	    int (*unsent)(const char *id, const char *slug, int64_t built_at,
+		void *, struct err *),
+	    void *arg, struct err *);
 
 /*
  * A keyed digest (32 hex characters) of post id and subscriber n: the

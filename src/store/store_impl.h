@@ -19,7 +19,7 @@
 
 /* Statements a sender runs for every message: prepared once. */
 enum store_hot {
-	HOT_WANTED, HOT_SENT, HOT_RETRY, HOT_FAILED, HOT_BOUNCE,
+	HOT_WANTED, HOT_SENT, HOT_RETRY, HOT_FAILED, HOT_AGAIN, HOT_BOUNCE,
 	HOT_NSTMTS
 };
 

@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "idperm.h"
 #include "store.h"
 #include "store_impl.h"
 
@@ -17,7 +18,8 @@
 #define B64		sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 /* Subkeys of the per-site secret, one per use, so no two uses mix. */
-enum { KEY_CONFIRM = 1, KEY_UNSUB_MAC = 2, KEY_UNSUB_MASK = 3 };
+enum { KEY_CONFIRM = 1, KEY_UNSUB_MAC = 2, KEY_UNSUB_MASK = 3,
+    KEY_UNSUB_PERM = 4 };
 #define KDF_CONTEXT	"stetsubs"
 
 static void
@@ -52,17 +54,96 @@ token_decode(const char *t, size_t n, unsigned char *out, size_t want)
 	return 0;
 }
 
+void
+store_new_token(char token[STORE_TOKEN_LEN + 1])
+{
+	unsigned char	 raw[RAW_TOKEN];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, STORE_TOKEN_LEN + 1, raw, sizeof(raw), B64);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+/*
+ * When one more confirmation may go, with sent of them in the last hour
+ * against limit: when the oldest that must age out does.
+ */
+static int
+sub_retry(struct store *s, int64_t now, int64_t sent, size_t limit,
+    int64_t *retry, struct err *err)
+{
+	int64_t		 at;
+
+	if (store_int(s, "SELECT coalesce((SELECT confirm_sent_at "
+	    "FROM subscribers WHERE confirm_sent_at > ?1 "
+	    "ORDER BY confirm_sent_at LIMIT 1 OFFSET ?2), 0)", 2,
+	    (int64_t[]){ now - 3600, sent - (int64_t)limit }, &at,
+	    err) == -1)
+		return -1;
+	*retry = at == 0 ? 60 : at + 3600 - now + 1;
+	if (*retry < 1)
+		*retry = 1;
+	return 0;
+}
+
+/*
+ * The statements of a subscribe, in the order they run.  Each runs for
+ * every address that gets past the hourly bound, whatever its state:
+ * the decision ("send") is bound into the two writes, which do nothing
+ * when it is 0.
+ */
+#define SQL_SUB_ROW	"SELECT state, bouncing_at IS NOT NULL " \
+	"FROM subscribers WHERE email = ?1"
+#define SQL_SUB_ASKED	"SELECT count(*) FROM subscribers " \
+	"WHERE mailbox = ?1 AND token_hash IS NOT NULL " \
+	"AND confirm_sent_at > ?2"
+/*
+ * A reader who left stays unsubscribed until confirming: the update
+ * changes the token, not the state.  The WHERE in the SELECT is what
+ * lets SQLite's parser tell the upsert from a join.
+ */
+#define SQL_SUB_WRITE	"INSERT INTO subscribers (email, mailbox, state, " \
+	"created_at, source, token_hash, token_expires, confirm_sent_at) " \
+	"SELECT ?4, ?5, 'pending', ?3, 'form', ?1, ?2, ?3 WHERE ?6 " \
+	"ON CONFLICT (email) DO UPDATE SET token_hash = ?1, " \
+	"token_expires = ?2, confirm_sent_at = ?3, mailbox = ?5 WHERE ?6"
+#define SQL_SUB_QUEUE	"INSERT INTO mailq (subscriber, rcpt, message, " \
+	"created_at, next_at) SELECT id, ?1, ?2, ?3, ?3 " \
+	"FROM subscribers WHERE email = ?1 AND ?4"
+/*
+ * Every subscribe writes, so that every commit syncs: a commit that
+ * changed nothing returns at once (so does one that writes a row as it
+ * was: SQLite leaves an unchanged page alone), and the time saved would
+ * tell a known address from a new one.  The row holds no more than how
+ * often the form was used.
+ */
+#define SQL_SUB_TOUCH	"INSERT INTO meta (key, value) VALUES " \
+	"('form_posts', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1"
+
 int
-store_subscribe(struct store *s, const char *email, int64_t now,
-    size_t per_hour, enum store_sub *res, int64_t *id, char *token,
-    struct err *err)
+store_subscribe(struct store *s, const char *email, const char *token,
+    const void *msg, size_t len, int64_t now, size_t limit,
+    enum store_sub *res, int64_t *retry, struct err *err)
 {
 	unsigned char	 raw[RAW_TOKEN], th[STORE_HASHLEN];
+	char		 mb[STORE_MAILBOX_MAX];
 	sqlite3_stmt	*st = NULL;
 	const char	*state;
-	int64_t		 sent, last;
-	int		 rc = -1, r, supp, own = !s->in_tx;
+	int64_t		 sent, asked;
+	int		 rc = -1, r, supp, send, own = !s->in_tx;
 
+	*res = STORE_SUB_QUIET;
+	*retry = 0;
+	if (token_decode(token, strlen(token), raw, sizeof(raw)) == -1)
+		return err_set(err, NULL, 0, "not a confirm token");
+	token_hash(s, raw, sizeof(raw), th);
+	sodium_memzero(raw, sizeof(raw));
+	/* An address that folds to nothing is a mailbox of its own. */
+	if (store_mailbox(email, mb) == -1) {
+		if (strlen(email) >= sizeof(mb))
+			return err_set(err, NULL, 0, "address too long");
+		memcpy(mb, email, strlen(email) + 1);
+	}
 	if (own && store_begin(s, err) == -1)
 		return -1;
 	/* How many confirmations went out in the last hour, in all. */
@@ -70,73 +151,78 @@ store_subscribe(struct store *s, const char *email, int64_t now,
 	    "WHERE confirm_sent_at > ?1", 1, (int64_t[]){ now - 3600 }, &sent,
 	    err) == -1)
 		goto out;
-	if ((uint64_t)sent >= per_hour) {
+	if ((uint64_t)sent >= limit) {
+		if (sub_retry(s, now, sent, limit, retry, err) == -1)
+			goto out;
 		*res = STORE_SUB_BUSY;
 		rc = 0;
 		goto out;
 	}
 	if (store_is_suppressed(s, email, &supp, err) == -1)
 		goto out;
-	if (supp) {
-		*res = STORE_SUB_QUIET;
-		rc = 0;
-		goto out;
-	}
-	if (sqlite3_prepare_v2(s->db, "SELECT id, state, confirm_sent_at "
-	    "FROM subscribers WHERE email = ?1", -1, &st, NULL) != SQLITE_OK ||
+	if (store_prep(s, &st, SQL_SUB_ROW, err) == -1 ||
 	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)) {
 		store_dberr(s, err);
 		goto out;
 	}
-	randombytes_buf(raw, sizeof(raw));
-	token_hash(s, raw, sizeof(raw), th);
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		state = (const char *)sqlite3_column_text(st, 1);
-		last = sqlite3_column_int64(st, 2);
-		if (state == NULL || strcmp(state, "confirmed") == 0 ||
-		    (last != 0 && now - last < STORE_RESEND_AFTER)) {
-			*res = STORE_SUB_QUIET;
-			rc = 0;
-			goto out;
-		}
-		sqlite3_finalize(st);
-		/* A reader who left stays unsubscribed until confirming. */
-		if (sqlite3_prepare_v2(s->db, "UPDATE subscribers SET "
-		    "token_hash = ?1, token_expires = ?2, confirm_sent_at = ?3 "
-		    "WHERE id = ?4", -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_bind_int64(st, 4, *id) != SQLITE_OK) {
-			store_dberr(s, err);
-			goto out;
-		}
-	} else {
-		sqlite3_finalize(st);
-		if (sqlite3_prepare_v2(s->db, "INSERT INTO subscribers "
-		    "(email, state, created_at, source, token_hash, "
-		    "token_expires, confirm_sent_at) VALUES (?4, 'pending', "
-		    "?3, 'form', ?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_bind_text(st, 4, email, -1, SQLITE_STATIC) !=
-		    SQLITE_OK) {
-			store_dberr(s, err);
-			goto out;
-		}
-	}
-	if (sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now + STORE_CONFIRM_TTL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_DONE) {
+	state = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) :
+	    NULL;
+	/*
+	 * A confirmed address whose mail bounced gets no post until its
+	 * reader confirms again: asking is the way back, as for one who
+	 * left.
+	 */
+	send = !supp && (r != SQLITE_ROW ||
+	    (state != NULL && strcmp(state, "confirmed") != 0) ||
+	    sqlite3_column_int(st, 1) != 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_prep(s, &st, SQL_SUB_ASKED, err) == -1 ||
+	    sqlite3_bind_text(st, 1, mb, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now - STORE_ASK_EVERY) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
 		store_dberr(s, err);
 		goto out;
 	}
-	if (r != SQLITE_ROW)
-		*id = sqlite3_last_insert_rowid(s->db);
-	sodium_bin2base64(token, STORE_TOKEN_LEN + 1, raw, sizeof(raw), B64);
-	*res = STORE_SUB_SEND;
+	asked = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (asked > 0)
+		send = 0;
+	if (store_prep(s, &st, SQL_SUB_WRITE, err) == -1 ||
+	    sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now + STORE_CONFIRM_TTL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 4, email, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 5, mb, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 6, send) != SQLITE_OK) {
+		store_dberr(s, err);
+		goto out;
+	}
+	r = store_run(s, st, err);
+	st = NULL;
+	if (r == -1)
+		goto out;
+	if (store_prep(s, &st, SQL_SUB_QUEUE, err) == -1 ||
+	    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob64(st, 2, msg, len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 4, send) != SQLITE_OK) {
+		store_dberr(s, err);
+		goto out;
+	}
+	r = store_run(s, st, err);
+	st = NULL;
+	if (r == -1)
+		goto out;
+	if (store_ints(s, SQL_SUB_TOUCH, 0, NULL, NULL, err) == -1)
+		goto out;
+	if (send)
+		*res = STORE_SUB_SEND;
 	rc = 0;
 out:
-	sodium_memzero(raw, sizeof(raw));
 	sqlite3_finalize(st);
 	return store_finish(s, own, rc, err);
 }
@@ -195,9 +281,11 @@ store_confirm(struct store *s, const char *t, size_t n, int64_t now,
 	 * The hourly bound is on asking: once confirmed, a reader who
 	 * leaves and comes back is asked again at once.
 	 */
+	/* Confirming again also clears a bounce: the reader says it works. */
 	if (store_ints(s, "UPDATE subscribers SET "
 	    "state = 'confirmed', confirmed_at = ?2, unsubscribed_at = NULL, "
-	    "token_hash = NULL, token_expires = NULL, confirm_sent_at = NULL "
+	    "token_hash = NULL, token_expires = NULL, confirm_sent_at = NULL, "
+	    "bouncing_at = NULL, failures = 0 "
 	    "WHERE id = ?1", 2, (int64_t[]){ id, now }, NULL, err) == -1)
 		goto out;
 	*res = STORE_CONFIRM_DONE;
@@ -235,19 +323,34 @@ unsub_mac(const struct store *s, int64_t id, const char *email,
 }
 
 /*
- * The id is masked with a secret pad so that a token does not tell
- * how many readers came before.
+ * Tokens made by stet 0.1.0 carry the id XORed with a secret pad,
+ * which let two tokens XORed together show the two ids XORed: how the
+ * list grows.  They are still taken (every message already sent holds
+ * one), never made.
  */
-static void
-unsub_mask(const struct store *s, unsigned char idb[8])
+static uint64_t
+unsub_legacy(const struct store *s, uint64_t v)
 {
 	unsigned char	 k[32];
 	size_t		 i;
 
 	subkey(s, KEY_UNSUB_MASK, k);
 	for (i = 0; i < 8; i++)
-		idb[i] ^= k[i];
+		v ^= (uint64_t)k[i] << (8 * i);
 	sodium_memzero(k, sizeof(k));
+	return v;
+}
+
+/* The id as a token carries it: a keyed permutation (idperm.h). */
+static uint64_t
+unsub_perm(const struct store *s, uint64_t v, int decode)
+{
+	unsigned char	 k[32];
+
+	subkey(s, KEY_UNSUB_PERM, k);
+	v = decode ? idperm_decode(k, v) : idperm_encode(k, v);
+	sodium_memzero(k, sizeof(k));
+	return v;
 }
 
 int
@@ -255,12 +358,13 @@ store_unsub_token(struct store *s, int64_t id, const char *email,
     char out[STORE_UNSUB_LEN + 1], struct err *err)
 {
 	unsigned char	 raw[UNSUB_RAW];
+	uint64_t	 v;
 	size_t		 i;
 
 	(void)err;
+	v = unsub_perm(s, (uint64_t)id, 0);
 	for (i = 0; i < 8; i++)
-		raw[i] = (unsigned char)((uint64_t)id >> (8 * i));
-	unsub_mask(s, raw);
+		raw[i] = (unsigned char)(v >> (8 * i));
 	unsub_mac(s, id, email, raw + 8);
 	sodium_bin2base64(out, STORE_UNSUB_LEN + 1, raw, sizeof(raw), B64);
 	return 0;
@@ -273,42 +377,57 @@ store_unsubscribe(struct store *s, const char *t, size_t n, int64_t now,
 	unsigned char	 raw[UNSUB_RAW], mac[UNSUB_MAC];
 	sqlite3_stmt	*st = NULL;
 	const char	*email, *state;
-	uint64_t	 id = 0;
+	uint64_t	 v = 0, cand[2];
+	int64_t		 id = 0;
 	size_t		 i;
-	int		 rc = -1, r, own = !s->in_tx;
+	int		 rc = -1, r, own = !s->in_tx, found = 0, done = 0;
 
 	*res = STORE_UNSUB_UNKNOWN;
 	if (token_decode(t, n, raw, sizeof(raw)) == -1)
 		return 0;
-	unsub_mask(s, raw);
 	for (i = 0; i < 8; i++)
-		id |= (uint64_t)raw[i] << (8 * i);
-	if (id > INT64_MAX)
-		return 0;
+		v |= (uint64_t)raw[i] << (8 * i);
+	/*
+	 * The token is either kind: both readings are looked up in one
+	 * statement, and the MAC, which binds id and address, says which
+	 * (if either) it is.
+	 */
+	cand[0] = unsub_perm(s, v, 1);
+	cand[1] = unsub_legacy(s, v);
 	if (own && store_begin(s, err) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT email, state FROM subscribers "
-	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, (int64_t)id) != SQLITE_OK ||
-	    ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)) {
+	if (store_prep(s, &st, "SELECT id, email, state FROM subscribers "
+	    "WHERE id IN (?1, ?2)", err) == -1)
+		goto out;
+	for (i = 0; i < 2; i++)
+		if (sqlite3_bind_int64(st, (int)i + 1, cand[i] > INT64_MAX ?
+		    -1 : (int64_t)cand[i]) != SQLITE_OK) {
+			store_dberr(s, err);
+			goto out;
+		}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((email = (const char *)sqlite3_column_text(st, 1)) ==
+		    NULL ||
+		    (state = (const char *)sqlite3_column_text(st, 2)) == NULL)
+			continue;
+		unsub_mac(s, sqlite3_column_int64(st, 0), email, mac);
+		if (crypto_verify_16(mac, raw + 8) != 0 || found)
+			continue;
+		found = 1;
+		id = sqlite3_column_int64(st, 0);
+		done = strcmp(state, "confirmed") == 0;
+	}
+	if (r != SQLITE_DONE) {
 		store_dberr(s, err);
 		goto out;
 	}
-	if (r != SQLITE_ROW ||
-	    (email = (const char *)sqlite3_column_text(st, 0)) == NULL ||
-	    (state = (const char *)sqlite3_column_text(st, 1)) == NULL) {
-		rc = 0;
-		goto out;
-	}
-	unsub_mac(s, (int64_t)id, email, mac);
-	if (crypto_verify_16(mac, raw + 8) != 0) {
-		rc = 0;
-		goto out;
-	}
-	*res = strcmp(state, "confirmed") == 0 ? STORE_UNSUB_DONE :
-	    STORE_UNSUB_ALREADY;
 	sqlite3_finalize(st);
 	st = NULL;
+	if (!found) {
+		rc = 0;
+		goto out;
+	}
+	*res = done ? STORE_UNSUB_DONE : STORE_UNSUB_ALREADY;
 	/*
 	 * Whatever the state, the reader wants out: a pending request or
 	 * a queued confirmation goes too.
@@ -317,9 +436,9 @@ store_unsubscribe(struct store *s, const char *t, size_t n, int64_t now,
 	    "state = 'unsubscribed', token_hash = NULL, token_expires = NULL, "
 	    "unsubscribed_at = CASE WHEN state = 'unsubscribed' "
 	    "THEN unsubscribed_at ELSE ?2 END WHERE id = ?1", 2,
-	    (int64_t[]){ (int64_t)id, now }, NULL, err) == -1 ||
+	    (int64_t[]){ id, now }, NULL, err) == -1 ||
 	    store_ints(s, "DELETE FROM mailq WHERE subscriber = ?1", 1,
-	    (int64_t[]){ (int64_t)id }, NULL, err) == -1)
+	    (int64_t[]){ id }, NULL, err) == -1)
 		goto out;
 	rc = 0;
 out:

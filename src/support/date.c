@@ -62,7 +62,7 @@ days_from_civil(int y, int m, int d)
  *
  * The separator between date and time is T, t, or spaces and tabs; an
  * offset may follow the time with or without a space.  A date or time
- * without an offset is in the local zone (build sets TZ to the site's).
+ * without an offset is in the zone the caller names (the site's).
  *
  * Not read, though one or the other takes them: month names (RFC 1123,
  * RFC 822, "02 Jan 2006", Unix date), two-digit years, a time of day
@@ -208,13 +208,13 @@ clock_time(const char *s, size_t n, size_t *i, int *h, int *mi, int *se)
 }
 
 int
-date_parse(const char *s, size_t n, struct date *d, const char **why)
+date_parse(const char *s, size_t n, const struct zone *z, struct date *d,
+    const char **why)
 {
 	int	 y, mo, da, h = 0, mi = 0, se = 0, timed = 0, zoned = 0;
-	int	 off = 0, x;
+	int	 off = 0;
+	int64_t	 wall;
 	size_t	 i = 0, j;
-	struct tm tm;
-	time_t	 t;
 
 	*why = "want YYYY-MM-DD, RFC 3339 or YYYY-MM-DD HH:MM:SS +hhmm";
 	if (digits(s, n, &i, 4, 4, &y) == -1 || i >= n || s[i++] != '-' ||
@@ -263,18 +263,10 @@ date_parse(const char *s, size_t n, struct date *d, const char **why)
 		d->off = off;
 		return 0;
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = da;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	x = (int)tm.tm_gmtoff;
-	d->t = (int64_t)t;
-	d->off = x;
+	/* A wall-clock time: the zone says its offset on that day. */
+	wall = days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + se;
+	d->off = 0;
+	d->t = z != NULL ? zone_instant(z, wall, &d->off) : wall;
 	return 0;
 }
 
@@ -350,22 +342,14 @@ date_year(const struct date *d)
 }
 
 void
-date_now(struct date *d)
+date_now(struct date *d, const struct zone *z)
 {
-	time_t	 t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	d->t = (int64_t)t;
-	d->off = (int)tm.tm_gmtoff;
+	d->t = (int64_t)time(NULL);
+	d->off = z != NULL ? zone_offset_at(z, d->t) : 0;
 }
 
 void
-date_localize(struct date *d)
+date_localize(struct date *d, const struct zone *z)
 {
-	time_t	 t = (time_t)d->t;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) != NULL)
-		d->off = (int)tm.tm_gmtoff;
+	d->off = z != NULL ? zone_offset_at(z, d->t) : 0;
 }

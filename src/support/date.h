@@ -1,6 +1,8 @@
 #ifndef STET_DATE_H
 #define STET_DATE_H
 
+#include "zone.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -21,10 +23,11 @@ struct date {
  * (YYYY-MM-DDTHH:MM[:SS][.frac](Z|+hh:mm)), Jekyll's "YYYY-MM-DD HH:MM:SS
  * +hhmm", and their looser kin (no zero padding, +hh, a space for the T,
  * UTC or GMT by name); date.c lists them all.  A date without an offset
- * is read in the process's local zone (build sets TZ to the site's zone).
- * Returns 0, or -1 with why in *why (a static string).
+ * is read in zone (the site's; NULL: UTC).  Returns 0, or -1 with why in
+ * *why (a static string).
  */
-int	date_parse(const char *, size_t, struct date *, const char **why);
+int	date_parse(const char *, size_t, const struct zone *, struct date *,
+	    const char **why);
 
 /* RFC 3339 with the date's own offset: 2026-11-25T09:00:00+00:00 */
 size_t	date_rfc3339(const struct date *, char *, size_t);
@@ -35,9 +38,9 @@ size_t	date_human(const struct date *, char *, size_t);
 /* YYYY-MM-DD */
 size_t	date_ymd(const struct date *, char *, size_t);
 int	date_year(const struct date *);
-/* Show the same moment in the local zone (build sets TZ to the site's). */
-void	date_localize(struct date *);
-/* Now, in the local zone. */
-void	date_now(struct date *);
+/* Show the same moment in zone (NULL: UTC). */
+void	date_localize(struct date *, const struct zone *);
+/* Now, in zone (NULL: UTC). */
+void	date_now(struct date *, const struct zone *);
 
 #endif

@@ -39,8 +39,13 @@ static const struct {
 	{ "unsubscribed", ANSWER_UNSUBSCRIBED, NULL, NULL },
 	{ "incomplete", ANSWER_INCOMPLETE, NULL, NULL },
 	{ "bad", ANSWER_BAD, NULL, "The form came without its token." },
-	{ "too-many", ANSWER_TOO_MANY, NULL, NULL },
+	{ "too-many", ANSWER_TOO_MANY, "in 12 minutes",
+	    "Too many requests came from your network in the last minute." },
 	{ "unavailable", ANSWER_UNAVAILABLE, NULL, NULL },
+	{ "store-down", ANSWER_UNAVAILABLE, NULL,
+	    "The list of subscribers cannot be opened just now; the site's "
+	    "owner has been told." },
+	{ "forbidden", ANSWER_FORBIDDEN, NULL, NULL },
 };
 
 int

@@ -9,12 +9,15 @@
 
 #include "support/date.h"
 
+/* The zone dates without an offset are read in (NULL: UTC). */
+static struct zone *zone;
+
 static int
 parse(const char *s, struct date *d)
 {
 	const char *why;
 
-	return date_parse(s, strlen(s), d, &why);
+	return date_parse(s, strlen(s), zone, d, &why);
 }
 
 static void
@@ -51,14 +54,31 @@ local_zone(void **state)
 	char		 out[64];
 
 	(void)state;
-	setenv("TZ", "Europe/London", 1);
+	/* The zone is named, never taken from the process's TZ. */
+	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
+	assert_non_null(zone = zone_open("Europe/London"));
 	assert_int_equal(parse("2026-07-01", &d), 0);
 	assert_int_equal(d.off, 3600);	/* summer time */
 	date_rfc3339(&d, out, sizeof(out));
 	assert_string_equal(out, "2026-07-01T00:00:00+01:00");
 	assert_int_equal(parse("2026-01-01", &d), 0);
 	assert_int_equal(d.off, 0);
+	/* 01:30 on the night clocks go forward does not exist: 02:00 BST. */
+	assert_int_equal(parse("2026-03-29 01:30", &d), 0);
+	assert_int_equal(d.t, 1774746000);
+	assert_int_equal(d.off, 3600);
+	/* 01:30 on the night they go back is twice: the first, BST. */
+	assert_int_equal(parse("2026-10-25 01:30", &d), 0);
+	assert_int_equal(d.t, 1792891800 - 3600);
+	/* An instant shown in the zone, whatever zone it was written in. */
+	assert_int_equal(parse("2026-07-01T12:00:00Z", &d), 0);
+	date_localize(&d, zone);
+	date_rfc3339(&d, out, sizeof(out));
+	assert_string_equal(out, "2026-07-01T13:00:00+01:00");
+	assert_null(zone_open("Mars/Olympus_Mons"));
+	zone_free(zone);
+	zone = NULL;
 }
 
 static void
@@ -167,10 +187,8 @@ jekyll_hugo(void **state)
 	size_t		 i;
 
 	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		if (date_parse(ok[i].in, strlen(ok[i].in), &d, &why) != 0)
+		if (date_parse(ok[i].in, strlen(ok[i].in), NULL, &d, &why) != 0)
 			fail_msg("%s: %s", ok[i].in, why);
 		if (d.t != ok[i].t || d.off != ok[i].off)
 			fail_msg("%s: t %lld off %d, want %lld %d", ok[i].in,
@@ -178,7 +196,7 @@ jekyll_hugo(void **state)
 			    ok[i].off);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (date_parse(bad[i].in, strlen(bad[i].in), &d, &why) != -1)
+		if (date_parse(bad[i].in, strlen(bad[i].in), NULL, &d, &why) != -1)
 			fail_msg("%s: read as %lld", bad[i].in,
 			    (long long)d.t);
 		if (strncmp(why, bad[i].why, strlen(bad[i].why)) != 0)
@@ -186,7 +204,7 @@ jekyll_hugo(void **state)
 			    bad[i].why);
 	}
 	/* A file name's date prefix: the first ten bytes only. */
-	assert_int_equal(date_parse("2019-03-07-title.md", 10, &d, &why), 0);
+	assert_int_equal(date_parse("2019-03-07-title.md", 10, NULL, &d, &why), 0);
 	assert_int_equal(d.t, 1551916800);
 }
 
@@ -197,13 +215,14 @@ local_unpadded(void **state)
 	struct date	 d;
 
 	(void)state;
-	setenv("TZ", "Europe/London", 1);
-	tzset();
+	assert_non_null(zone = zone_open("Europe/London"));
 	assert_int_equal(parse("2026-7-1", &d), 0);
 	assert_int_equal(d.off, 3600);
 	assert_int_equal(d.t, 1782860400);
 	assert_int_equal(parse("2026-7-1 9:30", &d), 0);
 	assert_int_equal(d.t, 1782860400 + 9 * 3600 + 30 * 60);
+	zone_free(zone);
+	zone = NULL;
 }
 
 int

@@ -316,6 +316,62 @@ source_error(void **state)
 	assert_non_null(strstr(err.msg, "no such body"));
 }
 
+/* Render again into an empty memfs, with the last render's digests. */
+static void
+rerender(struct fixture *f, struct digests *prev, struct digests *made)
+{
+	struct err	 err;
+
+	memfs_free(&f->mem);
+	memfs_init(&f->mem, NULL);
+	writer_open_memory(&f->w, &f->mem);
+	digests_sort(prev);
+	f->opts.prev = prev;
+	f->opts.made = made;
+	assert_int_equal(render(f, &err), 0);
+}
+
+/*
+ * A rebuild renders a page again exactly when something its render reads
+ * changed: found from the values it is rendered with, not from a list of
+ * fields kept by hand.
+ */
+static void
+digests_decide(void **state)
+{
+	struct fixture	*f = *state;
+	struct digests	 d[4];
+	struct err	 err;
+	size_t		 i;
+
+	for (i = 0; i < 4; i++)
+		digests_init(&d[i]);
+	f->opts.made = &d[0];
+	assert_int_equal(render(f, &err), 0);
+	assert_non_null(memfs_get(&f->mem, "writing/second/index.html"));
+	assert_int_equal(d[0].n, 2);
+
+	/* Nothing changed: nothing rendered, every digest kept. */
+	rerender(f, &d[0], &d[1]);
+	assert_null(memfs_get(&f->mem, "writing/second/index.html"));
+	assert_null(memfs_get(&f->mem, "writing/first/index.html"));
+	assert_int_equal(d[1].n, 2);
+
+	/* A body's source changed: that post only. */
+	f->posts[1].mtime_ns = 42;
+	rerender(f, &d[1], &d[2]);
+	assert_null(memfs_get(&f->mem, "writing/second/index.html"));
+	assert_non_null(memfs_get(&f->mem, "writing/first/index.html"));
+
+	/* A title: its page, and its neighbour's, which links to it. */
+	f->posts[1].title = "Primero";
+	rerender(f, &d[2], &d[3]);
+	assert_has(f, "writing/first/index.html", "<h1>Primero</h1>");
+	assert_has(f, "writing/second/index.html", ">Primero</a>");
+	for (i = 0; i < 4; i++)
+		digests_free(&d[i]);
+}
+
 int
 main(void)
 {
@@ -323,6 +379,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(post_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(atom_feed, setup, teardown),
 		cmocka_unit_test_setup_teardown(form_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(digests_decide, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(source_error, setup,
 		    teardown),
 	};

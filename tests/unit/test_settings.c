@@ -74,6 +74,8 @@ every_layer_reads_its_own(void **state)
 	    "subscribe:\n"
 	    "  action: https://forms.example.net/s\n"
 	    "  per_minute: 3\n"
+	    "  origins: [ \"HTTPS://Forms.Example.NET:443/\", "
+	    "\"http://[::1]:8080\" ]\n"
 	    "mail:\n"
 	    "  from: \"Jane Doe <posts@example.com>\"\n"
 	    "  timeout: 9\n"
@@ -94,6 +96,11 @@ every_layer_reads_its_own(void **state)
 	assert_string_equal(l.server.tls_cert, "c.pem");
 	assert_int_equal(l.server.subscribe_per_minute, 3);
 	assert_int_equal(l.server.subscribe_confirmations_per_hour, 200);
+	/* Origins as browsers send them: lowercased, no default port. */
+	assert_int_equal(l.server.nsubscribe_origins, 2);
+	assert_string_equal(l.server.subscribe_origins[0],
+	    "https://forms.example.net");
+	assert_string_equal(l.server.subscribe_origins[1], "http://[::1]:8080");
 	assert_int_equal(l.server.max_connections, 4096);
 	assert_string_equal(l.mail.from_name, "Jane Doe");
 	assert_string_equal(l.mail.from_addr, "posts@example.com");
@@ -134,6 +141,14 @@ the_site_keeps_the_outline(void **state)
 	    "stet.yaml:3: unknown key colour");
 	refused("subscribe:\n  per_minute: 3\n  actoin: x\n",
 	    "stet.yaml:3: unknown key subscribe.actoin");
+	refused("subscribe: { origins: [ \"https://a.example/form\" ] }\n",
+	    "stet.yaml:1: subscribe.origins: want an origin such as "
+	    "https://forms.example.net, not \"https://a.example/form\"");
+	refused("subscribe: { origins: [ \"ftp://a.example\" ] }\n",
+	    "stet.yaml:1: subscribe.origins: want an origin such as "
+	    "https://forms.example.net, not \"ftp://a.example\"");
+	refused("subscribe: { origins: \"https://a.example\" }\n",
+	    "stet.yaml:1: subscribe.origins: want a list");
 	refused("subscribe: { action: \"javascript:x\" }\n",
 	    "stet.yaml:1: subscribe.action: want an http, https or mailto "
 	    "URL");

@@ -105,7 +105,7 @@ address_embedded_nul(void **state)
 
 /* The fields of the next record joined with '|'. */
 static const char *
-next(struct csv *c, struct buf *out)
+next(struct csv_reader *c, struct buf *out)
 {
 	struct err	 err;
 	const char	*f;
@@ -113,7 +113,7 @@ next(struct csv *c, struct buf *out)
 	int		 r;
 
 	buf_reset(out);
-	r = csv_next(c, "t.csv", &err);
+	r = csv_reader_next(c, "t.csv", &err);
 	if (r == 0)
 		return NULL;
 	if (r == -1) {
@@ -121,7 +121,7 @@ next(struct csv *c, struct buf *out)
 		return out->data;
 	}
 	for (i = 0; i < c->nfields; i++) {
-		f = csv_field(c, i, &n);
+		f = csv_reader_field(c, i, &n);
 		assert_int_equal(strlen(f), n);
 		if (i > 0)
 			assert_int_equal(buf_putc(out, '|'), 0);
@@ -140,12 +140,12 @@ csv_plain_and_quoted(void **state)
 	    "e@f.org,\"two\r\nlines\"\n"
 	    "g@h.org,,\n"
 	    "last@x.org";
-	struct csv	 c;
+	struct csv_reader c;
 	struct buf	 b;
 
 	(void)state;
 	buf_init(&b, 0);
-	csv_init(&c, text, sizeof(text) - 1);
+	assert_int_equal(csv_reader_init(&c, text, sizeof(text) - 1), 0);
 	assert_string_equal(next(&c, &b), "email|name");
 	assert_int_equal(c.recline, 1);
 	assert_string_equal(next(&c, &b), "a@b.org|Lee, Ann");
@@ -159,7 +159,7 @@ csv_plain_and_quoted(void **state)
 	assert_string_equal(next(&c, &b), "last@x.org");
 	assert_int_equal(c.recline, 8);
 	assert_null(next(&c, &b));
-	csv_free(&c);
+	csv_reader_free(&c);
 	buf_free(&b);
 }
 
@@ -168,34 +168,36 @@ csv_errors(void **state)
 {
 	static const char open_quote[] = "email\n\"a@b.org\nc@d.org\n";
 	static const char after_quote[] = "email\n\"a@b.org\"x\n";
-	struct csv	 c;
+	struct csv_reader c;
 	struct buf	 b, big;
 	size_t		 i;
 
 	(void)state;
 	buf_init(&b, 0);
-	csv_init(&c, open_quote, sizeof(open_quote) - 1);
+	assert_int_equal(csv_reader_init(&c, open_quote,
+	    sizeof(open_quote) - 1), 0);
 	assert_string_equal(next(&c, &b), "email");
 	assert_string_equal(next(&c, &b),
 	    "ERR t.csv:2: a quoted field never ends");
-	csv_free(&c);
-	csv_init(&c, after_quote, sizeof(after_quote) - 1);
+	csv_reader_free(&c);
+	assert_int_equal(csv_reader_init(&c, after_quote,
+	    sizeof(after_quote) - 1), 0);
 	assert_string_equal(next(&c, &b), "email");
 	assert_non_null(strstr(next(&c, &b), "ERR t.csv:2:"));
-	csv_free(&c);
+	csv_reader_free(&c);
 	/* Too many fields, then too long a record. */
 	buf_init(&big, 0);
 	for (i = 0; i <= CSV_MAX_FIELDS; i++)
 		assert_int_equal(buf_putc(&big, ','), 0);
-	csv_init(&c, big.data, big.len);
+	assert_int_equal(csv_reader_init(&c, big.data, big.len), 0);
 	assert_non_null(strstr(next(&c, &b), "more than"));
-	csv_free(&c);
+	csv_reader_free(&c);
 	buf_reset(&big);
 	for (i = 0; i <= CSV_MAX_RECORD; i++)
 		assert_int_equal(buf_putc(&big, 'a'), 0);
-	csv_init(&c, big.data, big.len);
+	assert_int_equal(csv_reader_init(&c, big.data, big.len), 0);
 	assert_non_null(strstr(next(&c, &b), "longer than"));
-	csv_free(&c);
+	csv_reader_free(&c);
 	buf_free(&big);
 	buf_free(&b);
 }

@@ -97,7 +97,7 @@ hugo(void **state)
 	n = get(root, "date");
 	scalar(n, "2019-03-07T09:05:00+08:00", 1);
 	assert_int_equal(n->line, 3);
-	assert_int_equal(date_parse(n->str, n->len, &d, &why), 0);
+	assert_int_equal(date_parse(n->str, n->len, NULL, &d, &why), 0);
 	assert_int_equal(d.t, 1551920700);
 	assert_int_equal(d.off, 8 * 3600);
 
@@ -230,15 +230,15 @@ values(void **state)
 
 	/* Every date form TOML has is one date_parse reads. */
 	n = get(root, "frac");
-	assert_int_equal(date_parse(n->str, n->len, &d, &why), 0);
+	assert_int_equal(date_parse(n->str, n->len, NULL, &d, &why), 0);
 	assert_int_equal(d.off, -7 * 3600);
 	n = get(root, "lower");
-	assert_int_equal(date_parse(n->str, n->len, &d, &why), 0);
+	assert_int_equal(date_parse(n->str, n->len, NULL, &d, &why), 0);
 	assert_int_equal(d.t, 296638320);
 	n = get(root, "local_dt");
-	assert_int_equal(date_parse(n->str, n->len, &d, &why), 0);
+	assert_int_equal(date_parse(n->str, n->len, NULL, &d, &why), 0);
 	n = get(root, "local_date");
-	assert_int_equal(date_parse(n->str, n->len, &d, &why), 0);
+	assert_int_equal(date_parse(n->str, n->len, NULL, &d, &why), 0);
 	arena_free(a);
 }
 
