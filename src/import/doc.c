@@ -291,8 +291,20 @@ imp_add_redirect(struct imp *im, const char *from, const char *to)
 		return -1;
 	if (strmap_get(&im->aliasset, from, strlen(from)) != (size_t)-1)
 		return 0;
-	if (strmap_put(&im->redirset, k, 0) != 0)
+	if (strmap_get(&im->redirset, k, strlen(k)) != (size_t)-1)
 		return 0;
+	if (im->nredir == im->capredir) {
+		size_t cap = im->capredir ? im->capredir * 2 : 64;
+		const char **v = realloc(im->redir_to, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		im->redir_to = v;
+		im->capredir = cap;
+	}
+	if (strmap_put(&im->redirset, k, im->nredir) == -1)
+		return -1;
+	im->redir_to[im->nredir++] = to;
 	im->res->nredirects++;
 	if (BUF_LIT(&im->redirects, "  ") == -1 ||
 	    yamlout_scalar(&im->redirects, from, strlen(from), 0) == -1 ||
@@ -521,7 +533,8 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 			imp_oom(im);
 			goto out;
 		}
-		od.has_date = date_parse(ymd, 10, im->old.zone, &od.date, &why) == 0;
+		od.has_date = date_parse(ymd, 10, im->old.zone, &od.date,
+		    &why) == 0;
 	} else if (kind == DOC_POST) {
 		struct stat st;
 

@@ -290,7 +290,7 @@ imp_site_redirects(struct imp *im)
 		    imp_add_redirect(im, d->old, arena_strdup(im->a,
 		    to.data)) == -1)
 			goto out;
-		/* "/about.html" was "/about" too, on the hosts Jekyll targets. */
+		/* "/about.html" was "/about" too, where Jekyll sites live. */
 		k = strlen(d->old);
 		if (k > 6 && strcmp(d->old + k - 5, ".html") == 0 &&
 		    imp_add_redirect(im, arena_strndup(im->a, d->old, k - 5),

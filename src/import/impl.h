@@ -69,7 +69,9 @@ struct imp {
 	const char	**alltags;	/* malloc'd */
 	size_t		 nalltags, capalltags;
 	struct buf	 redirects;	/* the redirects: lines of stet.yaml */
-	struct strmap	 redirset;
+	struct strmap	 redirset;	/* old path -> index in redir_to */
+	const char	**redir_to;	/* malloc'd; strings in a or static */
+	size_t		 nredir, capredir;
 	const char	*main_section;	/* Hugo */
 	size_t		 cur;		/* the doc being converted */
 	struct media	 media;

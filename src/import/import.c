@@ -145,6 +145,7 @@ out:
 	strmap_free(&im.aliasset);
 	strmap_free(&im.tagset);
 	strmap_free(&im.redirset);
+	free(im.redir_to);
 	arena_free(im.a);
 	return rc;
 }

@@ -71,8 +71,8 @@ imp_index_docs(struct imp *im)
 			*dot = '\0';
 		if (strmap_put(&im->byname, key, i) == -1)
 			goto out;
-		if (d->kind == DOC_POST && strmap_put(&im->byslug, d->slug, i) ==
-		    -1)
+		if (d->kind == DOC_POST &&
+		    strmap_put(&im->byslug, d->slug, i) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -133,6 +133,73 @@ find_path(struct imp *im, const char *p, size_t n)
 out:
 	buf_free(&b);
 	return (size_t)-1;
+}
+
+/*
+ * A link to an old address that redirects: a tag page, a feed, a
+ * section.  The link goes where the redirect does; a theme's "/tags/#go"
+ * to the topic go when there is one.  1 with out appended, 0, or -1.
+ */
+static int
+to_redirect(struct imp *im, const char *p, size_t n, const char *frag,
+    size_t flen, struct buf *out)
+{
+	const struct doc *from = &im->docs[im->cur];
+	struct buf	 k, slug;
+	const char	*to;
+	size_t		 i, x;
+	int		 r = 0;
+
+	if ((x = strmap_get(&im->redirset, p, n)) == (size_t)-1) {
+		/* "/tags" for "/tags/". */
+		buf_init(&k, 0);
+		if (buf_put(&k, p, n) == -1 || buf_putc(&k, '/') == -1) {
+			buf_free(&k);
+			return -1;
+		}
+		x = strmap_get(&im->redirset, k.data, k.len);
+		buf_free(&k);
+		if (x == (size_t)-1)
+			return 0;
+	}
+	to = im->redir_to[x];
+	if (to[0] != '/')
+		return 0;
+	if (buf_puts(out, from->kind == DOC_POST ? "../.." : "..") == -1)
+		return -1;
+	buf_init(&slug, 0);
+	if (strcmp(to, "/topics/") == 0 && flen > 1) {
+		/* The topic the fragment names, if a post has it. */
+		for (i = 0; i < im->nalltags; i++) {
+			size_t tl;
+			const char *tt = text_tag_trim(im->alltags[i], &tl);
+
+			buf_reset(&slug);
+			if (text_tag_slug(&slug, tt, tl) == -1) {
+				r = -1;
+				goto out;
+			}
+			if ((slug.len == flen - 1 && strncasecmp(slug.data,
+			    frag + 1, flen - 1) == 0) || (tl == flen - 1 &&
+			    strncasecmp(tt, frag + 1, tl) == 0))
+				break;
+		}
+		if (i == im->nalltags)
+			buf_reset(&slug);
+		if (slug.len > 0) {
+			r = buf_printf(out, "/topics/%s/", slug.data) == -1 ?
+			    -1 : 1;
+			goto out;
+		}
+	}
+	r = buf_puts(out, to) == -1 || (to[strlen(to) - 1] == '/' &&
+	    flen > 0 && strcmp(to, "/topics/") != 0 && buf_put(out, frag,
+	    flen) == -1) ? -1 : 1;
+out:
+	buf_free(&slug);
+	if (r == 1)
+		notes_count(im->notes, "links to old list pages and feeds");
+	return r;
 }
 
 /*
@@ -262,7 +329,11 @@ resolve_url(struct imp *im, const char *u, size_t n, struct buf *out)
 	if (p.len == 0 && BUF_LIT(&p, "/") == -1)
 		goto oom;
 	if ((t = find_path(im, p.data, p.len)) == (size_t)-1 &&
-	    (abs.len > 0 || (t = by_name(im, p.data, p.len)) == (size_t)-1))
+	    (r = to_redirect(im, p.data, p.len, frag, frag ? n -
+	    (size_t)(frag - u) : 0, out)) != 0)
+		goto out;
+	if (t == (size_t)-1 && (abs.len > 0 ||
+	    (t = by_name(im, p.data, p.len)) == (size_t)-1))
 		goto out;
 	r = link_to(im, t, frag, frag ? n - (size_t)(frag - u) : 0, out);
 	goto out;
