@@ -43,6 +43,47 @@ open_new(struct imp *im, const char *new)
 	return 0;
 }
 
+/*
+ * Where new is, or will be once made: its realpath, or its parent's
+ * and its name.  0, or -1 with errno.
+ */
+static int
+new_realpath(const char *new, char out[PATH_MAX])
+{
+	char		 parent[PATH_MAX];
+	const char	*slash, *name;
+	size_t		 n, len;
+	int		 k;
+
+	if (realpath(new, out) != NULL)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	while ((n = strlen(new)) > 1 && new[n - 1] == '/')
+		n--;
+	for (slash = new + n; slash > new && slash[-1] != '/'; slash--)
+		;
+	name = slash;
+	if (slash == new)
+		k = snprintf(parent, sizeof(parent), ".");
+	else
+		k = snprintf(parent, sizeof(parent), "%.*s",
+		    (int)(slash - new), new);
+	if (k < 0 || (size_t)k >= sizeof(parent) ||
+	    realpath(parent, out) == NULL)
+		return -1;
+	len = strlen(out);
+	if (len == 1)
+		len = 0;	/* the parent is "/" */
+	k = snprintf(out + len, PATH_MAX - len, "/%.*s",
+	    (int)(new + n - name), name);
+	if (k < 0 || (size_t)k >= PATH_MAX - len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int
 import_site(const char *old, const char *new, const struct import_opts *o,
     struct import_result *res, struct err *err)
@@ -84,23 +125,27 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 	}
 	res->kind = im.old.kind == OLD_HUGO ? "Hugo" : "Jekyll";
 	res->config = im.old.config;
-	/* The new site may not be inside the old one, or be it. */
+	/*
+	 * The new site may not be inside the old one, or be it: checked
+	 * before anything is made, from the folder it will be made in.
+	 */
 	if (realpath(old, ro) == NULL) {
 		err_set(err, old, 0, "%s", strerror(errno));
 		goto out;
 	}
-	if (open_new(&im, new) == -1)
-		goto out;
-	if (realpath(new, rn) == NULL) {
+	if (new_realpath(new, rn) == -1) {
 		err_set(err, new, 0, "%s", strerror(errno));
 		goto out;
 	}
 	n = strlen(ro);
-	if (strncmp(rn, ro, n) == 0 && (rn[n] == '\0' || rn[n] == '/')) {
+	if (strncmp(rn, ro, n) == 0 && (rn[n] == '\0' || rn[n] == '/' ||
+	    strcmp(ro, "/") == 0)) {
 		err_set(err, new, 0, "is inside %s; stet import never writes "
 		    "into the old site", old);
 		goto out;
 	}
+	if (open_new(&im, new) == -1)
+		goto out;
 	media_init(&im.media, im.newfd, o->media_max_count, o->media_max_bytes);
 	if (im.old.kind == OLD_HUGO) {
 		im.main_section = imp_hugo_main(&im);
