@@ -596,6 +596,8 @@ imp_read_doc(struct imp *im, enum doc_kind kind, const char *src,
 	od.categories = cats;
 	od.ncategories = ncats;
 	od.is_page = kind == DOC_PAGE;
+	od.collection = im->coll;
+	od.coll_pattern = im->coll_pattern;
 	if (permalink_old(&im->old, &od, &u) == -1 ||
 	    (d->old = arena_strndup(im->a, u.data, u.len)) == NULL) {
 		imp_oom(im);

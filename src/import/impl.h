@@ -73,6 +73,8 @@ struct imp {
 	const char	**redir_to;	/* malloc'd; strings in a or static */
 	size_t		 nredir, capredir;
 	const char	*main_section;	/* Hugo */
+	const char	*coll, *coll_pattern;	/* Jekyll: the collection
+					   being walked, or NULL */
 	size_t		 cur;		/* the doc being converted */
 	struct media	 media;
 	struct err	*err;
@@ -106,6 +108,7 @@ int	 imp_walk_hugo(struct imp *, const char *dir, const char *rel,
 int	 imp_walk_posts(struct imp *, const char *dir, const char *cat,
 	    int draft, int depth);
 int	 imp_walk_jekyll(struct imp *, const char *dir, int depth);
+int	 imp_walk_collections(struct imp *);	/* Jekyll's, as pages */
 
 /* resolve.c: old names and URLs to stet's links (convert.h's hooks). */
 int	 imp_index_docs(struct imp *);		/* 0 or -1 out of memory */

@@ -156,7 +156,8 @@ import_site(const char *old, const char *new, const struct import_opts *o,
 	} else {
 		if (imp_walk_posts(&im, "_posts", "", 0, 0) == -1 ||
 		    imp_walk_posts(&im, "_drafts", "", 1, 0) == -1 ||
-		    imp_walk_jekyll(&im, ".", 0) == -1)
+		    imp_walk_jekyll(&im, ".", 0) == -1 ||
+		    imp_walk_collections(&im) == -1)
 			goto out;
 	}
 	if (imp_index_docs(&im) == -1 || imp_site_redirects(&im) == -1) {

@@ -180,8 +180,14 @@ jekyll(const struct oldsite *o, const struct old_doc *d, const char *pat,
 			r = put_categories(out, d);
 		else if (IS("output_ext"))
 			r = BUF_LIT(out, ".html");
-		else if (IS("path") || IS("basename"))
+		else if (IS("path"))
 			r = buf_puts(out, d->name);
+		else if (IS("basename")) {
+			const char *b = strrchr(d->name, '/');
+
+			r = buf_puts(out, b ? b + 1 : d->name);
+		} else if (IS("collection") && d->collection != NULL)
+			r = buf_puts(out, d->collection);
 		else
 			r = buf_put(out, tok - 1, n + 1);
 #undef IS
@@ -300,6 +306,9 @@ permalink_old(const struct oldsite *o, const struct old_doc *d, struct buf *out)
 	if (o->kind == OLD_JEKYLL) {
 		if (d->url != NULL && *d->url != '\0')
 			pat = d->url;
+		else if (d->collection != NULL)
+			pat = d->coll_pattern != NULL ? d->coll_pattern :
+			    "/:collection/:path:output_ext";
 		else if (d->is_page)
 			pat = strcmp(o->permalink, "pretty") == 0 ||
 			    (o->permalink[strlen(o->permalink) - 1] == '/') ?

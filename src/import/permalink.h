@@ -28,6 +28,9 @@ struct old_doc {
 	size_t		 ncategories;
 	int		 is_page;	/* not a post: Jekyll's top-level page,
 					   Hugo's content/x.md */
+	const char	*collection;	/* Jekyll: the collection of a page
+					   from _name/, or NULL */
+	const char	*coll_pattern;	/* its permalink: setting, or NULL */
 };
 
 /* Append d's old path to out.  0 or -1 (out of memory). */

@@ -330,3 +330,74 @@ imp_walk_jekyll(struct imp *im, const char *dir, int depth)
 	fs_names_free(&names);
 	return rc;
 }
+
+/*
+ * Jekyll's collections (collections: in _config.yml): the documents of
+ * each one the old site published (output: true), from _name/, become
+ * pages, their old URLs redirected; the others are only named.
+ */
+static int
+walk_collection(struct imp *im, const char *dir, const char *rel, int depth)
+{
+	struct fs_names	 names;
+	size_t		 i, ext;
+	int		 rc = 0;
+
+	if (depth > DEPTH_MAX || fs_list(im->oldfd, dir, 0, &names, NULL) != 0)
+		return 0;
+	for (i = 0; i < names.n && rc == 0; i++) {
+		char *p = imp_join(im->a, dir, names.v[i]);
+		char *r = imp_join(im->a, rel, names.v[i]);
+
+		if (p == NULL || r == NULL) {
+			rc = imp_oom(im);
+			break;
+		}
+		ext = imp_source_ext(names.v[i]);
+		if (imp_is_dir(im->oldfd, p))
+			rc = walk_collection(im, p, r, depth + 1);
+		else if (ext > 0 && imp_is_file(im->oldfd, p)) {
+			char *base = arena_strndup(im->a, r, strlen(r) - ext);
+
+			rc = base == NULL ? imp_oom(im) : imp_read_doc(im,
+			    DOC_PAGE, p, NULL, "", base, 0);
+		}
+	}
+	fs_names_free(&names);
+	return rc;
+}
+
+int
+imp_walk_collections(struct imp *im)
+{
+	const struct ynode *cs = oldsite_get(im->old.tree, "collections"), *c;
+	const char	*name;
+	char		*dir;
+	int		 rc = 0;
+
+	if (cs == NULL || (cs->kind != YNODE_MAP && cs->kind != YNODE_SEQ))
+		return 0;
+	for (c = cs->child; c != NULL && rc == 0; c = c->next) {
+		name = cs->kind == YNODE_MAP ? c->key->str : c->str;
+		if (name == NULL || strcmp(name, "posts") == 0 ||
+		    strchr(name, '/') != NULL || name[0] == '.')
+			continue;
+		if ((dir = arena_alloc(im->a, strlen(name) + 2)) == NULL)
+			return imp_oom(im);
+		dir[0] = '_';
+		memcpy(dir + 1, name, strlen(name) + 1);
+		if (!imp_is_dir(im->oldfd, dir))
+			continue;
+		if (cs->kind != YNODE_MAP || !oldsite_bool(c, "output")) {
+			notes_add(im->notes, NOTE_LOOK, dir, 0, "a collection "
+			    "the old site did not publish (output: false): "
+			    "not imported");
+			continue;
+		}
+		im->coll = name;
+		im->coll_pattern = oldsite_str(c, "permalink");
+		rc = walk_collection(im, dir, "", 0);
+		im->coll = im->coll_pattern = NULL;
+	}
+	return rc;
+}
