@@ -13,11 +13,15 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+# stet's language definitions for code highlighting (share/lang/) go in
+# $(DATADIR)/lang; the binary also finds them in the source tree.
+DATADIR	?= $(PREFIX)/share/stet
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-# One C++ file, for toml++ (src/site/toml.cc): the C++ compiler goes with
-# CC, and links the binaries so they get the C++ runtime.
+# Two C++ files, for toml++ (src/site/toml.cc) and GNU source-highlight
+# (src/site/highlight.cc): the C++ compiler goes with CC, and links the
+# binaries so they get the C++ runtime.
 ifeq ($(origin CXX),default)
 ifneq ($(findstring clang,$(CC)),)
 CXX	 = clang++
@@ -25,12 +29,13 @@ endif
 endif
 
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
-	tomlplusplus gumbo ldns gmime-3.0 jansson
+	tomlplusplus gumbo ldns gmime-3.0 jansson source-highlight
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
 # need nor all the libraries it uses.
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
+	-DSTET_DATADIR='"$(DATADIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
 	-lh2o-evloop -lssl -lcrypto -lz -lcsv -pthread
@@ -156,6 +161,7 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet \
 	    ATOMIC_LONG=$(if $(filter sanitize,$(VARIANT)),0,1) tests/e2e/atomic
 	STET=$(CURDIR)/$(B)/stet tests/e2e/serve
+	STET=$(CURDIR)/$(B)/stet tests/e2e/bounds
 	STET=$(CURDIR)/$(B)/stet tests/e2e/subscribers
 	STET=$(CURDIR)/$(B)/stet tests/e2e/doctor
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
@@ -200,6 +206,8 @@ install: stet
 	install -m 644 docs/stet.1 $(DESTDIR)$(MANDIR)/man1/stet.1
 	install -m 644 docs/stet-templates.5 \
 		$(DESTDIR)$(MANDIR)/man5/stet-templates.5
+	install -d $(DESTDIR)$(DATADIR)/lang
+	install -m 644 share/lang/*.lang $(DESTDIR)$(DATADIR)/lang
 
 clean:
 	rm -rf build stet

@@ -15,6 +15,7 @@
 #include "../support/fsutil.h"
 #include "answer.h"
 #include "formbody.h"
+#include "formq.h"
 #include "forms.h"
 #include "origin.h"
 
@@ -50,11 +51,23 @@ struct forms {
 	int64_t		 down_said;	/* last word of a missing store */
 };
 
-static void	send_answer_wait(struct forms *, h2o_req_t *, enum answer_kind,
-		    const char *, size_t, const char *, int64_t);
+/*
+ * A POST handed to the form queue: what its work needs, copied out of
+ * the request (which stays on its loop).
+ */
+struct post_job {
+	struct formq_job q;		/* first: the queue's */
+	struct forms	*f;
+	int		 confirm, unsub;
+	struct addr	 client;
+	int		 has_client;
+	int		 has_body;
+	size_t		 nquery, nbody;
+	char		 data[];	/* the query, then the body */
+};
 
-/* Each answer is sent whole at once, so the generator does nothing. */
-static h2o_generator_t generator = { NULL, NULL };
+/* The store's waits end this long before the answer is due. */
+#define STORE_MARGIN_MS	100
 
 /* Used when the build has not made .stet/form.html (it failed). */
 static const char fallback_shell[] =
@@ -246,73 +259,52 @@ budget_reserve(size_t per_hour)
 }
 
 /*
- * Send the answer of kind k, in the site's form page.  text and len, and
- * why, as answer.h says for k.
+ * Make the answer of kind k, in the site's form page, into rp (sent by
+ * the loop: see formq.h).  text and len, and why, as answer.h says for
+ * k.
  */
 static void
-send_answer(struct forms *f, h2o_req_t *req, enum answer_kind k,
-    const char *text, size_t len, const char *why)
-{
-	send_answer_wait(f, req, k, text, len, why, 60);
-}
-
-/* The same, with Retry-After (for a 429 or 503) of wait seconds. */
-static void
-send_answer_wait(struct forms *f, h2o_req_t *req, enum answer_kind k,
+send_answer_wait(struct forms *f, struct formq_reply *rp, enum answer_kind k,
     const char *text, size_t len, const char *why, int64_t wait)
 {
 	struct answer_in in = { f->base, f->o.title, text, len, why };
 	struct answer	 pg;
-	struct buf	 out;
 	const char	*shell;
 	size_t		 n;
-	char		*body, ra[24];
-	h2o_iovec_t	 iov;
 
-	buf_init(&out, 0);
+	buf_free(&rp->body);
 	/* Out of memory: what was made goes out, as before. */
 	(void)answer_make(&pg, k, &in);
 	pthread_mutex_lock(&f->shell_lock);
 	shell = f->shell != NULL ? f->shell : fallback_shell;
 	n = f->shell != NULL ? f->shell_len : sizeof(fallback_shell) - 1;
-	(void)answer_fill(shell, n, &pg, &out);
+	(void)answer_fill(shell, n, &pg, &rp->body);
 	pthread_mutex_unlock(&f->shell_lock);
-
-	req->res.status = pg.status;
-	req->res.reason = pg.reason;
-	h2o_add_header(&req->pool, &req->res.headers,
-	    H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/html; charset=utf-8"));
-	h2o_add_header(&req->pool, &req->res.headers,
-	    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-	if (pg.status == 429 || pg.status == 503) {
-		n = (size_t)snprintf(ra, sizeof(ra), "%" PRId64, wait);
-		if (n < sizeof(ra))
-			h2o_add_header(&req->pool, &req->res.headers,
-			    H2O_TOKEN_RETRY_AFTER, NULL,
-			    h2o_strdup(&req->pool, ra, n).base, n);
-	}
-	/* The whole answer at once, with its length: no chunking. */
-	body = h2o_mem_alloc_pool(&req->pool, out.len + 1);
-	memcpy(body, out.data != NULL ? out.data : "", out.len);
-	iov = h2o_iovec_init(body, out.len);
-	req->res.content_length = out.len;
-	h2o_start_response(req, &generator);
-	h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len,
-	    H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
-	buf_free(&out);
+	rp->status = pg.status;
+	rp->reason = pg.reason;
+	rp->retry_after = wait;
 	answer_free(&pg);
 }
 
+/* The same, with the usual minute for a 429's or 503's Retry-After. */
 static void
-answer_later(struct forms *f, h2o_req_t *req, int status)
+send_answer(struct forms *f, struct formq_reply *rp, enum answer_kind k,
+    const char *text, size_t len, const char *why)
 {
-	send_answer(f, req, status == 429 ? ANSWER_TOO_MANY :
+	send_answer_wait(f, rp, k, text, len, why, 60);
+}
+
+static void
+answer_later(struct forms *f, struct formq_reply *rp, int status)
+{
+	send_answer(f, rp, status == 429 ? ANSWER_TOO_MANY :
 	    ANSWER_UNAVAILABLE, NULL, 0, NULL);
 }
 
 /* 429, saying why and, truthfully, when to try again. */
 static void
-answer_wait(struct forms *f, h2o_req_t *req, const char *why, int64_t wait)
+answer_wait(struct forms *f, struct formq_reply *rp, const char *why,
+    int64_t wait)
 {
 	char	 when[64];
 	int	 n;
@@ -327,7 +319,7 @@ answer_wait(struct forms *f, h2o_req_t *req, const char *why, int64_t wait)
 		    (wait + 59) / 60);
 	if (n < 0 || (size_t)n >= sizeof(when))
 		n = 0;
-	send_answer_wait(f, req, ANSWER_TOO_MANY, when, (size_t)n, why, wait);
+	send_answer_wait(f, rp, ANSWER_TOO_MANY, when, (size_t)n, why, wait);
 }
 
 /*
@@ -336,7 +328,7 @@ answer_wait(struct forms *f, h2o_req_t *req, const char *why, int64_t wait)
  * start), so a busy form cannot flood it.
  */
 static void
-answer_down(struct forms *f, h2o_req_t *req, const char *what)
+answer_down(struct forms *f, struct formq_reply *rp, const char *what)
 {
 	int64_t	 now = (int64_t)time(NULL);
 	int	 say;
@@ -348,15 +340,15 @@ answer_down(struct forms *f, h2o_req_t *req, const char *what)
 	if (say)
 		fprintf(stderr, "stet: ERROR: %s: the subscriber list is not "
 		    "open (see the start of this log): answered 503\n", what);
-	send_answer(f, req, ANSWER_UNAVAILABLE, NULL, 0, "The list of "
+	send_answer(f, rp, ANSWER_UNAVAILABLE, NULL, 0, "The list of "
 	    "subscribers cannot be opened just now; the site's owner has "
 	    "been told.");
 }
 
 static void
-answer_bad(struct forms *f, h2o_req_t *req, const char *what)
+answer_bad(struct forms *f, struct formq_reply *rp, const char *what)
 {
-	send_answer(f, req, ANSWER_BAD, NULL, 0, what);
+	send_answer(f, rp, ANSWER_BAD, NULL, 0, what);
 }
 
 /* The confirmation message for rcpt, signed when the site signs. */
@@ -386,7 +378,7 @@ confirmation(struct forms *f, const char *rcpt, const char *token,
 }
 
 static void
-post_subscribe(struct forms *f, h2o_req_t *req,
+post_subscribe(struct forms *f, struct formq_reply *rp,
     const struct form_field *fv, size_t nf, const struct addr *client)
 {
 	const struct form_field *email = form_field_get(fv, nf, "email");
@@ -407,25 +399,25 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 	 */
 	net_of(client, &net);
 	if (client != NULL && (wait = net_post(f, &net, now)) > 0) {
-		answer_wait(f, req, "Too many requests came from your network "
+		answer_wait(f, rp, "Too many requests came from your network "
 		    "in the last minute.", wait);
 		return;
 	}
 	if (email == NULL) {
-		answer_bad(f, req, "The form came without an email address.");
+		answer_bad(f, rp, "The form came without an email address.");
 		return;
 	}
 	buf_init(&norm, 0);
 	buf_init(&msg, 0);
 	if (store_check_address(email->val, email->vlen, &norm, &why) == -1) {
-		send_answer(f, req, ANSWER_BAD_ADDRESS, email->val,
+		send_answer(f, rp, ANSWER_BAD_ADDRESS, email->val,
 		    email->vlen, why);
 		goto out;
 	}
 	/* A bot filled the field people cannot see: say the usual. */
 	if (trap == NULL || trap->vlen == 0) {
 		if (f->o.store == NULL) {
-			answer_down(f, req, "subscribe");
+			answer_down(f, rp, "subscribe");
 			goto out;
 		}
 		if (client == NULL || !net_fresh(f, &net, now))
@@ -447,11 +439,11 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 		if (rc == -1) {
 			/* Nothing was acknowledged, so nothing is lost. */
 			fprintf(stderr, "stet: subscribe: %s\n", err.msg);
-			answer_later(f, req, 503);
+			answer_later(f, rp, 503);
 			goto out;
 		}
 		if (res == STORE_SUB_BUSY) {
-			answer_wait(f, req, "This site has sent as many "
+			answer_wait(f, rp, "This site has sent as many "
 			    "confirmation messages in the last hour as it "
 			    "will.", wait);
 			goto out;
@@ -462,7 +454,7 @@ post_subscribe(struct forms *f, h2o_req_t *req,
 			outbox_kick(f->o.outbox);
 		}
 	}
-	send_answer(f, req, ANSWER_INBOX, norm.data, norm.len, NULL);
+	send_answer(f, rp, ANSWER_INBOX, norm.data, norm.len, NULL);
 out:
 	if (msg.data != NULL)
 		sodium_memzero(msg.data, msg.len);
@@ -471,7 +463,8 @@ out:
 }
 
 static void
-post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
+post_confirm(struct forms *f, struct formq_reply *rp,
+    const struct form_field *t)
 {
 	struct err	 err;
 	enum store_confirm res;
@@ -479,7 +472,7 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
 	int		 rc;
 
 	if (f->o.store == NULL) {
-		answer_down(f, req, "confirm");
+		answer_down(f, rp, "confirm");
 		return;
 	}
 	pthread_mutex_lock(f->o.lock);
@@ -488,25 +481,25 @@ post_confirm(struct forms *f, h2o_req_t *req, const struct form_field *t)
 	pthread_mutex_unlock(f->o.lock);
 	if (rc == -1) {
 		fprintf(stderr, "stet: confirm: %s\n", err.msg);
-		answer_later(f, req, 503);
+		answer_later(f, rp, 503);
 		return;
 	}
 	switch (res) {
 	case STORE_CONFIRM_DONE:
-		send_answer(f, req, ANSWER_SUBSCRIBED, unsub, strlen(unsub),
+		send_answer(f, rp, ANSWER_SUBSCRIBED, unsub, strlen(unsub),
 		    NULL);
 		break;
 	case STORE_CONFIRM_EXPIRED:
-		send_answer(f, req, ANSWER_EXPIRED, NULL, 0, NULL);
+		send_answer(f, rp, ANSWER_EXPIRED, NULL, 0, NULL);
 		break;
 	default:
-		send_answer(f, req, ANSWER_DEAD_LINK, NULL, 0, NULL);
+		send_answer(f, rp, ANSWER_DEAD_LINK, NULL, 0, NULL);
 		break;
 	}
 }
 
 static void
-post_unsubscribe(struct forms *f, h2o_req_t *req,
+post_unsubscribe(struct forms *f, struct formq_reply *rp,
     const struct form_field *t)
 {
 	struct err	 err;
@@ -514,7 +507,7 @@ post_unsubscribe(struct forms *f, h2o_req_t *req,
 	int		 rc;
 
 	if (f->o.store == NULL) {
-		answer_down(f, req, "unsubscribe");
+		answer_down(f, rp, "unsubscribe");
 		return;
 	}
 	pthread_mutex_lock(f->o.lock);
@@ -523,22 +516,22 @@ post_unsubscribe(struct forms *f, h2o_req_t *req,
 	pthread_mutex_unlock(f->o.lock);
 	if (rc == -1) {
 		fprintf(stderr, "stet: unsubscribe: %s\n", err.msg);
-		answer_later(f, req, 503);
+		answer_later(f, rp, 503);
 		return;
 	}
 	/* The same calm answer, whatever the token was. */
-	send_answer(f, req, ANSWER_UNSUBSCRIBED, NULL, 0, NULL);
+	send_answer(f, rp, ANSWER_UNSUBSCRIBED, NULL, 0, NULL);
 }
 
 /* A GET of a link from a message: one button, nothing changed. */
 static void
-get_button(struct forms *f, h2o_req_t *req, const struct form_field *t,
-    int confirm)
+get_button(struct forms *f, struct formq_reply *rp,
+    const struct form_field *t, int confirm)
 {
 	if (t == NULL || t->vlen == 0)
-		send_answer(f, req, ANSWER_INCOMPLETE, NULL, 0, NULL);
+		send_answer(f, rp, ANSWER_INCOMPLETE, NULL, 0, NULL);
 	else
-		send_answer(f, req, confirm ? ANSWER_CONFIRM :
+		send_answer(f, rp, confirm ? ANSWER_CONFIRM :
 		    ANSWER_UNSUBSCRIBE, t->val, t->vlen, NULL);
 }
 
@@ -610,14 +603,134 @@ is(const char *path, size_t len, const char *name)
 	return len == strlen(name) && memcmp(path, name, len) == 0;
 }
 
-int
-forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
-    const struct addr *client)
+/*
+ * The POST half of the forms, on the form queue's worker: parse what the
+ * loop copied out and do what it asks, the answer into rp.
+ */
+static void
+post_answer(struct post_job *j, h2o_mem_pool_t *pool, struct formq_reply *rp)
 {
 	struct form_field body[FORM_FIELDS_MAX], query[FORM_FIELDS_MAX];
 	const struct form_field *t;
-	size_t		 nb = 0, nq = 0, bl = strlen(f->base) - 1;
-	int		 confirm, unsub, post, one_click;
+	struct forms	*f = j->f;
+	const char	*qs = j->data, *bs = j->data + j->nquery;
+	size_t		 nb = 0, nq = 0;
+	int		 one_click;
+
+	if (j->nquery > 0 &&
+	    form_parse_body(pool, qs, j->nquery, query, &nq) == -1) {
+		answer_bad(f, rp, "The address of this page is malformed.");
+		return;
+	}
+	/*
+	 * RFC 8058: a mail client's own unsubscribe button posts this
+	 * body (urlencoded or multipart) to the List-Unsubscribe URL,
+	 * whose query holds the token.
+	 */
+	one_click = j->unsub && j->has_body &&
+	    memmem(bs, j->nbody, "List-Unsubscribe=One-Click", 26) != NULL;
+	if (!one_click && j->has_body &&
+	    form_parse_body(pool, bs, j->nbody, body, &nb) == -1) {
+		answer_bad(f, rp, "The form arrived malformed.");
+		return;
+	}
+	if (!j->confirm && !j->unsub) {
+		post_subscribe(f, rp, body, nb,
+		    j->has_client ? &j->client : NULL);
+		return;
+	}
+	if ((t = form_field_get(body, nb, "t")) == NULL)
+		t = form_field_get(query, nq, "t");
+	if (t == NULL || t->vlen == 0) {
+		answer_bad(f, rp, "The form came without its token.");
+		return;
+	}
+	if (j->confirm)
+		post_confirm(f, rp, t);
+	else
+		post_unsubscribe(f, rp, t);
+}
+
+/* The queue's worker runs this: no store wait outlasts the answer. */
+static void
+post_work(struct formq_job *qj)
+{
+	struct post_job	*j = (struct post_job *)qj;
+	h2o_mem_pool_t	 pool;
+	uint64_t	 left = formq_left_ms(qj);
+
+	if (j->f->o.store != NULL)
+		store_busy_timeout(j->f->o.store, left > 2 * STORE_MARGIN_MS ?
+		    (int)(left - STORE_MARGIN_MS) : (int)(left / 2));
+	h2o_mem_init_pool(&pool);
+	post_answer(j, &pool, &qj->reply);
+	h2o_mem_clear_pool(&pool);
+}
+
+/* Too late, or too many waiting: "try again" (on the loop). */
+static void
+post_late(struct formq_job *qj, struct formq_reply *rp)
+{
+	answer_later(((struct post_job *)qj)->f, rp, 503);
+}
+
+static void
+post_drop(struct formq_job *qj)
+{
+	formq_reply_free(&qj->reply);
+	free(qj);
+}
+
+/* Copy what a POST needs out of req and hand it to the queue. */
+static void
+post_submit(struct forms *f, struct formq_port *port, h2o_req_t *req,
+    int confirm, int unsub, const struct addr *client)
+{
+	struct post_job	*j;
+	struct formq_reply rp;
+	size_t		 nq = 0, nb = req->entity.base != NULL ?
+			    req->entity.len : 0;
+
+	if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len)
+		nq = req->path.len - req->query_at - 1;
+	/* The body is at most max_body: h2o refused anything longer. */
+	if ((j = calloc(1, sizeof(*j) + nq + nb + 1)) == NULL) {
+		memset(&rp, 0, sizeof(rp));
+		buf_init(&rp.body, 0);
+		answer_later(f, &rp, 503);
+		formq_send(req, &rp);
+		formq_reply_free(&rp);
+		return;
+	}
+	j->q.work = post_work;
+	j->q.late = post_late;
+	j->q.drop = post_drop;
+	buf_init(&j->q.reply.body, 0);
+	j->f = f;
+	j->confirm = confirm;
+	j->unsub = unsub;
+	if (client != NULL) {
+		j->client = *client;
+		j->has_client = 1;
+	}
+	j->has_body = req->entity.base != NULL;
+	j->nquery = nq;
+	j->nbody = nb;
+	if (nq > 0)
+		memcpy(j->data, req->path.base + req->query_at + 1, nq);
+	if (nb > 0)
+		memcpy(j->data + nq, req->entity.base, nb);
+	formq_submit(port, req, &j->q);
+}
+
+int
+forms_answer(struct forms *f, struct formq_port *port, h2o_req_t *req,
+    const char *path, size_t len, const struct addr *client)
+{
+	struct form_field query[FORM_FIELDS_MAX];
+	struct formq_reply rp;
+	size_t		 nq = 0, bl = strlen(f->base) - 1;
+	int		 confirm, unsub, post;
 
 	/* Under the base path, as the site's own pages are. */
 	if (bl > 0 && len > bl && memcmp(path, f->base, bl) == 0) {
@@ -631,53 +744,30 @@ forms_answer(struct forms *f, h2o_req_t *req, const char *path, size_t len,
 	post = method_is(req, "POST");
 	if (!post && !method_is(req, "GET") && !method_is(req, "HEAD"))
 		return 0;	/* routes answers 405 */
-
-	if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
-	    form_parse_body(&req->pool, req->path.base + req->query_at + 1,
-	    req->path.len - req->query_at - 1, query, &nq) == -1) {
-		answer_bad(f, req, "The address of this page is malformed.");
-		return 1;
-	}
-	if (!post) {
-		if (confirm || unsub) {
-			get_button(f, req, form_field_get(query, nq, "t"),
-			    confirm);
-			return 1;
-		}
-		send_answer(f, req, ANSWER_FORM, NULL, 0, NULL);
-		return 1;
-	}
-	if (!origin_ok(f, req)) {
-		send_answer(f, req, ANSWER_FORBIDDEN, NULL, 0, NULL);
-		return 1;
-	}
+	memset(&rp, 0, sizeof(rp));
+	buf_init(&rp.body, 0);
 	/*
-	 * RFC 8058: a mail client's own unsubscribe button posts this
-	 * body (urlencoded or multipart) to the List-Unsubscribe URL,
-	 * whose query holds the token.
+	 * Anything that may touch the store goes to the queue, once the
+	 * loop, which alone sees the request's headers, found it may.
 	 */
-	one_click = unsub && req->entity.base != NULL &&
-	    memmem(req->entity.base, req->entity.len,
-	    "List-Unsubscribe=One-Click", 26) != NULL;
-	if (!one_click && req->entity.base != NULL &&
-	    form_parse_body(&req->pool, req->entity.base, req->entity.len,
-	    body, &nb) == -1) {
-		answer_bad(f, req, "The form arrived malformed.");
+	if (post && origin_ok(f, req) && f->o.store != NULL) {
+		post_submit(f, port, req, confirm, unsub, client);
 		return 1;
 	}
-	if (!confirm && !unsub) {
-		post_subscribe(f, req, body, nb, client);
-		return 1;
-	}
-	if ((t = form_field_get(body, nb, "t")) == NULL)
-		t = form_field_get(query, nq, "t");
-	if (t == NULL || t->vlen == 0) {
-		answer_bad(f, req, "The form came without its token.");
-		return 1;
-	}
-	if (confirm)
-		post_confirm(f, req, t);
+	if (post && f->o.store != NULL)
+		send_answer(f, &rp, ANSWER_FORBIDDEN, NULL, 0, NULL);
+	else if (post)
+		answer_down(f, &rp, confirm ? "confirm" : unsub ?
+		    "unsubscribe" : "subscribe");
+	else if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
+	    form_parse_body(&req->pool, req->path.base + req->query_at + 1,
+	    req->path.len - req->query_at - 1, query, &nq) == -1)
+		answer_bad(f, &rp, "The address of this page is malformed.");
+	else if (confirm || unsub)
+		get_button(f, &rp, form_field_get(query, nq, "t"), confirm);
 	else
-		post_unsubscribe(f, req, t);
+		send_answer(f, &rp, ANSWER_FORM, NULL, 0, NULL);
+	formq_send(req, &rp);
+	formq_reply_free(&rp);
 	return 1;
 }

@@ -10,6 +10,7 @@
 #include "../send/outbox.h"
 #include "../store/store.h"
 #include "../support/err.h"
+#include "formq.h"
 #include "limits.h"
 #include "settings.h"
 
@@ -38,10 +39,11 @@
  * and in all to confirmations_per_hour, in the database, whose last
  * quarter only networks sent none in the last hour may use.
  *
- * opts.store may be NULL (stet.db could not be opened): then every
- * POST is answered 503, and forms_open says so on stderr; it also says
- * when the store is read-only.  The functions are safe to call from
- * any number of threads at once.
+ * Every POST runs on the form queue's worker (formq.h), the only thread
+ * that uses the forms' store connection; a GET never touches the store
+ * and is answered on the loop.  opts.store may be NULL (stet.db could
+ * not be opened): then every POST is answered 503, and forms_open says
+ * so on stderr; it also says when the store is read-only.
  */
 struct forms_opts {
 	/* All of these outlive the forms. */
@@ -51,8 +53,9 @@ struct forms_opts {
 	const struct server_settings *settings;	/* subscribe's bounds */
 	const struct mail_settings *mail;	/* the sender */
 	int		 sitefd;
-	struct store	*store;		/* shared: used under lock; or NULL */
-	pthread_mutex_t	*lock;
+	struct store	*store;		/* the forms' own, for the queue's
+					   worker; or NULL */
+	pthread_mutex_t	*lock;		/* held around its use */
 	struct outbox	*outbox;
 	const char	*link_base;	/* absolute, ends in '/': mail links */
 	struct dkim_signer *signer;	/* mail.dkim, or NULL; under lock */
@@ -69,9 +72,10 @@ void	forms_reload(struct forms *);
 
 /*
  * Answer req when path (decoded, from the site's root) is one of the
- * form routes above: 1 when answered, 0 when it is not one of ours.
+ * form routes above: 1 when answered (or handed to the queue through
+ * port, the loop's, which answers it), 0 when it is not one of ours.
  */
-int	forms_answer(struct forms *, h2o_req_t *, const char *path,
-	    size_t len, const struct addr *client);
+int	forms_answer(struct forms *, struct formq_port *port, h2o_req_t *,
+	    const char *path, size_t len, const struct addr *client);
 
 #endif

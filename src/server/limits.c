@@ -12,6 +12,7 @@
 struct client {
 	struct addr	 key;		/* masked: IPv6 to its /64 */
 	size_t		 n;
+	size_t		 h2;		/* of the n, HTTP/2 ones */
 	struct client	*next;
 };
 
@@ -170,6 +171,26 @@ limits_enter(struct limits *l, const struct addr *a, int trusted,
 out:
 	pthread_mutex_unlock(&l->lock);
 	return v;
+}
+
+int
+limits_h2_enter(struct limits *l, struct client *c)
+{
+	int	 over;
+
+	pthread_mutex_lock(&l->lock);
+	c->h2++;
+	over = l->max_h2_per_client > 0 && c->h2 > l->max_h2_per_client;
+	pthread_mutex_unlock(&l->lock);
+	return over ? -1 : 0;
+}
+
+void
+limits_h2_leave(struct limits *l, struct client *c)
+{
+	pthread_mutex_lock(&l->lock);
+	c->h2--;
+	pthread_mutex_unlock(&l->lock);
 }
 
 void

@@ -45,6 +45,7 @@ struct limits {
 	size_t		 total;
 	size_t		 max_conns;
 	size_t		 max_per_client;
+	size_t		 max_h2_per_client;	/* 0: no bound of its own */
 	struct client	**tab;		/* by masked address */
 	size_t		 tabsize;	/* a power of two */
 	struct cidr	*trusted;
@@ -79,6 +80,16 @@ int	limits_trusted(const struct limits *, const struct addr *);
  */
 enum limits_verdict limits_enter(struct limits *, const struct addr *,
 	    int trusted, struct client **cl);
+
+/*
+ * A connection of cl's turned out to speak HTTP/2, which can hold a
+ * hundred request bodies at once: count it among cl's HTTP/2 ones.  -1
+ * when cl now holds more than max_h2_per_client (the caller closes it;
+ * it stays counted until limits_h2_leave).  Never for a trusted proxy's
+ * connection, whose charge limits_move may move.
+ */
+int	limits_h2_enter(struct limits *, struct client *cl);
+void	limits_h2_leave(struct limits *, struct client *cl);
 
 /* Forget a connection counted by limits_enter (cl may be NULL). */
 void	limits_leave(struct limits *, struct client *cl);

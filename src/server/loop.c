@@ -41,6 +41,8 @@ static void	 on_conn_close(void *);
 static void	 on_wake(h2o_socket_t *, const char *);
 static void	 on_tick(h2o_timeout_entry_t *);
 static void	 on_resume(h2o_timeout_entry_t *);
+static int	 too_old(const struct loop *, const struct sconn *, uint64_t);
+static int	 too_many_h2(const struct loop *, struct sconn *);
 static void	 begin_stop(struct loop *);
 static void	 force_close(struct loop *);
 
@@ -124,6 +126,19 @@ loop_release(struct hold *h)
 	}
 }
 
+void
+loop_conn_busy(struct sconn *sc)
+{
+	sc->inflight++;
+}
+
+void
+loop_conn_done(struct sconn *sc)
+{
+	if (--sc->inflight == 0)
+		sc->idle_since = h2o_now(sc->loop->ctx.loop);
+}
+
 struct sconn *
 loop_conn(h2o_req_t *req)
 {
@@ -147,6 +162,7 @@ loop_main(void *arg)
 	ev = h2o_evloop_create();
 	h2o_context_init(&lp->ctx, ev, &sh->gconf);
 	h2o_linklist_init_anchor(&lp->conns);
+	formq_port_init(&lp->port, sh->formq, &lp->ctx);
 	reqlog_init(&lp->log);
 	for (i = 0; i < 2; i++) {
 		if (lp->lfd[i] == -1)
@@ -171,7 +187,12 @@ loop_main(void *arg)
 	if (atomic_load(&sh->stopping))
 		begin_stop(lp);
 
-	while (!lp->stopping || lp->nconns > 0) {
+	/*
+	 * A form job out on the worker comes back here, even after its
+	 * connection is gone: wait for it too.
+	 */
+	while (!lp->stopping || lp->nconns > 0 ||
+	    formq_port_busy(&lp->port)) {
 		h2o_evloop_run(ev, lp->stopping ? 100 : INT32_MAX);
 		if (lp->stopping && !lp->forced && h2o_now(ev) >= lp->deadline)
 			force_close(lp);
@@ -185,6 +206,7 @@ loop_main(void *arg)
 	/* HTTP/2's GOAWAY resend timer outlives the connections it served. */
 	if (h2o_timeout_is_linked(&lp->ctx.http2._graceful_shutdown_timeout))
 		h2o_timeout_unlink(&lp->ctx.http2._graceful_shutdown_timeout);
+	formq_port_dispose(&lp->port);
 	h2o_socket_read_stop(lp->wake);
 	h2o_socket_close(lp->wake);
 	reqlog_free(&lp->log);
@@ -307,6 +329,7 @@ admit(struct loop *lp, h2o_socket_t *sock, int is_tls)
 	sc->trusted = trusted;
 	sc->is_tls = is_tls;
 	sc->verdict = v;
+	sc->accepted_at = sc->idle_since = h2o_now(lp->ctx.loop);
 	sock->on_close.cb = on_conn_close;
 	sock->on_close.data = sc;
 	h2o_linklist_insert(&lp->conns, &sc->link);
@@ -326,6 +349,8 @@ on_conn_close(void *data)
 
 	h2o_linklist_unlink(&sc->link);
 	lp->nconns--;
+	if (sc->h2_counted)
+		limits_h2_leave(&lp->sh->limits, sc->client);
 	limits_leave(&lp->sh->limits, sc->client);
 	free(sc);
 }
@@ -351,6 +376,14 @@ on_wake(h2o_socket_t *sock, const char *err)
  * belongs to a client that is holding the connection, not reading it.
  * shutdown() rather than close: h2o owns the descriptor, sees the error
  * on its next write or read and closes the connection its own way.
+ *
+ * Also cut are connections idle past the idle timeout and those past
+ * their lifetime.  Idle means no request of theirs is being answered,
+ * whatever bytes arrive: h2o's own HTTP/2 idle timer is reset by any
+ * frame (a PING every few seconds, or a request body trickled a byte at
+ * a time, would hold a connection for ever), and it cannot be told
+ * otherwise.  So over HTTP/2 a whole request, body and all, must come
+ * within the idle timeout.  HTTP/1 is held to the same by h2o itself.
  */
 static void
 on_tick(h2o_timeout_entry_t *entry)
@@ -364,6 +397,11 @@ on_tick(h2o_timeout_entry_t *entry)
 	reqlog_flush(&lp->log);
 	for (node = lp->conns.next; node != &lp->conns; node = node->next) {
 		sc = H2O_STRUCT_FROM_MEMBER(struct sconn, link, node);
+		if (too_old(lp, sc, now) || too_many_h2(lp, sc)) {
+			if ((fd = h2o_socket_get_fd(sc->sock)) != -1)
+				(void)shutdown(fd, SHUT_RDWR);
+			continue;
+		}
 		if (!h2o_socket_is_writing(sc->sock)) {
 			sc->stall_since = 0;
 			continue;
@@ -378,6 +416,51 @@ on_tick(h2o_timeout_entry_t *entry)
 			(void)shutdown(fd, SHUT_RDWR);
 	}
 	h2o_timeout_link(lp->ctx.loop, &lp->ctx.one_sec_timeout, &lp->tick);
+}
+
+/*
+ * Whether sc, once its TLS handshake chose HTTP/2, is one too many for
+ * its client.  An HTTP/2 connection may be receiving a hundred request
+ * bodies at once (h2o's fixed stream count, each up to max_body) before
+ * any request reaches us, so the bound is on such connections per
+ * client; found at most a second late, by this tick.
+ *
+ * h2o makes a socket's SSL object only once the ClientHello arrives, and
+ * asking for the protocol before then crashes; a socket that has written
+ * anything through h2o (h2o's own SETTINGS, for HTTP/2) is past its
+ * handshake.
+ */
+static int
+too_many_h2(const struct loop *lp, struct sconn *sc)
+{
+	h2o_iovec_t	 p;
+
+	if (!sc->is_tls || sc->alpn_seen || sc->trusted || sc->client == NULL ||
+	    sc->sock->bytes_written == 0)
+		return 0;
+	p = h2o_socket_ssl_get_selected_protocol(sc->sock);
+	if (p.len == 0)
+		return 0;	/* handshake under way, or no ALPN: HTTP/1 */
+	sc->alpn_seen = 1;
+	if (!h2o_memis(p.base, p.len, H2O_STRLIT("h2")))
+		return 0;
+	sc->h2_counted = 1;
+	return limits_h2_enter(&lp->sh->limits, sc->client) == -1;
+}
+
+/* Whether sc has been idle too long, or lived too long. */
+static int
+too_old(const struct loop *lp, const struct sconn *sc, uint64_t now)
+{
+	const struct shared *sh = lp->sh;
+
+	if (sc->inflight == 0 && now - sc->idle_since >= sh->idle_timeout)
+		return 1;
+	if (now - sc->accepted_at < sh->max_lifetime)
+		return 0;
+	/* Past its time: at its next pause, or past send_timeout more. */
+	return sc->inflight == 0 ||
+	    now - sc->accepted_at >= sh->max_lifetime + sh->send_timeout;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <h2o.h>
 
 #include "../support/err.h"
+#include "formq.h"
 #include "limits.h"
 #include "reqlog.h"
 #include "snapshot.h"
@@ -40,10 +41,13 @@ struct shared {
 	atomic_int		 stopping;
 	size_t			 max_request;	/* line and headers, bytes */
 	uint64_t		 send_timeout;	/* ms */
+	uint64_t		 idle_timeout;	/* ms with no request in flight */
+	uint64_t		 max_lifetime;	/* ms */
 	uint64_t		 grace;		/* ms to finish on stop */
 	unsigned		 tls_port;	/* 0: no TLS */
 	struct forms		*forms;		/* the subscription forms */
 	struct webhook		*webhook;	/* Postmark's; NULL: none */
+	struct formq		*formq;		/* their queue, or NULL */
 };
 
 struct forms;
@@ -75,6 +79,10 @@ struct sconn {
 	size_t		 inflight;	/* our requests not yet done */
 	int		 outq;		/* unsent bytes at the last tick */
 	uint64_t	 stall_since;	/* ms; 0: not stalled */
+	int		 alpn_seen;	/* TLS: its protocol is known */
+	int		 h2_counted;	/* limits_h2_enter was called */
+	uint64_t	 accepted_at;	/* ms, the loop's clock */
+	uint64_t	 idle_since;	/* ms: inflight last fell to 0 */
 };
 
 struct loop {
@@ -87,6 +95,7 @@ struct loop {
 	h2o_socket_t	*wake;
 	h2o_linklist_t	 conns;
 	size_t		 nconns;
+	struct formq_port port;		/* this loop's end of the form queue */
 	struct hold	*hold;		/* the newest snapshot we know */
 	struct reqlog	 log;
 	h2o_timeout_entry_t tick;	/* every second: log, stalls */
@@ -123,5 +132,12 @@ void	loop_release(struct hold *);
 
 /* The connection a request came on, or NULL if not one of ours. */
 struct sconn *loop_conn(h2o_req_t *);
+
+/*
+ * A request of sc's is being answered, or is done; the connection is
+ * idle (and on the idle timeout's clock) while none is.
+ */
+void	loop_conn_busy(struct sconn *);
+void	loop_conn_done(struct sconn *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "forms.h"
+#include "framing.h"
 #include "routes.h"
 #include "webhook.h"
 
@@ -35,6 +36,10 @@ struct filter {
 /* Ties a response sent from a snapshot to it until h2o is done. */
 struct reqref {
 	struct hold	*hold;
+};
+
+/* Counts a request as in flight on its connection until h2o is done. */
+struct connref {
 	struct sconn	*sc;
 };
 
@@ -47,7 +52,7 @@ static void	 on_setup_ostream(h2o_filter_t *, h2o_req_t *,
 static void	 on_log(h2o_logger_t *, h2o_req_t *);
 static int	 send_plain(struct handler *, h2o_req_t *, int status,
 		    const char *reason, const char *body, int close);
-static int	 send_static(h2o_req_t *, struct sconn *, const char *path,
+static int	 send_static(h2o_req_t *, const char *path,
 		    size_t len, int head);
 static void	 send_iov(h2o_req_t *, int status, const char *reason,
 		    const h2o_headers_t *, h2o_iovec_t body, int head);
@@ -58,7 +63,9 @@ static int	 gzip_ok(const h2o_req_t *);
 static int	 not_modified(const h2o_req_t *, const struct snap_file *, int);
 static int	 etag_listed(h2o_iovec_t list, h2o_iovec_t etag);
 static void	 reqref_dispose(void *);
+static void	 connref_dispose(void *);
 static int	 method_is(const h2o_req_t *, const char *, size_t);
+static int	 framing_ok(const h2o_req_t *, const struct sconn *);
 
 void
 routes_register(h2o_pathconf_t *pc, struct shared *sh)
@@ -156,10 +163,20 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct handler	*h = (struct handler *)self;
 	struct sconn	*sc = loop_conn(req);
+	struct connref	*cr;
 	char		 path[PATH_MAX_RAW + 1];
 	size_t		 rawlen, len;
 	int		 head, st;
 
+	/*
+	 * First, on every path: a body whose length is ambiguous is refused
+	 * and the connection closed, so whatever follows it is never read
+	 * as a request.
+	 */
+	if (!framing_ok(req, sc))
+		return send_plain(h, req, 400, "Bad Request",
+		    "The request's length is ambiguous: Content-Length and "
+		    "Transfer-Encoding disagree or repeat.\n", 1);
 	/* Connections over a bound learn so on their first request. */
 	if (sc != NULL && sc->verdict == LIMITS_BUSY)
 		return send_plain(h, req, 503, "Service Unavailable",
@@ -194,14 +211,28 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	if (h->sh->tls_port != 0 && sc != NULL && !sc->is_tls)
 		return redirect_https(h, req);
 
-	if (webhook_answer(h->sh->webhook, req, path, len))
+	/*
+	 * From here on the request is answered from a snapshot or by the
+	 * forms, maybe later (from the form queue): until h2o is done with
+	 * it, its connection is busy, not idle.
+	 */
+	if (sc != NULL) {
+		cr = h2o_mem_alloc_shared(&req->pool, sizeof(*cr),
+		    connref_dispose);
+		cr->sc = sc;
+		loop_conn_busy(sc);
+	}
+	if (webhook_answer(h->sh->webhook,
+	    &H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx)->port,
+	    req, path, len))
 		return 0;
-	if (h->sh->forms != NULL && forms_answer(h->sh->forms, req, path, len,
-	    sc != NULL ? &sc->addr : NULL))
+	if (h->sh->forms != NULL && forms_answer(h->sh->forms,
+	    &H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx)->port,
+	    req, path, len, sc != NULL ? &sc->addr : NULL))
 		return 0;
 	head = method_is(req, H2O_STRLIT("HEAD"));
 	if (head || method_is(req, H2O_STRLIT("GET")))
-		return send_static(req, sc, path, len, head);
+		return send_static(req, path, len, head);
 	return send_plain(h, req, 405, "Method Not Allowed",
 	    "Only GET and HEAD are answered here, and POST to the "
 	    "subscription forms.\n", 0);
@@ -209,7 +240,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 
 /* A page of the site, a redirect to a folder's slash, or the 404. */
 static int
-send_static(h2o_req_t *req, struct sconn *sc, const char *path, size_t len,
+send_static(h2o_req_t *req, const char *path, size_t len,
     int head)
 {
 	struct loop		*lp;
@@ -232,9 +263,6 @@ send_static(h2o_req_t *req, struct sconn *sc, const char *path, size_t len,
 	 */
 	ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), reqref_dispose);
 	ref->hold = hold;
-	ref->sc = sc;
-	if (sc != NULL)
-		sc->inflight++;
 
 	if ((e = snapshot_find(hold->snap, path, len)) == NULL) {
 		f = &hold->snap->notfound;
@@ -458,6 +486,7 @@ static int
 not_modified(const h2o_req_t *req, const struct snap_file *f, int v)
 {
 	struct tm	 tm;
+	time_t		 t;
 	ssize_t		 i = -1;
 	int		 seen = 0;
 
@@ -476,7 +505,13 @@ not_modified(const h2o_req_t *req, const struct snap_file *f, int v)
 	if (h2o_time_parse_rfc1123(req->headers.entries[i].value.base,
 	    req->headers.entries[i].value.len, &tm) != 0)
 		return 0;
-	return f->mtime <= timegm(&tm);
+	/*
+	 * RFC 9110 13.1.3: a date later than now is invalid, and ignored;
+	 * else a client (or a cache) sending one would be told "not
+	 * modified" about every change up to that date.
+	 */
+	t = timegm(&tm);
+	return t <= time(NULL) && f->mtime <= t;
 }
 
 /* Whether list ("*" or entity tags, W/ or not) holds etag (quoted). */
@@ -565,13 +600,35 @@ reqref_dispose(void *p)
 {
 	struct reqref	*r = p;
 
-	if (r->sc != NULL)
-		r->sc->inflight--;
 	loop_release(r->hold);
+}
+
+static void
+connref_dispose(void *p)
+{
+	struct connref	*r = p;
+
+	loop_conn_done(r->sc);
 }
 
 static int
 method_is(const h2o_req_t *req, const char *m, size_t n)
 {
 	return h2o_memis(req->method.base, req->method.len, m, n);
+}
+
+/*
+ * An HTTP/1 request's framing, read from the connection's input, where
+ * h2o leaves the head it parsed at the front until the response is done.
+ * HTTP/2 frames its own bodies.
+ */
+static int
+framing_ok(const h2o_req_t *req, const struct sconn *sc)
+{
+	const h2o_buffer_t	*in;
+
+	if (req->version >= 0x200 || sc == NULL ||
+	    (in = sc->sock->input) == NULL)
+		return 1;
+	return framing_check(in->bytes, in->size) == 0;
 }

@@ -28,6 +28,8 @@
 #include "../send/outbox.h"
 #include "../send/send.h"
 #include "../store/store.h"
+#include "errlog.h"
+#include "formq.h"
 #include "forms.h"
 #include "webhook.h"
 #include "loop.h"
@@ -62,9 +64,18 @@ struct server {
 	struct store		*store;
 	pthread_mutex_t		 store_lock;
 	struct outbox		*outbox;
+	/*
+	 * The forms have a connection of their own, used by the form
+	 * queue's worker alone, so the time it waits on a busy store is
+	 * theirs to bound (see formq.h) and the mail thread keeps its own.
+	 */
+	struct store		*form_store;
+	pthread_mutex_t		 form_lock;
+	struct formq		*formq;
 	struct forms		*forms;
 	char			*link_base;
 	struct sender		*sender;	/* mail.send_every, or NULL */
+	struct errlog		 errlog;	/* stderr while the loops run */
 	struct dkim_signer	*signer;	/* mail.dkim, or NULL */
 };
 
@@ -145,6 +156,7 @@ server_run(const struct server_opts *o, struct err *err)
 	    s.set->trusted_proxies, s.set->ntrusted_proxies,
 	    err) == -1)
 		goto out;
+	s.sh.limits.max_h2_per_client = s.set->max_h2_per_client;
 	origin = form_origin(o->subscribe_action);
 	if (snapshot_common_init(&s.sh.common, origin, o->remote_images,
 	    err) == -1) {
@@ -179,6 +191,11 @@ server_run(const struct server_opts *o, struct err *err)
 	sigaddset(&mask, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Before any thread that may write to stderr starts, and put back
+	 * after the last has stopped.
+	 */
+	errlog_install(&s.errlog);
 	/* After the mask: the mail threads must not take the signals. */
 	if (forms_start(&s, &plain, err) == -1)
 		goto out;
@@ -238,6 +255,7 @@ server_run(const struct server_opts *o, struct err *err)
 out:
 	/* The loops are gone: no form handler can use the store now. */
 	forms_stop(&s);
+	errlog_remove(&s.errlog);
 	if (rc == 0)
 		say(&s, SERVER_INFO, "stopped");
 	for (i = 0; i < MAX_LOOPS; i++) {
@@ -394,8 +412,19 @@ setup_h2o(struct server *s, struct err *err)
 	g->http1.upgrade_to_http2 = 0;
 	g->http2.idle_timeout = timeout;
 	g->http2.graceful_shutdown_timeout = GRACE_MS;
+	/*
+	 * h2o announces 100 concurrent streams (a constant); past this
+	 * many the others wait, their bodies (each at most max_body)
+	 * buffered.  What h2o counts as activity (any frame, PING too) is
+	 * not what we do: loop.c closes a connection that brings no request
+	 * within the idle timeout, and one that outlives max_lifetime.
+	 */
+	g->http2.max_concurrent_requests_per_connection =
+	    s->set->max_streams;
 	s->sh.max_request = s->set->max_request;
 	s->sh.send_timeout = s->set->send_timeout * 1000;
+	s->sh.idle_timeout = timeout;
+	s->sh.max_lifetime = s->set->max_lifetime * 1000;
 	s->sh.grace = GRACE_MS;
 	/*
 	 * h2o gives a request without a Host header this name; .invalid
@@ -836,8 +865,15 @@ forms_start(struct server *s, const struct where *plain, struct err *err)
 	fo.settings = s->set;
 	fo.mail = s->o->mail;
 	fo.sitefd = s->sitefd;
-	fo.store = s->store;
-	fo.lock = &s->store_lock;
+	if (store_open(&s->form_store, s->o->dir, err) == -1)
+		goto fail;
+	pthread_mutex_init(&s->form_lock, NULL);
+	if (formq_start(&s->formq, s->set->form_queue,
+	    s->set->form_wait * 1000, err) == -1)
+		goto fail;
+	s->sh.formq = s->formq;
+	fo.store = s->form_store;
+	fo.lock = &s->form_lock;
 	fo.outbox = s->outbox;
 	fo.link_base = s->link_base;
 	fo.signer = s->signer;
@@ -878,9 +914,18 @@ forms_stop(struct server *s)
 	sender_stop(s->sender);
 	s->sender = NULL;
 	outbox_stop(s->outbox);
+	/* The loops are gone, so every job came back: the worker is idle. */
+	formq_stop(s->formq);
+	s->formq = NULL;
+	s->sh.formq = NULL;
 	webhook_close(s->sh.webhook);
 	s->sh.webhook = NULL;
 	forms_close(s->forms);
+	if (s->form_store != NULL) {
+		store_close(s->form_store);
+		pthread_mutex_destroy(&s->form_lock);
+		s->form_store = NULL;
+	}
 	store_close(s->store);
 	dkim_signer_close(s->signer);
 	s->signer = NULL;

@@ -19,7 +19,12 @@ server_settings_defaults(struct server_settings *c)
 	c->header_timeout = 10;
 	c->send_timeout = 60;
 	c->max_request = 16384;
-	c->max_body = 65536;
+	c->max_body = 16384;
+	c->max_streams = 16;
+	c->max_h2_per_client = 8;
+	c->max_lifetime = 3600;
+	c->form_wait = 1;
+	c->form_queue = 128;
 	c->subscribe_per_minute = 10;
 	c->subscribe_confirmations_per_hour = 200;
 }
@@ -193,14 +198,36 @@ server_proxies(const struct yval *v, const struct ynode *n,
  *   header_timeout   seconds to receive a whole request line and headers
  *                    (and to finish a TLS handshake, and to keep an idle
  *                    connection open) (10).  What holds a slow client to
- *                    the clock, however slowly it trickles bytes.
+ *                    the clock, however slowly it trickles bytes.  Over
+ *                    HTTP/2 a connection with no request being answered
+ *                    must bring a whole request, body and all, within
+ *                    it: PING and WINDOW_UPDATE frames keep nothing open.
  *   send_timeout     seconds a response may sit unread before the
  *                    connection is dropped (60).
  *   max_request      bytes of request line and headers (16384): past it,
  *                    431.  Browsers send well under 8 KB.
- *   max_body         bytes of request body (65536): past it, 413.  Only
- *                    the subscription forms take a body, and a few
- *                    hundred bytes.
+ *   max_body         bytes of request body (16384): past it, 413 (over
+ *                    HTTP/2, the stream is refused).  Only the
+ *                    subscription forms take a body, and a few hundred
+ *                    bytes; an HTTP/2 connection can hold 100 bodies
+ *                    arriving at once, so this bounds its memory too.
+ *   max_streams      HTTP/2 requests of one connection handled at once
+ *                    (16); the others wait their turn.  A browser asks
+ *                    for a page's few assets at once.
+ *   max_h2_per_client  HTTP/2 connections from one address, IPv6 by /64
+ *                    (8): each can hold 100 request bodies arriving at
+ *                    once, so fewer than max_per_client.  A browser opens
+ *                    one.  Past it, closed within a second.
+ *   max_lifetime     seconds a connection may live (3600), however busy:
+ *                    past it, it is closed once no request is in flight
+ *                    (and after send_timeout more, whatever is).
+ *   form_wait        seconds within which a form post is answered (1):
+ *                    the store busy that long (another writer holding
+ *                    it) gets the reader 503 and Retry-After, and pages
+ *                    go on being served all the while.
+ *   form_queue       form posts waiting for the store at once (128):
+ *                    past it, 503 at once, so a flood of posts cannot
+ *                    grow the server.
  */
 static int
 server(const struct yval *v, const struct ynode *n, struct server_settings *c)
@@ -239,6 +266,22 @@ server(const struct yval *v, const struct ynode *n, struct server_settings *c)
 		else if (strcmp(k, "max_body") == 0)
 			rc = yval_count(v, e, "server.max_body", 0,
 			    64 * 1024 * 1024, &c->max_body);
+		else if (strcmp(k, "max_streams") == 0)
+			/* h2o announces 100 streams and cannot be told less. */
+			rc = yval_count(v, e, "server.max_streams", 1, 100,
+			    &c->max_streams);
+		else if (strcmp(k, "max_h2_per_client") == 0)
+			rc = yval_count(v, e, "server.max_h2_per_client", 1,
+			    1000000, &c->max_h2_per_client);
+		else if (strcmp(k, "max_lifetime") == 0)
+			rc = yval_count(v, e, "server.max_lifetime", 1,
+			    7 * 86400, &c->max_lifetime);
+		else if (strcmp(k, "form_wait") == 0)
+			rc = yval_count(v, e, "server.form_wait", 1, 60,
+			    &c->form_wait);
+		else if (strcmp(k, "form_queue") == 0)
+			rc = yval_count(v, e, "server.form_queue", 1, 100000,
+			    &c->form_queue);
 		else
 			rc = yval_unknown(v, e->key, "server");
 		if (rc == -1)

@@ -25,6 +25,11 @@ struct server_settings {
 	size_t		 send_timeout;		/* seconds */
 	size_t		 max_request;		/* bytes */
 	size_t		 max_body;		/* bytes */
+	size_t		 max_streams;		/* HTTP/2, per connection */
+	size_t		 max_h2_per_client;	/* HTTP/2 connections */
+	size_t		 max_lifetime;		/* seconds */
+	size_t		 form_wait;		/* seconds */
+	size_t		 form_queue;		/* posts waiting */
 	size_t		 subscribe_per_minute;	/* per network (/24, /64) */
 	size_t		 subscribe_confirmations_per_hour; /* in all */
 	const char	**subscribe_origins;	/* origin_norm'd, arena */

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "../send/bounce.h"
+#include "formq.h"
 #include "webhook.h"
 
 #define ROUTE		"/_stet/postmark/"
@@ -178,16 +179,69 @@ answer(h2o_req_t *req, int status, const char *reason, const char *body)
 	h2o_send_inline(req, body, strlen(body));
 }
 
-int
-webhook_answer(struct webhook *w, h2o_req_t *req, const char *path,
-    size_t len)
-{
-	unsigned char	 d[crypto_generichash_BYTES];
+/* One event handed to the form queue: the store is used off the loop. */
+struct hook_job {
+	struct formq_job q;		/* first: the queue's */
+	struct webhook	*w;
 	struct webhook_event ev;
+};
+
+static void
+reply(struct formq_reply *rp, int status, const char *reason,
+    const char *body)
+{
+	rp->status = status;
+	rp->reason = reason;
+	rp->type = "text/plain; charset=utf-8";
+	buf_reset(&rp->body);
+	(void)buf_puts(&rp->body, body);	/* out of memory: empty */
+}
+
+/* On the queue's worker. */
+static void
+hook_work(struct formq_job *qj)
+{
+	struct hook_job	*j = (struct hook_job *)qj;
+	struct webhook	*w = j->w;
 	struct bounce_result res;
 	struct err	 err;
-	size_t		 rl = sizeof(ROUTE) - 1;
 	int		 rc;
+
+	pthread_mutex_lock(w->lock);
+	rc = bounce_event(w->store, w->mail, "postmark", j->ev.email,
+	    j->ev.kind, j->ev.type, j->ev.detail[0] != '\0' ? j->ev.detail :
+	    NULL, j->ev.seen, (int64_t)time(NULL), &res, &err);
+	pthread_mutex_unlock(w->lock);
+	if (rc == -1)
+		reply(&qj->reply, 500, "Internal Server Error",
+		    "Try again later.\n");
+	else
+		reply(&qj->reply, 200, "OK", "Recorded.\n");
+}
+
+/* Late, or the queue full: Postmark tries again. */
+static void
+hook_late(struct formq_job *qj, struct formq_reply *rp)
+{
+	(void)qj;
+	reply(rp, 503, "Service Unavailable", "Try again later.\n");
+}
+
+static void
+hook_drop(struct formq_job *qj)
+{
+	formq_reply_free(&qj->reply);
+	free(qj);
+}
+
+int
+webhook_answer(struct webhook *w, struct formq_port *port, h2o_req_t *req,
+    const char *path, size_t len)
+{
+	unsigned char	 d[crypto_generichash_BYTES];
+	struct hook_job	*j;
+	struct err	 err;
+	size_t		 rl = sizeof(ROUTE) - 1;
 
 	if (w == NULL || len < w->baselen + rl ||
 	    memcmp(path, w->base, w->baselen) != 0 ||
@@ -210,24 +264,30 @@ webhook_answer(struct webhook *w, h2o_req_t *req, const char *path,
 		answer(req, 413, "Payload Too Large", "Too large.\n");
 		return 1;
 	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		answer(req, 503, "Service Unavailable", "Try again later.\n");
+		return 1;
+	}
 	if (webhook_parse(req->entity.base != NULL ? req->entity.base : "",
-	    req->entity.len, &ev, &err) == -1) {
+	    req->entity.len, &j->ev, &err) == -1) {
+		free(j);
 		answer(req, 400, "Bad Request", "Not a Postmark event.\n");
 		return 1;
 	}
-	if (!ev.concern) {
+	if (!j->ev.concern) {
+		free(j);
 		answer(req, 200, "OK", "Nothing to do.\n");
 		return 1;
 	}
-	pthread_mutex_lock(w->lock);
-	rc = bounce_event(w->store, w->mail, "postmark", ev.email, ev.kind,
-	    ev.type, ev.detail[0] != '\0' ? ev.detail : NULL, ev.seen,
-	    (int64_t)time(NULL), &res, &err);
-	pthread_mutex_unlock(w->lock);
-	if (rc == -1) {
-		answer(req, 500, "Internal Server Error", "Try again later.\n");
-		return 1;
-	}
-	answer(req, 200, "OK", "Recorded.\n");
+	/*
+	 * The store may be busy (an import, a send): the loop, which
+	 * serves every page, never waits for it.
+	 */
+	j->q.work = hook_work;
+	j->q.late = hook_late;
+	j->q.drop = hook_drop;
+	buf_init(&j->q.reply.body, 0);
+	j->w = w;
+	formq_submit(port, req, &j->q);
 	return 1;
 }

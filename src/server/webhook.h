@@ -62,9 +62,12 @@ void	webhook_close(struct webhook *);
 
 /*
  * Answer req when path (decoded, from the site's root) is the webhook's:
- * 1 when answered, 0 when it is not ours.
+ * 1 when answered (maybe later: the store's work goes to the form queue
+ * through port, so the loop never waits on the store), 0 when it is not
+ * ours.
  */
-int	webhook_answer(struct webhook *, h2o_req_t *, const char *path,
-	    size_t len);
+struct formq_port;
+int	webhook_answer(struct webhook *, struct formq_port *, h2o_req_t *,
+	    const char *path, size_t len);
 
 #endif

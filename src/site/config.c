@@ -56,6 +56,7 @@ config_defaults(struct config *c)
 	c->timezone = "UTC";
 	c->home_recent = 10;
 	c->feed_entries = 20;
+	c->toc_headings = 6;
 }
 
 static int
@@ -449,6 +450,8 @@ config_parse(struct arena *a, const char *src, size_t len, struct config *c,
 			rc = timezone_ok(&l, e, c);
 		else if (strcmp(k, "home") == 0)
 			rc = home(&l, e, c);
+		else if (strcmp(k, "toc_headings") == 0)
+			rc = want_count(&l, e, k, 0, 1000, &c->toc_headings);
 		else if (strcmp(k, "links") == 0)
 			rc = links(&l, e, c);
 		else if (strcmp(k, "topics") == 0)

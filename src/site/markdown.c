@@ -6,9 +6,11 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "../support/esc.h"
 #include "../support/hash.h"
 #include "../support/text.h"
 #include "../support/url.h"
+#include "highlight.h"
 #include "markdown.h"
 #include "rawhtml.h"
 
@@ -168,6 +170,7 @@ markdown_init(void)
 		return;
 	done = 1;
 	cmark_gfm_core_extensions_ensure_registered();
+	highlight_init();
 }
 
 /*
@@ -448,13 +451,157 @@ taken_ids(cmark_node *doc, cmark_parser *p, struct idset *ids)
 }
 
 /*
+ * The headings of a document as heading_ids made them: each one's
+ * custom block, so its end can carry an anchor link on the page and
+ * not in the feed, and what a table of contents needs.
+ */
+struct head {
+	cmark_node	*blk;		/* in the document */
+	int		 level;
+	char		*id;		/* owned */
+	char		*text;		/* owned */
+};
+
+struct heads {
+	struct head	*v;
+	size_t		 n, cap;
+};
+
+static void
+heads_free(struct heads *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].id);
+		free(h->v[i].text);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+static int
+heads_add(struct heads *h, cmark_node *blk, int level, const char *id,
+    size_t idn, const struct buf *text)
+{
+	struct head	*e;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 8;
+		struct head *v = realloc(h->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		h->v = v;
+		h->cap = cap;
+	}
+	e = &h->v[h->n];
+	e->blk = blk;
+	e->level = level;
+	e->id = strndup(id, idn);
+	e->text = strndup(text->data ? text->data : "", text->len);
+	if (e->id == NULL || e->text == NULL) {
+		free(e->id);
+		free(e->text);
+		return -1;
+	}
+	h->n++;
+	return 0;
+}
+
+/*
+ * End each heading with a link to itself (anchors set) or with its
+ * closing tag only.  The link follows the text, so a reader of the
+ * heading hears its text first; its name says where it goes, since "#"
+ * says nothing.
+ */
+static int
+heads_anchor(const struct heads *h, int anchors)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&b, 0);
+	for (i = 0; i < h->n; i++) {
+		const struct head *e = &h->v[i];
+
+		buf_reset(&b);
+		if (anchors && (BUF_LIT(&b, " <a class=\"anchor\" href=\"#")
+		    == -1 || esc_html(&b, e->id, strlen(e->id)) == -1 ||
+		    BUF_LIT(&b, "\" aria-label=\"Section: ") == -1 ||
+		    esc_html(&b, e->text, strlen(e->text)) == -1 ||
+		    BUF_LIT(&b, "\">#</a>") == -1))
+			goto out;
+		if (buf_printf(&b, "</h%d>", e->level) == -1 ||
+		    !cmark_node_set_on_exit(e->blk, b.data))
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* Copy the h2 and h3 of h to out (the caller's). */
+static int
+heads_export(const struct heads *h, struct md_headings *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++) {
+		const struct head *e = &h->v[i];
+		struct md_heading *d;
+
+		if (e->level != 2 && e->level != 3)
+			continue;
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 8;
+			struct md_heading *v = realloc(out->v,
+			    cap * sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			out->v = v;
+			out->cap = cap;
+		}
+		d = &out->v[out->n];
+		d->level = e->level;
+		d->id = strdup(e->id);
+		d->text = strdup(e->text);
+		if (d->id == NULL || d->text == NULL) {
+			free(d->id);
+			free(d->text);
+			return -1;
+		}
+		out->n++;
+	}
+	return 0;
+}
+
+void
+md_headings_free(struct md_headings *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].id);
+		free(h->v[i].text);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
  * Replace each heading by a custom block that prints <hN id="...">
  * around the same children: cmark-gfm's renderer has no hook for
  * attributes, but it prints a custom block's enter and exit text as is.
- * The headings replaced go into gone, to be freed after the document.
+ * The headings replaced go into gone, to be freed after the document;
+ * the custom blocks into heads.
  */
 static int
-heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
+heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone,
+    struct heads *heads)
 {
 	struct buf	 text, open;
 	struct idset	 ids;
@@ -523,6 +670,9 @@ heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone)
 			cmark_node_free(blk);
 			goto out;
 		}
+		if (heads_add(heads, blk, level, open.data + idstart,
+		    open.len - idstart - 2, &text) == -1)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -789,21 +939,174 @@ out:
 	return rc;
 }
 
+/*
+ * Highlighted code.  Each fenced code block whose info string starts
+ * with a language highlight.h knows is swapped for a custom block that
+ * prints the highlighted <pre><code>; the plain block is kept, to be put
+ * back for the feed's copy (code_restore) and freed with the swaps.
+ */
+struct swaps {
+	cmark_node	**plain;	/* taken out of the document */
+	cmark_node	**lit;		/* put in their place */
+	size_t		  n, cap;
+	int		  out;		/* the highlighted ones are in */
+};
+
+static void
+swaps_free(struct swaps *w)
+{
+	size_t	 i;
+
+	/* Whichever of each pair is out of the document is ours. */
+	for (i = 0; i < w->n; i++)
+		cmark_node_free(w->out ? w->plain[i] : w->lit[i]);
+	free(w->plain);
+	free(w->lit);
+	memset(w, 0, sizeof(*w));
+}
+
+static int
+swaps_add(struct swaps *w, cmark_node *plain, cmark_node *lit)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 8;
+		cmark_node **a = realloc(w->plain, cap * sizeof(*a)), **b;
+
+		if (a == NULL)
+			return -1;
+		w->plain = a;
+		if ((b = realloc(w->lit, cap * sizeof(*b))) == NULL)
+			return -1;
+		w->lit = b;
+		w->cap = cap;
+	}
+	w->plain[w->n] = plain;
+	w->lit[w->n] = lit;
+	w->n++;
+	return 0;
+}
+
+/* The language a code block's info string names, or NULL. */
+static const char *
+code_lang(cmark_node *n)
+{
+	const char	*info = cmark_node_get_fence_info(n);
+	size_t		 k;
+
+	if (info == NULL)
+		return NULL;
+	k = strcspn(info, " \t{");
+	return k > 0 ? highlight_lang(info, k) : NULL;
+}
+
+/*
+ * Swap every code block in a known language for its highlighted twin.
+ * Code blocks are never nested in one another, but may be inside lists
+ * and quotes: the iterator is left before the swap, so it never stands
+ * on a node taken out.
+ */
+static int
+code_highlight(cmark_node *doc, struct swaps *w)
+{
+	cmark_iter	*it;
+	cmark_event_type ev;
+	struct buf	 h;
+	cmark_node	**todo = NULL, *lit;
+	size_t		 ntodo = 0, cap = 0, i;
+	int		 r, rc = -1;
+
+	w->out = 1;
+	if ((it = cmark_iter_new(doc)) == NULL)
+		return -1;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK ||
+		    code_lang(n) == NULL)
+			continue;
+		if (ntodo == cap) {
+			cmark_node **v;
+
+			cap = cap ? cap * 2 : 8;
+			if ((v = realloc(todo, cap * sizeof(*v))) == NULL)
+				goto out;
+			todo = v;
+		}
+		todo[ntodo++] = n;
+	}
+	buf_init(&h, 0);
+	for (i = 0; i < ntodo; i++) {
+		const char *lang = code_lang(todo[i]);
+		const char *code = cmark_node_get_literal(todo[i]);
+
+		buf_reset(&h);
+		if (buf_printf(&h, "<pre><code class=\"language-%s\">", lang)
+		    == -1)
+			break;
+		r = highlight_code(lang, code ? code : "",
+		    code ? strlen(code) : 0, &h);
+		if (r == -1)
+			break;
+		if (r == 0)
+			continue;	/* left plain */
+		if (BUF_LIT(&h, "</code></pre>") == -1 ||
+		    (lit = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
+			break;
+		if (!cmark_node_set_on_enter(lit, h.data) ||
+		    !cmark_node_set_on_exit(lit, "") ||
+		    swaps_add(w, todo[i], lit) == -1) {
+			cmark_node_free(lit);
+			break;
+		}
+		if (!cmark_node_replace(todo[i], lit)) {
+			w->n--;
+			cmark_node_free(lit);
+			break;
+		}
+	}
+	buf_free(&h);
+	if (i == ntodo)
+		rc = 0;
+out:
+	free(todo);
+	cmark_iter_free(it);
+	return rc;
+}
+
+/* Put the plain code blocks back (for the feed's copy). */
+static int
+code_restore(struct swaps *w)
+{
+	size_t	 i;
+
+	if (!w->out)
+		return 0;
+	for (i = 0; i < w->n; i++)
+		if (!cmark_node_replace(w->lit[i], w->plain[i]))
+			return -1;
+	w->out = 0;
+	return 0;
+}
+
 static const struct md_opts no_opts;
 
 /*
  * Parse src with the site's extensions and give its headings ids.  The
  * caller frees *doc (when not NULL), then the headings in gone (they
- * hold text the document points into), then the returned parser.
+ * hold text the document points into), then heads, then the returned
+ * parser.
  */
 static cmark_parser *
-parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
+parse(const char *src, size_t len, cmark_node **doc, struct detached *gone,
+    struct heads *heads)
 {
 	cmark_parser	*p;
 	size_t		 i;
 
 	*doc = NULL;
 	memset(gone, 0, sizeof(*gone));
+	memset(heads, 0, sizeof(*heads));
 	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
 		return NULL;
 	/* Callers check first, for the message; this keeps the memory. */
@@ -819,10 +1122,11 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone)
 	pthread_mutex_lock(&inline_lock);
 	*doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&inline_lock);
-	if (*doc != NULL && heading_ids(*doc, p, gone) == -1) {
+	if (*doc != NULL && heading_ids(*doc, p, gone, heads) == -1) {
 		cmark_node_free(*doc);
 		*doc = NULL;
 		detached_free(gone);
+		heads_free(heads);
 	}
 	return p;
 }
@@ -834,12 +1138,13 @@ markdown_for_mail(const char *src, size_t len, const struct md_opts *o,
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	struct detached	 gone;
+	struct heads	 heads;
 	char		*html = NULL, *text = NULL;
 	int		 rc = -1, raw;
 
 	if (o == NULL)
 		o = &no_opts;
-	if ((p = parse(src, len, &doc, &gone)) == NULL)
+	if ((p = parse(src, len, &doc, &gone, &heads)) == NULL)
 		return -1;
 	if (doc == NULL || rewrite_urls(doc, 1, absolute_url, base) == -1)
 		goto out;
@@ -859,6 +1164,7 @@ out:
 	if (doc != NULL)
 		cmark_node_free(doc);
 	detached_free(&gone);
+	heads_free(&heads);
 	cmark_parser_free(p);
 	return rc;
 }
@@ -870,16 +1176,24 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	cmark_parser	*p;
 	cmark_node	*doc = NULL;
 	struct detached	 gone;
+	struct heads	 heads;
+	struct swaps	 swaps;
 	char		*html = NULL;
 	int		 rc = -1, raw;
 
 	if (o == NULL)
 		o = &no_opts;
-	if ((p = parse(src, len, &doc, &gone)) == NULL)
+	memset(&swaps, 0, sizeof(swaps));
+	if ((p = parse(src, len, &doc, &gone, &heads)) == NULL)
 		return -1;
 	if (doc == NULL || (raw = mark_raw(doc, o)) == -1)
 		goto out;
 	if (o->portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
+		goto out;
+	if ((o->anchors && heads_anchor(&heads, 1) == -1) ||
+	    code_highlight(doc, &swaps) == -1)
+		goto out;
+	if (o->headings != NULL && heads_export(&heads, o->headings) == -1)
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
@@ -888,7 +1202,9 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	if (abs_out != NULL) {
 		free(html);
 		html = NULL;
-		if (rewrite_urls(doc, 1, absolute_url, base) == -1)
+		if ((o->anchors && heads_anchor(&heads, 0) == -1) ||
+		    code_restore(&swaps) == -1 ||
+		    rewrite_urls(doc, 1, absolute_url, base) == -1)
 			goto out;
 		/* The same body again: its warnings were given. */
 		html = cmark_render_html(doc, MD_OPTIONS,
@@ -902,7 +1218,9 @@ out:
 	free(html);
 	if (doc != NULL)
 		cmark_node_free(doc);
+	swaps_free(&swaps);
 	detached_free(&gone);
+	heads_free(&heads);
 	cmark_parser_free(p);
 	return rc;
 }

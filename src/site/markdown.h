@@ -45,6 +45,24 @@ int	markdown_check(const char *src, size_t len, size_t *line, char *why,
 	    size_t whysz);
 
 /*
+ * A heading of a body, for a table of contents: its level (2 or 3: the
+ * page's title is the <h1>), its id and its text as a reader sees it.
+ */
+struct md_heading {
+	int	 level;
+	char	*id;		/* owned */
+	char	*text;		/* owned */
+};
+
+struct md_headings {
+	struct md_heading *v;
+	size_t		   n, cap;
+};
+
+/* Free what h holds; h is empty (and reusable) afterwards. */
+void	md_headings_free(struct md_headings *h);
+
+/*
  * What rendering a body needs besides the body.  All but site may be
  * left zero: no warnings, remote images made links, folder links as
  * written.
@@ -61,6 +79,17 @@ struct md_opts {
 	 * "index.html" added, so they work opened from disk.
 	 */
 	int		 portable;
+	/*
+	 * When not NULL, markdown_to_html appends the body's h2 and h3
+	 * headings here (for the post's table of contents).
+	 */
+	struct md_headings *headings;
+	/*
+	 * markdown_to_html's out (never abs_out): each heading ends in a
+	 * link to itself, <a class="anchor" href="#id"
+	 * aria-label="Section: text">#</a>.
+	 */
+	int		 anchors;
 };
 
 /* Before any thread calls markdown_to_html (later calls do nothing). */
@@ -72,6 +101,13 @@ void	markdown_init(void);
  * the same HTML with every relative link and image URL made absolute
  * against base (for feeds and mail, which are read away from the site);
  * warnings are given once, for out.
+ *
+ * In out, fenced code whose info string names a language highlight.h
+ * knows is highlighted, and with o->anchors each heading ends in a link
+ * to itself.  abs_out has neither: feed readers drop classes, and a "#" after each
+ * heading is clutter away from the page.  markdown_for_mail's HTML has
+ * neither either: mail clients drop stylesheets, and colours written
+ * inline would fight the dark modes that rewrite a message's colours.
  */
 int	markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	    struct buf *out, const char *base, struct buf *abs_out);

@@ -60,6 +60,12 @@ struct config {
 	 */
 	int		 images_remote_allow;
 	/*
+	 * toc_headings: a post with at least this many h2 and h3
+	 * headings gets a table of contents without asking (toc: true in
+	 * its front matter); 0: only when asked.
+	 */
+	size_t		 toc_headings;
+	/*
 	 * All of stet.yaml (NULL without one), for the layers above to
 	 * read their own keys from: see config.h.
 	 */

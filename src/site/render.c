@@ -12,6 +12,7 @@
 #include "outputs.h"
 #include "render.h"
 #include "render_job.h"
+#include "toc.h"
 
 #define WORDS_PER_MINUTE	230
 #define HOME_NOTES		5	/* notes the home page lists */
@@ -344,6 +345,15 @@ body_html(const struct job *job, const char *file, int is_html,
     const char *base, struct buf *html, struct buf *abs, size_t *words,
     struct diag *diag, struct err *err)
 {
+	return body_html_page(job, file, is_html, base, html, abs, words,
+	    NULL, diag, err);
+}
+
+int
+body_html_page(const struct job *job, const char *file, int is_html,
+    const char *base, struct buf *html, struct buf *abs, size_t *words,
+    struct md_headings *heads, struct diag *diag, struct err *err)
+{
 	const struct site *s = job->site;
 	struct buf	 src;
 	struct front_split fs;
@@ -365,6 +375,9 @@ body_html(const struct job *job, const char *file, int is_html,
 	mo.allow_remote_images = s->cfg.images_remote_allow;
 	mo.portable = job->opts->portable;
 	mo.warned = &warned;
+	/* Anchor links and contents: toc.c (heads is NULL for a feed). */
+	mo.anchors = heads != NULL;
+	mo.headings = heads;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -477,12 +490,14 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	struct pagectx	 pc;
 	struct buf	 html, abs;
 	struct tval	 ctx, post, topics, t;
+	struct md_headings heads;
 	size_t		 words = 0, k, minutes;
 	uint64_t	 d;
 	int		 rc = -1, warned;
 
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
+	memset(&heads, 0, sizeof(heads));
 	if (pagectx_init(&pc, job, list == s->posts ? OUT_POST : OUT_NOTE, i,
 	    err) == -1)
 		return -1;
@@ -552,12 +567,12 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			err_set(err, p->file, 0, "out of memory");
 			goto out;
 		}
-		warned = body_html(job, p->file, p->is_html, full.data, &html,
-		    &abs, &words, s->diag, err);
+		warned = body_html_page(job, p->file, p->is_html, full.data,
+		    &html, &abs, &words, &heads, s->diag, err);
 		buf_free(&full);
 	} else
-		warned = body_html(job, p->file, p->is_html, NULL, &html, NULL,
-		    &words, s->diag, err);
+		warned = body_html_page(job, p->file, p->is_html, NULL, &html,
+		    NULL, &words, &heads, s->diag, err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -569,6 +584,11 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
+	/* The table of contents: toc.c. */
+	if (toc_wanted(p->front, &heads, s->cfg.toc_headings)) {
+		tv_set(&pc.tb, &post, "has_toc", tv_str("1"));
+		tv_set(&pc.tb, &post, "toc", toc_value(&pc.tb, &heads));
+	}
 	tv_set(&pc.tb, &ctx, "post", post);
 	if (emit_now(&pc, worker, tpl, pc.rel, &ctx, err) == -1)
 		goto out;
@@ -584,6 +604,7 @@ keep:
 	rc = 0;
 out:
 	arena_free(pc.tb.arena);
+	md_headings_free(&heads);
 	buf_free(&html);
 	buf_free(&abs);
 	return rc;

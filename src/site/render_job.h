@@ -14,6 +14,8 @@
 #include "render.h"
 #include "years.h"
 
+struct md_headings;
+
 /* A post's date as every list shows it. */
 struct post_dates {
 	char	 human[32];	/* "6 December 2026" */
@@ -71,6 +73,16 @@ size_t	render_feed_posts(const struct job *, size_t topic, size_t *out);
 int	body_html(const struct job *, const char *file, int is_html,
 	    const char *base, struct buf *html, struct buf *abs, size_t *words,
 	    struct diag *, struct err *);
+
+/*
+ * body_html, and for a page of the site: headings end in links to
+ * themselves, and when heads is not NULL the h2 and h3 go there (the
+ * caller frees them with md_headings_free).
+ */
+int	body_html_page(const struct job *, const char *file, int is_html,
+	    const char *base, struct buf *html, struct buf *abs,
+	    size_t *words, struct md_headings *heads, struct diag *,
+	    struct err *);
 
 /*
  * The feeds of the site (t SIZE_MAX) or of topic t; members is scratch.

@@ -13,6 +13,7 @@
 #include "../support/buf.h"
 #include "../support/fsutil.h"
 #include "../support/version.h"
+#include "highlight.h"
 #include "sig.h"
 
 #define SIG_FILE_MAX	(16 * 1024 * 1024)
@@ -107,6 +108,17 @@ sig_global(const struct site *s, const struct load_opts *lo,
 		h_cstr(&h, e->name);
 		h_str(&h, (const char *)e->data, e->len);
 	}
+	/*
+	 * And the highlighter's language definitions and version: a
+	 * changed .lang file colours code differently.
+	 */
+	buf_init(&cfg, 0);
+	if (highlight_fingerprint(&cfg) == -1) {
+		buf_free(&cfg);
+		return err_set(err, "highlight", 0, "out of memory");
+	}
+	h_str(&h, cfg.data, cfg.len);
+	buf_free(&cfg);
 	h_num(&h, lo->drafts);
 	h_num(&h, lo->future);
 	h_num(&h, ro->portable);

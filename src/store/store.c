@@ -415,6 +415,12 @@ store_read_only(struct store *s)
 }
 
 void
+store_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms > 0 ? ms : 1);
+}
+
+void
 store_close(struct store *s)
 {
 	size_t	 i;

@@ -68,6 +68,13 @@ void	store_close(struct store *);
 int	store_read_only(struct store *);
 
 /*
+ * How long a statement waits for another writer's lock before it fails
+ * (5000 ms from store_open).  stet serve's forms set it per request, so
+ * no wait outlasts the answer the reader is owed.
+ */
+void	store_busy_timeout(struct store *, int ms);
+
+/*
  * Check an address as a reader or an import gives it: exactly one '@',
  * local part 1-64 bytes without "=?" (what opens an RFC 2047
  * encoded-word), domain 1-253 bytes with a dot and labels of 1-63

@@ -2,7 +2,8 @@
  * A post's whole way to HTML: the UTF-8 check, the front matter split
  * off and loaded (a file without front matter goes whole, as a page may),
  * then the body through each Markdown renderer the build and the mailer
- * use: markdown_to_html with its absolute twin for feeds, the --portable
+ * use: markdown_to_html with its absolute twin for feeds (as a post's
+ * page has it: highlighted code, anchors on headings), the --portable
  * one, and markdown_for_mail.  Besides the sanitizers, abort() when the
  * output breaks a promise of markdown.h: a raw <script> let through, or
  * two elements with the same id.  (fuzz_rawhtml.c asks more of the raw
@@ -104,7 +105,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ynode	*root;
 	struct err	 err;
 	struct buf	 html, abs, text;
-	struct md_opts	 portable;
+	struct md_opts	 portable, page;
+	struct md_headings heads;
 	size_t		 line, len = size;
 
 	if (text_check_utf8(src, size, &line, &why) == -1)
@@ -120,8 +122,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
 	buf_init(&text, 0);
-	if (markdown_to_html(body, len, NULL, &html, BASE, &abs) == -1)
+	/* As a post's page has it: anchors on headings, the contents. */
+	memset(&page, 0, sizeof(page));
+	memset(&heads, 0, sizeof(heads));
+	page.anchors = 1;
+	page.headings = &heads;
+	if (markdown_to_html(body, len, &page, &html, BASE, &abs) == -1)
 		abort();
+	md_headings_free(&heads);
 	if (html.len > 0) {
 		no_raw_tag(&html);
 		if (!has_attr(body, len, "id") && !has_attr(body, len, "name"))

@@ -1,0 +1,286 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "site/highlight.h"
+#include "site/markdown.h"
+
+/* A fence's name, the language it means, and a line with a keyword in it. */
+static const struct {
+	const char *fence, *lang, *code, *want;
+} samples[] = {
+	{ "c", "c", "static int x; /* c */", "<span class=\"c\">/* c */" },
+	{ "C++", "cpp", "template <class T> T f();", "<span class=\"k\">" },
+	{ "go", "go", "func main() {}", "<span class=\"k\">func</span>" },
+	{ "rs", "rust", "fn main() { let x = 1; }", "<span class=\"k\">" },
+	{ "py", "python", "def f(): return None", "<span class=\"k\">def" },
+	{ "js", "javascript", "const x = 1;", "<span class=\"k\">const" },
+	{ "ts", "typescript", "let x: number = 1;", "<span class=\"t\">number" },
+	{ "TypeScript", "typescript", "interface A {}", "<span class=\"k\">" },
+	{ "java", "java", "public class A {}", "<span class=\"k\">public" },
+	{ "kotlin", "kotlin", "fun main() = println(1)",
+	  "<span class=\"k\">fun" },
+	{ "swift", "swift", "guard let x = y else { return }",
+	  "<span class=\"k\">guard" },
+	{ "rb", "ruby", "def f; end", "<span class=\"k\">def" },
+	{ "sql", "sql", "SELECT a FROM t;", "<span class=\"k\">SELECT" },
+	{ "sh", "shell", "if true; then echo \"$HOME\"; fi",
+	  "<span class=\"k\">if" },
+	{ "bash", "shell", "for f in *; do :; done", "<span class=\"k\">for" },
+	{ "yml", "yaml", "key: true # c", "<span class=\"v\">key</span>" },
+	{ "json", "json", "{\"a\": 1}", "<span class=\"" },
+	{ "toml", "toml", "[server]\nport = 8080", "<span class=\"m\">[server]" },
+	{ "html", "html", "<p class=\"x\">a</p>", "<span class=\"" },
+	{ "css", "css", "a { color: red; }", "<span class=\"" },
+	{ "Dockerfile", "dockerfile", "FROM debian:12\nRUN make",
+	  "<span class=\"k\">FROM" },
+	{ "diff", "diff", "@@ -1 +1 @@\n-x\n+y",
+	  "<span class=\"a\">+y</span>" },
+	{ "graphql", "graphql", "query Q($id: ID!) { user(id: $id) { name } }",
+	  "<span class=\"k\">query" },
+};
+
+/* Every language an engineer's essays use, under its usual names. */
+static void
+languages(void **state)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	(void)state;
+	highlight_init();
+	buf_init(&b, 0);
+	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		const char *l = highlight_lang(samples[i].fence,
+		    strlen(samples[i].fence));
+
+		if (l == NULL || strcmp(l, samples[i].lang) != 0)
+			fail_msg("%s: got %s", samples[i].fence, l ? l : "NULL");
+		buf_reset(&b);
+		if (highlight_code(l, samples[i].code, strlen(samples[i].code),
+		    &b) != 1 || strstr(b.data, samples[i].want) == NULL)
+			fail_msg("%s: got %s", samples[i].fence,
+			    b.data ? b.data : "(nothing)");
+	}
+	assert_null(highlight_lang("brainfuck", 9));
+	assert_null(highlight_lang("", 0));
+	/* Only the first n bytes count. */
+	assert_string_equal(highlight_lang("gox", 2), "go");
+	buf_free(&b);
+}
+
+/*
+ * Whatever the code, the HTML has only the spans' tags, and every '&' is
+ * an entity's: take the spans out and no '<' or '>' is left.
+ */
+static void
+escaped(void **state)
+{
+	static const char code[] = "x = \"</code><script>alert('&amp;')"
+	    "</script>\"; // <b>&\n/* </span> */ y < z && a > b\n";
+	struct buf	 b;
+	size_t		 i, j;
+	char		*p;
+
+	(void)state;
+	highlight_init();
+	buf_init(&b, 0);
+	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		buf_reset(&b);
+		assert_int_equal(highlight_code(samples[i].lang, code,
+		    sizeof(code) - 1, &b), 1);
+		for (p = b.data; (p = strchr(p, '<')) != NULL; ) {
+			if (strncmp(p, "</span>", 7) == 0)
+				p += 7;
+			else if (strncmp(p, "<span class=\"", 13) == 0 &&
+			    p[13] != '\0' && strncmp(p + 14, "\">", 2) == 0)
+				p += 16;
+			else
+				fail_msg("%s: a tag in %s", samples[i].lang,
+				    b.data);
+		}
+		for (j = 0; j < b.len; j++)
+			if (b.data[j] == '&' && strncmp(b.data + j, "&lt;", 4) &&
+			    strncmp(b.data + j, "&gt;", 4) &&
+			    strncmp(b.data + j, "&amp;", 5) &&
+			    strncmp(b.data + j, "&quot;", 6) &&
+			    strncmp(b.data + j, "&#39;", 5))
+				fail_msg("%s: a bare & in %s", samples[i].lang,
+				    b.data);
+	}
+	buf_free(&b);
+}
+
+/* Lines past the bounds, and unknown names, leave the code alone. */
+static void
+left_plain(void **state)
+{
+	struct buf	 b;
+	char		*big;
+
+	(void)state;
+	highlight_init();
+	buf_init(&b, 0);
+	assert_int_equal(BUF_LIT(&b, "x"), 0);
+	assert_int_equal(highlight_code("nope", "int x;", 6, &b), 0);
+	big = malloc(HIGHLIGHT_MAX_LINE + 2);
+	assert_non_null(big);
+	memset(big, 'a', HIGHLIGHT_MAX_LINE + 1);
+	big[HIGHLIGHT_MAX_LINE + 1] = '\0';
+	assert_int_equal(highlight_code("c", big, HIGHLIGHT_MAX_LINE + 1, &b),
+	    0);
+	assert_int_equal(b.len, 1);
+	free(big);
+	buf_free(&b);
+}
+
+struct run {
+	size_t	 rounds;
+	char	*out[sizeof(samples) / sizeof(*samples)];
+};
+
+static void *
+run_all(void *arg)
+{
+	struct run	*r = arg;
+	struct buf	 b;
+	size_t		 i, k;
+
+	buf_init(&b, 0);
+	for (k = 0; k < r->rounds; k++)
+		for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+			buf_reset(&b);
+			if (highlight_code(samples[i].lang, samples[i].code,
+			    strlen(samples[i].code), &b) != 1)
+				continue;
+			free(r->out[i]);
+			r->out[i] = strdup(b.data);
+		}
+	buf_free(&b);
+	return NULL;
+}
+
+/* Four threads at once get what one gets alone (the build renders so). */
+static void
+threads(void **state)
+{
+	struct run	 one, many[4];
+	pthread_t	 t[4];
+	size_t		 i, k;
+
+	(void)state;
+	highlight_init();
+	memset(&one, 0, sizeof(one));
+	memset(many, 0, sizeof(many));
+	one.rounds = 1;
+	run_all(&one);
+	for (k = 0; k < 4; k++) {
+		many[k].rounds = 20;
+		assert_int_equal(pthread_create(&t[k], NULL, run_all,
+		    &many[k]), 0);
+	}
+	for (k = 0; k < 4; k++)
+		assert_int_equal(pthread_join(t[k], NULL), 0);
+	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		assert_non_null(one.out[i]);
+		for (k = 0; k < 4; k++) {
+			assert_non_null(many[k].out[i]);
+			assert_string_equal(many[k].out[i], one.out[i]);
+			free(many[k].out[i]);
+		}
+		free(one.out[i]);
+	}
+}
+
+/*
+ * The page gets the colours and the anchors; the feed's copy and the
+ * mail neither; the headings for the contents are the h2 and h3.
+ */
+static void
+page_and_feed(void **state)
+{
+	static const char src[] = "## One & two\n\n```go {linenos=true}\n"
+	    "func f() {}\n```\n\n### Three\n\n#### Four\n\n```nope\nx\n```\n";
+	struct md_opts	 o;
+	struct md_headings h;
+	struct buf	 page, feed;
+
+	(void)state;
+	markdown_init();
+	memset(&o, 0, sizeof(o));
+	memset(&h, 0, sizeof(h));
+	o.anchors = 1;
+	o.headings = &h;
+	buf_init(&page, 0);
+	buf_init(&feed, 0);
+	assert_int_equal(markdown_to_html(src, sizeof(src) - 1, &o, &page,
+	    "https://e.com/p/", &feed), 0);
+	if (strstr(page.data, "<pre tabindex=\"0\"><code class=\"language-go\">"
+	    "<span class=\"k\">func</span>") == NULL ||
+	    strstr(page.data, "<code class=\"language-nope\">x\n") == NULL ||
+	    strstr(page.data, " <a class=\"anchor\" href=\"#one-two\" "
+	    "aria-label=\"Section: One &amp; two\">#</a></h2>") == NULL)
+		fail_msg("page: %s", page.data);
+	if (strstr(feed.data, "<span") != NULL ||
+	    strstr(feed.data, "anchor") != NULL ||
+	    strstr(feed.data, "<code class=\"language-go\">func f() {}") ==
+	    NULL)
+		fail_msg("feed: %s", feed.data);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.v[0].level, 2);
+	assert_string_equal(h.v[0].id, "one-two");
+	assert_string_equal(h.v[0].text, "One & two");
+	assert_int_equal(h.v[1].level, 3);
+	assert_string_equal(h.v[1].id, "three");
+	md_headings_free(&h);
+	/* Mail clients drop stylesheets: the letter's code is plain too. */
+	buf_reset(&page);
+	buf_reset(&feed);
+	assert_int_equal(markdown_for_mail(src, sizeof(src) - 1, NULL,
+	    "https://e.com/p/", &page, &feed), 0);
+	if (strstr(page.data, "<span") != NULL ||
+	    strstr(page.data, "anchor") != NULL ||
+	    strstr(page.data, "<code class=\"language-go\">func f() {}") ==
+	    NULL)
+		fail_msg("mail: %s", page.data);
+	buf_free(&page);
+	buf_free(&feed);
+}
+
+/* What a page cache must hash: every definition file, found. */
+static void
+fingerprint(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	highlight_init();
+	buf_init(&b, 0);
+	assert_int_equal(highlight_fingerprint(&b), 0);
+	if (strstr(b.data, "\ntypescript.lang ") == NULL ||
+	    strstr(b.data, "\ngo.lang ") == NULL ||
+	    strstr(b.data, " -1 ") != NULL)
+		fail_msg("got: %s", b.data);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(languages),
+		cmocka_unit_test(escaped),
+		cmocka_unit_test(left_plain),
+		cmocka_unit_test(threads),
+		cmocka_unit_test(page_and_feed),
+		cmocka_unit_test(fingerprint),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
