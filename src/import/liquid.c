@@ -129,11 +129,13 @@ conv_liquid_tag(struct scan *sc)
 	}
 	if (NAME("include") || NAME("include_relative")) {
 		const char *in = args;
-		size_t inlen = strcspn(args, " \t\n");
+		size_t inlen = 0;
 		const struct arg *src, *alt, *cap;
 
-		if (inlen > alen)
-			inlen = alen;
+		/* The include's name: the span is not NUL-terminated. */
+		while (inlen < alen && args[inlen] != ' ' &&
+		    args[inlen] != '\t' && args[inlen] != '\n')
+			inlen++;
 		if (is_figure_include(in, inlen)) {
 			nv = scan_args(args + inlen, alen - inlen, v, ARGS_MAX);
 			if ((src = scan_arg(v, nv, "url")) == NULL &&
@@ -242,7 +244,7 @@ conv_kramdown(struct scan *sc)
 		;
 	if (a + 3 < sc->n && s[a + 2] == ':') {
 		/* {::comment} ... {:/comment}, {::nomarkdown}, {::options /} */
-		if (strncmp(s + a, "{::comment}", 11) == 0 &&
+		if (sc->n - a >= 11 && strncmp(s + a, "{::comment}", 11) == 0 &&
 		    (end = scan_find(s, sc->n, a, "{:/comment}", BLOCK_MAX)) !=
 		    NULL) {
 			notes_count(sc->c->notes, "{::comment}");
@@ -255,7 +257,8 @@ conv_kramdown(struct scan *sc)
 			sc->i = (size_t)(end - s) + 11;
 			return BUF_LIT(sc->out, "-->");
 		}
-		if (strncmp(s + a, "{::nomarkdown}", 14) == 0) {
+		if (sc->n - a >= 14 &&
+		    strncmp(s + a, "{::nomarkdown}", 14) == 0) {
 			notes_count(sc->c->notes, "{::nomarkdown}");
 			sc->i = a + 14;
 			return 0;

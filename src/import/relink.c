@@ -214,7 +214,7 @@ convert_links(const struct conv *c, const char *s, size_t n, struct buf *out)
 		/* href="target" and <img src="target"> in raw HTML. */
 		if ((s[i] == 'h' || s[i] == 's' || s[i] == 'H' || s[i] ==
 		    'S') && i > 0 && isspace((unsigned char)s[i - 1]) &&
-		    (strncasecmp(s + i, "href=", 5) == 0 ||
+		    n - i >= 5 && (strncasecmp(s + i, "href=", 5) == 0 ||
 		    strncasecmp(s + i, "src=", 4) == 0)) {
 			int image = s[i] == 's' || s[i] == 'S';
 			size_t q = i + (image ? 4 : 5);
