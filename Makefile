@@ -66,7 +66,8 @@ LIBS	+= $(FUZZ_SAN)
 endif
 
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
-	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c)
+	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c \
+	src/import/*.c)
 CXXSRCS	 = $(wildcard src/site/*.cc)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(CXXSRCS:src/%.cc=$(B)/%.o) \
 	$(B)/embedded.o
@@ -154,6 +155,7 @@ golden: $(B)/stet $(B)/tests/golden-forms
 
 golden-update: $(B)/stet $(B)/tests/golden-forms
 	$(GOLDEN) tests/golden/run --update
+	STET=$(CURDIR)/$(B)/stet tests/import/run --update
 
 # tests/e2e/atomic's kill loops build a 1,000-post site some fifty times:
 # they run in the plain pass only, not again under the sanitizers.
@@ -169,6 +171,8 @@ e2e: $(B)/stet $(B)/tests/golden-forms
 	STET=$(CURDIR)/$(B)/stet tests/e2e/send
 	STET=$(CURDIR)/$(B)/stet tests/e2e/bounces
 	STET=$(CURDIR)/$(B)/stet tests/e2e/forms
+	STET=$(CURDIR)/$(B)/stet tests/import/run
+	STET=$(CURDIR)/$(B)/stet tests/e2e/import
 
 # Each layer includes only the layers below it (tools/check-includes says
 # which); tests/includes shows the check fails on a forbidden include.

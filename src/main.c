@@ -17,6 +17,7 @@ static const struct {
 	{ "send", cmd_send },
 	{ "bounces", cmd_bounces },
 	{ "doctor", cmd_doctor },
+	{ "import", cmd_import },
 	{ "help", cmd_help },
 };
 

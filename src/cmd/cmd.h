@@ -15,6 +15,7 @@ int	cmd_subscribers(int argc, char *argv[]);
 int	cmd_send(int argc, char *argv[]);
 int	cmd_bounces(int argc, char *argv[]);
 int	cmd_doctor(int argc, char *argv[]);
+int	cmd_import(int argc, char *argv[]);
 
 /* The usage of one command (or all when name is NULL) to f. */
 void	usage_print(const char *name, void *f);

@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <sodium.h>
 
 #include "../support/buf.h"
+#include "../site/redirects.h"
 #include "snapshot.h"
 
 /*
@@ -66,6 +68,9 @@ static int	 make_file(struct load *, const struct rec *,
 static int	 make_headers(struct load *, h2o_headers_t *, const char *type,
 		    const char *cache, const h2o_iovec_t *etag,
 		    const char *lastmod, int gz, int vary);
+static int	 insert_to(struct load *, const char *, size_t, enum snap_kind,
+		    const struct snap_file *, const char *, size_t);
+static int	 redirect_table(struct load *);
 static int	 insert(struct load *, const char *key, size_t len,
 		    enum snap_kind, const struct snap_file *);
 static const char *mime_type(const char *path, size_t len, int *is_page);
@@ -391,6 +396,51 @@ pair_twins(struct load *ld)
 	}
 }
 
+/* One line of public/_redirects: a 301 that wins over any file. */
+static int
+redirect_line(void *ctx, const char *from, size_t flen, const char *to,
+    size_t tlen)
+{
+	struct load	*ld = ctx;
+	char		*key = arena_alloc(ld->a, flen + 1), hx[3] = { 0 };
+	size_t		 i, n = 0;
+
+	if (key == NULL)
+		return err_set(ld->err, NULL, 0, "out of memory");
+	/* Keys are decoded paths, as requests are looked up. */
+	for (i = 0; i < flen; i++) {
+		if (from[i] == '%' && i + 2 < flen &&
+		    isxdigit((unsigned char)from[i + 1]) &&
+		    isxdigit((unsigned char)from[i + 2])) {
+			hx[0] = from[i + 1];
+			hx[1] = from[i + 2];
+			key[n++] = (char)strtol(hx, NULL, 16);
+			i += 2;
+		} else
+			key[n++] = from[i];
+	}
+	key[n] = '\0';
+	return insert_to(ld, key, n, SNAP_REDIRECT, NULL, to, tlen);
+}
+
+/*
+ * The build's redirect table (site/redirects.c): old addresses answer
+ * 301, as on hosts that read _redirects, and the file itself is not
+ * served.
+ */
+static int
+redirect_table(struct load *ld)
+{
+	size_t	 i;
+
+	for (i = 0; i < ld->nrecs; i++)
+		if (ld->recs[i].len == 10 && memcmp(ld->recs[i].path,
+		    "_redirects", 10) == 0)
+			return redirects_parse(ld->recs[i].data,
+			    ld->recs[i].size, redirect_line, ld);
+	return 0;
+}
+
 static int
 build_table(struct load *ld)
 {
@@ -402,9 +452,14 @@ build_table(struct load *ld)
 	size_t		 i, n = 0, size, dlen;
 	int		 is_index;
 
-	for (i = 0; i < ld->nrecs; i++)
+	for (i = 0; i < ld->nrecs; i++) {
 		if (!ld->recs[i].is_twin)
 			n++;
+		/* A key per line of the redirect table, too. */
+		if (ld->recs[i].len == 10 && memcmp(ld->recs[i].path,
+		    "_redirects", 10) == 0)
+			n += ld->recs[i].size / 8;
+	}
 	/* Three keys a file at most (the file, dir/, dir), half full. */
 	for (size = 16; size < 6 * n; size *= 2)
 		;
@@ -414,9 +469,12 @@ build_table(struct load *ld)
 		return err_set(ld->err, NULL, 0, "out of memory");
 	memset(s->tab, 0, size * sizeof(*s->tab));
 	s->mask = size - 1;
+	if (redirect_table(ld) == -1)
+		return -1;
 	for (i = 0; i < ld->nrecs; i++) {
 		r = &ld->recs[i];
-		if (r->is_twin)
+		if (r->is_twin || (r->len == 10 && memcmp(r->path, "_redirects",
+		    10) == 0))
 			continue;
 		if (make_file(ld, r, files, 0) == -1)
 			return -1;
@@ -545,6 +603,17 @@ static int
 insert(struct load *ld, const char *key, size_t len, enum snap_kind kind,
     const struct snap_file *f)
 {
+	return insert_to(ld, key, len, kind, f, NULL, 0);
+}
+
+/*
+ * A key; a redirect's Location is to (tolen bytes, already a URL path) or,
+ * when to is NULL, the key with its slash.
+ */
+static int
+insert_to(struct load *ld, const char *key, size_t len, enum snap_kind kind,
+    const struct snap_file *f, const char *to, size_t tolen)
+{
 	static const char hex[] = "0123456789ABCDEF";
 	struct snap_entry *e;
 	struct buf	 loc;
@@ -570,6 +639,18 @@ insert(struct load *ld, const char *key, size_t len, enum snap_kind kind,
 		return 0;
 	/* Location: the path with its slash, escaped for a header. */
 	buf_init(&loc, 0);
+	if (to != NULL) {
+		for (i = 0; i < tolen; i++) {
+			unsigned char c = (unsigned char)to[i];
+
+			if (c > 0x20 && c < 0x7f ? buf_putc(&loc, (char)c) == -1 :
+			    (buf_putc(&loc, '%') == -1 ||
+			    buf_putc(&loc, hex[c >> 4]) == -1 ||
+			    buf_putc(&loc, hex[c & 15]) == -1))
+				goto oom;
+		}
+		goto built;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)key[i];
 
@@ -585,6 +666,7 @@ insert(struct load *ld, const char *key, size_t len, enum snap_kind kind,
 	}
 	if (buf_putc(&loc, '/') == -1)
 		goto oom;
+built:
 	h = arena_alloc(ld->a, (2 + ld->common->nsec) * sizeof(*h));
 	if (h == NULL || (where = arena_strndup(ld->a, loc.data,
 	    loc.len)) == NULL)

@@ -18,6 +18,7 @@
 #include "images.h"
 #include "journal.h"
 #include "links.h"
+#include "redirects.h"
 #include "load.h"
 #include "markdown.h"
 #include "outlist.h"
@@ -416,6 +417,12 @@ list_outputs(struct build *b, struct err *err)
 		    "static file, name the same path");
 		goto out;
 	}
+	/* The redirect table's files (site/redirects.c). */
+	if (redirects_outputs(s, &b->outputs) == -1) {
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
+	outlist_sort(&b->outputs);
 	rc = 0;
 out:
 	outlist_free(&st);
@@ -670,6 +677,9 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
 	post_digests(b);
+	/* After the feeds: old feed paths get copies of them. */
+	if (redirects_write(s, &b->w, err) == -1)
+		return -1;
 	for (i = 0; i < s->nposts; i++)
 		if (b->links.warned[i] || b->ropts.warned[i])
 			s->posts[i].warned = 1;

@@ -1,6 +1,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../support/buf.h"
 #include "../support/url.h"
@@ -250,6 +251,34 @@ page_ids(struct checker *c, size_t k)
 	return f->len > 0 ? f->data : "";
 }
 
+/*
+ * An absolute link to the site's own host (http or https): its path,
+ * checked like any internal link (an imported post's old absolute
+ * links); NULL for any other URL.
+ */
+static const char *
+own_path(const struct site *s, const char *url)
+{
+	const char	*h, *mine, *slash;
+	size_t		 n;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		h = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		h = url + 7;
+	else
+		return NULL;
+	mine = strstr(s->cfg.url, "//");
+	if (mine == NULL)
+		return NULL;
+	mine += 2;
+	n = strcspn(mine, "/");
+	if (strncasecmp(h, mine, n) != 0 || (h[n] != '/' && h[n] != '\0'))
+		return NULL;
+	slash = h + n;
+	return *slash == '\0' ? "/" : slash;
+}
+
 static void
 check_link(struct checker *c, const char *page, const char *src, int is_post,
     const char *url, size_t ulen, int image)
@@ -257,7 +286,7 @@ check_link(struct checker *c, const char *page, const char *src, int is_post,
 	const struct site *s = c->site;
 	const struct memfile *target;
 	struct buf	 raw, abs, path, msg, frag;
-	const char	*p, *hash;
+	const char	*p, *hash, *own;
 	size_t		 k;
 
 	buf_init(&raw, 0);
@@ -267,11 +296,13 @@ check_link(struct checker *c, const char *page, const char *src, int is_post,
 	buf_init(&frag, 0);
 	if (buf_put(&raw, url, ulen) == -1)
 		goto out;
-	if (url_is_absolute(raw.data) || ulen == 0)
+	own = raw.data;
+	if (ulen == 0 || (url_is_absolute(raw.data) &&
+	    (own = own_path(s, raw.data)) == NULL))
 		goto out;
 	/* Resolve as a browser would, against the page's own URL. */
 	if (buf_printf(&abs, "http://site%s%s", s->cfg.base_path, page) == -1 ||
-	    url_resolve(&path, abs.data, raw.data) == -1)
+	    url_resolve(&path, abs.data, own) == -1)
 		goto out;
 	p = path.data + strlen("http://site");
 	if (strncmp(p, s->cfg.base_path, strlen(s->cfg.base_path)) != 0) {

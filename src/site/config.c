@@ -30,7 +30,7 @@ struct cfgload {
  * through the site alone.
  */
 static const char *const top_elsewhere[] = { "mail", "notes", "server",
-    NULL };
+    "redirects", NULL };
 static const char *const subscribe_elsewhere[] = { "per_minute",
     "confirmations_per_hour", "origins", NULL };
 
