@@ -692,6 +692,9 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return err_set(err, NULL, 0, "interrupted");
 	if (publish(b, cold, err) == -1)
 		return -1;
+	/* Past the last point to stop at: the rest only records. */
+	if (redirects_nginx(s, err) == -1)
+		return -1;
 	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
 	    b->static_sig, (const char (*)[CACHE_DIGEST])b->dgs, &b->outputs,
 	    &b->made, err) == -1 ||

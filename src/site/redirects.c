@@ -222,46 +222,30 @@ int
 redirects_write(const struct site *s, struct writer *w, struct err *err)
 {
 	struct redirects r;
-	struct buf	 net, ngx, feed;
+	struct buf	 net, feed;
 	const struct ynode *rd, *e;
 	const char	*f, *t;
 	size_t		 i;
 	int		 rc = -1, k;
 
 	buf_init(&net, 0);
-	buf_init(&ngx, 0);
 	buf_init(&feed, 0);
 	if (redirects_collect(s, &r, err) == -1)
 		return -1;
 	if (BUF_LIT(&net, "# Written by stet build: old addresses and where "
-	    "they moved.\n") == -1 ||
-	    BUF_LIT(&ngx, "# Written by stet build.  Include it in http {} "
-	    "(docs/nginx.conf shows how).\nmap $uri $stet_redirect {\n") == -1)
+	    "they moved.\n") == -1)
 		goto oom;
 	/*
 	 * _redirects is split at spaces and read by hosts as URLs: both
-	 * paths percent-encoded.  nginx's $uri is decoded: as they are.
+	 * paths percent-encoded.
 	 */
 	for (i = 0; i < r.n; i++)
 		if (put_url(&net, r.v[i].from) == -1 || buf_putc(&net, ' ') ==
 		    -1 || put_url(&net, r.v[i].to) == -1 ||
-		    BUF_LIT(&net, " 301\n") == -1 ||
-		    buf_printf(&ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
-		    r.v[i].to) == -1)
+		    BUF_LIT(&net, " 301\n") == -1)
 			goto oom;
-	if (BUF_LIT(&ngx, "}\n") == -1)
-		goto oom;
 	if (writer_put(w, 0, "_redirects", net.data, net.len, err) == -1)
 		goto out;
-	if (w->mem == NULL) {
-		if (fs_mkdirs_at(w->sitefd, ".stet") == -1 ||
-		    fs_write_atomic(w->sitefd, ".stet/redirects.nginx",
-		    ".stet/redirects.nginx.tmp", ngx.data, ngx.len, 0) == -1) {
-			err_set(err, ".stet/redirects.nginx", 0, "%s",
-			    strerror(errno));
-			goto out;
-		}
-	}
 	/* Old feed paths: the feed itself, from this build or the last. */
 	rd = s->cfg.tree != NULL ? ynode_get(s->cfg.tree, "redirects") : NULL;
 	for (e = rd && rd->kind == YNODE_MAP ? rd->child : NULL; e != NULL;
@@ -293,8 +277,44 @@ oom:
 out:
 	redirects_free(&r);
 	buf_free(&net);
-	buf_free(&ngx);
 	buf_free(&feed);
+	return rc;
+}
+
+int
+redirects_nginx(const struct site *s, struct err *err)
+{
+	struct redirects r;
+	struct buf	 ngx;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&ngx, 0);
+	if (redirects_collect(s, &r, err) == -1)
+		return -1;
+	if (BUF_LIT(&ngx, "# Written by stet build.  Include it in http {} "
+	    "(docs/nginx.conf shows how).\nmap $uri $stet_redirect {\n") == -1)
+		goto oom;
+	/* nginx's $uri is decoded: the paths as they are. */
+	for (i = 0; i < r.n; i++)
+		if (buf_printf(&ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
+		    r.v[i].to) == -1)
+			goto oom;
+	if (BUF_LIT(&ngx, "}\n") == -1)
+		goto oom;
+	if (fs_mkdirs_at(s->dirfd, ".stet") == -1 ||
+	    fs_write_atomic(s->dirfd, ".stet/redirects.nginx",
+	    ".stet/redirects.nginx.tmp", ngx.data, ngx.len, 0) == -1) {
+		err_set(err, ".stet/redirects.nginx", 0, "%s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, ".stet/redirects.nginx", 0, "out of memory");
+out:
+	redirects_free(&r);
+	buf_free(&ngx);
 	return rc;
 }
 

@@ -37,10 +37,15 @@ void	redirects_free(struct redirects *);
 int	redirects_outputs(const struct site *, struct outlist *);
 
 /*
- * Put public/_redirects and the old feed paths through w, and write
- * .stet/redirects.nginx.  Call after the feeds were put.  0, or -1.
+ * Put public/_redirects and the old feed paths through w.  Call after
+ * the feeds were put.  0, or -1.
  */
 int	redirects_write(const struct site *, struct writer *, struct err *);
+/*
+ * Write .stet/redirects.nginx, the same table as a map for nginx: after
+ * public/ was published, as it names what the new site holds.  0 or -1.
+ */
+int	redirects_nginx(const struct site *, struct err *);
 
 /*
  * Parse _redirects (len bytes) as redirects_write writes it: calls fn
