@@ -160,7 +160,8 @@ redirects_collect(const struct site *s, struct redirects *r, struct err *err)
 		if (add(r, &cap, f, strlen(f), to) == -1)
 			goto oom;
 	}
-	qsort(r->v, r->n, sizeof(*r->v), from_cmp);
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), from_cmp);
 	/* The first of two for one path stands. */
 	for (i = j = 0; i < r->n; i++) {
 		if (j > 0 && strcmp(r->v[j - 1].from, r->v[i].from) == 0) {
