@@ -29,14 +29,17 @@ endif
 endif
 
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
-	tomlplusplus gumbo ldns gmime-3.0 jansson source-highlight vips
+	tomlplusplus gumbo ldns gmime-3.0 jansson source-highlight
+# libvips: its headers only; site/images.c loads the library when a build
+# needs it (linked, its hundred libraries slowed every command's start).
+CPKGS	 = vips
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
 # need nor all the libraries it uses.
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
 	-DSTET_DATADIR='"$(DATADIR)"' \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(CPKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
 	-lh2o-evloop -lssl -lcrypto -lz -lcsv -pthread
 
