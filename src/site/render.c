@@ -157,7 +157,12 @@ post_item(struct pagectx *pc, const struct post *p)
 
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
 	k = entry_kind(s, p, &i);
-	tv_set(&pc->tb, &o, "url", out_link(pc, k, i));
+	/* Its URL was found once for the build: a post is in many lists. */
+	if (k == OUT_POST && pc->job->post_urls != NULL)
+		tv_set(&pc->tb, &o, "url", tv_cat(&pc->tb, pc->root,
+		    pc->job->post_urls[i], pc->index, NULL));
+	else
+		tv_set(&pc->tb, &o, "url", out_link(pc, k, i));
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
 	/* A post is in a dozen lists: its dates are written once. */
@@ -1181,6 +1186,19 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.feed_html = calloc(s->nposts ? s->nposts : 1, sizeof(char *));
 	job.need_body = calloc(s->nposts ? s->nposts : 1, 1);
 	job.feeds = calloc(s->ntopics + 1, 1);
+	if ((job.post_urls = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*job.post_urls))) != NULL)
+		for (i = 0; i < s->nposts; i++) {
+			struct buf u;
+
+			buf_init(&u, 0);
+			if (out_url(s, OUT_POST, i, &u) == -1 ||
+			    (job.post_urls[i] = buf_take(&u, NULL)) == NULL) {
+				buf_free(&u);
+				err_set(err, "public", 0, "out of memory");
+				goto out;
+			}
+		}
 	if ((job.dates = calloc(s->nposts ? s->nposts : 1,
 	    sizeof(*job.dates))) != NULL)
 		for (i = 0; i < s->nposts; i++) {
@@ -1301,6 +1319,9 @@ out:
 	free(job.need_body);
 	free(job.feeds);
 	free(job.dates);
+	for (i = 0; job.post_urls != NULL && i < s->nposts; i++)
+		free(job.post_urls[i]);
+	free(job.post_urls);
 	for (i = 0; job.related != NULL && i < POOL_MAX; i++) {
 		free(job.related[i].stamp);
 		free(job.related[i].count);

@@ -43,6 +43,7 @@ struct job {
 	unsigned char		*feeds;		/* as plan->feeds, less the
 						   unchanged */
 	struct post_dates	*dates;		/* one per post, or NULL */
+	char			**post_urls;	/* each post's out_url, or NULL */
 	struct related		*related;	/* POOL_MAX: one per thread */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
