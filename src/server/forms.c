@@ -416,10 +416,6 @@ post_subscribe(struct forms *f, struct formq_reply *rp,
 	}
 	/* A bot filled the field people cannot see: say the usual. */
 	if (trap == NULL || trap->vlen == 0) {
-		if (f->o.store == NULL) {
-			answer_down(f, rp, "subscribe");
-			goto out;
-		}
 		if (client == NULL || !net_fresh(f, &net, now))
 			limit -= budget_reserve(limit);
 		/*
@@ -471,10 +467,6 @@ post_confirm(struct forms *f, struct formq_reply *rp,
 	char		 unsub[STORE_UNSUB_LEN + 1];
 	int		 rc;
 
-	if (f->o.store == NULL) {
-		answer_down(f, rp, "confirm");
-		return;
-	}
 	pthread_mutex_lock(f->o.lock);
 	rc = store_confirm(f->o.store, t->val, t->vlen, (int64_t)time(NULL),
 	    &res, unsub, &err);
@@ -506,10 +498,6 @@ post_unsubscribe(struct forms *f, struct formq_reply *rp,
 	enum store_unsub res;
 	int		 rc;
 
-	if (f->o.store == NULL) {
-		answer_down(f, rp, "unsubscribe");
-		return;
-	}
 	pthread_mutex_lock(f->o.lock);
 	rc = store_unsubscribe(f->o.store, t->val, t->vlen,
 	    (int64_t)time(NULL), &res, &err);
@@ -659,9 +647,8 @@ post_work(struct formq_job *qj)
 	h2o_mem_pool_t	 pool;
 	uint64_t	 left = formq_left_ms(qj);
 
-	if (j->f->o.store != NULL)
-		store_busy_timeout(j->f->o.store, left > 2 * STORE_MARGIN_MS ?
-		    (int)(left - STORE_MARGIN_MS) : (int)(left / 2));
+	store_busy_timeout(j->f->o.store, left > 2 * STORE_MARGIN_MS ?
+	    (int)(left - STORE_MARGIN_MS) : (int)(left / 2));
 	h2o_mem_init_pool(&pool);
 	post_answer(j, &pool, &qj->reply);
 	h2o_mem_clear_pool(&pool);
@@ -749,6 +736,7 @@ forms_answer(struct forms *f, struct formq_port *port, h2o_req_t *req,
 	/*
 	 * Anything that may touch the store goes to the queue, once the
 	 * loop, which alone sees the request's headers, found it may.
+	 * Without a store there is no queue (server.c): the loop answers.
 	 */
 	if (post && origin_ok(f, req) && f->o.store != NULL) {
 		post_submit(f, port, req, confirm, unsub, client);
