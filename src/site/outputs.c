@@ -9,6 +9,22 @@ const struct out_feed_format out_feed_formats[OUT_FEED_FORMATS] = {
 	{ "feed.json", "application/feed+json", "JSON Feed" },
 };
 
+/* "dir/name/" (either may be NULL), name percent-encoded with esc. */
+static int
+folder(const char *dir, const char *name, int esc, struct buf *b)
+{
+	if (dir != NULL && (buf_puts(b, dir) == -1 || buf_putc(b, '/') == -1))
+		return -1;
+	if (name != NULL) {
+		if (esc ? esc_path_segment(b, name, strlen(name)) == -1 :
+		    buf_puts(b, name) == -1)
+			return -1;
+		if (buf_putc(b, '/') == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The folder an output lives in, and the file in it; esc percent-encodes
  * the names that come from the site (slugs, page names).
@@ -81,16 +97,7 @@ where(const struct site *s, enum out_kind k, size_t i, int esc,
 	default:
 		return -1;
 	}
-	if (dir != NULL && (buf_puts(b, dir) == -1 || buf_putc(b, '/') == -1))
-		return -1;
-	if (name != NULL) {
-		if (esc ? esc_path_segment(b, name, strlen(name)) == -1 :
-		    buf_puts(b, name) == -1)
-			return -1;
-		if (buf_putc(b, '/') == -1)
-			return -1;
-	}
-	return 0;
+	return folder(dir, name, esc, b);
 }
 
 int
@@ -128,10 +135,10 @@ add(const struct site *s, enum out_kind k, size_t i, struct buf *b,
 int
 out_entry_file(const struct post *p, struct buf *b)
 {
-	if (buf_puts(b, p->section) == -1 || buf_putc(b, '/') == -1 ||
-	    buf_puts(b, p->slug) == -1)
+	/* As where() puts OUT_POST and OUT_NOTE, for a post of no site. */
+	if (folder(p->section, p->slug, 0, b) == -1)
 		return -1;
-	return BUF_LIT(b, "/index.html");
+	return BUF_LIT(b, "index.html");
 }
 
 int
