@@ -49,6 +49,7 @@ struct build {
 	char		(*dgs)[CACHE_DIGEST];	/* one per post: its page's */
 	struct digests	 prev;		/* the last build's, for a rebuild */
 	struct digests	 made;		/* this build's */
+	struct buf	 nginx;		/* .stet/redirects.nginx, to write */
 	unsigned char	 sig[CACHE_SIG], static_sig[CACHE_SIG];
 	struct ids	*ids;
 	pthread_t	 cache_tid;	/* reading the cache meanwhile */
@@ -678,7 +679,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	post_digests(b);
 	/* After the feeds: old feed paths get copies of them. */
-	if (redirects_write(s, &b->w, err) == -1)
+	if (redirects_write(s, &b->w, &b->nginx, err) == -1)
 		return -1;
 	for (i = 0; i < s->nposts; i++)
 		if (b->links.warned[i] || b->ropts.warned[i])
@@ -693,7 +694,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (publish(b, cold, err) == -1)
 		return -1;
 	/* Past the last point to stop at: the rest only records. */
-	if (redirects_nginx(s, err) == -1)
+	if (redirects_nginx(s->dirfd, &b->nginx, err) == -1)
 		return -1;
 	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
 	    b->static_sig, (const char (*)[CACHE_DIGEST])b->dgs, &b->outputs,
@@ -749,6 +750,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	b.lockfd = -1;
 	digests_init(&b.prev);
 	digests_init(&b.made);
+	buf_init(&b.nginx, 0);
 	markdown_init();
 	rc = run(&b, res, err);
 	if (rc == -1 && b.wopen)
@@ -770,5 +772,6 @@ site_build(const struct build_opts *o, struct build_result *res,
 	free(b.dgs);
 	digests_free(&b.prev);
 	digests_free(&b.made);
+	buf_free(&b.nginx);
 	return rc;
 }

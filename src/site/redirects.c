@@ -220,7 +220,8 @@ redirects_outputs(const struct site *s, struct outlist *out)
 }
 
 int
-redirects_write(const struct site *s, struct writer *w, struct err *err)
+redirects_write(const struct site *s, struct writer *w, struct buf *ngx,
+    struct err *err)
 {
 	struct redirects r;
 	struct buf	 net, feed;
@@ -234,17 +235,23 @@ redirects_write(const struct site *s, struct writer *w, struct err *err)
 	if (redirects_collect(s, &r, err) == -1)
 		return -1;
 	if (BUF_LIT(&net, "# Written by stet build: old addresses and where "
-	    "they moved.\n") == -1)
+	    "they moved.\n") == -1 ||
+	    BUF_LIT(ngx, "# Written by stet build.  Include it in http {} "
+	    "(docs/nginx.conf shows how).\nmap $uri $stet_redirect {\n") == -1)
 		goto oom;
 	/*
 	 * _redirects is split at spaces and read by hosts as URLs: both
-	 * paths percent-encoded.
+	 * paths percent-encoded.  nginx's $uri is decoded: as they are.
 	 */
 	for (i = 0; i < r.n; i++)
 		if (put_url(&net, r.v[i].from) == -1 || buf_putc(&net, ' ') ==
 		    -1 || put_url(&net, r.v[i].to) == -1 ||
-		    BUF_LIT(&net, " 301\n") == -1)
+		    BUF_LIT(&net, " 301\n") == -1 ||
+		    buf_printf(ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
+		    r.v[i].to) == -1)
 			goto oom;
+	if (BUF_LIT(ngx, "}\n") == -1)
+		goto oom;
 	if (writer_put(w, 0, "_redirects", net.data, net.len, err) == -1)
 		goto out;
 	/* Old feed paths: the feed itself, from this build or the last. */
@@ -283,40 +290,14 @@ out:
 }
 
 int
-redirects_nginx(const struct site *s, struct err *err)
+redirects_nginx(int sitefd, const struct buf *ngx, struct err *err)
 {
-	struct redirects r;
-	struct buf	 ngx;
-	size_t		 i;
-	int		 rc = -1;
-
-	buf_init(&ngx, 0);
-	if (redirects_collect(s, &r, err) == -1)
-		return -1;
-	if (BUF_LIT(&ngx, "# Written by stet build.  Include it in http {} "
-	    "(docs/nginx.conf shows how).\nmap $uri $stet_redirect {\n") == -1)
-		goto oom;
-	/* nginx's $uri is decoded: the paths as they are. */
-	for (i = 0; i < r.n; i++)
-		if (buf_printf(&ngx, "    \"%s\" \"%s\";\n", r.v[i].from,
-		    r.v[i].to) == -1)
-			goto oom;
-	if (BUF_LIT(&ngx, "}\n") == -1)
-		goto oom;
-	if (fs_mkdirs_at(s->dirfd, ".stet") == -1 ||
-	    fs_write_atomic(s->dirfd, ".stet/redirects.nginx",
-	    ".stet/redirects.nginx.tmp", ngx.data, ngx.len, 0) == -1) {
-		err_set(err, ".stet/redirects.nginx", 0, "%s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-	goto out;
-oom:
-	err_set(err, ".stet/redirects.nginx", 0, "out of memory");
-out:
-	redirects_free(&r);
-	buf_free(&ngx);
-	return rc;
+	if (fs_mkdirs_at(sitefd, ".stet") == -1 ||
+	    fs_write_atomic(sitefd, ".stet/redirects.nginx",
+	    ".stet/redirects.nginx.tmp", ngx->data, ngx->len, 0) == -1)
+		return err_set(err, ".stet/redirects.nginx", 0, "%s",
+		    strerror(errno));
+	return 0;
 }
 
 int

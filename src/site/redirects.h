@@ -37,15 +37,17 @@ void	redirects_free(struct redirects *);
 int	redirects_outputs(const struct site *, struct outlist *);
 
 /*
- * Put public/_redirects and the old feed paths through w.  Call after
- * the feeds were put.  0, or -1.
+ * Put public/_redirects and the old feed paths through w, and append the
+ * same table as a map for nginx to ngx.  Call after the feeds were put.
+ * 0, or -1.
  */
-int	redirects_write(const struct site *, struct writer *, struct err *);
+int	redirects_write(const struct site *, struct writer *, struct buf *ngx,
+	    struct err *);
 /*
- * Write .stet/redirects.nginx, the same table as a map for nginx: after
+ * Write ngx (from redirects_write) to .stet/redirects.nginx: after
  * public/ was published, as it names what the new site holds.  0 or -1.
  */
-int	redirects_nginx(const struct site *, struct err *);
+int	redirects_nginx(int sitefd, const struct buf *ngx, struct err *);
 
 /*
  * Parse _redirects (len bytes) as redirects_write writes it: calls fn
