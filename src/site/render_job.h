@@ -6,6 +6,7 @@
  * feeds) share, and nothing else includes.
  */
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../support/buf.h"
@@ -29,6 +30,14 @@ struct related {
 	size_t		*cand;		/* the posts counted */
 };
 
+/*
+ * Values shown alike by every page at one depth ("./", "../", "../../")
+ * have their digests kept in job->shared, per depth: each post's list
+ * item, each topic's link, then the site, the nav and the site's feeds.
+ */
+#define SHARED_DEPTHS	3
+#define SHARED_STRIDE(s)	((s)->nposts + (s)->ntopics + 3)
+
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
 	const struct site	*site;
@@ -45,6 +54,7 @@ struct job {
 	struct post_dates	*dates;		/* one per post, or NULL */
 	char			**post_urls;	/* each post's out_url, or NULL */
 	struct related		*related;	/* POOL_MAX: one per thread */
+	_Atomic uint64_t	*shared;	/* see SHARED_DEPTHS */
 	char			**feed_html;	/* per post: its feed body */
 	size_t			 nextra;	/* jobs after the posts */
 	/*
