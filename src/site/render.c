@@ -705,7 +705,11 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		/* And of the image files it shows (their width and height). */
 		d = hash_num(d, (int64_t)images_digest(s->images, p->file));
 		d = tv_digest(tv_digest(d, &ctx), &post);
-		if ((page = render_needed(job, pc.rel, d, err)) == -1)
+		if (list == s->posts && job->opts->made_post != NULL) {
+			job->opts->made_post[i] = d;
+			page = job->opts->prev_post == NULL ||
+			    job->opts->prev_post[i] != d;
+		} else if ((page = render_needed(job, pc.rel, d, err)) == -1)
 			goto out;
 		page |= p->fresh;
 	}
