@@ -1157,8 +1157,23 @@ render_robots(const struct job *job, int worker, struct err *err)
 	return rc;
 }
 
-enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
-    EXTRA_NOTES, EXTRA_FORM, EXTRA_FIXED };
+enum { EXTRA_WRITING, EXTRA_SITEMAP, EXTRA_HOME, EXTRA_TOPICS, EXTRA_404,
+    EXTRA_ROBOTS, EXTRA_NOTES, EXTRA_FORM, EXTRA_FIXED };
+
+static int
+render_sitemap(const struct job *job, int worker, struct err *err)
+{
+	struct buf	 map;
+	int		 rc;
+
+	buf_init(&map, 0);
+	if (sitemap_xml(job->site, &map) == -1)
+		rc = err_set(err, "sitemap.xml", 0, "out of memory");
+	else
+		rc = put_one(job, worker, OUT_SITEMAP, &map, err);
+	buf_free(&map);
+	return rc;
+}
 
 static int
 run_job(void *ctx, size_t i, int worker, struct err *err)
@@ -1166,10 +1181,16 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	const struct job *job = ctx;
 	const struct site *s = job->site;
 	const struct plan *pl = job->plan;
+	size_t		 nrest = job->njobs - s->nposts;
 	int		 page;
 
-	/* Posts first: they are most of the work and balance best. */
-	if (i < s->nposts) {
+	/*
+	 * The lists first, each a long job (the writing index and the
+	 * sitemap go through every post), then the posts, many and short:
+	 * on two threads a long job taken last would run alone.
+	 */
+	if (i >= nrest) {
+		i -= nrest;
 		page = pl->post[i] == job->phase;
 		if (page || (job->phase == PLAN_CHANGED &&
 		    job->need_body[i] && job->feed_html[i] == NULL))
@@ -1178,16 +1199,6 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	}
 	if (job->phase != PLAN_CHANGED)
 		return 0;
-	i -= s->nposts;
-	/*
-	 * Notes are few and read every time: their pages, list and feeds
-	 * are always rendered, and the writer leaves unchanged bytes alone.
-	 * (The home page and sitemap follow sig_lists, which covers them.)
-	 */
-	if (i < s->nnotes)
-		return render_entry(job, s->notes, s->nnotes, i, "note", 1, 0,
-		    NULL, worker, err);
-	i -= s->nnotes;
 	switch (i) {
 	case EXTRA_HOME:
 		return pl->lists ? render_home(job, worker, err) : 0;
@@ -1195,6 +1206,8 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 		return s->nnotes ? render_notes(job, worker, err) : 0;
 	case EXTRA_WRITING:
 		return pl->lists ? render_writing(job, worker, err) : 0;
+	case EXTRA_SITEMAP:
+		return pl->lists ? render_sitemap(job, worker, err) : 0;
 	case EXTRA_TOPICS:
 		return pl->lists ? render_topics(job, worker, err) : 0;
 	case EXTRA_404:
@@ -1210,10 +1223,18 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	if (i < s->ntopics)
 		return pl->lists ? render_topic(job, i, worker, err) : 0;
 	i -= s->ntopics;
+	if (i < job->years.n)
+		return pl->lists ? render_year(job, i, worker, err) : 0;
+	i -= job->years.n;
 	if (i < s->npages)
 		return pl->fixed ? render_page(job, i, worker, err) : 0;
 	i -= s->npages;
-	return pl->lists ? render_year(job, i, worker, err) : 0;
+	/*
+	 * Notes are few and read every time: their pages, list and feeds
+	 * are always rendered, and the writer leaves unchanged bytes alone.
+	 */
+	return render_entry(job, s->notes, s->nnotes, i, "note", 1, 0, NULL,
+	    worker, err);
 }
 
 /*
@@ -1396,6 +1417,7 @@ render_pages(const struct site *s, const struct tset *tpl,
 	}
 	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
 	    job.years.n;
+	job.njobs = n;
 	/*
 	 * The feeds the plan names, less those whose entries are what they
 	 * were: only the feeds that change need their posts' bodies.
@@ -1454,15 +1476,6 @@ render_pages(const struct site *s, const struct tset *tpl,
 		}
 		if (render_redirect(&job, map.data, OUT_TOPIC, i, tp->title,
 		    "stet.yaml", err) == -1)
-			goto out;
-	}
-	buf_reset(&map);
-	if (plan->lists) {
-		if (sitemap_xml(s, &map) == -1) {
-			err_set(err, "sitemap.xml", 0, "out of memory");
-			goto out;
-		}
-		if (put_one(&job, 0, OUT_SITEMAP, &map, err) == -1)
 			goto out;
 	}
 	rc = 0;

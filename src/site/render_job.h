@@ -56,7 +56,7 @@ struct job {
 	struct related		*related;	/* POOL_MAX: one per thread */
 	_Atomic uint64_t	*shared;	/* see SHARED_DEPTHS */
 	char			**feed_html;	/* per post: its feed body */
-	size_t			 nextra;	/* jobs after the posts */
+	size_t			 njobs;		/* the lists', then the posts' */
 	/*
 	 * Each topic's posts, newest first: topic t's are the indexes
 	 * topic_posts[topic_start[t]] up to topic_start[t + 1].  Built once,
