@@ -409,6 +409,18 @@ pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
 		return err_set(err, "public", 0, "out of memory");
+	/* A post's URL was found once for the build: its file is in it. */
+	if (k == OUT_POST && job->post_urls != NULL) {
+		pc->path = job->post_urls[i];
+		pc->rel = tv_cat(&pc->tb, pc->path, "index.html", NULL).u.s;
+		if (pc->tb.oom) {
+			arena_free(pc->tb.arena);
+			pc->tb.arena = NULL;
+			return err_set(err, "public", 0, "out of memory");
+		}
+		pc->root = root_for(pc, pc->rel);
+		return 0;
+	}
 	buf_init(&b, 0);
 	if (out_file(job->site, k, i, &b) == -1 ||
 	    (pc->rel = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL ||
