@@ -377,7 +377,9 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 		tv_set(&pc->tb, &page, "title", tv_str(s->cfg.title));
 	tv_set(&pc->tb, &page, "og_title", tv_str(title ? title :
 	    s->cfg.title));
-	tv_set(&pc->tb, &page, "description", tv_str(description));
+	/* A post without a summary gets its first paragraph: render_entry. */
+	if (description != NULL && *description != '\0')
+		tv_set(&pc->tb, &page, "description", tv_str(description));
 	tv_set(&pc->tb, &page, "og_type", tv_str(og_type));
 	tv_set(&pc->tb, &page, "canonical", tv_cat(&pc->tb, s->cfg.url, path,
 	    NULL));
@@ -505,14 +507,15 @@ body_html(const struct job *job, const char *file, const char *dir,
     size_t *words, struct diag *diag, struct err *err)
 {
 	return body_html_page(job, file, dir, is_html, base, html, abs, words,
+	    NULL,
 	    NULL, diag, err);
 }
 
 int
 body_html_page(const struct job *job, const char *file, const char *dir,
     int is_html, const char *base, struct buf *html, struct buf *abs,
-    size_t *words, struct md_headings *heads, struct diag *diag,
-    struct err *err)
+    size_t *words, struct md_headings *heads, struct buf *lede,
+    struct diag *diag, struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 src;
@@ -542,6 +545,7 @@ body_html_page(const struct job *job, const char *file, const char *dir,
 	/* Anchor links and contents: toc.c (heads is NULL for a feed). */
 	mo.anchors = heads != NULL;
 	mo.headings = heads;
+	mo.lede = lede;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -652,8 +656,8 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	const struct site *s = job->site;
 	const struct post *p = &list[i];
 	struct pagectx	 pc;
-	struct buf	 html, abs;
-	struct tval	 ctx, post, topics, t;
+	struct buf	 html, abs, lede, *want_lede = NULL;
+	struct tval	 ctx, post, topics, t, *pg;
 	struct md_headings heads;
 	size_t		 words = 0, k, minutes;
 	uint64_t	 d;
@@ -661,6 +665,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
+	buf_init(&lede, 0);
 	memset(&heads, 0, sizeof(heads));
 	if (pagectx_init(&pc, job, list == s->posts ? OUT_POST : OUT_NOTE, i,
 	    err) == -1)
@@ -724,6 +729,8 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		} else if ((page = render_needed(job, pc.rel, d, err)) == -1)
 			goto out;
 		page |= p->fresh;
+		if (page && (p->summary == NULL || *p->summary == '\0'))
+			want_lede = &lede;
 	}
 	if (!page && !want_abs) {
 		rc = 0;
@@ -739,11 +746,13 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			goto out;
 		}
 		warned = body_html_page(job, p->file, pc.path, p->is_html,
-		    full.data, &html, &abs, &words, &heads, s->diag, err);
+		    full.data, &html, &abs, &words, &heads, want_lede,
+		    s->diag, err);
 		buf_free(&full);
 	} else
 		warned = body_html_page(job, p->file, pc.path, p->is_html,
-		    NULL, &html, NULL, &words, &heads, s->diag, err);
+		    NULL, &html, NULL, &words, &heads, want_lede, s->diag,
+		    err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -755,6 +764,15 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
+	/*
+	 * Without a summary, the description search engines and link
+	 * previews show is the first paragraph: it depends on the body
+	 * alone, whose source the digest above covers.
+	 */
+	if (want_lede != NULL && lede.len > 0 &&
+	    (pg = (struct tval *)tv_get(&ctx, "page")) != NULL)
+		tv_set(&pc.tb, pg, "description", tv_strn(lede.data,
+		    lede.len));
 	/* The table of contents: toc.c. */
 	if (toc_wanted(p->front, &heads, s->cfg.toc_headings)) {
 		tv_set(&pc.tb, &post, "has_toc", tv_str("1"));
@@ -778,6 +796,7 @@ out:
 	md_headings_free(&heads);
 	buf_free(&html);
 	buf_free(&abs);
+	buf_free(&lede);
 	return rc;
 }
 

@@ -89,12 +89,13 @@ int	body_html(const struct job *, const char *file, const char *dir,
 /*
  * body_html, and for a page of the site: headings end in links to
  * themselves, and when heads is not NULL the h2 and h3 go there (the
- * caller frees them with md_headings_free).
+ * caller frees them with md_headings_free); when lede is not NULL, the
+ * text of the first paragraph goes there (md_opts.lede).
  */
 int	body_html_page(const struct job *, const char *file,
 	    const char *dir, int is_html, const char *base, struct buf *html,
 	    struct buf *abs, size_t *words, struct md_headings *heads,
-	    struct diag *, struct err *);
+	    struct buf *lede, struct diag *, struct err *);
 
 /*
  * The feeds of the site (t SIZE_MAX) or of topic t; members is scratch.
