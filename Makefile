@@ -1,5 +1,6 @@
 # stet: plain make, dependencies through pkg-config.
-#   make            the binary, ./stet
+#   make            the binary, ./stet, and its code highlighter,
+#                   ./stet-highlight.so (loaded when a build needs it)
 #   make check      every test: the include graph, unit, end-to-end, and
 #                   both again under AddressSanitizer and
 #                   UndefinedBehaviorSanitizer, then each fuzz harness over
@@ -8,7 +9,8 @@
 #                   clang, ASan and UBSan) into build/fuzz/ and run each
 #                   for FUZZ_TIME seconds (default 60), one at a time;
 #                   crashes land in build/fuzz/artifacts/
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (LIBDIR=PREFIX/lib: the
+#                   highlighter goes in LIBDIR/stet)
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -218,7 +220,8 @@ fuzz:
 # harness over the inputs that once crashed it, then 15 s of fuzzing
 # each from a copy of its seeds.
 check: includes
-	$(MAKE) VARIANT=clang CC=clang build/clang/stet
+	$(MAKE) VARIANT=clang CC=clang build/clang/stet \
+		build/clang/stet-highlight.so
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate

@@ -19,7 +19,8 @@
  * which highlight_load.c loads the first time code in a known language
  * is highlighted, from the first of: the binary's folder, the folder
  * above it (./stet, build/VARIANT/stet and the tests, in the source
- * tree), and LIBDIR/stet (make install's).  The language definitions
+ * tree), ../lib/stet from the binary's, and LIBDIR/stet (make
+ * install's).  The language definitions
  * are the library's own (compiled into it), or the user's where the
  * library takes those instead (a *.xml of a higher version in
  * ~/.local/share/org.kde.syntax-highlighting/syntax and the like).

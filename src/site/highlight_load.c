@@ -108,13 +108,15 @@ is_file(const char *path)
  * Beside the binary (./stet and build/VARIANT/stet in the source tree,
  * each with the plugin its make built), the folder above it (the unit
  * tests in build/VARIANT/tests/, the fuzz harnesses in build/fuzz/harness/),
- * then LIBDIR/stet, where make install puts it.
+ * PREFIX/lib/stet for PREFIX/bin/stet (installed under a PREFIX other
+ * than the one it was built for), then LIBDIR/stet, where make install
+ * puts it.
  */
 static void
 find_plugin(void)
 {
 	char		 exe[PATH_MAX], try[PATH_MAX];
-	const char	*ups[] = { "", "../" };
+	const char	*ups[] = { "", "../", "../lib/stet/" };
 	ssize_t		 n;
 	char		*slash;
 	size_t		 i;
