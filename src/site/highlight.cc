@@ -112,7 +112,8 @@ class_of_style(ksh::Theme::TextStyle s)
  * styles every plain value as an attribute, its keys as functions and
  * its punctuation as keywords;
  * JSON its keys as types, its colons as functions; TOML its keys as
- * types: in all three the keys are what stands out, as variables.
+ * types: in all three the keys are what stands out, as variables.  HTML
+ * and XML leave attribute names in "Others", which stet does not colour.
  */
 const struct {
 	const char	*def;
@@ -129,6 +130,7 @@ const struct {
 	{ "JSON", "Style_String_Key", 'v' }, { "JSON", "Style_String_Key_Char", 'v' },
 	{ "JSON", "Style_Seperator_Pair", 0 },
 	{ "TOML", "Key", 'v' }, { "TOML", "TableHeader", 'm' },
+	{ "HTML", "Attribute", 'v' }, { "XML", "Attribute", 'v' },
 };
 
 /* The class of f's runs in code highlighted as def. */

@@ -49,7 +49,8 @@ static const struct {
 	{ "toml", "toml", "[server]\nport = 8080",
 	  "\n<span class=\"v\">port</span> = <span class=\"n\">8080" },
 	{ "html", "html", "<p class=\"x\">a</p>",
-	  "<span class=\"k\">&lt;p</span>" },
+	  "<span class=\"k\">&lt;p</span> <span class=\"v\">class=</span>"
+	  "<span class=\"s\">&quot;x&quot;</span>" },
 	{ "css", "css", "a { color: red; }", "<span class=\"k\">color</span>" },
 	{ "Dockerfile", "dockerfile", "FROM debian:12\nRUN make",
 	  "<span class=\"k\">FROM" },
