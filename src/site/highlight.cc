@@ -315,6 +315,12 @@ mine()
 }
 
 int
+skip_run(void *, char, size_t, size_t)
+{
+	return 0;
+}
+
+int
 highlight(const char *def, const char *code, size_t len, hl_run_fn fn,
     void *arg)
 {
@@ -332,10 +338,20 @@ highlight(const char *def, const char *code, size_t len, hl_run_fn fn,
 		t.h.def = &it->first;
 		t.h.cls = &it->second.cls;
 	}
+	ksh::State st;
+	if (std::strcmp(def, "PHP/PHP") == 0 && (len < 2 ||
+	    std::memcmp(code, "<?", 2) != 0)) {
+		/*
+		 * PHP's definition starts outside PHP, as a file does,
+		 * and essays show code without its "<?php": the state
+		 * after that line, whose runs go nowhere, starts it.
+		 */
+		t.h.fn = skip_run;
+		st = t.h.line(0, "<?php", 5, st);
+	}
 	t.h.fn = fn;
 	t.h.arg = arg;
 	t.h.failed = false;
-	ksh::State st;
 	for (; p < end; p = nl + 1) {
 		if ((nl = static_cast<const char *>(std::memchr(p, '\n',
 		    (size_t)(end - p)))) == nullptr)

@@ -57,6 +57,10 @@ static const struct {
 	{ "diff", "diff", "@@ -1 +1 @@\n-x\n+y",
 	  "<span class=\"m\">@@ -1 +1 @@</span>\n<span class=\"d\">-x</span>"
 	  "\n<span class=\"a\">+y</span>" },
+	/* Without its "<?php", as essays show it, and with. */
+	{ "php", "php", "echo $x;", "<span class=\"k\">echo</span> "
+	  "<span class=\"v\">$x</span>;" },
+	{ "php", "php", "<?php\necho $x;", "\n<span class=\"k\">echo</span>" },
 	{ "graphql", "graphql", "query Q($id: ID!) { user(id: $id) { name } }",
 	  "<span class=\"k\">query" },
 };
