@@ -22,9 +22,10 @@
  * Threads.  A Repository (the definitions, loaded lazily as used) and a
  * highlighter are not thread-safe; separate instances are.  Each thread
  * that highlights makes its own (thread_local), the first time: some
- * milliseconds to read the library's index of definitions.  Nothing
- * here needs a QCoreApplication: the definitions are resources compiled
- * into the library, and the user's own are found with QStandardPaths.
+ * milliseconds to read the library's index of definitions, under a lock
+ * (read_lock, below) as is reading each definition.  Nothing here needs
+ * a QCoreApplication: the definitions are resources compiled into the
+ * library, and the user's own are found with QStandardPaths.
  *
  * Exceptions stop here: std::bad_alloc is -1, anything else leaves the
  * code plain.
@@ -33,6 +34,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
@@ -306,12 +308,27 @@ struct per_thread {
 	std::map<std::string, def_use>	 defs;	/* by name */
 };
 
+/*
+ * Taken while a thread reads definitions (its repository's index, then
+ * each definition it uses, with those it includes): the reading goes
+ * through Qt's resources, text codecs and XML reader, process-wide
+ * state that Qt guards itself, but with locks ThreadSanitizer cannot
+ * see, and a few milliseconds once per thread and language are cheap
+ * to serialize.  Highlighting, the part that takes time, runs on
+ * every core.
+ */
+std::mutex	read_lock;
+
 per_thread &
 mine()
 {
-	thread_local per_thread t;
+	thread_local std::unique_ptr<per_thread> t;
 
-	return t;
+	if (!t) {
+		std::lock_guard<std::mutex> g(read_lock);
+		t.reset(new per_thread);
+	}
+	return *t;
 }
 
 int
@@ -329,9 +346,14 @@ highlight(const char *def, const char *code, size_t len, hl_run_fn fn,
 
 	if (t.h.def == nullptr || *t.h.def != def) {
 		auto it = t.defs.find(def);
-		if (it == t.defs.end())
-			it = t.defs.emplace(def, def_use{t.repo.definitionForName(
-			    QString::fromUtf8(def)), {}}).first;
+		if (it == t.defs.end()) {
+			std::lock_guard<std::mutex> g(read_lock);
+			ksh::Definition d = t.repo.definitionForName(
+			    QString::fromUtf8(def));
+			/* Read now, under the lock, not at the first line. */
+			(void)d.includedDefinitions();
+			it = t.defs.emplace(def, def_use{d, {}}).first;
+		}
 		if (!it->second.def.isValid())
 			return 0;
 		t.h.setDefinition(it->second.def);
