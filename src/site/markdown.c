@@ -6,6 +6,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "../support/diag.h"
 #include "../support/esc.h"
 #include "../support/hash.h"
 #include "../support/text.h"
@@ -1008,7 +1009,7 @@ code_lang(cmark_node *n)
  * on a node taken out.
  */
 static int
-code_highlight(cmark_node *doc, struct swaps *w)
+code_highlight(cmark_node *doc, struct swaps *w, const struct md_opts *o)
 {
 	cmark_iter	*it;
 	cmark_event_type ev;
@@ -1050,8 +1051,21 @@ code_highlight(cmark_node *doc, struct swaps *w)
 		    code ? strlen(code) : 0, &h);
 		if (r == -1)
 			break;
-		if (r == 0)
-			continue;	/* left plain */
+		if (r == 0) {
+			/* Left plain; without the highlighter, said once. */
+			const char *why = o->diag != NULL ?
+			    highlight_failure() : NULL;
+			int line = cmark_node_get_start_line(todo[i]);
+
+			if (why != NULL) {
+				diag_warn(o->diag, o->file, (o->line ? o->line :
+				    1) + (size_t)(line > 0 ? line - 1 : 0),
+				    "code is left plain: %s", why);
+				if (o->warned != NULL)
+					*o->warned = 1;
+			}
+			continue;
+		}
 		if (BUF_LIT(&h, "</code></pre>") == -1 ||
 		    (lit = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
 			break;
@@ -1331,7 +1345,7 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	if (o->portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
 		goto out;
 	if ((o->anchors && heads_anchor(&heads, 1) == -1) ||
-	    code_highlight(doc, &swaps) == -1)
+	    code_highlight(doc, &swaps, o) == -1)
 		goto out;
 	if (o->headings != NULL && heads_export(&heads, o->headings) == -1)
 		goto out;
