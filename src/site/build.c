@@ -13,6 +13,7 @@
 #include "build.h"
 #include "cache.h"
 #include "check.h"
+#include "highlight.h"
 #include "memfs.h"
 #include "ids.h"
 #include "images.h"
@@ -632,6 +633,12 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
+	/*
+	 * Code highlighted before is taken from .stet/code: a rebuild
+	 * loads the highlighter only if an edit brought new code.
+	 */
+	if (highlight_cache_open(s->dirfd) == -1)
+		return err_set(err, NULL, 0, "out of memory");
 	if (images_plan(b, cold, err) == -1)
 		return -1;
 	/*
@@ -698,6 +705,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
 	    images_deps_save(s->images, err) == -1 ||
+	    highlight_cache_save(cold || b->plan.fixed, err) == -1 ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
@@ -752,6 +760,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	rc = run(&b, res, err);
 	if (rc == -1 && b.wopen)
 		writer_abort(&b.w);
+	highlight_cache_close();
 	template_set_free(b.tpl);
 	if (b.site.arena != NULL)
 		site_free(&b.site);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "../support/buf.h"
+#include "../support/err.h"
 
 /*
  * Code highlighted at build time, with KDE's KSyntaxHighlighting.  The
@@ -29,6 +30,7 @@
 /* Before any thread highlights (later calls do nothing). */
 void	highlight_init(void);
 
+
 /*
  * The language a fence's info string names ("js", "TypeScript", "sh"),
  * as the one name stet gives it ("javascript", "typescript", "shell"),
@@ -46,6 +48,27 @@ const char *highlight_lang(const char *lang, size_t n);
  */
 int	highlight_code(const char *lang, const char *code, size_t len,
 	    struct buf *out);
+
+/*
+ * Keep highlighted code between builds, in dirfd's .stet/code
+ * (highlight_cache.c): until highlight_cache_close, highlight_code
+ * looks there before it highlights, and records what it highlights.
+ * Code found there needs no highlighter: a rebuild that renders pages
+ * again for their neighbours' sake does not load it.  0, or -1 out of
+ * memory.
+ */
+int	highlight_cache_open(int dirfd);
+
+/*
+ * Write what this build highlighted to .stet/code, beside what the file
+ * held; with used_only (a build that rendered every page), only the
+ * blocks this build met, so the file forgets code that is gone.  Does
+ * nothing when there is nothing to add or forget.  0, or -1 with err.
+ */
+int	highlight_cache_save(int used_only, struct err *);
+
+/* Forget the cache's contents (opening again also does). */
+void	highlight_cache_close(void);
 
 /*
  * Why code is left plain when highlight_code returns 0 for want of the

@@ -22,6 +22,7 @@
 #include "../support/buf.h"
 #include "../support/esc.h"
 #include "highlight.h"
+#include "highlight_cache.h"
 #include "highlight_plugin.h"
 
 #ifndef STET_LIBDIR
@@ -314,27 +315,72 @@ on_run(void *arg, char cls, size_t off, size_t n)
 	return 0;
 }
 
+/* Each run to the sink, and its encoding to runs (highlight_cache.h). */
+struct recorder {
+	struct sink	*to;
+	struct buf	 runs;
+};
+
+static int
+record_run(void *arg, char cls, size_t off, size_t n)
+{
+	struct recorder	*r = arg;
+
+	if (hlc_put_run(&r->runs, cls, off, n) == -1)
+		return -1;
+	return on_run(r->to, cls, off, n);
+}
+
+/* Runs kept by a build before (hlc_find) to s, as the plugin gives them. */
+static int
+replay(struct sink *s, const unsigned char *runs, size_t n)
+{
+	const unsigned char *p = runs;
+	size_t		 off, len;
+	char		 cls;
+
+	while (hlc_next_run(&p, runs + n, &cls, &off, &len))
+		if (on_run(s, cls, off, len) == -1)
+			return -1;
+	return 0;
+}
+
 int
 highlight_code(const char *name, const char *code, size_t len,
     struct buf *out)
 {
 	const struct lang	*l = find_lang(name);
+	const unsigned char	*runs;
+	struct recorder		 rec;
 	struct sink		 s;
-	size_t			 start = out->len;
+	size_t			 start = out->len, nruns;
 	int			 r;
 
 	if (l == NULL || !within_bounds(code, len))
-		return 0;
-	pthread_once(&load_once, load);
-	if (hl_code == NULL)
 		return 0;
 	memset(&s, 0, sizeof(s));
 	s.code = code;
 	s.len = len;
 	s.out = out;
-	r = hl_code(l->def, code, len, on_run, &s);
+	if (hlc_find(l->def, code, len, &runs, &nruns)) {
+		r = replay(&s, runs, nruns) == -1 || plain_to(&s, len) == -1 ?
+		    -1 : 1;
+		if (r != 1)
+			buf_truncate(out, start);
+		return r;
+	}
+	pthread_once(&load_once, load);
+	if (hl_code == NULL)
+		return 0;
+	rec.to = &s;
+	buf_init(&rec.runs, 0);
+	r = hl_code(l->def, code, len, record_run, &rec);
 	if (r == 1 && plain_to(&s, len) == -1)
 		r = -1;
+	if (r == 1)
+		hlc_add(l->def, code, len, (const unsigned char *)rec.runs.data,
+		    rec.runs.len);
+	buf_free(&rec.runs);
 	if (r != 1)
 		buf_truncate(out, start);
 	return r;

@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "site/highlight.h"
+#include "site/highlight_cache.h"
 #include "site/markdown.h"
 
 /* A fence's name, the language it means, and a line with a keyword in it. */
@@ -452,6 +454,113 @@ user_definition(void **state)
 	buf_free(&out);
 }
 
+/* code highlighted as go, into a string the caller frees. */
+static char *
+go(const char *code)
+{
+	struct buf	 out;
+
+	buf_init(&out, 0);
+	assert_int_equal(highlight_code("go", code, strlen(code), &out), 1);
+	return buf_take(&out, NULL);
+}
+
+/* Is code's go known to the cache? */
+static int
+cached(const char *code)
+{
+	const unsigned char *runs;
+	size_t		 n;
+
+	return hlc_find("Go", code, strlen(code), &runs, &n);
+}
+
+/*
+ * .stet/code: what a build highlights, the next finds, with the same
+ * bytes out; a build that rendered everything forgets what it did not
+ * meet; a torn or foreign file is ignored, and written anew.
+ */
+static void
+code_cache(void **state)
+{
+	static const char *a = "func a() { return \"<a>\" }",
+	    *b = "func b() int { return 1 }";
+	char		 dir[] = "/tmp/stet-hlc.XXXXXX", path[64], *fa, *fb,
+			*again;
+	struct err	 err;
+	struct stat	 st, st2;
+	FILE		*f;
+	int		 fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/.stet", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_true((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1);
+	snprintf(path, sizeof(path), "%s/.stet/code", dir);
+
+	/* Not open: nothing is kept, nothing found. */
+	fa = go(a);
+	assert_false(cached(a));
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	free(fa);
+	fa = go(a);
+	fb = go(b);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(stat(path, &st), 0);
+
+	/* The next build finds both, and writes the same bytes. */
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	assert_true(cached(b));
+	highlight_cache_close();
+	assert_int_equal(highlight_cache_open(fd), 0);
+	again = go(a);
+	assert_string_equal(again, fa);
+	free(again);
+	/* It met a only, and rendered everything: b is forgotten. */
+	assert_int_equal(highlight_cache_save(1, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(stat(path, &st2), 0);
+	assert_true(st2.st_size < st.st_size);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	assert_false(cached(b));
+	highlight_cache_close();
+
+	/* Torn: ignored, the code highlighted again, the file made anew. */
+	assert_int_equal(truncate(path, st2.st_size - 3), 0);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	again = go(a);
+	assert_string_equal(again, fa);
+	free(again);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	highlight_cache_close();
+
+	/* Another highlighter's (its fingerprint): ignored. */
+	assert_non_null(f = fopen(path, "r+"));
+	assert_int_equal(fseek(f, 16, SEEK_SET), 0);
+	assert_int_equal(fputc('!', f), '!');
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	highlight_cache_close();
+
+	free(fa);
+	free(fb);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.stet", dir);
+	rmdir(path);
+	rmdir(dir);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -464,6 +573,7 @@ main(void)
 		cmocka_unit_test(bytes_kept),
 		cmocka_unit_test(fingerprint),
 		cmocka_unit_test(user_definition),
+		cmocka_unit_test(code_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
