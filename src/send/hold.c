@@ -72,7 +72,8 @@ send_note_built(const char *dir, const struct send_settings *set,
 	if (site_load(dir, &lo, NULL, NULL, &site, err) == -1)
 		goto out;
 	loaded = 1;
-	if (ids_assign(&site, &ids, err) == -1)
+	if (ids_read(site.dirfd, &ids, err) == -1 ||
+	    ids_assign(&site, ids, err) == -1)
 		goto out;
 	if ((v = send_candidates(&site, set->notes, &n)) == NULL) {
 		err_set(err, NULL, 0, "out of memory");

@@ -992,7 +992,8 @@ send_run(const struct send_opts *o, struct send_result *res,
 	ps->lease_ttl = (int)o->mail->timeout * 2 + LEASE_SLACK;
 	if (gethostname(ps->host, sizeof(ps->host) - 1) == -1)
 		strcpy(ps->host, "localhost");
-	if (ids_assign(&site, &ids, err) == -1 ||
+	if (ids_read(site.dirfd, &ids, err) == -1 ||
+	    ids_assign(&site, ids, err) == -1 ||
 	    (v = send_candidates(&site, o->settings->notes, &n)) == NULL)
 		goto out;
 	if (store_open(&ps->store, o->dir, err) == -1 ||

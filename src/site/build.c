@@ -61,6 +61,9 @@ struct build {
 	int		 cache_fd;
 	int		 cache_rc;
 	struct err	 cache_err;
+	int		 ids_done;	/* .stet/ids read, into ids */
+	int		 ids_rc;
+	struct err	 ids_err;
 };
 
 static double
@@ -570,6 +573,9 @@ cache_thread(void *arg)
 	struct build	*b = arg;
 
 	b->cache_rc = cache_read(b->cache_fd, &b->cache, &b->cache_err);
+	/* .stet/ids too: it needs nothing of the site either. */
+	b->ids_rc = ids_read(b->cache_fd, &b->ids, &b->ids_err);
+	b->ids_done = 1;
 	return NULL;
 }
 
@@ -637,15 +643,21 @@ run(struct build *b, struct build_result *res, struct err *err)
 	 * Code highlighted before is taken from .stet/code: a rebuild
 	 * loads the highlighter only if an edit brought new code.
 	 */
-	if (highlight_cache_open(s->dirfd) == -1)
-		return err_set(err, NULL, 0, "out of memory");
+	highlight_cache_open(s->dirfd);
 	if (images_plan(b, cold, err) == -1)
 		return -1;
 	/*
 	 * Ids are what feeds (and stet check) know posts by, and the
 	 * renderer tells whether a feed changed by what it would show.
 	 */
-	if (ids_assign(s, &b->ids, err) == -1)
+	if (!b->ids_done)
+		b->ids_rc = ids_read(s->dirfd, &b->ids, &b->ids_err);
+	b->ids_done = 1;
+	if (b->ids_rc == -1) {
+		*err = b->ids_err;
+		return -1;
+	}
+	if (ids_assign(s, b->ids, err) == -1)
 		return -1;
 	if (theme_templates(s, &b->tpl, err) == -1)
 		return -1;

@@ -54,10 +54,10 @@ int	highlight_code(const char *lang, const char *code, size_t len,
  * (highlight_cache.c): until highlight_cache_close, highlight_code
  * looks there before it highlights, and records what it highlights.
  * Code found there needs no highlighter: a rebuild that renders pages
- * again for their neighbours' sake does not load it.  0, or -1 out of
- * memory.
+ * again for their neighbours' sake does not load it.  The file is read
+ * when code is first highlighted.
  */
-int	highlight_cache_open(int dirfd);
+void	highlight_cache_open(int dirfd);
 
 /*
  * Write what this build highlighted to .stet/code, beside what the file

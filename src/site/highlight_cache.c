@@ -55,6 +55,7 @@ static struct {
 	pthread_mutex_t	 mu;
 	int		 open;		/* between open and close */
 	int		 dirfd;
+	int		 fp_known;	/* fp found (when first needed) */
 	uint64_t	 fp;
 	int		 read;		/* the file was looked at */
 	struct buf	 file;		/* its bytes */
@@ -131,6 +132,29 @@ hlc_next_run(const unsigned char **p, const unsigned char *end, char *cls,
 	return 1;
 }
 
+/*
+ * The hash of the highlighter's fingerprint, found the first time it is
+ * needed (mu held): a build that highlights nothing never asks.  0, or
+ * -1 out of memory.
+ */
+static int
+fingerprint(void)
+{
+	struct buf	 fp;
+
+	if (hc.fp_known)
+		return 0;
+	buf_init(&fp, 0);
+	if (highlight_fingerprint(&fp) == -1) {
+		buf_free(&fp);
+		return -1;
+	}
+	hc.fp = hash_bytes(HASH_INIT, fp.data, fp.len);
+	hc.fp_known = 1;
+	buf_free(&fp);
+	return 0;
+}
+
 /* Read the file, if it is there and of this fingerprint (mu held). */
 static void
 read_file(void)
@@ -141,7 +165,8 @@ read_file(void)
 	size_t		 i;
 
 	hc.read = 1;
-	if (fs_read_at(hc.dirfd, CODE_FILE, CODE_MAX, &hc.file, 1, &err) != 0)
+	if (fingerprint() == -1 ||
+	    fs_read_at(hc.dirfd, CODE_FILE, CODE_MAX, &hc.file, 1, &err) != 0)
 		goto drop;
 	p = (const unsigned char *)hc.file.data;
 	if (hc.file.len < HEAD || memcmp(p, MAGIC, MAGIC_LEN) != 0)
@@ -235,24 +260,14 @@ out:
 	pthread_mutex_unlock(&hc.mu);
 }
 
-int
+void
 highlight_cache_open(int dirfd)
 {
-	struct buf	 fp;
-
 	highlight_cache_close();
-	buf_init(&fp, 0);
-	if (highlight_fingerprint(&fp) == -1) {
-		buf_free(&fp);
-		return -1;
-	}
 	pthread_mutex_lock(&hc.mu);
-	hc.fp = hash_bytes(HASH_INIT, fp.data, fp.len);
 	hc.dirfd = dirfd;
 	hc.open = 1;
 	pthread_mutex_unlock(&hc.mu);
-	buf_free(&fp);
-	return 0;
 }
 
 /* One entry of the file to write: an old one or a fresh one. */
@@ -282,10 +297,13 @@ highlight_cache_save(int used_only, struct err *err)
 
 	buf_init(&b, 0);
 	pthread_mutex_lock(&hc.mu);
-	if (!hc.open)
+	/* Nothing new, and what it holds is kept: no need to read it. */
+	if (!hc.open || (hc.nfresh == 0 && !used_only))
 		goto done;
 	if (!hc.read)
 		read_file();
+	if (fingerprint() == -1)
+		goto oom;
 	for (i = 0; i < hc.nold; i++)
 		dropped |= used_only && !hc.used[i];
 	/* Nothing new and nothing to forget: the file stands. */
@@ -372,6 +390,7 @@ highlight_cache_close(void)
 	hc.data = NULL;
 	hc.ndata = 0;
 	hc.read = 0;
+	hc.fp_known = 0;
 	hc.open = 0;
 	hc.dirfd = -1;
 	pthread_mutex_unlock(&hc.mu);

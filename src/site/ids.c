@@ -184,12 +184,11 @@ assign(struct site *s, struct ids *ids, struct post *p, struct err *err)
 }
 
 int
-ids_assign(struct site *s, struct ids **out, struct err *err)
+ids_read(int dirfd, struct ids **out, struct err *err)
 {
 	struct ids	*ids;
 	struct buf	 src;
-	size_t		 i, len;
-	int		 rc;
+	size_t		 len;
 
 	*out = NULL;
 	if ((ids = calloc(1, sizeof(*ids))) == NULL ||
@@ -198,21 +197,33 @@ ids_assign(struct site *s, struct ids **out, struct err *err)
 		return err_set(err, IDS_FILE, 0, "out of memory");
 	}
 	buf_init(&src, 0);
-	rc = fs_read_at(s->dirfd, IDS_FILE, IDS_MAX, &src, 1, err);
-	if (rc == -1)
+	if (fs_read_at(dirfd, IDS_FILE, IDS_MAX, &src, 1, err) == -1)
 		goto fail;
 	ids->data = buf_take(&src, &len);
 	if (ids->data == NULL || parse(ids, len) == -1) {
 		err_set(err, IDS_FILE, 0, "out of memory");
 		goto fail;
 	}
+	*out = ids;
+	return 0;
+fail:
+	buf_free(&src);
+	ids_free(ids);
+	return -1;
+}
+
+int
+ids_assign(struct site *s, struct ids *ids, struct err *err)
+{
+	size_t		 i;
+
 	/* Visible posts first: they are the ones with a published id. */
 	for (i = 0; i < s->nposts; i++)
 		if (assign(s, ids, &s->posts[i], err) == -1)
-			goto fail;
+			return -1;
 	for (i = 0; i < s->nnotes; i++)
 		if (assign(s, ids, &s->notes[i], err) == -1)
-			goto fail;
+			return -1;
 	for (i = 0; i < s->nhidden; i++) {
 		struct id_rec *r = find(ids, s->hidden[i].file);
 
@@ -223,12 +234,7 @@ ids_assign(struct site *s, struct ids **out, struct err *err)
 			r->used = 1;
 		}
 	}
-	*out = ids;
 	return 0;
-fail:
-	buf_free(&src);
-	ids_free(ids);
-	return -1;
 }
 
 static int

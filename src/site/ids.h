@@ -17,8 +17,14 @@
  */
 struct ids;
 
-/* Give every post (and hidden post) its id.  0 or -1. */
-int	ids_assign(struct site *, struct ids **, struct err *);
+/*
+ * Read dirfd's .stet/ids into *out (empty when there is none): needs
+ * nothing of the site, so a build reads it while it lists posts/.  0 or
+ * -1.
+ */
+int	ids_read(int dirfd, struct ids **out, struct err *);
+/* Give every post (and hidden post) its id from ids.  0 or -1. */
+int	ids_assign(struct site *, struct ids *, struct err *);
 /* Record the ids, if any is new.  0 or -1. */
 int	ids_save(const struct site *, struct ids *, struct err *);
 void	ids_free(struct ids *);
