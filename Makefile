@@ -28,11 +28,17 @@ CXX	 = clang++
 endif
 endif
 
-PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 libcurl opendkim glib-2.0 \
-	tomlplusplus gumbo ldns gmime-3.0 jansson source-highlight
-# libvips: its headers only; site/images.c loads the library when a build
-# needs it (linked, its hundred libraries slowed every command's start).
-CPKGS	 = vips
+# GObject is linked for itself (GMime's casts in mail/dsn.c, images.c's
+# references), no longer only through GMime.
+PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 opendkim glib-2.0 \
+	gobject-2.0 tomlplusplus gumbo ldns jansson source-highlight
+# libvips, libcurl and GMime: their headers only.  Each is loaded when a
+# command first needs it: libvips by site/images.c, libcurl (mail, import
+# --fetch-media) by support/curl_lib.c, GMime (bounces) by
+# mail/gmime_lib.c.  Linked, the hundred-odd libraries they pull in made
+# every command, a rebuild included, start slower; tests/e2e/startup
+# checks the binary does not link them again.
+CPKGS	 = vips libcurl gmime-3.0
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
