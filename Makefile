@@ -35,9 +35,9 @@ PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 opendkim glib-2.0 \
 # libvips, libcurl and GMime: their headers only.  Each is loaded when a
 # command first needs it: libvips by site/images.c, libcurl (mail, import
 # --fetch-media) by support/curl_lib.c, GMime (bounces) by
-# mail/gmime_lib.c.  Linked, the hundred-odd libraries they pull in made
-# every command, a rebuild included, start slower; tests/e2e/startup
-# checks the binary does not link them again.
+# mail/gmime_lib.c.  Linked, the dozens of libraries each pulls in made
+# every command, a rebuild included, start slower; tests/e2e/run's
+# libraries_not_linked fails if the binary links one again.
 CPKGS	 = vips libcurl gmime-3.0
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
