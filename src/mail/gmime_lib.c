@@ -1,7 +1,6 @@
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
 
+#include "../support/dlib.h"
 #include "gmime_lib.h"
 
 /* The SONAME Debian 12 ships (libgmime-3.0-0): the ABI stet was built for. */
@@ -9,10 +8,7 @@
 
 struct gmime_lib	gmime_lib;
 
-static const struct {
-	const char	*name;
-	void		**slot;
-} syms[] = {
+static const struct dlib_sym syms[] = {
 	{ "g_mime_init", (void **)&gmime_lib.init },
 	{ "g_mime_parser_new_with_stream",
 	    (void **)&gmime_lib.parser_new_with_stream },
@@ -70,30 +66,16 @@ static int		loaded;
 static char		why[256];	/* when not loaded */
 
 /*
- * Once for the process: g_mime_init is not thread-safe.  The handle
- * stays open for the life of the process (GMime registers its classes
- * with GObject, which keeps them); on a failure, loaded 0 keeps every
+ * Once for the process, whatever thread gets here first: g_mime_init is
+ * not thread-safe.  On a failure loaded stays 0, which keeps every
  * caller away from the slots.
  */
 static void
 load(void)
 {
-	void		*h;
-	const char	*e;
-	size_t		 i;
-
-	if ((h = dlopen(GMIME_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		(void)snprintf(why, sizeof(why), "cannot load %s: %s",
-		    GMIME_LIB, e != NULL ? e : "unknown error");
+	if (dlib_open(GMIME_LIB, syms, sizeof(syms) / sizeof(*syms), why,
+	    sizeof(why)) == -1)
 		return;
-	}
-	for (i = 0; i < sizeof(syms) / sizeof(*syms); i++)
-		if ((*syms[i].slot = dlsym(h, syms[i].name)) == NULL) {
-			(void)snprintf(why, sizeof(why), "cannot load %s: it "
-			    "has no %s", GMIME_LIB, syms[i].name);
-			return;
-		}
 	g_mime_init();
 	loaded = 1;
 }

@@ -1,18 +1,15 @@
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 
 #include "curl_lib.h"
+#include "dlib.h"
 
 /* The SONAME Debian 12 ships (libcurl4): the ABI stet was built for. */
 #define CURL_LIB	"libcurl.so.4"
 
 struct curl_lib	curl_lib;
 
-static const struct {
-	const char	*name;
-	void		**slot;
-} syms[] = {
+static const struct dlib_sym syms[] = {
 	{ "curl_global_init", (void **)&curl_lib.global_init },
 	{ "curl_easy_init", (void **)&curl_lib.easy_init },
 	{ "curl_easy_cleanup", (void **)&curl_lib.easy_cleanup },
@@ -43,32 +40,19 @@ static int		loaded;
 static char		why[256];	/* when not loaded */
 
 /*
- * Once for the process: libcurl's global start is not thread-safe, and
- * the mail threads of stet serve may get here together.  The handle
- * stays open for the life of the process; on a failure, the slots stay
- * as they are, and loaded 0 keeps every caller away from them.
+ * Once for the process, whatever thread gets here first: libcurl's
+ * global start is not thread-safe, and the mail threads of stet serve
+ * may get here together.  On a failure loaded stays 0, which keeps every
+ * caller away from the slots.
  */
 static void
 load(void)
 {
-	void		*h;
-	const char	*e;
-	size_t		 i;
 	CURLcode	 rc;
 
-	if ((h = dlopen(CURL_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		(void)snprintf(why, sizeof(why), "cannot load %s: %s",
-		    CURL_LIB, e != NULL ? e : "unknown error");
+	if (dlib_open(CURL_LIB, syms, sizeof(syms) / sizeof(*syms), why,
+	    sizeof(why)) == -1)
 		return;
-	}
-	for (i = 0; i < sizeof(syms) / sizeof(*syms); i++)
-		if ((*syms[i].slot = dlsym(h, syms[i].name)) == NULL) {
-			(void)snprintf(why, sizeof(why), "cannot load %s: it "
-			    "has no %s (libcurl 7.85 or later is needed)",
-			    CURL_LIB, syms[i].name);
-			return;
-		}
 	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
 		(void)snprintf(why, sizeof(why), "libcurl would not start: %s",
 		    curl_easy_strerror(rc));
