@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
 #include "../support/asan.h"
 #include "dkim.h"
 #include "opendkim_lib.h"

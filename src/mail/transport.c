@@ -133,7 +133,6 @@ static int	sendmail_send(const struct mailer *, const struct mail_job *,
 static int	seq_run(struct mailer *, next_fn, done_fn, void *,
 		    struct err *);
 
-
 static uint64_t
 now_ns(void)
 {
