@@ -7,8 +7,8 @@
 
 /*
  * ldns, loaded when stet doctor first looks a name up, not linked: only
- * that command uses it, and linking it made every other command, a
- * rebuild included, start a little slower (some 0.2 ms).
+ * that command uses it, and linking it cost every other command, a
+ * rebuild included, some 0.2 ms of CPU at start.
  *
  * ldns_lib_load loads it, once for the process: 0, or -1 with err saying
  * "WHO: cannot load libldns.so.3: ..." (each later call gives the same

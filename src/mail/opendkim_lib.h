@@ -13,8 +13,8 @@
 
 /*
  * libopendkim, loaded when a DKIM key is first opened, not linked: only
- * mail uses it, and with Berkeley DB and libbsd under it, linking it made
- * every other command, a rebuild included, start some 0.5 ms slower.
+ * mail uses it, and with Berkeley DB and libbsd under it, linking it cost
+ * every other command, a rebuild included, some 0.5 ms of CPU at start.
  *
  * opendkim_lib_load loads it, once for the process: 0, or -1 with err
  * saying "WHO: cannot load libopendkim.so.11: ..." (each later call gives
