@@ -1,5 +1,6 @@
 # stet: plain make, dependencies through pkg-config.
-#   make            the binary, ./stet
+#   make            the binary, ./stet, and its code highlighter,
+#                   ./stet-highlight.so (loaded when a build needs it)
 #   make check      every test: the include graph, unit, end-to-end, and
 #                   both again under AddressSanitizer and
 #                   UndefinedBehaviorSanitizer, then each fuzz harness over
@@ -8,20 +9,21 @@
 #                   clang, ASan and UBSan) into build/fuzz/ and run each
 #                   for FUZZ_TIME seconds (default 60), one at a time;
 #                   crashes land in build/fuzz/artifacts/
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (LIBDIR=PREFIX/lib: the
+#                   highlighter goes in LIBDIR/stet)
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
-# stet's language definitions for code highlighting (share/lang/) go in
-# $(DATADIR)/lang; the binary also finds them in the source tree.
-DATADIR	?= $(PREFIX)/share/stet
+# The code highlighter, stet-highlight.so, goes in $(LIBDIR)/stet; ./stet
+# and the tests find the one their make built beside them.
+LIBDIR	?= $(PREFIX)/lib
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-# Two C++ files, for toml++ (src/site/toml.cc) and GNU source-highlight
-# (src/site/highlight.cc): the C++ compiler goes with CC, and links the
-# binaries so they get the C++ runtime.
+# Two C++ files, for toml++ (src/site/toml.cc) and KSyntaxHighlighting
+# (src/site/highlight.cc, the plugin below): the C++ compiler goes with
+# CC, and links the binaries so they get the C++ runtime.
 ifeq ($(origin CXX),default)
 ifneq ($(findstring clang,$(CC)),)
 CXX	 = clang++
@@ -31,7 +33,7 @@ endif
 # GObject is linked for itself (GMime's casts in mail/dsn.c, images.c's
 # references), no longer only through GMime.
 PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 glib-2.0 \
-	gobject-2.0 tomlplusplus gumbo jansson source-highlight
+	gobject-2.0 tomlplusplus gumbo jansson
 # Headers only: each of these is loaded when a command first needs it,
 # by a file of its own: libvips (site/images.c), libcurl (mail, import
 # --fetch-media: support/curl_lib.c), GMime (bounces: mail/gmime_lib.c),
@@ -40,12 +42,24 @@ PKGS	 = libcmark-gfm yaml-0.1 libdeflate libsodium sqlite3 glib-2.0 \
 # command, a rebuild included, start slower; tests/e2e/run's
 # libraries_not_linked fails if the binary links one again.
 CPKGS	 = vips libcurl gmime-3.0 opendkim ldns
+# KDE's KSyntaxHighlighting (no pkg-config file; Qt has one) is linked
+# into stet-highlight.so only, which site/highlight_load.c loads when a
+# build first has code to colour: linked into stet, Qt's libraries made
+# every command start 5 ms slower.  Its headers and Qt's are system
+# headers: -Wpedantic is not for them.
+KSH_INC	?= /usr/include/KF5/KSyntaxHighlighting
+KSH_CFLAGS = -isystem $(KSH_INC) \
+	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags Qt5Core Qt5Gui))
+KSH_LIBS = -lKF5SyntaxHighlighting $(shell $(PKG_CONFIG) --libs Qt5Core)
+# The library's file, as the linker finds it: the cache key has its size
+# and time (it holds the definitions), read without loading it.
+KSH_LIB	:= $(abspath $(shell $(CXX) -print-file-name=libKF5SyntaxHighlighting.so.5))
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Werror
 CFLAGS	?= -O2 -g
 # libh2o-evloop's pkg-config file gives neither the define its headers
 # need nor all the libraries it uses.
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread -DH2O_USE_LIBUV=0 \
-	-DSTET_DATADIR='"$(DATADIR)"' \
+	-DSTET_LIBDIR='"$(LIBDIR)"' -DSTET_KSH_LIB='"$(KSH_LIB)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(CPKGS))
 LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions \
 	-lh2o-evloop -lssl -lcrypto -lz -lcsv -pthread
@@ -78,7 +92,7 @@ endif
 SRCS	 = $(wildcard src/*.c src/support/*.c src/site/*.c src/cmd/*.c \
 	src/server/*.c src/store/*.c src/mail/*.c src/send/*.c \
 	src/import/*.c)
-CXXSRCS	 = $(wildcard src/site/*.cc)
+CXXSRCS	 = $(filter-out src/site/highlight.cc,$(wildcard src/site/*.cc))
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o) $(CXXSRCS:src/%.cc=$(B)/%.o) \
 	$(B)/embedded.o
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
@@ -100,10 +114,12 @@ FUZZ_TIME ?= 60
 all: stet
 
 ifeq ($(VARIANT),release)
-stet: $(B)/stet
+stet: $(B)/stet $(B)/stet-highlight.so
 	cp $(B)/stet stet.tmp && mv -f stet.tmp stet
+	cp $(B)/stet-highlight.so stet-highlight.so.tmp && \
+		mv -f stet-highlight.so.tmp stet-highlight.so
 else
-stet: $(B)/stet
+stet: $(B)/stet $(B)/stet-highlight.so
 endif
 
 $(B)/stet: $(OBJS)
@@ -116,6 +132,14 @@ $(B)/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 $(B)/%.o: src/%.cc $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(B)/site/highlight.pic.o: src/site/highlight.cc src/site/highlight_plugin.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -fPIC $(KSH_CFLAGS) -c -o $@ $<
+
+$(B)/stet-highlight.so: $(B)/site/highlight.pic.o
+	$(CXX) $(ALL_CXXFLAGS) -shared -fPIC -o $@ $< $(KSH_LIBS) \
+		$(filter -fsanitize=%,$(LIBS))
 
 $(B)/embed: tools/embed.c
 	@mkdir -p $(B)
@@ -156,22 +180,22 @@ $(B)/harness/%: $(B)/harness/%.o $(LIBOBJS)
 
 .SECONDARY: $(FUZZ_BINS:%=%.o)
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(B)/stet-highlight.so
 	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
 # The rendered site, byte for byte; golden-update rewrites the expected
 # files from what this build makes (review the diff before committing).
 GOLDEN	 = STET=$(CURDIR)/$(B)/stet GOLDEN_FORMS=$(CURDIR)/$(B)/tests/golden-forms
-golden: $(B)/stet $(B)/tests/golden-forms
+golden: $(B)/stet $(B)/stet-highlight.so $(B)/tests/golden-forms
 	$(GOLDEN) tests/golden/run
 
-golden-update: $(B)/stet $(B)/tests/golden-forms
+golden-update: $(B)/stet $(B)/stet-highlight.so $(B)/tests/golden-forms
 	$(GOLDEN) tests/golden/run --update
 	STET=$(CURDIR)/$(B)/stet tests/import/run --update
 
 # tests/e2e/atomic's kill loops build a 1,000-post site some fifty times:
 # they run in the plain pass only, not again under the sanitizers.
-e2e: $(B)/stet $(B)/tests/golden-forms
+e2e: $(B)/stet $(B)/stet-highlight.so $(B)/tests/golden-forms
 	$(GOLDEN) tests/golden/run
 	STET=$(CURDIR)/$(B)/stet tests/e2e/run
 	STET=$(CURDIR)/$(B)/stet \
@@ -192,7 +216,7 @@ includes:
 	tools/check-includes src
 	tests/includes
 
-fuzz-bins: $(FUZZ_BINS)
+fuzz-bins: $(FUZZ_BINS) $(B)/stet-highlight.so
 
 # The harnesses grow their corpora in build/fuzz/corpus/, never in
 # tests/fuzz/corpus/, which holds the seeds.
@@ -205,7 +229,8 @@ fuzz:
 # harness over the inputs that once crashed it, then 15 s of fuzzing
 # each from a copy of its seeds.
 check: includes
-	$(MAKE) VARIANT=clang CC=clang build/clang/stet
+	$(MAKE) VARIANT=clang CC=clang build/clang/stet \
+		build/clang/stet-highlight.so
 	$(MAKE) VARIANT=release unit e2e
 	$(MAKE) VARIANT=sanitize unit e2e
 	STET=$(CURDIR)/build/release/stet tests/e2e/validate
@@ -222,11 +247,11 @@ install: stet
 	install -m 644 docs/stet.1 $(DESTDIR)$(MANDIR)/man1/stet.1
 	install -m 644 docs/stet-templates.5 \
 		$(DESTDIR)$(MANDIR)/man5/stet-templates.5
-	install -d $(DESTDIR)$(DATADIR)/lang
-	install -m 644 share/lang/*.lang $(DESTDIR)$(DATADIR)/lang
+	install -d $(DESTDIR)$(LIBDIR)/stet
+	install -m 755 stet-highlight.so $(DESTDIR)$(LIBDIR)/stet/stet-highlight.so
 
 clean:
-	rm -rf build stet
+	rm -rf build stet stet-highlight.so
 
 .PHONY: all stet includes unit golden golden-update e2e fuzz fuzz-bins check \
 	install clean

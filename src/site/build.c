@@ -13,6 +13,7 @@
 #include "build.h"
 #include "cache.h"
 #include "check.h"
+#include "highlight.h"
 #include "memfs.h"
 #include "ids.h"
 #include "images.h"
@@ -47,6 +48,8 @@ struct build {
 	int		 lockfd;
 	struct plan	 plan;
 	char		(*dgs)[CACHE_DIGEST];	/* one per post: its page's */
+	uint64_t	*prev_post;	/* the same, the last build's */
+	uint64_t	*made_post;	/* and this build's, as numbers */
 	struct digests	 prev;		/* the last build's, for a rebuild */
 	struct digests	 made;		/* this build's */
 	struct buf	 nginx;		/* .stet/redirects.nginx, to write */
@@ -79,41 +82,38 @@ public_exists(int sitefd)
 }
 
 /*
- * The last build's digest of each output, for render_opts.prev: the post
- * pages' from their records, the others' from the outputs list.  0 or -1.
+ * The last build's digest of each output, for render_opts: the post
+ * pages' from their posts' records (prev_post), the others' from the
+ * outputs list (prev).  0 or -1.
  */
 static int
 prev_digests(struct build *b)
 {
+	const struct site *s = &b->site;
 	const struct cache *c = b->cache;
-	struct buf	 rel;
 	char		*end;
 	uint64_t	 d;
 	size_t		 i;
-	int		 rc = -1;
 
-	buf_init(&rel, 0);
 	for (i = 0; i < c->digests.n; i++)
 		if (digests_put(&b->prev, c->digests.v[i].path,
 		    c->digests.v[i].d) == -1)
-			goto out;
-	for (i = 0; i < c->nposts; i++) {
-		const struct cache_post *cp = &c->posts[i];
+			return -1;
+	digests_sort(&b->prev);
+	if ((b->prev_post = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*b->prev_post))) == NULL)
+		return -1;
+	for (i = 0; i < s->nposts; i++) {
+		const struct cache_post *cp = s->posts[i].cached;
 
-		if (!cp->visible || cp->digest == NULL ||
+		if (cp == NULL || !cp->visible || cp->digest == NULL ||
 		    strlen(cp->digest) != CACHE_DIGEST - 1)
 			continue;
-		buf_reset(&rel);
 		d = strtoull(cp->digest, &end, 16);
-		if (*end == '\0' && (out_entry_file(&cp->post, &rel) == -1 ||
-		    digests_put(&b->prev, rel.data, d) == -1))
-			goto out;
+		if (*end == '\0')
+			b->prev_post[i] = d;
 	}
-	digests_sort(&b->prev);
-	rc = 0;
-out:
-	buf_free(&rel);
-	return rc;
+	return 0;
 }
 
 /*
@@ -141,12 +141,16 @@ plan_build(struct build *b, struct err *err)
 	    CACHE_SIG) == 0;
 	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
 	b->dgs = calloc(s->nposts ? s->nposts : 1, sizeof(*b->dgs));
+	b->made_post = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*b->made_post));
 	b->plan.feeds = calloc(s->ntopics + 1, 1);
-	if (b->plan.post == NULL || b->dgs == NULL || b->plan.feeds == NULL ||
-	    (selective && prev_digests(b) == -1))
+	if (b->plan.post == NULL || b->dgs == NULL || b->made_post == NULL ||
+	    b->plan.feeds == NULL || (selective && prev_digests(b) == -1))
 		return err_set(err, "public", 0, "out of memory");
 	b->ropts.prev = selective ? &b->prev : NULL;
 	b->ropts.made = &b->made;
+	b->ropts.prev_post = selective ? b->prev_post : NULL;
+	b->ropts.made_post = b->made_post;
 	b->plan.lists = 1;
 	b->plan.fixed = !selective;
 	memset(b->plan.feeds, 1, s->ntopics + 1);
@@ -193,20 +197,14 @@ static void
 post_digests(struct build *b)
 {
 	const struct site *s = &b->site;
-	struct buf	 rel;
-	uint64_t	 d;
 	size_t		 i;
 
-	buf_init(&rel, 0);
 	digests_sort(&b->made);
 	for (i = 0; i < s->nposts; i++) {
 		b->dgs[i][0] = '\0';
-		buf_reset(&rel);
-		if (out_file(s, OUT_POST, i, &rel) == 0 &&
-		    digests_get(&b->made, rel.data, &d))
-			cache_digest_hex(d, b->dgs[i]);
+		if (b->made_post[i] != 0)
+			cache_digest_hex(b->made_post[i], b->dgs[i]);
 	}
-	buf_free(&rel);
 }
 
 static void
@@ -635,6 +633,12 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return -1;
 	if ((cold = plan_build(b, err)) == -1)
 		return -1;
+	/*
+	 * Code highlighted before is taken from .stet/code: a rebuild
+	 * loads the highlighter only if an edit brought new code.
+	 */
+	if (highlight_cache_open(s->dirfd) == -1)
+		return err_set(err, NULL, 0, "out of memory");
 	if (images_plan(b, cold, err) == -1)
 		return -1;
 	/*
@@ -701,6 +705,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
 	    images_deps_save(s->images, err) == -1 ||
+	    highlight_cache_save(cold || b->plan.fixed, err) == -1 ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";
@@ -755,6 +760,7 @@ site_build(const struct build_opts *o, struct build_result *res,
 	rc = run(&b, res, err);
 	if (rc == -1 && b.wopen)
 		writer_abort(&b.w);
+	highlight_cache_close();
 	template_set_free(b.tpl);
 	if (b.site.arena != NULL)
 		site_free(&b.site);
@@ -770,6 +776,8 @@ site_build(const struct build_opts *o, struct build_result *res,
 	free(b.plan.post);
 	free(b.plan.feeds);
 	free(b.dgs);
+	free(b.prev_post);
+	free(b.made_post);
 	digests_free(&b.prev);
 	digests_free(&b.made);
 	buf_free(&b.nginx);

@@ -470,6 +470,29 @@ put_outputs(struct buf *b, const struct outlist *outputs,
  * outputs.  A rebuild after one edit appends a few hundred bytes instead
  * of rewriting a record of every post.
  */
+/* Must post p (visible or not, its page's digest dg) be written again? */
+static int
+record_changed(const struct post *p, int vis, const char *dg)
+{
+	const struct cache_post *cp = p->cached;
+
+	return cp == NULL || p->fresh || cp->visible != vis ||
+	    cp->digest == NULL || strcmp(cp->digest, dg) != 0;
+}
+
+/* How many posts' records changed since the last build. */
+static size_t
+records_changed(const struct site *s, const char (*digests)[CACHE_DIGEST])
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s->nposts; i++)
+		n += record_changed(&s->posts[i], 1, digests[i]);
+	for (i = 0; i < s->nhidden; i++)
+		n += record_changed(&s->hidden[i], 0, "");
+	return n;
+}
+
 static int
 put_delta(struct buf *b, const struct site *s, const struct cache *prev,
     const char (*digests)[CACHE_DIGEST])
@@ -492,8 +515,7 @@ put_delta(struct buf *b, const struct site *s, const struct cache *prev,
 
 			if (cp != NULL)
 				seen[cp - prev->posts] = 1;
-			if (cp != NULL && !p->fresh && cp->visible == vis &&
-			    cp->digest != NULL && strcmp(cp->digest, dg) == 0)
+			if (!record_changed(p, vis, dg))
 				continue;
 			if (pass == 0)
 				n++;
@@ -526,9 +548,15 @@ cache_write(int sitefd, const struct site *s, const struct cache *prev,
 	int		 fd = -1, rc = -1, delta;
 
 	buf_init(&b, 0);
+	/*
+	 * A delta when few records changed: one that rewrites many (a
+	 * template edit re-renders every page) would leave the next builds
+	 * reading every record twice.
+	 */
 	delta = !full && prev != NULL && prev->ndeltas < CACHE_MAX_DELTAS &&
 	    prev->timezone != NULL &&
-	    strcmp(prev->timezone, s->cfg.timezone) == 0;
+	    strcmp(prev->timezone, s->cfg.timezone) == 0 &&
+	    records_changed(s, digests) <= n / 4;
 	if (delta) {
 		if (BUF_LIT(&b, "D") == -1 ||
 		    put_header(&b, s, sig, static_sig) == -1 ||

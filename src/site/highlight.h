@@ -3,36 +3,33 @@
 
 #include <stddef.h>
 
-/* Read by highlight.cc too: these C headers are C there as well. */
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 #include "../support/buf.h"
+#include "../support/err.h"
 
 /*
- * Code highlighted at build time, with GNU source-highlight's library
- * (highlight.cc is the only file that knows it).  The output is the
- * inside of a <code>: the code's text, HTML-escaped by esc_html, with
- * runs of it in <span class="X">, X one of
+ * Code highlighted at build time, with KDE's KSyntaxHighlighting.  The
+ * output is the inside of a <code>: the code's text, HTML-escaped by
+ * esc_html, with runs of it in <span class="X">, X one of
  *
  *	k keyword	t type		s string	c comment
  *	n number	f function	m meta (preprocessor, diff hunks)
  *	v variable, attribute, property		a added	d deleted
  *
- * Spans never cross a line.  The language definitions are
- * source-highlight's own (/usr/share/source-highlight) and, for the
- * languages it lacks or reads too little of (diff), stet's (the .lang
- * files in share/lang/ of the source tree,
- * installed into $(PREFIX)/share/stet/lang), found at run time in the
- * first of: $STET_DATADIR/lang, STET_DATADIR (compiled in)/lang, and
- * share/lang or share/stet/lang beside the binary or up to three folders
- * above it (the source tree's, for ./stet, build/VARIANT/stet and the
- * tests; PREFIX/share/stet/lang for PREFIX/bin/stet).
+ * Spans never cross a line.  The library, and the Qt it is built on,
+ * are not linked into stet: highlight.cc is built into stet-highlight.so,
+ * which highlight_load.c loads the first time code in a known language
+ * is highlighted, from the first of: the binary's folder, the folder
+ * above it (./stet, build/VARIANT/stet and the tests, in the source
+ * tree), ../lib/stet from the binary's, and LIBDIR/stet (make
+ * install's).  The language definitions
+ * are the library's own (compiled into it), or the user's where the
+ * library takes those instead (a *.xml of a higher version in
+ * ~/.local/share/org.kde.syntax-highlighting/syntax and the like).
  */
 
 /* Before any thread highlights (later calls do nothing). */
 void	highlight_init(void);
+
 
 /*
  * The language a fence's info string names ("js", "TypeScript", "sh"),
@@ -43,9 +40,9 @@ void	highlight_init(void);
 const char *highlight_lang(const char *lang, size_t n);
 
 /*
- * Append code (len bytes) highlighted as lang (a name highlight_lang
- * gave) to out.  1 when appended; 0 when it was left alone (the
- * language's definitions cannot be read, or the code is past the bounds
+ * Append code (len bytes, any bytes) highlighted as lang (a name
+ * highlight_lang gave) to out.  1 when appended; 0 when it was left
+ * alone (the plugin cannot be loaded, or the code is past the bounds
  * below): out is as it was, and the caller writes the code plain; -1 out
  * of memory.  Thread-safe.
  */
@@ -53,25 +50,51 @@ int	highlight_code(const char *lang, const char *code, size_t len,
 	    struct buf *out);
 
 /*
+ * Keep highlighted code between builds, in dirfd's .stet/code
+ * (highlight_cache.c): until highlight_cache_close, highlight_code
+ * looks there before it highlights, and records what it highlights.
+ * Code found there needs no highlighter: a rebuild that renders pages
+ * again for their neighbours' sake does not load it.  0, or -1 out of
+ * memory.
+ */
+int	highlight_cache_open(int dirfd);
+
+/*
+ * Write what this build highlighted to .stet/code, beside what the file
+ * held; with used_only (a build that rendered every page), only the
+ * blocks this build met, so the file forgets code that is gone.  Does
+ * nothing when there is nothing to add or forget.  0, or -1 with err.
+ */
+int	highlight_cache_save(int used_only, struct err *);
+
+/* Forget the cache's contents (opening again also does). */
+void	highlight_cache_close(void);
+
+/*
+ * Why code is left plain when highlight_code returns 0 for want of the
+ * plugin ("no stet-highlight.so ..."), the first time it is asked in the
+ * process, so a build warns once; NULL after that, and when the plugin
+ * is loaded.  Loads the plugin if no one has tried.
+ */
+const char *highlight_failure(void);
+
+/*
  * Append to out what the output of highlight_code depends on besides
- * its arguments and this binary: the folders of the definitions, and
- * the size and modification time of each definition file stet uses, so
- * a cache of rendered pages can tell when they changed (a new
- * source-highlight, an edited share/lang/).  0, or -1 out of memory.
+ * its arguments and this binary, so a cache of rendered pages can tell
+ * when it changed: the plugin's and the library's files (size, time;
+ * the library holds its definitions), and every definition file of the
+ * user's the library would read.  Does not load the plugin.  0, or -1
+ * out of memory.
  */
 int	highlight_fingerprint(struct buf *out);
 
 /*
- * Past these the code stays plain: source-highlight tries every rule of
- * a state from each token onward, so a line costs up to its length
- * times its tokens; a 100 KB line took seconds.  Real code has short
+ * Past these the code stays plain: a highlighter tries the rules of a
+ * context at each position, and some definitions' regexes look far
+ * ahead, so a long line costs more than its length.  Real code has short
  * lines; a long one is data, and reads as well plain.
  */
 #define HIGHLIGHT_MAX_LINE	2000
 #define HIGHLIGHT_MAX_BYTES	(512 * 1024)
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif

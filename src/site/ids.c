@@ -27,8 +27,10 @@ struct id_rec {
 
 struct ids {
 	char		*data;
-	struct id_rec	*v;
+	struct id_rec	*v;		/* in the file's order */
 	size_t		 n;
+	size_t		 next;		/* the record after the last found */
+	struct id_rec	**byfile;	/* v sorted by file, made if needed */
 	int		 changed;
 	struct arena	*arena;
 };
@@ -36,8 +38,8 @@ struct ids {
 static int
 rec_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct id_rec *)a)->file,
-	    ((const struct id_rec *)b)->file);
+	return strcmp((*(struct id_rec *const *)a)->file,
+	    (*(struct id_rec *const *)b)->file);
 }
 
 /* Split data into records in place; a bad line is skipped. */
@@ -76,19 +78,51 @@ parse(struct ids *ids, size_t len)
 		ids->v[ids->n].used = 0;
 		ids->n++;
 	}
-	if (ids->n > 1)
-		qsort(ids->v, ids->n, sizeof(*ids->v), rec_cmp);
 	return 0;
 }
 
+/* The same by reading every record: when no index can be made. */
+static struct id_rec *
+find_slowly(struct ids *ids, const char *file)
+{
+	size_t	 i;
+
+	for (i = 0; i < ids->n; i++)
+		if (strcmp(ids->v[i].file, file) == 0)
+			return &ids->v[i];
+	return NULL;
+}
+
+/*
+ * file's record, or NULL.  The file lists posts in the site's order, and
+ * they are looked up in that order: the record after the last one found
+ * is tried first, and a sorted index is made only when it misses.
+ */
 static struct id_rec *
 find(struct ids *ids, const char *file)
 {
-	struct id_rec	 key;
+	struct id_rec	 key, *kp = &key, **hit;
+	size_t		 i;
 
+	if (ids->next < ids->n && strcmp(ids->v[ids->next].file, file) == 0)
+		return &ids->v[ids->next++];
+	if (ids->n == 0)
+		return NULL;
+	if (ids->byfile == NULL) {
+		if ((ids->byfile = malloc(ids->n * sizeof(*ids->byfile))) ==
+		    NULL)
+			return find_slowly(ids, file);
+		for (i = 0; i < ids->n; i++)
+			ids->byfile[i] = &ids->v[i];
+		qsort(ids->byfile, ids->n, sizeof(*ids->byfile), rec_cmp);
+	}
 	key.file = file;
-	return ids->n ? bsearch(&key, ids->v, ids->n, sizeof(*ids->v),
-	    rec_cmp) : NULL;
+	hit = bsearch(&kp, ids->byfile, ids->n, sizeof(*ids->byfile),
+	    rec_cmp);
+	if (hit == NULL)
+		return NULL;
+	ids->next = (size_t)(*hit - ids->v) + 1;
+	return *hit;
 }
 
 /* Text written into .stet/ids must not hold its separators. */
@@ -269,6 +303,7 @@ ids_free(struct ids *ids)
 	if (ids == NULL)
 		return;
 	free(ids->v);
+	free(ids->byfile);
 	free(ids->data);
 	arena_free(ids->arena);
 	free(ids);

@@ -112,7 +112,7 @@ list_sources(struct site *s, const char *dir, int bundles, struct names *out,
 {
 	struct fs_names	 all;
 	size_t		 i;
-	int		 rc;
+	int		 rc, moved = 0;
 
 	out->v = NULL;
 	out->n = 0;
@@ -142,6 +142,8 @@ list_sources(struct site *s, const char *dir, int bundles, struct names *out,
 		else if (!bundles || strchr(name, '.') != NULL ||
 		    (v = bundle_index(s, dir, name)) == NULL)
 			continue;
+		else
+			moved = 1;
 		if (v == NULL) {
 			fs_names_free(&all);
 			free(out->v);
@@ -152,7 +154,7 @@ list_sources(struct site *s, const char *dir, int bundles, struct names *out,
 	}
 	fs_names_free(&all);
 	/* "x/index.md" sorts apart from where "x" did. */
-	if (bundles && out->n > 1)
+	if (moved && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "../support/diag.h"
 #include "../support/esc.h"
 #include "../support/hash.h"
 #include "../support/text.h"
@@ -1008,7 +1009,7 @@ code_lang(cmark_node *n)
  * on a node taken out.
  */
 static int
-code_highlight(cmark_node *doc, struct swaps *w)
+code_highlight(cmark_node *doc, struct swaps *w, const struct md_opts *o)
 {
 	cmark_iter	*it;
 	cmark_event_type ev;
@@ -1050,8 +1051,21 @@ code_highlight(cmark_node *doc, struct swaps *w)
 		    code ? strlen(code) : 0, &h);
 		if (r == -1)
 			break;
-		if (r == 0)
-			continue;	/* left plain */
+		if (r == 0) {
+			/* Left plain; without the highlighter, said once. */
+			const char *why = o->diag != NULL ?
+			    highlight_failure() : NULL;
+			int line = cmark_node_get_start_line(todo[i]);
+
+			if (why != NULL) {
+				diag_warn(o->diag, o->file, (o->line ? o->line :
+				    1) + (size_t)(line > 0 ? line - 1 : 0),
+				    "code is left plain: %s", why);
+				if (o->warned != NULL)
+					*o->warned = 1;
+			}
+			continue;
+		}
 		if (BUF_LIT(&h, "</code></pre>") == -1 ||
 		    (lit = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
 			break;
@@ -1198,6 +1212,115 @@ out:
 	return rc;
 }
 
+/*
+ * Append text to out with every run of white space one space (none
+ * first or last), up to max bytes (0: all); cut short, it ends at a
+ * word, with "…".  0, or -1 (out of memory).
+ */
+static int
+put_collapsed(const char *text, size_t max, struct buf *out)
+{
+	size_t	 n, start = out->len, word = 0;
+	int	 space = 0;
+
+	for (n = 0; text[n] != '\0'; n++) {
+		char c = text[n];
+
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			space = out->len > start;
+			continue;
+		}
+		if (space) {
+			word = out->len;	/* the cut goes here */
+			if (buf_putc(out, ' ') == -1)
+				return -1;
+		}
+		if (max && out->len - start >= max) {
+			/*
+			 * At the last space; one word alone, where a
+			 * character starts (c may be inside one).
+			 */
+			if (word == 0) {
+				word = out->len;
+				if (((unsigned char)c & 0xc0) == 0x80) {
+					while (word > start && ((unsigned char)
+					    out->data[word - 1] & 0xc0) == 0x80)
+						word--;
+					if (word > start)
+						word--;
+				}
+			}
+			buf_truncate(out, word);
+			return BUF_LIT(out, "…");
+		}
+		if (buf_putc(out, c) == -1)
+			return -1;
+		space = 0;
+	}
+	return 0;
+}
+
+/*
+ * The words of paragraph par as a reader sees them: its text and code,
+ * a space for each line break, nothing for a footnote's mark, raw HTML
+ * or an image.  0, or -1 (out of memory).
+ */
+static int
+words_of(cmark_node *par, struct buf *out)
+{
+	cmark_iter	*it;
+	cmark_event_type ev;
+	cmark_node	*n;
+	const char	*lit;
+	int		 rc = 0, in_image = 0;
+
+	if ((it = cmark_iter_new(par)) == NULL)
+		return -1;
+	while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_IMAGE:
+			in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if (!in_image && (lit = cmark_node_get_literal(n)) !=
+			    NULL)
+				rc = buf_puts(out, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			rc = buf_putc(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+/* The first paragraph of words of doc, as text, to out (see md_opts). */
+static int
+lede(cmark_node *doc, struct buf *out)
+{
+	cmark_node	*n;
+	struct buf	 text;
+	int		 rc = 0;
+
+	buf_init(&text, 0);
+	for (n = cmark_node_first_child(doc); n != NULL && rc == 0 &&
+	    out->len == 0; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+			continue;
+		buf_reset(&text);
+		if ((rc = words_of(n, &text)) == 0 && text.len > 0)
+			rc = put_collapsed(text.data, MARKDOWN_LEDE_MAX, out);
+	}
+	buf_free(&text);
+	return rc;
+}
+
 int
 markdown_to_html(const char *src, size_t len, const struct md_opts *o,
     struct buf *out, const char *base, struct buf *abs_out)
@@ -1222,9 +1345,11 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	if (o->portable && rewrite_urls(doc, 0, portable_url, NULL) == -1)
 		goto out;
 	if ((o->anchors && heads_anchor(&heads, 1) == -1) ||
-	    code_highlight(doc, &swaps) == -1)
+	    code_highlight(doc, &swaps, o) == -1)
 		goto out;
 	if (o->headings != NULL && heads_export(&heads, o->headings) == -1)
+		goto out;
+	if (o->lede != NULL && lede(doc, o->lede) == -1)
 		goto out;
 	html = cmark_render_html(doc, MD_OPTIONS,
 	    cmark_parser_get_syntax_extensions(p));
@@ -1283,8 +1408,7 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 	cmark_parser	*p;
 	cmark_node	*doc;
 	char		*text;
-	size_t		 n;
-	int		 rc = -1, space = 0;
+	int		 rc = -1;
 
 	if ((p = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)
 		return -1;
@@ -1298,22 +1422,8 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 	if ((text = cmark_render_plaintext(doc, CMARK_OPT_DEFAULT, 0)) ==
 	    NULL)
 		goto out;
-	for (n = 0; text[n] != '\0'; n++) {
-		char c = text[n];
-
-		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-			space = out->len > 0;
-			continue;
-		}
-		if ((space && buf_putc(out, ' ') == -1) ||
-		    buf_putc(out, c) == -1) {
-			free(text);
-			goto out;
-		}
-		space = 0;
-	}
+	rc = put_collapsed(text, 0, out);
 	free(text);
-	rc = 0;
 out:
 	if (doc != NULL)
 		cmark_node_free(doc);

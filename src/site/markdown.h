@@ -102,7 +102,17 @@ struct md_opts {
 	struct images	*images;
 	const char	*page_dir;	/* "writing/<slug>/" in the output */
 	const char	*base_path;	/* the site's path, "/" or "/blog/" */
+	/*
+	 * When not NULL, markdown_to_html appends here the text of the
+	 * body's first paragraph of words (not an image alone) as a reader
+	 * sees it, every run of white space one space, cut at a word before
+	 * MARKDOWN_LEDE_MAX bytes with "…": a page's description when its
+	 * front matter gives none.
+	 */
+	struct buf	*lede;
 };
+
+#define MARKDOWN_LEDE_MAX	160
 
 /* Before any thread calls markdown_to_html (later calls do nothing). */
 void	markdown_init(void);

@@ -1,3 +1,4 @@
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct pagectx {
 	struct tbuild	 tb;
 	const struct job *job;
 	const char	*root;		/* "./", "../../", or the base path */
+	int		 depth;		/* root is "../" that often; -1: not */
 	const char	*index;		/* "" or "index.html" */
 	const char	*rel;		/* the page's file (outputs.h) */
 	const char	*path;		/* and its URL from the site's root */
@@ -82,6 +84,7 @@ root_for(struct pagectx *pc, const char *rel)
 	for (i = 0; rel[i]; i++)
 		if (rel[i] == '/')
 			depth++;
+	pc->depth = depth < SHARED_DEPTHS ? (int)depth : -1;
 	if (depth == 0)
 		return "./";
 	if ((r = arena_alloc(pc->tb.arena, depth * 3 + 1)) == NULL) {
@@ -145,9 +148,110 @@ date_vals(struct pagectx *pc, struct tval *obj, const struct date *d,
 	return *obj;
 }
 
-/* A post as lists show it. */
+/*
+ * Values many pages show alike.  Every rebuild digests every page's
+ * values to tell which changed (emit), and most of what a page holds is
+ * shared: a post's list item is on its neighbours' pages, its related
+ * posts', its year's and its topics'.  So such a value is made once a
+ * build for pages at one depth (its links start with the same root),
+ * its digest kept in job->shared, and each page gets a lazy value
+ * carrying that digest: made only if the page is rendered.  The digest
+ * is of the value itself, so it is derived like any other, not listed.
+ */
+enum shared_kind { SH_POST, SH_TOPIC, SH_SITE, SH_NAV, SH_FEEDS };
+
+/* Where the digest of kind k's value i for pc's depth is kept, or NULL. */
+static _Atomic uint64_t *
+shared_slot(const struct pagectx *pc, enum shared_kind k, size_t i)
+{
+	const struct site *s = pc->job->site;
+	size_t	 at;
+
+	if (pc->job->shared == NULL || pc->depth < 0)
+		return NULL;
+	switch (k) {
+	case SH_POST:
+		at = i;
+		break;
+	case SH_TOPIC:
+		at = s->nposts + i;
+		break;
+	default:
+		at = s->nposts + s->ntopics + (size_t)(k - SH_SITE);
+		break;
+	}
+	return &pc->job->shared[(size_t)pc->depth * SHARED_STRIDE(s) + at];
+}
+
+struct made_later {
+	struct pagectx	*pc;
+	const void	*what;
+	struct tval	(*make)(struct pagectx *, const void *);
+};
+
+static struct tval
+make_later(void *arg)
+{
+	const struct made_later *m = arg;
+
+	return m->make(m->pc, m->what);
+}
+
+/*
+ * make(pc, what), which every page at pc's depth makes alike (slot: where
+ * its digest is kept; NULL: made now).  Two threads may both make it the
+ * first time: they find the same digest.
+ */
+static struct tval
+shared(struct pagectx *pc, _Atomic uint64_t *slot,
+    struct tval (*make)(struct pagectx *, const void *), const void *what)
+{
+	struct made_later *m;
+	struct tval	 v;
+	uint64_t	 d;
+
+	if (slot == NULL)
+		return make(pc, what);
+	if ((d = atomic_load_explicit(slot, memory_order_relaxed)) == 0) {
+		v = make(pc, what);
+		if (pc->tb.oom)
+			return tv_null();
+		d = tv_digest(HASH_INIT, &v) | 1;	/* 0 is "not yet" */
+		atomic_store_explicit(slot, d, memory_order_relaxed);
+	}
+	if ((m = arena_alloc(pc->tb.arena, sizeof(*m))) == NULL) {
+		pc->tb.oom = 1;
+		return tv_null();
+	}
+	m->pc = pc;
+	m->what = what;
+	m->make = make;
+	return tv_lazy_known(&pc->tb, make_later, m, d);
+}
+
+static struct tval	post_item_now(struct pagectx *, const struct post *);
+
+static struct tval
+make_post_item(struct pagectx *pc, const void *p)
+{
+	return post_item_now(pc, p);
+}
+
+/* A post (or a note) as lists show it, shared by the pages that do. */
 static struct tval
 post_item(struct pagectx *pc, const struct post *p)
+{
+	const struct site *s = pc->job->site;
+
+	if (p < s->posts || p >= s->posts + s->nposts)
+		return post_item_now(pc, p);
+	return shared(pc, shared_slot(pc, SH_POST, (size_t)(p - s->posts)),
+	    make_post_item, p);
+}
+
+/* A post as lists show it. */
+static struct tval
+post_item_now(struct pagectx *pc, const struct post *p)
 {
 	const struct site *s = pc->job->site;
 	struct tval	 o = tv_obj(&pc->tb, 6);
@@ -197,6 +301,56 @@ topic_item(struct pagectx *pc, const struct topic *t, int with_count)
 	return o;
 }
 
+static struct tval
+make_topic_link(struct pagectx *pc, const void *t)
+{
+	return topic_item(pc, t, 0);
+}
+
+static struct tval
+make_site(struct pagectx *pc, const void *unused)
+{
+	const struct site *s = pc->job->site;
+	struct tval	 site = tv_obj(&pc->tb, 6);
+
+	(void)unused;
+	tv_set(&pc->tb, &site, "title", tv_str(s->cfg.title));
+	tv_set(&pc->tb, &site, "author", tv_str(s->cfg.author));
+	tv_set(&pc->tb, &site, "description", tv_str(s->cfg.description));
+	tv_set(&pc->tb, &site, "language", tv_str(s->cfg.language));
+	tv_set(&pc->tb, &site, "url", tv_str(s->cfg.url));
+	return site;
+}
+
+/* The site's pages but the home page's introduction, as links. */
+static struct tval
+make_nav(struct pagectx *pc, const void *unused)
+{
+	const struct site *s = pc->job->site;
+	struct tval	 nav, item;
+	size_t		 i;
+
+	(void)unused;
+	nav = tv_list(&pc->tb, s->npages);
+	for (i = 0; i < s->npages; i++) {
+		if (strcmp(s->pages[i].name, "index") == 0)
+			continue;
+		item = tv_obj(&pc->tb, 2);
+		tv_set(&pc->tb, &item, "title", tv_str(s->pages[i].title));
+		tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb, pc->root,
+		    s->pages[i].name, "/", pc->index, NULL));
+		tv_push(&pc->tb, &nav, item);
+	}
+	return nav;
+}
+
+static struct tval
+make_feeds(struct pagectx *pc, const void *unused)
+{
+	(void)unused;
+	return feed_links(pc);
+}
+
 /*
  * The fields every template gets: site, root, index, page, nav and
  * subscribe_action.  path is the page's path from the site's root ("" for
@@ -207,17 +361,11 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
     const char *title, const char *description, const char *og_type)
 {
 	const struct site *s = pc->job->site;
-	struct tval	 ctx, site, page, nav, item;
-	size_t		 i;
+	struct tval	 ctx, page;
 
 	ctx = tv_obj(&pc->tb, 7 + extra);
-	site = tv_obj(&pc->tb, 6);
-	tv_set(&pc->tb, &site, "title", tv_str(s->cfg.title));
-	tv_set(&pc->tb, &site, "author", tv_str(s->cfg.author));
-	tv_set(&pc->tb, &site, "description", tv_str(s->cfg.description));
-	tv_set(&pc->tb, &site, "language", tv_str(s->cfg.language));
-	tv_set(&pc->tb, &site, "url", tv_str(s->cfg.url));
-	tv_set(&pc->tb, &ctx, "site", site);
+	tv_set(&pc->tb, &ctx, "site", shared(pc, shared_slot(pc, SH_SITE, 0),
+	    make_site, NULL));
 	tv_set(&pc->tb, &ctx, "root", tv_str(pc->root));
 	tv_set(&pc->tb, &ctx, "index", tv_str(pc->index));
 
@@ -229,24 +377,19 @@ page_base(struct pagectx *pc, size_t extra, const char *path,
 		tv_set(&pc->tb, &page, "title", tv_str(s->cfg.title));
 	tv_set(&pc->tb, &page, "og_title", tv_str(title ? title :
 	    s->cfg.title));
-	tv_set(&pc->tb, &page, "description", tv_str(description));
+	/* A post without a summary gets its first paragraph: render_entry. */
+	if (description != NULL && *description != '\0')
+		tv_set(&pc->tb, &page, "description", tv_str(description));
 	tv_set(&pc->tb, &page, "og_type", tv_str(og_type));
 	tv_set(&pc->tb, &page, "canonical", tv_cat(&pc->tb, s->cfg.url, path,
 	    NULL));
 	tv_set(&pc->tb, &ctx, "page", page);
 
-	nav = tv_list(&pc->tb, s->npages);
-	for (i = 0; i < s->npages; i++) {
-		if (strcmp(s->pages[i].name, "index") == 0)
-			continue;
-		item = tv_obj(&pc->tb, 2);
-		tv_set(&pc->tb, &item, "title", tv_str(s->pages[i].title));
-		tv_set(&pc->tb, &item, "url", tv_cat(&pc->tb, pc->root,
-		    s->pages[i].name, "/", pc->index, NULL));
-		tv_push(&pc->tb, &nav, item);
-	}
-	tv_set(&pc->tb, &ctx, "nav", nav);
-	tv_set(&pc->tb, &ctx, "feeds", feed_links(pc));
+	tv_set(&pc->tb, &ctx, "nav", shared(pc, shared_slot(pc, SH_NAV, 0),
+	    make_nav, NULL));
+	/* A topic's page announces its own feeds too: its alone. */
+	tv_set(&pc->tb, &ctx, "feeds", shared(pc, pc->topic == NULL ?
+	    shared_slot(pc, SH_FEEDS, 0) : NULL, make_feeds, NULL));
 	if (s->cfg.subscribe_action != NULL)
 		tv_set(&pc->tb, &ctx, "subscribe_action",
 		    tv_str(s->cfg.subscribe_action));
@@ -268,6 +411,18 @@ pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
 		return err_set(err, "public", 0, "out of memory");
+	/* A post's URL was found once for the build: its file is in it. */
+	if (k == OUT_POST && job->post_urls != NULL) {
+		pc->path = job->post_urls[i];
+		pc->rel = tv_cat(&pc->tb, pc->path, "index.html", NULL).u.s;
+		if (pc->tb.oom) {
+			arena_free(pc->tb.arena);
+			pc->tb.arena = NULL;
+			return err_set(err, "public", 0, "out of memory");
+		}
+		pc->root = root_for(pc, pc->rel);
+		return 0;
+	}
 	buf_init(&b, 0);
 	if (out_file(job->site, k, i, &b) == -1 ||
 	    (pc->rel = arena_strndup(pc->tb.arena, b.data, b.len)) == NULL ||
@@ -352,14 +507,15 @@ body_html(const struct job *job, const char *file, const char *dir,
     size_t *words, struct diag *diag, struct err *err)
 {
 	return body_html_page(job, file, dir, is_html, base, html, abs, words,
+	    NULL,
 	    NULL, diag, err);
 }
 
 int
 body_html_page(const struct job *job, const char *file, const char *dir,
     int is_html, const char *base, struct buf *html, struct buf *abs,
-    size_t *words, struct md_headings *heads, struct diag *diag,
-    struct err *err)
+    size_t *words, struct md_headings *heads, struct buf *lede,
+    struct diag *diag, struct err *err)
 {
 	const struct site *s = job->site;
 	struct buf	 src;
@@ -389,6 +545,7 @@ body_html_page(const struct job *job, const char *file, const char *dir,
 	/* Anchor links and contents: toc.c (heads is NULL for a feed). */
 	mo.anchors = heads != NULL;
 	mo.headings = heads;
+	mo.lede = lede;
 	if (is_html) {
 		if (markdown_clean_html(fs.body, fs.body_len, &mo, NULL,
 		    html) == -1 || (abs != NULL && markdown_clean_html(fs.body,
@@ -499,8 +656,8 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	const struct site *s = job->site;
 	const struct post *p = &list[i];
 	struct pagectx	 pc;
-	struct buf	 html, abs;
-	struct tval	 ctx, post, topics, t;
+	struct buf	 html, abs, lede, *want_lede = NULL;
+	struct tval	 ctx, post, topics, t, *pg;
 	struct md_headings heads;
 	size_t		 words = 0, k, minutes;
 	uint64_t	 d;
@@ -508,6 +665,7 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 
 	buf_init(&html, 0);
 	buf_init(&abs, 0);
+	buf_init(&lede, 0);
 	memset(&heads, 0, sizeof(heads));
 	if (pagectx_init(&pc, job, list == s->posts ? OUT_POST : OUT_NOTE, i,
 	    err) == -1)
@@ -516,13 +674,14 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		ctx = page_base(&pc, 5, pc.path, p->title, p->summary,
 		    "article");
 		/* The list fields plus what only the post page shows. */
-		post = post_item(&pc, p);
+		post = post_item_now(&pc, p);
 		if (p->has_updated)
 			date_vals(&pc, &post, &p->updated, "updated",
 			    "updated_datetime");
 		topics = tv_list(&pc.tb, p->ntopics);
 		for (k = 0; k < p->ntopics; k++) {
-			t = topic_item(&pc, &s->topics[p->topics[k]], 0);
+			t = shared(&pc, shared_slot(&pc, SH_TOPIC, p->topics[k]),
+			    make_topic_link, &s->topics[p->topics[k]]);
 			tv_push(&pc.tb, &topics, t);
 		}
 		tv_set(&pc.tb, &post, "topics", topics);
@@ -563,9 +722,15 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 		/* And of the image files it shows (their width and height). */
 		d = hash_num(d, (int64_t)images_digest(s->images, p->file));
 		d = tv_digest(tv_digest(d, &ctx), &post);
-		if ((page = render_needed(job, pc.rel, d, err)) == -1)
+		if (list == s->posts && job->opts->made_post != NULL) {
+			job->opts->made_post[i] = d;
+			page = job->opts->prev_post == NULL ||
+			    job->opts->prev_post[i] != d;
+		} else if ((page = render_needed(job, pc.rel, d, err)) == -1)
 			goto out;
 		page |= p->fresh;
+		if (page && (p->summary == NULL || *p->summary == '\0'))
+			want_lede = &lede;
 	}
 	if (!page && !want_abs) {
 		rc = 0;
@@ -581,11 +746,13 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 			goto out;
 		}
 		warned = body_html_page(job, p->file, pc.path, p->is_html,
-		    full.data, &html, &abs, &words, &heads, s->diag, err);
+		    full.data, &html, &abs, &words, &heads, want_lede,
+		    s->diag, err);
 		buf_free(&full);
 	} else
 		warned = body_html_page(job, p->file, pc.path, p->is_html,
-		    NULL, &html, NULL, &words, &heads, s->diag, err);
+		    NULL, &html, NULL, &words, &heads, want_lede, s->diag,
+		    err);
 	if (warned == -1)
 		goto out;
 	/* Notes are rendered every time; posts only when they change. */
@@ -597,6 +764,15 @@ render_entry(const struct job *job, const struct post *list, size_t n,
 	tv_set(&pc.tb, &post, "reading_time", tv_fmt(&pc.tb, "%zu",
 	    minutes ? minutes : 1));
 	tv_set(&pc.tb, &post, "content", tv_strn(html.data, html.len));
+	/*
+	 * Without a summary, the description search engines and link
+	 * previews show is the first paragraph: it depends on the body
+	 * alone, whose source the digest above covers.
+	 */
+	if (want_lede != NULL && lede.len > 0 &&
+	    (pg = (struct tval *)tv_get(&ctx, "page")) != NULL)
+		tv_set(&pc.tb, pg, "description", tv_strn(lede.data,
+		    lede.len));
 	/* The table of contents: toc.c. */
 	if (toc_wanted(p->front, &heads, s->cfg.toc_headings)) {
 		tv_set(&pc.tb, &post, "has_toc", tv_str("1"));
@@ -620,6 +796,7 @@ out:
 	md_headings_free(&heads);
 	buf_free(&html);
 	buf_free(&abs);
+	buf_free(&lede);
 	return rc;
 }
 
@@ -938,6 +1115,7 @@ render_404(const struct job *job, int worker, struct err *err)
 		return -1;
 	/* Served at any depth, so its links start from the base path. */
 	pc.root = job->site->cfg.base_path;
+	pc.depth = -1;
 	ctx = page_base(&pc, 0, pc.path, "Page not found", NULL, "website");
 	rc = emit(&pc, worker, "404", pc.rel, &ctx, err);
 	arena_free(pc.tb.arena);
@@ -965,6 +1143,7 @@ render_form(const struct job *job, struct err *err)
 	if (pagectx_init(&pc, job, OUT_FORM, 0, err) == -1)
 		return -1;
 	pc.root = s->cfg.base_path;
+	pc.depth = -1;
 	ctx = page_base(&pc, 2, pc.path, RENDER_FORM_TITLE, NULL,
 	    "website");
 	tv_set(&pc.tb, &ctx, "title", tv_str(RENDER_FORM_TITLE));
@@ -1009,8 +1188,23 @@ render_robots(const struct job *job, int worker, struct err *err)
 	return rc;
 }
 
-enum { EXTRA_HOME, EXTRA_WRITING, EXTRA_TOPICS, EXTRA_404, EXTRA_ROBOTS,
-    EXTRA_NOTES, EXTRA_FORM, EXTRA_FIXED };
+enum { EXTRA_WRITING, EXTRA_SITEMAP, EXTRA_HOME, EXTRA_TOPICS, EXTRA_404,
+    EXTRA_ROBOTS, EXTRA_NOTES, EXTRA_FORM, EXTRA_FIXED };
+
+static int
+render_sitemap(const struct job *job, int worker, struct err *err)
+{
+	struct buf	 map;
+	int		 rc;
+
+	buf_init(&map, 0);
+	if (sitemap_xml(job->site, &map) == -1)
+		rc = err_set(err, "sitemap.xml", 0, "out of memory");
+	else
+		rc = put_one(job, worker, OUT_SITEMAP, &map, err);
+	buf_free(&map);
+	return rc;
+}
 
 static int
 run_job(void *ctx, size_t i, int worker, struct err *err)
@@ -1018,10 +1212,16 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	const struct job *job = ctx;
 	const struct site *s = job->site;
 	const struct plan *pl = job->plan;
+	size_t		 nrest = job->njobs - s->nposts;
 	int		 page;
 
-	/* Posts first: they are most of the work and balance best. */
-	if (i < s->nposts) {
+	/*
+	 * The lists first, each a long job (the writing index and the
+	 * sitemap go through every post), then the posts, many and short:
+	 * on two threads a long job taken last would run alone.
+	 */
+	if (i >= nrest) {
+		i -= nrest;
 		page = pl->post[i] == job->phase;
 		if (page || (job->phase == PLAN_CHANGED &&
 		    job->need_body[i] && job->feed_html[i] == NULL))
@@ -1030,16 +1230,6 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	}
 	if (job->phase != PLAN_CHANGED)
 		return 0;
-	i -= s->nposts;
-	/*
-	 * Notes are few and read every time: their pages, list and feeds
-	 * are always rendered, and the writer leaves unchanged bytes alone.
-	 * (The home page and sitemap follow sig_lists, which covers them.)
-	 */
-	if (i < s->nnotes)
-		return render_entry(job, s->notes, s->nnotes, i, "note", 1, 0,
-		    NULL, worker, err);
-	i -= s->nnotes;
 	switch (i) {
 	case EXTRA_HOME:
 		return pl->lists ? render_home(job, worker, err) : 0;
@@ -1047,6 +1237,8 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 		return s->nnotes ? render_notes(job, worker, err) : 0;
 	case EXTRA_WRITING:
 		return pl->lists ? render_writing(job, worker, err) : 0;
+	case EXTRA_SITEMAP:
+		return pl->lists ? render_sitemap(job, worker, err) : 0;
 	case EXTRA_TOPICS:
 		return pl->lists ? render_topics(job, worker, err) : 0;
 	case EXTRA_404:
@@ -1062,10 +1254,18 @@ run_job(void *ctx, size_t i, int worker, struct err *err)
 	if (i < s->ntopics)
 		return pl->lists ? render_topic(job, i, worker, err) : 0;
 	i -= s->ntopics;
+	if (i < job->years.n)
+		return pl->lists ? render_year(job, i, worker, err) : 0;
+	i -= job->years.n;
 	if (i < s->npages)
 		return pl->fixed ? render_page(job, i, worker, err) : 0;
 	i -= s->npages;
-	return pl->lists ? render_year(job, i, worker, err) : 0;
+	/*
+	 * Notes are few and read every time: their pages, list and feeds
+	 * are always rendered, and the writer leaves unchanged bytes alone.
+	 */
+	return render_entry(job, s->notes, s->nnotes, i, "note", 1, 0, NULL,
+	    worker, err);
 }
 
 /*
@@ -1208,6 +1408,13 @@ render_pages(const struct site *s, const struct tset *tpl,
 			    sizeof(job.dates[i].machine));
 		}
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
+	/* Zeroed: no digest found yet (shared() above). */
+	if ((job.shared = calloc(SHARED_DEPTHS * SHARED_STRIDE(s),
+	    sizeof(*job.shared))) == NULL) {
+		free(members);
+		err_set(err, "public", 0, "out of memory");
+		goto out;
+	}
 	buf_init(&map, 0);
 	/* Each rendering thread's scratch for related_posts. */
 	if ((job.related = calloc(POOL_MAX, sizeof(*job.related))) == NULL) {
@@ -1241,6 +1448,7 @@ render_pages(const struct site *s, const struct tset *tpl,
 	}
 	n = s->nposts + s->nnotes + EXTRA_FIXED + s->ntopics + s->npages +
 	    job.years.n;
+	job.njobs = n;
 	/*
 	 * The feeds the plan names, less those whose entries are what they
 	 * were: only the feeds that change need their posts' bodies.
@@ -1301,15 +1509,6 @@ render_pages(const struct site *s, const struct tset *tpl,
 		    "stet.yaml", err) == -1)
 			goto out;
 	}
-	buf_reset(&map);
-	if (plan->lists) {
-		if (sitemap_xml(s, &map) == -1) {
-			err_set(err, "sitemap.xml", 0, "out of memory");
-			goto out;
-		}
-		if (put_one(&job, 0, OUT_SITEMAP, &map, err) == -1)
-			goto out;
-	}
 	rc = 0;
 out:
 	if (job.feed_html != NULL)
@@ -1328,6 +1527,7 @@ out:
 		free(job.related[i].cand);
 	}
 	free(job.related);
+	free(job.shared);
 	free(job.topic_start);
 	free(job.topic_posts);
 	years_free(&job.years);

@@ -27,6 +27,16 @@ struct render_opts {
 	 */
 	const struct digests *prev;
 	struct digests	*made;
+	/*
+	 * Post pages' digests kept by post (its index in site->posts)
+	 * instead, when made_post is not NULL: a post's record in the
+	 * cache holds its page's digest, so no path is built or looked up
+	 * for the most numerous pages.  prev_post[i]: the last build's (0:
+	 * none; the array NULL: render every post), made_post[i] gets this
+	 * build's.
+	 */
+	const uint64_t	*prev_post;
+	uint64_t	*made_post;
 };
 
 /*

@@ -6,6 +6,7 @@
  * feeds) share, and nothing else includes.
  */
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../support/buf.h"
@@ -29,6 +30,14 @@ struct related {
 	size_t		*cand;		/* the posts counted */
 };
 
+/*
+ * Values shown alike by every page at one depth ("./", "../", "../../")
+ * have their digests kept in job->shared, per depth: each post's list
+ * item, each topic's link, then the site, the nav and the site's feeds.
+ */
+#define SHARED_DEPTHS	3
+#define SHARED_STRIDE(s)	((s)->nposts + (s)->ntopics + 3)
+
 /* One render_pages call: its inputs and what its jobs leave for the feeds. */
 struct job {
 	const struct site	*site;
@@ -45,8 +54,9 @@ struct job {
 	struct post_dates	*dates;		/* one per post, or NULL */
 	char			**post_urls;	/* each post's out_url, or NULL */
 	struct related		*related;	/* POOL_MAX: one per thread */
+	_Atomic uint64_t	*shared;	/* see SHARED_DEPTHS */
 	char			**feed_html;	/* per post: its feed body */
-	size_t			 nextra;	/* jobs after the posts */
+	size_t			 njobs;		/* the lists', then the posts' */
 	/*
 	 * Each topic's posts, newest first: topic t's are the indexes
 	 * topic_posts[topic_start[t]] up to topic_start[t + 1].  Built once,
@@ -79,12 +89,13 @@ int	body_html(const struct job *, const char *file, const char *dir,
 /*
  * body_html, and for a page of the site: headings end in links to
  * themselves, and when heads is not NULL the h2 and h3 go there (the
- * caller frees them with md_headings_free).
+ * caller frees them with md_headings_free); when lede is not NULL, the
+ * text of the first paragraph goes there (md_opts.lede).
  */
 int	body_html_page(const struct job *, const char *file,
 	    const char *dir, int is_html, const char *base, struct buf *html,
 	    struct buf *abs, size_t *words, struct md_headings *heads,
-	    struct diag *, struct err *);
+	    struct buf *lede, struct diag *, struct err *);
 
 /*
  * The feeds of the site (t SIZE_MAX) or of topic t; members is scratch.

@@ -109,8 +109,8 @@ sig_global(const struct site *s, const struct load_opts *lo,
 		h_str(&h, (const char *)e->data, e->len);
 	}
 	/*
-	 * And the highlighter's language definitions and version: a
-	 * changed .lang file colours code differently.
+	 * And the highlighter, its library and the user's language
+	 * definitions: a changed one colours code differently.
 	 */
 	buf_init(&cfg, 0);
 	if (highlight_fingerprint(&cfg) == -1) {

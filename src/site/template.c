@@ -235,6 +235,18 @@ tv_lazy(struct tbuild *tb, struct tval (*fn)(void *), void *arg)
 	}
 	v.u.lazy->fn = fn;
 	v.u.lazy->arg = arg;
+	v.u.lazy->digest = 0;
+	return v;
+}
+
+struct tval
+tv_lazy_known(struct tbuild *tb, struct tval (*fn)(void *), void *arg,
+    uint64_t digest)
+{
+	struct tval v = tv_lazy(tb, fn, arg);
+
+	if (v.kind == TV_LAZY)
+		v.u.lazy->digest = digest;
 	return v;
 }
 
@@ -254,6 +266,9 @@ tv_digest(uint64_t h, const struct tval *v)
 {
 	size_t	 i;
 
+	if (v->kind == TV_LAZY && v->u.lazy->digest != 0)
+		return hash_num(hash_num(h, TV_LAZY),
+		    (int64_t)v->u.lazy->digest);
 	v = tv_force(v);
 	h = hash_num(h, v->kind);
 	switch (v->kind) {
@@ -962,8 +977,8 @@ render_list(struct render *r, const struct tnode *n)
 				break;
 			if (v->kind == TV_LIST) {
 				for (i = 0; i < v->n; i++)
-					if (push_render(r, &v->u.items[i],
-					    n->child) == -1)
+					if (push_render(r, tv_force(
+					    &v->u.items[i]), n->child) == -1)
 						return -1;
 			} else if (push_render(r, v, n->child) == -1)
 				return -1;

@@ -54,6 +54,7 @@ struct tval {
 struct tlazy {
 	struct tval	(*fn)(void *arg);
 	void		*arg;
+	uint64_t	 digest;	/* 0, or what tv_digest takes for it */
 };
 
 struct tfield {
@@ -85,9 +86,18 @@ void		 tv_set(struct tbuild *, struct tval *obj, const char *name,
 		    struct tval);
 void		 tv_push(struct tbuild *, struct tval *list, struct tval);
 struct tval	 tv_lazy(struct tbuild *, struct tval (*fn)(void *), void *arg);
+/*
+ * A lazy value whose digest is known (not 0): tv_digest takes digest for
+ * it and leaves it unmade.  The caller answers for digest changing
+ * whenever what fn makes does; render.c derives it from one value made
+ * the same way and shared by many pages.
+ */
+struct tval	 tv_lazy_known(struct tbuild *, struct tval (*fn)(void *),
+		    void *arg, uint64_t digest);
 const struct tval *tv_get(const struct tval *obj, const char *name);
 /*
- * h advanced over v and everything in it (lazy values are made): what a
+ * h advanced over v and everything in it (lazy values are made, but
+ * those with a known digest): what a
  * template rendered with v can read, so a rebuild can tell whether a
  * page's inputs changed without rendering it.
  */

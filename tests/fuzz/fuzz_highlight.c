@@ -1,6 +1,7 @@
 /*
- * Highlighted code (site/highlight.cc): the first byte picks a language,
- * the rest is the code.  abort() unless the output is the code itself,
+ * Highlighted code (site/highlight_load.c, and site/highlight.cc in the
+ * stet-highlight.so of the harness's parent folder): the first byte
+ * picks a language, the rest is the code.  abort() unless the output is the code itself,
  * escaped, in spans of one class each: with the spans taken out and the
  * five entities esc_html writes read back, it must give the input byte
  * for byte; and no '<', '>' or '&' may be left that is not theirs.

@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "site/highlight.h"
+#include "site/highlight_cache.h"
 #include "site/markdown.h"
 
 /* A fence's name, the language it means, and a line with a keyword in it. */
@@ -16,13 +21,18 @@ static const struct {
 	const char *fence, *lang, *code, *want;
 } samples[] = {
 	{ "c", "c", "static int x; /* c */", "<span class=\"c\">/* c */" },
-	{ "C++", "cpp", "template <class T> T f();", "<span class=\"k\">" },
+	{ "h", "c", "#include <stdio.h>\nint x;",
+	  "<span class=\"m\">#include &lt;stdio.h&gt;</span>\n"
+	  "<span class=\"t\">int</span> x;" },
+	{ "C++", "cpp", "template <class T> T f();",
+	  "<span class=\"k\">template</span>" },
 	{ "go", "go", "func main() {}", "<span class=\"k\">func</span>" },
-	{ "rs", "rust", "fn main() { let x = 1; }", "<span class=\"k\">" },
+	{ "rs", "rust", "fn main() { let x = 1; }", "<span class=\"k\">fn" },
 	{ "py", "python", "def f(): return None", "<span class=\"k\">def" },
 	{ "js", "javascript", "const x = 1;", "<span class=\"k\">const" },
 	{ "ts", "typescript", "let x: number = 1;", "<span class=\"t\">number" },
-	{ "TypeScript", "typescript", "interface A {}", "<span class=\"k\">" },
+	{ "TypeScript", "typescript", "interface A {}",
+	  "<span class=\"k\">interface" },
 	{ "java", "java", "public class A {}", "<span class=\"k\">public" },
 	{ "kotlin", "kotlin", "fun main() = println(1)",
 	  "<span class=\"k\">fun" },
@@ -33,15 +43,26 @@ static const struct {
 	{ "sh", "shell", "if true; then echo \"$HOME\"; fi",
 	  "<span class=\"k\">if" },
 	{ "bash", "shell", "for f in *; do :; done", "<span class=\"k\">for" },
-	{ "yml", "yaml", "key: true # c", "<span class=\"v\">key</span>" },
-	{ "json", "json", "{\"a\": 1}", "<span class=\"" },
-	{ "toml", "toml", "[server]\nport = 8080", "<span class=\"m\">[server]" },
-	{ "html", "html", "<p class=\"x\">a</p>", "<span class=\"" },
-	{ "css", "css", "a { color: red; }", "<span class=\"" },
+	{ "yml", "yaml", "key: true # c",
+	  "<span class=\"v\">key</span>: <span class=\"k\">true</span> "
+	  "<span class=\"c\"># c</span>" },
+	{ "json", "json", "{\"a\": 1}",
+	  "{<span class=\"v\">&quot;a&quot;</span>: <span class=\"n\">1" },
+	{ "toml", "toml", "[server]\nport = 8080",
+	  "\n<span class=\"v\">port</span> = <span class=\"n\">8080" },
+	{ "html", "html", "<p class=\"x\">a</p>",
+	  "<span class=\"k\">&lt;p</span> <span class=\"v\">class=</span>"
+	  "<span class=\"s\">&quot;x&quot;</span>" },
+	{ "css", "css", "a { color: red; }", "<span class=\"k\">color</span>" },
 	{ "Dockerfile", "dockerfile", "FROM debian:12\nRUN make",
 	  "<span class=\"k\">FROM" },
 	{ "diff", "diff", "@@ -1 +1 @@\n-x\n+y",
-	  "<span class=\"a\">+y</span>" },
+	  "<span class=\"m\">@@ -1 +1 @@</span>\n<span class=\"d\">-x</span>"
+	  "\n<span class=\"a\">+y</span>" },
+	/* Without its "<?php", as essays show it, and with. */
+	{ "php", "php", "echo $x;", "<span class=\"k\">echo</span> "
+	  "<span class=\"v\">$x</span>;" },
+	{ "php", "php", "<?php\necho $x;", "\n<span class=\"k\">echo</span>" },
 	{ "graphql", "graphql", "query Q($id: ID!) { user(id: $id) { name } }",
 	  "<span class=\"k\">query" },
 };
@@ -253,21 +274,291 @@ page_and_feed(void **state)
 	buf_free(&feed);
 }
 
-/* What a page cache must hash: every definition file, found. */
+/*
+ * Take the spans out of o and read the entities back: the code o shows.
+ * NULL when o has any other tag, or a span across a line.
+ */
+static char *
+read_back(const char *o, size_t *n)
+{
+	static const char *const ents[] = { "&lt;", "<", "&gt;", ">",
+	    "&amp;", "&", "&quot;", "\"", "&#39;", "'" };
+	struct buf	 b;
+	size_t		 k;
+	int		 open = 0;
+
+	buf_init(&b, 0);
+	while (*o != '\0') {
+		if (!open && strncmp(o, "<span class=\"", 13) == 0 &&
+		    o[13] != '\0' && strncmp(o + 14, "\">", 2) == 0) {
+			open = 1;
+			o += 16;
+			continue;
+		}
+		if (open && strncmp(o, "</span>", 7) == 0) {
+			open = 0;
+			o += 7;
+			continue;
+		}
+		if (*o == '<' || *o == '>' || (*o == '\n' && open))
+			goto bad;
+		if (*o == '&') {
+			for (k = 0; k < sizeof(ents) / sizeof(*ents); k += 2)
+				if (strncmp(o, ents[k], strlen(ents[k])) == 0)
+					break;
+			if (k == sizeof(ents) / sizeof(*ents))
+				goto bad;
+			assert_int_equal(buf_putc(&b, ents[k + 1][0]), 0);
+			o += strlen(ents[k]);
+			continue;
+		}
+		assert_int_equal(buf_putc(&b, *o++), 0);
+	}
+	if (open)
+		goto bad;
+	*n = b.len;
+	return buf_take(&b, NULL);
+bad:
+	buf_free(&b);
+	return NULL;
+}
+
+/*
+ * Every byte comes out once, in order, whatever it is: UTF-8 of one to
+ * four bytes (the library counts UTF-16 units, two for U+1F600), bytes
+ * that are no UTF-8 at all, CRs and tabs, on lines with and without it.
+ */
+static void
+bytes_kept(void **state)
+{
+	static const char *const codes[] = {
+		"s = \"h\xc3\xa9llo \xf0\x9f\x98\x80 w\" # \xe2\x82\xac c\n",
+		"x = \"\xff\xfe\xc3\" + 1 # \xed\xa0\x80 \xf4\x90\x80\x80\n",
+		"\xf0\x9f\x98\x80\xf0\x9f\x98\x80 = 2\r\n\t\xe0\x80\xaf \"\xc3\"",
+		"// \xf0\x9f\x98\nint x = 1; /* \xc3\xa9\xc3 */ return 0;",
+	};
+	static const char *const langs[] = { "python", "c", "javascript",
+	    "yaml", "shell", "html" };
+	struct buf	 b;
+	size_t		 i, k, n;
+	char		*back;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (k = 0; k < sizeof(langs) / sizeof(*langs); k++)
+		for (i = 0; i < sizeof(codes) / sizeof(*codes); i++) {
+			buf_reset(&b);
+			assert_int_equal(highlight_code(langs[k], codes[i],
+			    strlen(codes[i]), &b), 1);
+			if ((back = read_back(b.data, &n)) == NULL ||
+			    n != strlen(codes[i]) ||
+			    memcmp(back, codes[i], n) != 0)
+				fail_msg("%s %zu: got %s", langs[k], i, b.data);
+			free(back);
+		}
+	/* And the spans are where the characters are. */
+	buf_reset(&b);
+	assert_int_equal(highlight_code("python", codes[0], strlen(codes[0]),
+	    &b), 1);
+	assert_non_null(strstr(b.data, "<span class=\"s\">&quot;h\xc3\xa9llo "
+	    "\xf0\x9f\x98\x80 w&quot;</span> <span class=\"c\"># \xe2\x82\xac "
+	    "c</span>"));
+	buf_free(&b);
+}
+
+/* What a page cache must hash: the plugin and the library, found. */
 static void
 fingerprint(void **state)
 {
 	struct buf	 b;
 
 	(void)state;
-	highlight_init();
 	buf_init(&b, 0);
 	assert_int_equal(highlight_fingerprint(&b), 0);
-	if (strstr(b.data, "\ntypescript.lang ") == NULL ||
-	    strstr(b.data, "\ngo.lang ") == NULL ||
-	    strstr(b.data, " -1 ") != NULL)
+	if (strstr(b.data, "stet-highlight.so ") == NULL ||
+	    strstr(b.data, "stet-highlight.so -") != NULL ||
+	    strstr(b.data, "libKF5SyntaxHighlighting.so.5 /") == NULL ||
+	    strstr(b.data, "\ntypescript TypeScript\n") == NULL)
 		fail_msg("got: %s", b.data);
 	buf_free(&b);
+}
+
+static void *
+highlight_c(void *arg)
+{
+	struct buf	*b = arg;
+
+	if (highlight_code("c", "int x;", 6, b) != 1)
+		buf_truncate(b, 0);
+	return NULL;
+}
+
+/*
+ * A definition of the user's that the library takes over its own
+ * changes the fingerprint, and the output: the folders the fingerprint
+ * lists are the library's.  (A new thread, for a repository read
+ * after XDG_DATA_HOME is set.)
+ */
+static void
+user_definition(void **state)
+{
+	static const char xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<!DOCTYPE language>\n"
+	    "<language name=\"C\" version=\"100000\" kateversion=\"5.0\" "
+	    "section=\"Sources\" extensions=\"*.c\">\n<highlighting>\n"
+	    "<contexts><context name=\"All\" attribute=\"Comment\" "
+	    "lineEndContext=\"#stay\"/></contexts>\n"
+	    "<itemDatas><itemData name=\"Comment\" defStyleNum=\"dsComment\"/>"
+	    "</itemDatas>\n</highlighting>\n</language>\n";
+	char		 dir[] = "/tmp/stet-hl-XXXXXX", path[256];
+	struct buf	 before, after, out;
+	pthread_t	 t;
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	buf_init(&before, 0);
+	buf_init(&after, 0);
+	buf_init(&out, 0);
+	assert_int_equal(setenv("XDG_DATA_HOME", dir, 1), 0);
+	assert_int_equal(highlight_fingerprint(&before), 0);
+	snprintf(path, sizeof(path), "%s/org.kde.syntax-highlighting", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/org.kde.syntax-highlighting/syntax",
+	    dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path),
+	    "%s/org.kde.syntax-highlighting/syntax/c.xml", dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(xml, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(highlight_fingerprint(&after), 0);
+	if (before.len == after.len && memcmp(before.data, after.data,
+	    before.len) == 0)
+		fail_msg("the same: %s", after.data);
+	assert_non_null(strstr(after.data, "/syntax/c.xml "));
+	assert_int_equal(pthread_create(&t, NULL, highlight_c, &out), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_string_equal(out.data ? out.data : "",
+	    "<span class=\"c\">int x;</span>");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/org.kde.syntax-highlighting/syntax",
+	    dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/org.kde.syntax-highlighting", dir);
+	rmdir(path);
+	rmdir(dir);
+	unsetenv("XDG_DATA_HOME");
+	buf_free(&before);
+	buf_free(&after);
+	buf_free(&out);
+}
+
+/* code highlighted as go, into a string the caller frees. */
+static char *
+go(const char *code)
+{
+	struct buf	 out;
+
+	buf_init(&out, 0);
+	assert_int_equal(highlight_code("go", code, strlen(code), &out), 1);
+	return buf_take(&out, NULL);
+}
+
+/* Is code's go known to the cache? */
+static int
+cached(const char *code)
+{
+	const unsigned char *runs;
+	size_t		 n;
+
+	return hlc_find("Go", code, strlen(code), &runs, &n);
+}
+
+/*
+ * .stet/code: what a build highlights, the next finds, with the same
+ * bytes out; a build that rendered everything forgets what it did not
+ * meet; a torn or foreign file is ignored, and written anew.
+ */
+static void
+code_cache(void **state)
+{
+	static const char *a = "func a() { return \"<a>\" }",
+	    *b = "func b() int { return 1 }";
+	char		 dir[] = "/tmp/stet-hlc.XXXXXX", path[64], *fa, *fb,
+			*again;
+	struct err	 err;
+	struct stat	 st, st2;
+	FILE		*f;
+	int		 fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/.stet", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_true((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1);
+	snprintf(path, sizeof(path), "%s/.stet/code", dir);
+
+	/* Not open: nothing is kept, nothing found. */
+	fa = go(a);
+	assert_false(cached(a));
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	free(fa);
+	fa = go(a);
+	fb = go(b);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(stat(path, &st), 0);
+
+	/* The next build finds both, and writes the same bytes. */
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	assert_true(cached(b));
+	highlight_cache_close();
+	assert_int_equal(highlight_cache_open(fd), 0);
+	again = go(a);
+	assert_string_equal(again, fa);
+	free(again);
+	/* It met a only, and rendered everything: b is forgotten. */
+	assert_int_equal(highlight_cache_save(1, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(stat(path, &st2), 0);
+	assert_true(st2.st_size < st.st_size);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	assert_false(cached(b));
+	highlight_cache_close();
+
+	/* Torn: ignored, the code highlighted again, the file made anew. */
+	assert_int_equal(truncate(path, st2.st_size - 3), 0);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	again = go(a);
+	assert_string_equal(again, fa);
+	free(again);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_true(cached(a));
+	highlight_cache_close();
+
+	/* Another highlighter's (its fingerprint): ignored. */
+	assert_non_null(f = fopen(path, "r+"));
+	assert_int_equal(fseek(f, 16, SEEK_SET), 0);
+	assert_int_equal(fputc('!', f), '!');
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(highlight_cache_open(fd), 0);
+	assert_false(cached(a));
+	highlight_cache_close();
+
+	free(fa);
+	free(fb);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.stet", dir);
+	rmdir(path);
+	rmdir(dir);
+	close(fd);
 }
 
 int
@@ -279,7 +570,10 @@ main(void)
 		cmocka_unit_test(left_plain),
 		cmocka_unit_test(threads),
 		cmocka_unit_test(page_and_feed),
+		cmocka_unit_test(bytes_kept),
 		cmocka_unit_test(fingerprint),
+		cmocka_unit_test(user_definition),
+		cmocka_unit_test(code_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

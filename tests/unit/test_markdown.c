@@ -312,6 +312,67 @@ heading_levels(void **state)
 	free(h);
 }
 
+/*
+ * A page's description when its front matter has none: the first
+ * paragraph of words, as read, cut at a word before MARKDOWN_LEDE_MAX.
+ */
+static void
+lede_text(void **state)
+{
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+		/* Headings, code and an image alone are not words. */
+		{ "# T\n\n```\ncode\n```\n\n![alt](a.png)\n\nThe *first* "
+		    "`words`,\nsaid[^1].\n\nMore.\n\n[^1]: A note.\n",
+		    "The first words, said." },
+		{ "No ![pic](p.png) alt, no <b>tags</b>.\n",
+		    "No alt, no tags." },
+		{ "```\nonly code\n```\n", "" },
+		/* 200 bytes of words: cut at the last space before 160. */
+		{ "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk "
+		    "llll mmmm nnnn oooo pppp qqqq rrrr ssss tttt uuuu vvvv "
+		    "wwww xxxx yyyy zzzz AAAA BBBB CCCC DDDD EEEE FFFF GGGG "
+		    "HHHH IIII JJJJ KKKK LLLL\n",
+		    "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk "
+		    "llll mmmm nnnn oooo pppp qqqq rrrr ssss tttt uuuu vvvv "
+		    "wwww xxxx yyyy zzzz AAAA BBBB CCCC DDDD EEEE FFFF…" },
+	};
+	struct md_opts	 o;
+	struct buf	 out, lede, one;
+	size_t		 i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		memset(&o, 0, sizeof(o));
+		buf_init(&out, 0);
+		buf_init(&lede, 0);
+		o.lede = &lede;
+		assert_int_equal(markdown_to_html(cases[i].src,
+		    strlen(cases[i].src), &o, &out, NULL, NULL), 0);
+		assert_int_equal(BUF_LIT(&lede, ""), 0);
+		if (strcmp(lede.data, cases[i].want) != 0)
+			fail_msg("case %zu: got \"%s\"", i, lede.data);
+		buf_free(&out);
+		buf_free(&lede);
+	}
+	/* One word longer than the cut: cut where a character starts. */
+	buf_init(&one, 0);
+	for (k = 0; k < 100; k++)
+		assert_int_equal(BUF_LIT(&one, "é"), 0);
+	memset(&o, 0, sizeof(o));
+	buf_init(&out, 0);
+	buf_init(&lede, 0);
+	o.lede = &lede;
+	assert_int_equal(markdown_to_html(one.data, one.len, &o, &out, NULL,
+	    NULL), 0);
+	assert_int_equal(lede.len, MARKDOWN_LEDE_MAX + strlen("…"));
+	assert_int_equal(memcmp(lede.data, one.data, MARKDOWN_LEDE_MAX), 0);
+	buf_free(&one);
+	buf_free(&out);
+	buf_free(&lede);
+}
+
 int
 main(void)
 {
@@ -323,6 +384,7 @@ main(void)
 		cmocka_unit_test(heading_levels),
 		cmocka_unit_test(table_bounds),
 		cmocka_unit_test(raw_tags_dropped),
+		cmocka_unit_test(lede_text),
 	};
 
 	markdown_init();
