@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "../import/import.h"
+#include "../support/curl_lib.h"
 #include "cmd.h"
 
 /* --fetch-media's bounds: enough for a blog's images, not a mirror. */
@@ -50,13 +49,12 @@ cmd_import(int argc, char *argv[])
 		usage_print("import", stderr);
 		return 2;
 	}
-	if (o.fetch_media && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		fprintf(stderr, "stet: import: libcurl would not start\n");
+	/* Before any work: without libcurl, --fetch-media cannot be kept. */
+	if (o.fetch_media && curl_lib_load("--fetch-media", &err) == -1) {
+		fprintf(stderr, "stet: import: %s\n", err.msg);
 		return 1;
 	}
 	rc = import_site(argv[optind], argv[optind + 1], &o, &r, &err);
-	if (o.fetch_media)
-		curl_global_cleanup();
 	if (rc == -1) {
 		fprintf(stderr, "stet: import: %s\n", err.msg);
 		notes_free(&r.notes);

@@ -7,8 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
+#include "../support/curl_lib.h"
 #include "../support/fsutil.h"
 #include "media.h"
 
@@ -109,6 +108,10 @@ media_fetch(struct media *m, const char *url, size_t n, struct buf *out,
 	if (m->count >= m->max_count) {
 		err_set(err, NULL, 0, "not fetched: --fetch-media took %zu "
 		    "images already", m->max_count);
+		rc = 1;
+		goto out;
+	}
+	if (curl_lib_load("--fetch-media", err) == -1) {
 		rc = 1;
 		goto out;
 	}

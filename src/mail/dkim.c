@@ -13,14 +13,10 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-/*
- * libopendkim's header uses u_char, which glibc's <sys/types.h> defines
- * only with _GNU_SOURCE (or _DEFAULT_SOURCE): the Makefile passes it.
- */
-#include <opendkim/dkim.h>
 
 #include "../support/asan.h"
 #include "dkim.h"
+#include "opendkim_lib.h"
 
 #ifdef STET_ASAN
 #include <sanitizer/lsan_interface.h>
@@ -268,6 +264,8 @@ dkim_signer_open(struct dkim_signer **sp, const char *domain,
 		err_set(err, keyfile, 0, "DKIM: out of memory");
 		goto out;
 	}
+	if (opendkim_lib_load("DKIM", err) == -1)
+		goto out;
 	if ((s->lib = dkim_init(NULL, NULL)) == NULL) {
 		err_set(err, keyfile, 0, "DKIM: libopendkim would not start");
 		goto out;

@@ -8,7 +8,7 @@
 
 /*
  * DKIM signatures (RFC 6376) through libopendkim: the one module that
- * knows it exists.  relaxed/relaxed canonicalisation, rsa-sha256 (or
+ * knows it exists (with opendkim_lib.c, which loads it on first use).  relaxed/relaxed canonicalisation, rsa-sha256 (or
  * ed25519-sha256 for an Ed25519 key), over From, To, Subject, Date,
  * Message-ID, Reply-To, MIME-Version, Content-Type, List-Id,
  * List-Unsubscribe and List-Unsubscribe-Post: RFC 8058 asks that both

@@ -2,9 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ldns/ldns.h>
-
 #include "dns.h"
+#include "ldns_lib.h"
 
 struct dns {
 	ldns_resolver	*res;
@@ -54,6 +53,8 @@ dns_open(struct dns **out, const char *server, struct err *err)
 	uint16_t	 port;
 
 	*out = NULL;
+	if (ldns_lib_load("DNS", err) == -1)
+		return -1;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
 	if (server == NULL) {

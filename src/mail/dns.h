@@ -8,7 +8,7 @@
 
 /*
  * TXT lookups for stet doctor, through Debian's ldns: the one module
- * that knows it exists.  The resolver is the system's
+ * that knows it exists (with ldns_lib.c, which loads it on first use).  The resolver is the system's
  * (/etc/resolv.conf), or the one server named, so that tests can ask a
  * DNS server on loopback.
  */

@@ -1,19 +1,14 @@
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include <gmime/gmime.h>
-
 #include "dsn.h"
+#include "gmime_lib.h"
 
 #define DEPTH_MAX	8	/* parts within parts: reports nest 2 deep */
 #define FIELDS_MAX	(64 * 1024)	/* a report part's fields */
 #define GROUPS_MAX	64	/* recipients' groups read in one report */
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void	 init_gmime(void);
 static GMimeMessage *parse_message(const char *, size_t);
 static void	 walk(GMimeObject *, struct dsn *, int);
 static void	 delivery_status(GMimePart *, struct dsn *);
@@ -33,10 +28,10 @@ static enum dsn_kind status_kind(const char *, char *, size_t);
 static void	 printable(char *, size_t, const char *);
 static int	 is_type(GMimeObject *, const char *, const char *);
 
-static void
-init_gmime(void)
+int
+dsn_load(struct err *err)
 {
-	g_mime_init();
+	return gmime_lib_load("bounces", err);
 }
 
 int
@@ -50,7 +45,8 @@ dsn_parse(const char *msg, size_t len, struct dsn *d, struct err *err)
 	if (len > DSN_MAX)
 		return err_set(err, NULL, 0, "larger than %d bytes: not read",
 		    DSN_MAX);
-	pthread_once(&once, init_gmime);
+	if (dsn_load(err) == -1)
+		return -1;
 	if ((m = parse_message(msg, len)) == NULL)
 		return err_set(err, NULL, 0, "not a mail message");
 	envelope_fields(GMIME_OBJECT(m), d);

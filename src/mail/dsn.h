@@ -12,7 +12,8 @@
  * 5965).  GMime parses the MIME structure, the header fields and the
  * addresses; this file knows which fields mean what.
  *
- * This is the one module that knows GMime exists.
+ * This is the one module that knows GMime exists (with gmime_lib.c,
+ * which loads it).
  */
 
 #define DSN_MAX		(1024 * 1024)	/* a larger message is no report */
@@ -50,6 +51,14 @@ struct dsn {
 	/* Diagnostic-Code or Feedback-Type, printable, for the record. */
 	char		 detail[256];
 };
+
+/*
+ * Load GMime, once for the process (it is not linked: see gmime_lib.h):
+ * 0, or -1 with err ("bounces: cannot load libgmime-3.0.so.0: ...").
+ * dsn_parse loads it too; calling this first tells a missing library
+ * apart from a message that is no report.
+ */
+int	dsn_load(struct err *);
 
 /*
  * Read the message msg (len bytes, as it lies in the mailbox).  0 with

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "../support/buf.h"
+#include "../support/curl_lib.h"
 #include "mailbox.h"
 
 #define SEARCH_MAX	(1024 * 1024)	/* the UID SEARCH answer */
@@ -343,7 +343,8 @@ open_imap(struct mailbox *m, const struct mailbox_opts *o, struct err *err)
 	char		*host = NULL, *path = NULL, *url = NULL;
 	int		 tls = strncmp(o->spec, "imaps://", 8) == 0, rc = -1;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (curl_lib_load("bounces over IMAP", err) == -1)
+		return -1;
 	if ((u = curl_url()) == NULL)
 		return err_set(err, NULL, 0, "out of memory");
 	if (curl_url_set(u, CURLUPART_URL, o->spec, 0) != CURLUE_OK ||

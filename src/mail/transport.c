@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <limits.h>
-#include <pthread.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "../support/buf.h"
+#include "../support/curl_lib.h"
 #include "maildir.h"
 #include "transport.h"
 
@@ -116,7 +115,6 @@ static int	open_smtp(struct mailer *, const char *, struct err *);
 static int	open_maildir(struct mailer *, const char *, const char *,
 		    struct err *);
 static int	open_sendmail(struct mailer *, struct err *);
-static void	curl_init_once(void);
 static int	smtp_debug(CURL *, curl_infotype, char *, size_t, void *);
 static size_t	smtp_read(char *, size_t, size_t, void *);
 static int	smtp_setup(const struct mailer *, struct conn *);
@@ -134,9 +132,6 @@ static int	sendmail_send(const struct mailer *, const struct mail_job *,
 		    struct mail_result *, struct err *);
 static int	seq_run(struct mailer *, next_fn, done_fn, void *,
 		    struct err *);
-
-static pthread_once_t	 curl_once = PTHREAD_ONCE_INIT;
-static CURLcode		 curl_init_rc;
 
 static uint64_t
 now_ns(void)
@@ -434,12 +429,6 @@ oom:
 	return err_set(err, NULL, 0, "out of memory");
 }
 
-static void
-curl_init_once(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 int
 mailer_open(struct mailer **mp, const struct mailer_opts *o,
     struct err *err)
@@ -491,14 +480,9 @@ mailer_open(struct mailer **mp, const struct mailer_opts *o,
 	if (o->password != NULL && (m->password = strdup(o->password)) ==
 	    NULL)
 		goto oom;
-	if (m->kind == MAILER_SMTP) {
-		(void)pthread_once(&curl_once, curl_init_once);
-		if (curl_init_rc != CURLE_OK) {
-			err_set(err, NULL, 0, "libcurl would not start: %s",
-			    curl_easy_strerror(curl_init_rc));
-			goto fail;
-		}
-	}
+	/* Loaded here, not at start: only SMTP needs it. */
+	if (m->kind == MAILER_SMTP && curl_lib_load("mail", err) == -1)
+		goto fail;
 	*mp = m;
 	return 0;
 oom:

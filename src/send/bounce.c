@@ -95,6 +95,9 @@ bounce_message(struct store *s, const struct mail_settings *m,
 	post[0] = '\0';
 
 	memset(res, 0, sizeof(*res));
+	/* Without GMime no message can be read: stop, leave it unread. */
+	if (dsn_load(err) == -1)
+		return -1;
 	if (dsn_parse(msg, len, &d, &perr) == -1 || d.kind == DSN_NONE)
 		return 0;
 	res->report = 1;
