@@ -142,7 +142,8 @@ topic_cmp(const void *a, const void *b)
 
 struct resolve {
 	struct site	*s;
-	struct ttab	 bynorm, byslug;
+	/* byraw: tags as written that needed no trimming, once resolved. */
+	struct ttab	 bynorm, byslug, byraw;
 	struct buf	 norm, slug;
 };
 
@@ -159,6 +160,12 @@ tag_topic(struct resolve *r, const struct post *p, size_t j, int *oom)
 	struct topic	*tp;
 	size_t		 n, k;
 
+	/*
+	 * Most tags are spelled alike in hundreds of posts: one met before
+	 * resolves as it did, without normalizing it again.
+	 */
+	if ((k = ttab_get(&r->byraw, tag)) != SIZE_MAX)
+		return k;
 	t = text_tag_trim(tag, &n);
 	if (tag_norm(&r->norm, t, n) == -1)
 		goto oom;
@@ -198,7 +205,8 @@ tag_topic(struct resolve *r, const struct post *p, size_t j, int *oom)
 	if (n != strlen(tag)) {
 		diag_warn(s->diag, p->file, p->tag_lines[j], "tag \"%s\" is "
 		    "read as \"%.*s\"", tag, (int)n, t);
-	}
+	} else if (ttab_put(&r->byraw, tag, k) == -1)
+		goto oom;
 	return k;
 oom:
 	*oom = 1;
@@ -344,6 +352,7 @@ out:
 	free(byfile);
 	ttab_free(&r.bynorm);
 	ttab_free(&r.byslug);
+	ttab_free(&r.byraw);
 	buf_free(&r.norm);
 	buf_free(&r.slug);
 	return rc;
