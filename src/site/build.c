@@ -600,6 +600,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 {
 	struct site	*s = &b->site;
 	double		 t0 = now_ms(), t1, t2;
+	const char	*unsized, *why;
 	size_t		 i;
 	int		 sitefd, cold, rc;
 
@@ -694,6 +695,10 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
 	post_digests(b);
+	if ((unsized = images_unsized(s->images, &why)) != NULL)
+		diag_warn(b->o->diag, unsized, 0, "images are published as "
+		    "written, without width, height or smaller copies: %s",
+		    why);
 	/* After the feeds: old feed paths get copies of them. */
 	if (redirects_write(s, &b->w, &b->nginx, err) == -1)
 		return -1;

@@ -1,6 +1,5 @@
 #include <sys/stat.h>
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +14,7 @@
 #include <sodium.h>
 #include <vips/vips.h>
 
+#include "../support/dlib.h"
 #include "../support/fsutil.h"
 #include "../support/hash.h"
 #include "images.h"
@@ -68,6 +68,8 @@ struct images {
 	size_t		 ndeps, capdeps;
 	size_t		 nold;		/* deps[0..nold) were loaded, sorted */
 	atomic_uint_fast64_t made, reused, ns;
+	char		*unsized;	/* the first image libvips was missing
+					   for (the lock held), or NULL */
 };
 
 /*
@@ -100,10 +102,7 @@ static struct {
 	__typeof__(vips_error_buffer)	*error_buffer;
 } vl;
 
-static const struct {
-	const char	*name;
-	void		**slot;
-} vl_syms[] = {
+static const struct dlib_sym vl_syms[] = {
 	{ "vips_init", (void **)&vl.init },
 	{ "vips_version", (void **)&vl.version },
 	{ "vips_error", (void **)&vl.error },
@@ -143,23 +142,17 @@ static const struct {
 #define vips_resize (*vl.resize)
 #define vips_error_buffer (*vl.error_buffer)
 
-/* Load libvips and find its functions: 0, or -1. */
+static pthread_once_t	vips_once = PTHREAD_ONCE_INIT;
+static int		vips_ok;
+static char		vips_why[256] = "libvips did not start";
+
+/* Load libvips and find its functions: 0, or -1 with vips_why set. */
 static int
 vips_load(void)
 {
-	void	*h;
-	size_t	 i;
-
-	if ((h = dlopen(VIPS_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return -1;
-	for (i = 0; i < sizeof(vl_syms) / sizeof(*vl_syms); i++)
-		if ((*vl_syms[i].slot = dlsym(h, vl_syms[i].name)) == NULL)
-			return -1;	/* h stays open: a build loads it once */
-	return 0;
+	return dlib_open(VIPS_LIB, vl_syms, sizeof(vl_syms) / sizeof(*vl_syms),
+	    vips_why, sizeof(vips_why));
 }
-
-static pthread_once_t	vips_once = PTHREAD_ONCE_INIT;
-static int		vips_ok;
 
 /*
  * libvips is started once for the process, whatever thread gets here
@@ -215,8 +208,21 @@ images_free(struct images *im)
 		free(im->deps[i].rel);
 	}
 	free(im->deps);
+	free(im->unsized);
 	pthread_mutex_destroy(&im->lock);
 	free(im);
+}
+
+const char *
+images_unsized(struct images *im, const char **why)
+{
+	const char	*rel;
+
+	pthread_mutex_lock(&im->lock);
+	rel = im->unsized;
+	pthread_mutex_unlock(&im->lock);
+	*why = vips_why;
+	return rel;
 }
 
 int
@@ -255,7 +261,10 @@ mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-/* Read rel's size from its header: 1, or 0 when libvips cannot. */
+/*
+ * Read rel's size from its header: 1, 0 when libvips cannot, -1 when
+ * libvips did not start (nothing is known of rel: not to be recorded).
+ */
 static int
 read_header(struct images *im, const char *rel, unsigned *w, unsigned *h)
 {
@@ -263,8 +272,10 @@ read_header(struct images *im, const char *rel, unsigned *w, unsigned *h)
 	VipsImage	*v;
 
 	pthread_once(&vips_once, vips_start);
-	if (!vips_ok || im->root[0] == '\0' || (size_t)snprintf(path,
-	    sizeof(path), "%s/%s", im->root, rel) >= sizeof(path))
+	if (!vips_ok)
+		return -1;
+	if (im->root[0] == '\0' || (size_t)snprintf(path, sizeof(path),
+	    "%s/%s", im->root, rel) >= sizeof(path))
 		return 0;
 	/* Opening reads the header only; no pixel is decoded. */
 	if ((v = vips_image_new_from_file(path, "access",
@@ -421,9 +432,17 @@ images_info(struct images *im, const char *rel, struct image_info *inf)
 		/* Read outside the lock: two threads may both read it. */
 		ok = read_header(im, rel, &w, &h);
 		pthread_mutex_lock(&im->lock);
-		/* Out of memory: the next lookup reads the header again. */
-		if (info_add(im, rel, st.st_size, mtime_ns(&st), ok, w, h, 1) ==
-		    0)
+		/*
+		 * Without libvips nothing is recorded, so the build after it
+		 * is back reads the image; out of memory, the next lookup
+		 * reads the header again.
+		 */
+		if (ok == -1) {
+			if (im->unsized == NULL)
+				im->unsized = strdup(rel);
+			ok = 0;
+		} else if (info_add(im, rel, st.st_size, mtime_ns(&st), ok, w,
+		    h, 1) == 0)
 			im->sizes_dirty = 1;
 		pthread_mutex_unlock(&im->lock);
 	}
@@ -577,8 +596,9 @@ images_publish(struct images *im, const char *src, const char *out_rel,
 	goto out;
 vips_fail:
 	err_set(err, src, 0, "cannot make its smaller copies: %s",
-	    vips_ok ? vips_error_buffer() : "libvips did not start");
-	vips_error_clear();
+	    vips_ok ? vips_error_buffer() : vips_why);
+	if (vips_ok)
+		vips_error_clear();
 	rc = 1;
 out:
 	if (t != NULL)

@@ -84,6 +84,14 @@ int	images_publish(struct images *, const char *src, const char *out_rel,
  * or -1 with err.
  */
 void	images_use(struct images *, const char *page, const char *rel);
+
+/*
+ * The first image this build could not size because libvips could not
+ * be loaded (*why says why), or NULL: such images are published as
+ * written, without width, height or smaller copies, and nothing of them
+ * is recorded, so the build after libvips is back sizes them.
+ */
+const char *images_unsized(struct images *, const char **why);
 int	images_deps_load(struct images *, struct err *);
 int	images_changed(struct images *, const char *page);
 int	images_deps_save(struct images *, struct err *);

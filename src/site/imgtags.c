@@ -249,6 +249,7 @@ put_img(struct buf *out, const struct imgtags_opts *o, const struct tag *t,
 	const struct attr *src = find(t, "src"), *title = find(t, "title");
 	struct image_info inf;
 	struct buf	 file;
+	const char	*why;
 	size_t		 i, un = 0;
 	int		 known = 0, picture, r;
 
@@ -261,6 +262,9 @@ put_img(struct buf *out, const struct imgtags_opts *o, const struct tag *t,
 		if (r == 1 && (known = images_info(o->images, file.data,
 		    &inf)) == 1)
 			images_use(o->images, o->page, file.data);
+		else if (r == 1 && o->unsized != NULL &&
+		    images_unsized(o->images, &why) != NULL)
+			*o->unsized = 1;
 	}
 	if (src != NULL)
 		un = strcspn(src->val, "?#\"'");

@@ -33,6 +33,12 @@ struct imgtags_opts {
 					   "writing/x/" */
 	const char	*base_path;	/* the site's path, "/" or "/blog/" */
 	const char	*site;		/* the site's address, ends in '/' */
+	/*
+	 * Set to 1 (when not NULL) if an image is left unsized because
+	 * libvips could not be loaded (images_unsized): the page counts as
+	 * warned about, so the next build renders it again.
+	 */
+	int		*unsized;
 };
 
 /* Append html, so changed, to out.  0, or -1 (out of memory). */

@@ -1126,6 +1126,7 @@ page_extras(const char *html, size_t len, const struct md_opts *o,
 	io.page_dir = o->page_dir;
 	io.base_path = o->base_path;
 	io.site = o->site;
+	io.unsized = o->warned;
 	buf_init(&mid, 0);
 	rc = imgtags_rewrite(html, len, &io, &mid);
 	if (rc == 0)

@@ -12,7 +12,7 @@
 
 static const struct imgtags_opts bundle = {
 	NULL, "posts/x/index.md", "writing/x/", "/blog/",
-	"https://me.example/blog/"
+	"https://me.example/blog/", NULL
 };
 
 static char *
