@@ -30,6 +30,36 @@ utf8(void **state)
 	assert_int_equal(text_check_utf8("a\x01", 2, &line, &why), -1);
 	assert_string_equal(why, "holds a control character");
 	assert_int_equal(text_check_utf8("tab\there\r\n", 10, &line, &why), 0);
+	/*
+	 * Past runs of plain ASCII read eight bytes at a time: each fault
+	 * is still found, at every offset in a word, with its line.
+	 */
+	{
+		static const char bad[] = { '\0', 0x01, 0x1f, 0x7f,
+		    (char)0x80, (char)0xff };
+		char	 text[64];
+		size_t	 k, at;
+
+		for (k = 0; k < sizeof(bad); k++)
+			for (at = 16; at < 24; at++) {
+				memset(text, 'a', sizeof(text));
+				text[5] = '\n';
+				text[13] = '\n';
+				text[at] = bad[k];
+				line = 0;
+				assert_int_equal(text_check_utf8(text,
+				    sizeof(text), &line, &why), -1);
+				assert_int_equal(line, 3);
+			}
+		memset(text, 'a', sizeof(text));
+		text[40] = '\n';
+		assert_int_equal(text_check_utf8(text, sizeof(text), &line,
+		    &why), 0);
+		/* A valid sequence after a clean word still passes. */
+		memcpy(text + 8, "\xc3\xa9", 2);
+		assert_int_equal(text_check_utf8(text, sizeof(text), &line,
+		    &why), 0);
+	}
 }
 
 static void
