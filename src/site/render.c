@@ -924,10 +924,11 @@ render_writing(const struct job *job, int worker, struct err *err)
 	struct tval	 ctx, years, year;
 	struct year_posts *yp;
 	size_t		 i;
-	int		 rc;
+	int		 rc, with_posts;
 
 	if (pagectx_init(&pc, job, OUT_WRITING, 0, err) == -1)
 		return -1;
+	with_posts = template_reads(job->tpl, "writing", "years", "posts");
 	ctx = page_base(&pc, 4, pc.path, "Writing", "Everything written "
 	    "here, by year, newest first.", "website");
 	years = tv_list(&pc.tb, ys->n);
@@ -939,7 +940,13 @@ render_writing(const struct job *job, int worker, struct err *err)
 		tv_set(&pc.tb, &year, "count", tv_fmt(&pc.tb, "%zu", y->n));
 		tv_set(&pc.tb, &year, "url", out_link(&pc, OUT_YEAR,
 		    (size_t)y->year));
-		if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
+		/*
+		 * Only for a template that reads them: made, or digested,
+		 * they cost every post of the site in one job.
+		 */
+		if (!with_posts)
+			;
+		else if ((yp = arena_alloc(pc.tb.arena, sizeof(*yp))) == NULL)
 			pc.tb.oom = 1;
 		else {
 			yp->pc = &pc;

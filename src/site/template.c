@@ -724,6 +724,49 @@ template_has(const struct tset *s, const char *name)
 	return find(s, name, strlen(name)) >= 0;
 }
 
+/* Does a name of n read field of a value named section?  See below. */
+static int
+reads_in(const struct tset *s, const struct tnode *n, const char *section,
+    const char *field, int inside)
+{
+	size_t	 k;
+
+	for (; n != NULL; n = n->next) {
+		if (n->kind == TN_PARTIAL) {
+			if (n->partial >= 0 && reads_in(s,
+			    s->tpl[n->partial].root, section, field, inside))
+				return 1;
+			continue;
+		}
+		if (n->kind != TN_VAR && n->kind != TN_RAW &&
+		    n->kind != TN_SECTION && n->kind != TN_INVERTED)
+			continue;
+		/* {{field}} where section's items are on the stack. */
+		if (inside && n->npath > 0 && strcmp(n->path[0], field) == 0)
+			return 1;
+		/* {{section.field}}, anywhere in a path. */
+		for (k = 0; k + 1 < n->npath; k++)
+			if (strcmp(n->path[k], section) == 0 &&
+			    strcmp(n->path[k + 1], field) == 0)
+				return 1;
+		if (n->child != NULL && reads_in(s, n->child, section, field,
+		    inside || (n->kind == TN_SECTION && n->npath > 0 &&
+		    strcmp(n->path[n->npath - 1], section) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+template_reads(const struct tset *s, const char *name, const char *section,
+    const char *field)
+{
+	int	 i = find(s, name, strlen(name));
+
+	/* Not known: assume it does, which costs time, never a page. */
+	return i < 0 || reads_in(s, s->tpl[i].root, section, field, 0);
+}
+
 int
 template_add(struct tset *s, const char *name, const char *file,
     const char *src, size_t len, struct err *err)

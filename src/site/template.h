@@ -118,6 +118,14 @@ int		 template_add(struct tset *, const char *name,
 		    struct err *);
 int		 template_link(struct tset *, struct err *);
 int		 template_has(const struct tset *, const char *name);
+/*
+ * May template name (with its partials) read field of the items of a
+ * value named section ({{#section}}...{{field}}, or section.field)?  0
+ * only when it cannot: a value no template reads need not be made, nor
+ * digested.  Call on a linked set.
+ */
+int		 template_reads(const struct tset *, const char *name,
+		    const char *section, const char *field);
 
 /* Render name with ctx into out.  Thread-safe on a linked set. */
 int		 template_render(const struct tset *, const char *name,

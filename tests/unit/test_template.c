@@ -330,6 +330,46 @@ partials(void **state)
 	arena_free(tb.arena);
 }
 
+/*
+ * What a template may read of a section's items: a value it cannot read
+ * is not made.  In doubt (any "posts" under "years", a path through
+ * them, a partial), it may.
+ */
+static void
+reads_what(void **state)
+{
+	static const struct {
+		const char *src;
+		int want;
+	} cases[] = {
+		{ "{{#years}}{{year}}{{/years}}{{#posts}}{{title}}{{/posts}}", 0 },
+		{ "{{#years}}{{#posts}}{{title}}{{/posts}}{{/years}}", 1 },
+		{ "{{#years}}{{posts}}{{/years}}", 1 },
+		{ "{{#a}}{{#years}}{{^posts}}none{{/posts}}{{/years}}{{/a}}", 1 },
+		{ "{{#years.posts}}{{title}}{{/years.posts}}", 1 },
+		{ "{{#page.years}}{{#posts.x}}{{/posts.x}}{{/page.years}}", 1 },
+		{ "{{years}}{{posts}}", 0 },
+		{ "{{#years}}{{>p}}{{/years}}", 1 },
+		{ "{{>p}}", 0 },
+	};
+	struct tset	*t;
+	struct err	 err;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_non_null(t = template_set_new());
+		assert_int_equal(template_add(t, "t", "t.html", cases[i].src,
+		    strlen(cases[i].src), &err), 0);
+		assert_int_equal(template_add(t, "p", "p.html",
+		    "{{#posts}}{{title}}{{/posts}}", 29, &err), 0);
+		assert_int_equal(template_link(t, &err), 0);
+		if (template_reads(t, "t", "years", "posts") != cases[i].want)
+			fail_msg("case %zu: %s", i, cases[i].src);
+		template_set_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -342,6 +382,7 @@ main(void)
 		cmocka_unit_test(lazy_values),
 		cmocka_unit_test(nesting_bound),
 		cmocka_unit_test(partial_bounds),
+		cmocka_unit_test(reads_what),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
