@@ -1205,7 +1205,7 @@ render_sitemap(const struct job *job, int worker, struct err *err)
 	int		 rc;
 
 	buf_init(&map, 0);
-	if (sitemap_xml(job->site, &map) == -1)
+	if (sitemap_xml(job->site, job->post_urls, &map) == -1)
 		rc = err_set(err, "sitemap.xml", 0, "out of memory");
 	else
 		rc = put_one(job, worker, OUT_SITEMAP, &map, err);

@@ -20,7 +20,8 @@ url(struct buf *b, const struct site *s, const char *path,
 		return -1;
 	if (d != NULL && d->t != 0) {
 		date_rfc3339(d, iso, sizeof(iso));
-		if (buf_printf(b, "<lastmod>%s</lastmod>", iso) == -1)
+		if (BUF_LIT(b, "<lastmod>") == -1 || buf_puts(b, iso) == -1 ||
+		    BUF_LIT(b, "</lastmod>") == -1)
 			return -1;
 	}
 	return BUF_LIT(b, "</url>\n");
@@ -38,7 +39,7 @@ page(struct buf *b, const struct site *s, enum out_kind k, size_t i,
 }
 
 int
-sitemap_xml(const struct site *s, struct buf *b)
+sitemap_xml(const struct site *s, char *const *post_urls, struct buf *b)
 {
 	struct years	 years = { NULL, 0, NULL };
 	struct buf	 path;
@@ -84,8 +85,9 @@ sitemap_xml(const struct site *s, struct buf *b)
 		if (page(b, s, OUT_TOPIC, t, &path, &tdate[t]) == -1)
 			goto out;
 	for (i = 0; i < s->nposts; i++)
-		if (page(b, s, OUT_POST, i, &path,
-		    post_latest(&s->posts[i])) == -1)
+		if (post_urls != NULL ? url(b, s, post_urls[i],
+		    post_latest(&s->posts[i])) == -1 : page(b, s, OUT_POST, i,
+		    &path, post_latest(&s->posts[i])) == -1)
 			goto out;
 	if (s->nnotes > 0 && page(b, s, OUT_NOTES, 0, &path,
 	    post_latest(&s->notes[0])) == -1)
