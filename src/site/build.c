@@ -722,7 +722,11 @@ run(struct build *b, struct build_result *res, struct err *err)
 	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
 	    images_deps_save(s->images, err) == -1 ||
-	    highlight_cache_save(cold || b->plan.fixed, err) == -1 ||
+	    /*
+	     * Forget code not met only when every post was rendered: a
+	     * page's image makes plan.fixed with most posts left alone.
+	     */
+	    highlight_cache_save(b->ropts.prev == NULL, err) == -1 ||
 	    journal_remove(s->dirfd, err) == -1)
 		return -1;
 	res->kind = cold ? "cold" : b->plan.fixed ? "full" : "incremental";

@@ -411,8 +411,13 @@ pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
 		return err_set(err, "public", 0, "out of memory");
-	/* A post's URL was found once for the build: its file is in it. */
-	if (k == OUT_POST && job->post_urls != NULL) {
+	/*
+	 * A post's URL was found once for the build: its file is in it,
+	 * unless its slug was percent-encoded there ("café": the file is
+	 * writing/café/, the URL writing/caf%C3%A9/).  A slug has no '%'.
+	 */
+	if (k == OUT_POST && job->post_urls != NULL &&
+	    strchr(job->post_urls[i], '%') == NULL) {
 		pc->path = job->post_urls[i];
 		pc->rel = tv_cat(&pc->tb, pc->path, "index.html", NULL).u.s;
 		if (pc->tb.oom) {
