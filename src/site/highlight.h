@@ -73,8 +73,9 @@ void	highlight_cache_close(void);
 /*
  * Why code is left plain when highlight_code returns 0 for want of the
  * plugin ("no stet-highlight.so ..."), the first time it is asked in the
- * process, so a build warns once; NULL after that, and when the plugin
- * is loaded.  Loads the plugin if no one has tried.
+ * process, so a build warns once; NULL after that, when the plugin is
+ * loaded, and when no code has been handed to it yet (code past the
+ * bounds below is left plain without asking it, and without Qt).
  */
 const char *highlight_failure(void);
 

@@ -92,6 +92,7 @@ static pthread_once_t	load_once = PTHREAD_ONCE_INIT;
 static __typeof__(stet_hl_code) *hl_code;
 static char		load_why[PATH_MAX + 256];
 static atomic_int	why_told;
+static atomic_int	load_tried;	/* load has begun */
 
 /* Where the plugin is, or would be: set once, by find_plugin. */
 static pthread_once_t	find_once = PTHREAD_ONCE_INIT;
@@ -148,6 +149,7 @@ load(void)
 	__typeof__(stet_hl_abi)	*abi;
 	void			*h;
 
+	atomic_store(&load_tried, 1);
 	pthread_once(&find_once, find_plugin);
 	if (plugin_path[0] == '\0' || !is_file(plugin_path)) {
 		(void)snprintf(load_why, sizeof(load_why), "no " PLUGIN
@@ -391,6 +393,12 @@ highlight_failure(void)
 {
 	int	 no = 0;
 
+	/*
+	 * Code past the bounds is left plain before the plugin is asked:
+	 * that is no failure of it, and no reason to load Qt.
+	 */
+	if (!atomic_load(&load_tried))
+		return NULL;
 	pthread_once(&load_once, load);
 	if (hl_code != NULL || !atomic_compare_exchange_strong(&why_told, &no,
 	    1))
