@@ -31,7 +31,7 @@
 #define CODE_FILE	".stet/code"
 #define CODE_TMP	".stet/code.tmp"
 #define CODE_MAX	(1024u * 1024 * 1024)
-#define MAGIC		"stet-code 1\n"
+#define MAGIC		"stet-code 2\n"
 #define MAGIC_LEN	(sizeof(MAGIC) - 1)
 #define HEAD		32
 _Static_assert(MAGIC_LEN <= 16, "the magic and its padding are 16 bytes");
@@ -40,6 +40,8 @@ _Static_assert(MAGIC_LEN <= 16, "the magic and its padding are 16 bytes");
 
 struct entry {
 	uint64_t	 k0, k1;
+	uint64_t	 sum;		/* of its runs: a bad disk block is
+					   caught, not replayed forever */
 	uint32_t	 off;		/* of its runs, past the entries */
 	uint32_t	 len;
 };
@@ -63,7 +65,8 @@ static struct {
 	size_t		 nold;
 	const unsigned char *data;
 	size_t		 ndata;
-	unsigned char	*used;		/* per old entry: this build's */
+	unsigned char	*used;		/* per old entry: this build's (1),
+					   or found bad (2) */
 	struct fresh	*fresh;
 	size_t		 nfresh, cap;
 } hc = { .mu = PTHREAD_MUTEX_INITIALIZER, .dirfd = -1 };
@@ -217,6 +220,12 @@ hlc_find(const char *def, const char *code, size_t len,
 		if (c == 0) {
 			*runs = hc.data + hc.old[mid].off;
 			*n = hc.old[mid].len;
+			/* Bad: highlighted again, and not kept. */
+			if (hash_bytes(HASH_INIT, *runs, *n) !=
+			    hc.old[mid].sum) {
+				hc.used[mid] = 2;
+				break;
+			}
 			hc.used[mid] = 1;
 			hit = 1;
 			break;
@@ -305,14 +314,14 @@ highlight_cache_save(int used_only, struct err *err)
 	if (fingerprint() == -1)
 		goto oom;
 	for (i = 0; i < hc.nold; i++)
-		dropped |= used_only && !hc.used[i];
+		dropped |= (used_only && !hc.used[i]) || hc.used[i] == 2;
 	/* Nothing new and nothing to forget: the file stands. */
 	if (hc.nfresh == 0 && !dropped)
 		goto done;
 	if ((v = malloc((hc.nold + hc.nfresh + 1) * sizeof(*v))) == NULL)
 		goto oom;
 	for (i = 0; i < hc.nold; i++)
-		if (!used_only || hc.used[i]) {
+		if ((!used_only || hc.used[i]) && hc.used[i] != 2) {
 			v[n].k0 = hc.old[i].k0;
 			v[n].k1 = hc.old[i].k1;
 			v[n].runs = hc.data + hc.old[i].off;
@@ -340,6 +349,7 @@ highlight_cache_save(int used_only, struct err *err)
 		memset(&e, 0, sizeof(e));
 		e.k0 = v[i].k0;
 		e.k1 = v[i].k1;
+		e.sum = hash_bytes(HASH_INIT, v[i].runs, v[i].len);
 		e.off = (uint32_t)off;
 		e.len = (uint32_t)v[i].len;
 		if (buf_put(&b, &e, sizeof(e)) == -1)

@@ -543,6 +543,28 @@ code_cache(void **state)
 	assert_true(cached(a));
 	highlight_cache_close();
 
+	/* A bad byte in a block's runs: that block highlighted again. */
+	assert_int_equal(stat(path, &st), 0);
+	assert_non_null(f = fopen(path, "r+"));
+	assert_int_equal(fseek(f, st.st_size - 1, SEEK_SET), 0);
+	{
+		int c = fgetc(f);
+
+		assert_int_equal(fseek(f, st.st_size - 1, SEEK_SET), 0);
+		assert_int_equal(fputc(c ^ 0x01, f), c ^ 0x01);
+	}
+	assert_int_equal(fclose(f), 0);
+	highlight_cache_open(fd);
+	assert_false(cached(a));
+	again = go(a);
+	assert_string_equal(again, fa);
+	free(again);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	highlight_cache_open(fd);
+	assert_true(cached(a));
+	highlight_cache_close();
+
 	/* Another highlighter's (its fingerprint): ignored. */
 	assert_non_null(f = fopen(path, "r+"));
 	assert_int_equal(fseek(f, 16, SEEK_SET), 0);
