@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +9,6 @@
 #include "../mail/mailbox.h"
 #include "../send/bounce.h"
 #include "../store/store.h"
-#include "../support/buf.h"
 #include "cmd.h"
 #include "settings.h"
 
@@ -94,8 +91,6 @@ cmd_bounces(int argc, char *argv[])
 	struct settings	 set;
 	struct run	 r;
 	struct err	 err;
-	struct buf	 yaml;
-	struct stat	 sb;
 	const char	*dir = ".", *spec = NULL, *pw;
 	char		*end;
 	size_t		 n = 0, max = 0;
@@ -127,14 +122,8 @@ cmd_bounces(int argc, char *argv[])
 		usage_print("bounces", stderr);
 		return 2;
 	}
-	buf_init(&yaml, 0);
-	if (buf_printf(&yaml, "%s/stet.yaml", dir) == -1 ||
-	    stat(yaml.data, &sb) == -1) {
-		buf_free(&yaml);
-		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", dir);
+	if (settings_site(dir) == -1)
 		return 1;
-	}
-	buf_free(&yaml);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "stet: libsodium would not start\n");
 		return 1;

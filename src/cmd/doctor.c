@@ -2,8 +2,6 @@
  * stet doctor: what the DNS of mail.from's domain says about mail from
  * this site, and what to publish so that receivers trust it.
  */
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -454,8 +452,6 @@ cmd_doctor(int argc, char *argv[])
 	};
 	struct settings	 set;
 	struct doctor	 d;
-	struct stat	 sb;
-	struct buf	 yaml;
 	struct err	 err;
 	const char	*dir = ".", *server = NULL;
 	char		 relay[256];
@@ -480,14 +476,8 @@ cmd_doctor(int argc, char *argv[])
 		return 2;
 	}
 	memset(&d, 0, sizeof(d));
-	buf_init(&yaml, 0);
-	if (buf_printf(&yaml, "%s/stet.yaml", dir) == -1 ||
-	    stat(yaml.data, &sb) == -1) {
-		buf_free(&yaml);
-		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", dir);
+	if (settings_site(dir) == -1)
 		return 1;
-	}
-	buf_free(&yaml);
 	loaded = 1;
 	if (settings_load(&set, dir, &err) == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);

@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -11,7 +9,6 @@
 #include <sodium.h>
 
 #include "../send/send.h"
-#include "../support/buf.h"
 #include "cmd.h"
 #include "settings.h"
 
@@ -54,8 +51,6 @@ cmd_send(int argc, char *argv[])
 	struct settings	 set;
 	struct sigaction sa;
 	struct err	 err;
-	struct buf	 yaml;
-	struct stat	 sb;
 	char		 when[128];
 	int		 c, rc, status = 0;
 
@@ -90,14 +85,8 @@ cmd_send(int argc, char *argv[])
 		usage_print("send", stderr);
 		return 2;
 	}
-	buf_init(&yaml, 0);
-	if (buf_printf(&yaml, "%s/stet.yaml", o.dir) == -1 ||
-	    stat(yaml.data, &sb) == -1) {
-		buf_free(&yaml);
-		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", o.dir);
+	if (settings_site(o.dir) == -1)
 		return 1;
-	}
-	buf_free(&yaml);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "stet: libsodium would not start\n");
 		return 1;

@@ -1,8 +1,12 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../support/buf.h"
 #include "settings.h"
 
 int
@@ -37,4 +41,20 @@ settings_free(struct settings *s)
 {
 	arena_free(s->arena);
 	s->arena = NULL;
+}
+
+int
+settings_site(const char *dir)
+{
+	struct stat	 sb;
+	struct buf	 yaml;
+	int		 rc;
+
+	buf_init(&yaml, 0);
+	rc = buf_printf(&yaml, "%s/stet.yaml", dir) == -1 ||
+	    stat(yaml.data, &sb) == -1 ? -1 : 0;
+	buf_free(&yaml);
+	if (rc == -1)
+		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", dir);
+	return rc;
 }

@@ -32,4 +32,11 @@ struct settings {
 int	settings_load(struct settings *, const char *dir, struct err *);
 void	settings_free(struct settings *);
 
+/*
+ * 0 when the folder dir is a site (holds a stet.yaml); else -1, said on
+ * stderr.  For commands that must not make a stet.db, or mail, outside
+ * a site.
+ */
+int	settings_site(const char *dir);
+
 #endif

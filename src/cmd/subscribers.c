@@ -18,6 +18,7 @@
 #include "../support/buf.h"
 #include "../support/fsutil.h"
 #include "cmd.h"
+#include "settings.h"
 
 /* An import larger than this is surely not a list of addresses. */
 #define IMPORT_MAX	(256u * 1024 * 1024)
@@ -643,8 +644,6 @@ cmd_subscribers(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store	*st = NULL;
-	struct stat	 sb;
-	struct buf	 yaml;
 	struct err	 err;
 	const char	*dir = ".";
 	size_t		 i;
@@ -682,14 +681,8 @@ cmd_subscribers(int argc, char *argv[])
 		return 2;
 	}
 	/* Never make a stet.db in a folder that is not a site. */
-	buf_init(&yaml, 0);
-	if (buf_printf(&yaml, "%s/stet.yaml", dir) == -1 ||
-	    stat(yaml.data, &sb) == -1) {
-		buf_free(&yaml);
-		fprintf(stderr, "stet: %s: not a site (no stet.yaml)\n", dir);
+	if (settings_site(dir) == -1)
 		return 1;
-	}
-	buf_free(&yaml);
 	if (store_open(&st, dir, &err) == -1) {
 		fprintf(stderr, "stet: %s\n", err.msg);
 		return 1;
