@@ -262,7 +262,7 @@ post_item_now(struct pagectx *pc, const struct post *p)
 	tv_set(&pc->tb, &o, "title", tv_str(p->title));
 	k = entry_kind(s, p, &i);
 	/* Its URL was found once for the build: a post is in many lists. */
-	if (k == OUT_POST && pc->job->post_urls != NULL)
+	if (k == OUT_POST)
 		tv_set(&pc->tb, &o, "url", tv_cat(&pc->tb, pc->root,
 		    pc->job->post_urls[i], pc->index, NULL));
 	else
@@ -270,9 +270,8 @@ post_item_now(struct pagectx *pc, const struct post *p)
 	tv_set(&pc->tb, &o, "summary", tv_str(p->summary));
 	tv_set(&pc->tb, &o, "slug", tv_str(p->slug));
 	/* A post is in a dozen lists: its dates are written once. */
-	if (pc->job->dates != NULL && p >= s->posts &&
-	    p < s->posts + s->nposts) {
-		d = &pc->job->dates[p - s->posts];
+	if (k == OUT_POST) {
+		d = &pc->job->dates[i];
 		tv_set(&pc->tb, &o, "date", tv_str(d->human));
 		tv_set(&pc->tb, &o, "datetime", tv_str(d->machine));
 	} else
@@ -411,20 +410,10 @@ pagectx_init(struct pagectx *pc, const struct job *job, enum out_kind k,
 	pc->index = job->opts->portable ? "index.html" : "";
 	if ((pc->tb.arena = arena_new()) == NULL)
 		return err_set(err, "public", 0, "out of memory");
-	/*
-	 * A post's URL was found once for the build: its file is in it,
-	 * unless its slug was percent-encoded there ("café": the file is
-	 * writing/café/, the URL writing/caf%C3%A9/).  A slug has no '%'.
-	 */
-	if (k == OUT_POST && job->post_urls != NULL &&
-	    strchr(job->post_urls[i], '%') == NULL) {
+	/* A post's file and URL were found once for the build. */
+	if (k == OUT_POST) {
 		pc->path = job->post_urls[i];
-		pc->rel = tv_cat(&pc->tb, pc->path, "index.html", NULL).u.s;
-		if (pc->tb.oom) {
-			arena_free(pc->tb.arena);
-			pc->tb.arena = NULL;
-			return err_set(err, "public", 0, "out of memory");
-		}
+		pc->rel = job->post_files[i];
 		pc->root = root_for(pc, pc->rel);
 		return 0;
 	}
@@ -1377,8 +1366,10 @@ index_topics(struct job *job)
 
 /*
  * What every list shows of post i, found once for the build (a post is
- * in a dozen lists): its URL and its dates.  On the pool: 10,000 posts
- * took 5 ms on one thread.
+ * in a dozen lists): its URL and its dates; and its page's file, which
+ * is not always its URL's ("café": the file is writing/café/, the URL
+ * writing/caf%C3%A9/).  On the pool: 10,000 posts took 5 ms on one
+ * thread.
  */
 static int
 post_once(void *ctx, size_t i, int worker, struct err *err)
@@ -1390,7 +1381,9 @@ post_once(void *ctx, size_t i, int worker, struct err *err)
 	(void)worker;
 	buf_init(&u, 0);
 	if (out_url(job->site, OUT_POST, i, &u) == -1 ||
-	    (job->post_urls[i] = buf_take(&u, NULL)) == NULL) {
+	    (job->post_urls[i] = buf_take(&u, NULL)) == NULL ||
+	    out_file(job->site, OUT_POST, i, &u) == -1 ||
+	    (job->post_files[i] = buf_take(&u, NULL)) == NULL) {
 		buf_free(&u);
 		return err_set(err, "public", 0, "out of memory");
 	}
@@ -1425,13 +1418,16 @@ render_pages(const struct site *s, const struct tset *tpl,
 	job.feeds = calloc(s->ntopics + 1, 1);
 	job.post_urls = calloc(s->nposts ? s->nposts : 1,
 	    sizeof(*job.post_urls));
+	job.post_files = calloc(s->nposts ? s->nposts : 1,
+	    sizeof(*job.post_files));
 	job.dates = calloc(s->nposts ? s->nposts : 1, sizeof(*job.dates));
-	if (job.post_urls == NULL || job.dates == NULL || pool_run(s->nposts,
-	    pool_threads(), post_once, &job, err) == -1) {
-		if (job.post_urls == NULL || job.dates == NULL)
-			err_set(err, "public", 0, "out of memory");
+	if (job.post_urls == NULL || job.post_files == NULL ||
+	    job.dates == NULL) {
+		err_set(err, "public", 0, "out of memory");
 		goto out;
 	}
+	if (pool_run(s->nposts, pool_threads(), post_once, &job, err) == -1)
+		goto out;
 	members = calloc(s->nposts ? s->nposts : 1, sizeof(*members));
 	/* Zeroed: no digest found yet (shared() above). */
 	if ((job.shared = calloc(SHARED_DEPTHS * SHARED_STRIDE(s),
@@ -1546,6 +1542,9 @@ out:
 	for (i = 0; job.post_urls != NULL && i < s->nposts; i++)
 		free(job.post_urls[i]);
 	free(job.post_urls);
+	for (i = 0; job.post_files != NULL && i < s->nposts; i++)
+		free(job.post_files[i]);
+	free(job.post_files);
 	for (i = 0; job.related != NULL && i < POOL_MAX; i++) {
 		free(job.related[i].stamp);
 		free(job.related[i].count);

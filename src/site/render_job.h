@@ -52,7 +52,8 @@ struct job {
 	unsigned char		*feeds;		/* as plan->feeds, less the
 						   unchanged */
 	struct post_dates	*dates;		/* one per post, or NULL */
-	char			**post_urls;	/* each post's out_url, or NULL */
+	char			**post_urls;	/* each post's out_url */
+	char			**post_files;	/* and its out_file */
 	struct related		*related;	/* POOL_MAX: one per thread */
 	_Atomic uint64_t	*shared;	/* see SHARED_DEPTHS */
 	char			**feed_html;	/* per post: its feed body */

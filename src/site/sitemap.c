@@ -85,9 +85,7 @@ sitemap_xml(const struct site *s, char *const *post_urls, struct buf *b)
 		if (page(b, s, OUT_TOPIC, t, &path, &tdate[t]) == -1)
 			goto out;
 	for (i = 0; i < s->nposts; i++)
-		if (post_urls != NULL ? url(b, s, post_urls[i],
-		    post_latest(&s->posts[i])) == -1 : page(b, s, OUT_POST, i,
-		    &path, post_latest(&s->posts[i])) == -1)
+		if (url(b, s, post_urls[i], post_latest(&s->posts[i])) == -1)
 			goto out;
 	if (s->nnotes > 0 && page(b, s, OUT_NOTES, 0, &path,
 	    post_latest(&s->notes[0])) == -1)

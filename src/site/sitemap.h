@@ -7,8 +7,8 @@
 /*
  * Append /sitemap.xml: every public page with its lastmod, taken from
  * the posts (never the clock, so builds stay byte-identical).
- * post_urls, when not NULL, holds each post's out_url, found before for
- * the build.  0 or -1.
+ * post_urls holds each post's out_url, found before for the build.  0
+ * or -1.
  */
 int	sitemap_xml(const struct site *, char *const *post_urls,
 	    struct buf *);
