@@ -47,9 +47,9 @@ struct build {
 	const char	*published;	/* how: build_result.published */
 	int		 lockfd;
 	struct plan	 plan;
-	char		(*dgs)[CACHE_DIGEST];	/* one per post: its page's */
-	uint64_t	*prev_post;	/* the same, the last build's */
-	uint64_t	*made_post;	/* and this build's, as numbers */
+	uint64_t	*prev_post;	/* per post: its page's digest, the
+					   last build's */
+	uint64_t	*made_post;	/* and this build's */
 	struct digests	 prev;		/* the last build's, for a rebuild */
 	struct digests	 made;		/* this build's */
 	struct buf	 nginx;		/* .stet/redirects.nginx, to write */
@@ -94,8 +94,6 @@ prev_digests(struct build *b)
 {
 	const struct site *s = &b->site;
 	const struct cache *c = b->cache;
-	char		*end;
-	uint64_t	 d;
 	size_t		 i;
 
 	for (i = 0; i < c->digests.n; i++)
@@ -109,12 +107,8 @@ prev_digests(struct build *b)
 	for (i = 0; i < s->nposts; i++) {
 		const struct cache_post *cp = s->posts[i].cached;
 
-		if (cp == NULL || !cp->visible || cp->digest == NULL ||
-		    strlen(cp->digest) != CACHE_DIGEST - 1)
-			continue;
-		d = strtoull(cp->digest, &end, 16);
-		if (*end == '\0')
-			b->prev_post[i] = d;
+		if (cp != NULL && cp->visible)
+			b->prev_post[i] = cp->digest;
 	}
 	return 0;
 }
@@ -143,11 +137,10 @@ plan_build(struct build *b, struct err *err)
 	selective = !cold && !b->recover && memcmp(c->sig, b->sig,
 	    CACHE_SIG) == 0;
 	b->plan.post = calloc(s->nposts ? s->nposts : 1, 1);
-	b->dgs = calloc(s->nposts ? s->nposts : 1, sizeof(*b->dgs));
 	b->made_post = calloc(s->nposts ? s->nposts : 1,
 	    sizeof(*b->made_post));
 	b->plan.feeds = calloc(s->ntopics + 1, 1);
-	if (b->plan.post == NULL || b->dgs == NULL || b->made_post == NULL ||
+	if (b->plan.post == NULL || b->made_post == NULL ||
 	    b->plan.feeds == NULL || (selective && prev_digests(b) == -1))
 		return err_set(err, "public", 0, "out of memory");
 	b->ropts.prev = selective ? &b->prev : NULL;
@@ -195,20 +188,6 @@ images_plan(struct build *b, int cold, struct err *err)
 	return 0;
 }
 
-/* Each post page's digest, as the cache keeps it, from this build's. */
-static void
-post_digests(struct build *b)
-{
-	const struct site *s = &b->site;
-	size_t		 i;
-
-	digests_sort(&b->made);
-	for (i = 0; i < s->nposts; i++) {
-		b->dgs[i][0] = '\0';
-		if (b->made_post[i] != 0)
-			cache_digest_hex(b->made_post[i], b->dgs[i]);
-	}
-}
 
 static void
 remove_one(int fd, const char *rel)
@@ -694,7 +673,8 @@ run(struct build *b, struct build_result *res, struct err *err)
 		return err_set(err, NULL, 0, "out of memory");
 	if (render_site(s, b->tpl, &b->w, &b->ropts, &b->plan, err) == -1)
 		return -1;
-	post_digests(b);
+	/* Sorted for the cache, which looks each output's up. */
+	digests_sort(&b->made);
 	if ((unsized = images_unsized(s->images, &why)) != NULL)
 		diag_warn(b->o->diag, unsized, 0, "images are published as "
 		    "written, without width, height or smaller copies: %s",
@@ -718,7 +698,7 @@ run(struct build *b, struct build_result *res, struct err *err)
 	if (redirects_nginx(s->dirfd, &b->nginx, err) == -1)
 		return -1;
 	if (cache_write(s->dirfd, s, b->cache, cold || b->plan.fixed, b->sig,
-	    b->static_sig, (const char (*)[CACHE_DIGEST])b->dgs, &b->outputs,
+	    b->static_sig, b->made_post, &b->outputs,
 	    &b->made, err) == -1 ||
 	    (b->ids != NULL && ids_save(s, b->ids, err) == -1) ||
 	    images_deps_save(s->images, err) == -1 ||
@@ -796,7 +776,6 @@ site_build(const struct build_opts *o, struct build_result *res,
 	ids_free(b.ids);
 	free(b.plan.post);
 	free(b.plan.feeds);
-	free(b.dgs);
 	free(b.prev_post);
 	free(b.made_post);
 	digests_free(&b.prev);

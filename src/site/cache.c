@@ -17,7 +17,7 @@
 #define CACHE_DIR	".stet"
 #define CACHE_FILE	".stet/cache"
 #define CACHE_TMP	".stet/cache.tmp"
-#define CACHE_MAGIC	"stet-cache 9\n"
+#define CACHE_MAGIC	"stet-cache 10\n"
 #define CACHE_MAX_DELTAS 64	/* then the whole cache is written again */
 #define CACHE_MAX	(512 * 1024 * 1024)
 /*
@@ -185,7 +185,7 @@ get_post(struct reader *r, struct arena *a, struct cache_post *cp)
 	for (j = 0; j < t; j++)
 		if ((p->aliases[j] = get_str(r)) == NULL)
 			return -1;
-	cp->digest = get_str(r);
+	cp->digest = (uint64_t)get_num(r);
 	if (r->bad || p->file == NULL || p->slug == NULL ||
 	    p->slug_base == NULL || p->title == NULL)
 		return -1;
@@ -392,20 +392,8 @@ cache_find(const struct cache *c, const char *file)
 	return bsearch(&key, c->posts, c->nposts, sizeof(*c->posts), cp_cmp);
 }
 
-void
-cache_digest_hex(uint64_t d, char out[CACHE_DIGEST])
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t	 k;
-
-	for (k = 0; k < CACHE_DIGEST - 1; k++)
-		out[k] = digits[(d >> (60 - 4 * k)) & 15];
-	out[CACHE_DIGEST - 1] = '\0';
-}
-
 static int
-put_post(struct buf *b, const struct post *p, const char *digest,
-    int visible)
+put_post(struct buf *b, const struct post *p, uint64_t digest, int visible)
 {
 	size_t	 j;
 
@@ -433,7 +421,7 @@ put_post(struct buf *b, const struct post *p, const char *digest,
 	for (j = 0; j < p->naliases; j++)
 		if (put_str(b, p->aliases[j]) == -1)
 			return -1;
-	return put_str(b, digest);
+	return put_num(b, (int64_t)digest);
 }
 
 static int
@@ -464,38 +452,38 @@ put_outputs(struct buf *b, const struct outlist *outputs,
 	return 0;
 }
 
-/*
- * A delta: only the posts whose record changed (read again, moved in the
- * order, shown or hidden), the files gone, and the new header and
- * outputs.  A rebuild after one edit appends a few hundred bytes instead
- * of rewriting a record of every post.
- */
 /* Must post p (visible or not, its page's digest dg) be written again? */
 static int
-record_changed(const struct post *p, int vis, const char *dg)
+record_changed(const struct post *p, int vis, uint64_t dg)
 {
 	const struct cache_post *cp = p->cached;
 
 	return cp == NULL || p->fresh || cp->visible != vis ||
-	    cp->digest == NULL || strcmp(cp->digest, dg) != 0;
+	    cp->digest != dg;
 }
 
 /* How many posts' records changed since the last build. */
 static size_t
-records_changed(const struct site *s, const char (*digests)[CACHE_DIGEST])
+records_changed(const struct site *s, const uint64_t *digests)
 {
 	size_t	 i, n = 0;
 
 	for (i = 0; i < s->nposts; i++)
 		n += record_changed(&s->posts[i], 1, digests[i]);
 	for (i = 0; i < s->nhidden; i++)
-		n += record_changed(&s->hidden[i], 0, "");
+		n += record_changed(&s->hidden[i], 0, 0);
 	return n;
 }
 
+/*
+ * A delta: only the posts whose record changed (read again, moved in the
+ * order, shown or hidden), the files gone, and the new header and
+ * outputs.  A rebuild after one edit appends a few hundred bytes instead
+ * of rewriting a record of every post.
+ */
 static int
 put_delta(struct buf *b, const struct site *s, const struct cache *prev,
-    const char (*digests)[CACHE_DIGEST])
+    const uint64_t *digests)
 {
 	unsigned char	*seen;
 	size_t		 i, n = 0, gone = 0;
@@ -511,7 +499,7 @@ put_delta(struct buf *b, const struct site *s, const struct cache *prev,
 			const struct post *p = vis ? &s->posts[i] :
 			    &s->hidden[i - s->nposts];
 			const struct cache_post *cp = p->cached;
-			const char *dg = vis ? digests[i] : "";
+			uint64_t dg = vis ? digests[i] : 0;
 
 			if (cp != NULL)
 				seen[cp - prev->posts] = 1;
@@ -539,7 +527,7 @@ out:
 int
 cache_write(int sitefd, const struct site *s, const struct cache *prev,
     int full, const unsigned char *sig, const unsigned char *static_sig,
-    const char (*digests)[CACHE_DIGEST], const struct outlist *outputs,
+    const uint64_t *digests, const struct outlist *outputs,
     const struct digests *made, struct err *err)
 {
 	struct buf	 b;
@@ -592,7 +580,7 @@ cache_write(int sitefd, const struct site *s, const struct cache *prev,
 		int visible = v[i] >= s->posts && v[i] < s->posts + s->nposts;
 
 		if (put_post(&b, v[i], visible ? digests[v[i] - s->posts] :
-		    "", visible) == -1)
+		    0, visible) == -1)
 			goto oom;
 	}
 	if (put_outputs(&b, outputs, made) == -1)

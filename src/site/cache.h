@@ -19,12 +19,11 @@
  * is a full one.
  */
 #define CACHE_SIG	32	/* bytes of a signature */
-#define CACHE_DIGEST	17	/* a page's digest (digests.h): hex, NUL */
 
 struct cache_post {
 	struct post	 post;
 	int		 visible;	/* had a page (not a draft or future) */
-	const char	*digest;	/* of its page, as hex; "" for none */
+	uint64_t	 digest;	/* of its page (digests.h); 0: none */
 };
 
 struct cache {
@@ -47,19 +46,16 @@ void	cache_free(struct cache *);
 /* The cached post read from file, or NULL. */
 const struct cache_post *cache_find(const struct cache *, const char *file);
 
-/* d as CACHE_DIGEST hex digits and a NUL. */
-void	cache_digest_hex(uint64_t d, char out[CACHE_DIGEST]);
-
 /*
  * Record this build, with the digest of each post's page (digests, one
- * per visible post, as hex) and of each other output (made): as a delta
+ * per visible post; 0: none) and of each other output (made): as a delta
  * appended to the cache prev was read from, or (with full, without prev,
  * or after many deltas) as a whole new cache swapped in atomically.
  * 0 or -1.
  */
 int	cache_write(int sitefd, const struct site *, const struct cache *prev,
 	    int full, const unsigned char *sig, const unsigned char *static_sig,
-	    const char (*digests)[CACHE_DIGEST], const struct outlist *,
+	    const uint64_t *digests, const struct outlist *,
 	    const struct digests *made, struct err *);
 
 #endif
