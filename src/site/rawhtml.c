@@ -33,6 +33,7 @@
 
 #define MARK		'\001'	/* a control character: no source holds one */
 #define HOST_MAX	256
+#define PASSES		4	/* cleanings again before giving up */
 
 /* A mark: the HTML from off (in the text parsed) is from source line. */
 struct mark {
@@ -60,6 +61,7 @@ struct frame {
 	const char	*close;		/* the end tag to write, or NULL */
 	const GumboNode	*foreign;	/* or its name is this one's */
 	int		 is_a;		/* a link is open: no link inside */
+	unsigned	 last;		/* the last child's source offset */
 };
 
 struct clean {
@@ -77,6 +79,13 @@ struct clean {
 	struct buf	 tmp;		/* scratch: URLs, classes */
 	const GumboNode	*root;
 	struct ids	 ids;
+	/*
+	 * The output may not parse into the tree written: the parser moved
+	 * a node, or the pass left an element out or renamed one (a link
+	 * put for an image or a frame is not counted: no link is written
+	 * in a link).
+	 */
+	int		 unsure;
 };
 
 /* What becomes of an HTML element. */
@@ -785,6 +794,10 @@ push(struct clean *c, const GumboNode *n, const char *close, int is_a)
 	c->st[c->depth].close = close;
 	c->st[c->depth].foreign = NULL;
 	c->st[c->depth].is_a = is_a;
+	c->st[c->depth].last = 0;
+	if (close == NULL && c->depth > 0 && n->type == GUMBO_NODE_ELEMENT &&
+	    n->v.element.tag_namespace == GUMBO_NAMESPACE_HTML)
+		c->unsure = 1;	/* an element's content without it */
 	c->depth++;
 	if (is_a)
 		c->in_a++;
@@ -1482,6 +1495,7 @@ element(struct clean *c, const GumboNode *n)
 	case VOID:
 		return open_element(c, n, d->name, NULL, 1, 0);
 	case DROP:
+		c->unsure = 1;
 		if (d->why != NULL)
 			warn(c, n, "<%s> dropped: %s", el, d->why);
 		return 0;
@@ -1489,6 +1503,7 @@ element(struct clean *c, const GumboNode *n)
 		warn(c, n, "<%s> dropped, its content kept: %s", el, d->why);
 		return push(c, n, NULL, 0);
 	case RENAME:
+		c->unsure = 1;	/* <center> parses as <div> does, not so all */
 		warn(c, n, "<%s> is obsolete: made <%s%s%s%s>", el, d->to,
 		    d->cls ? " class=\"" : "", d->cls ? d->cls : "",
 		    d->cls ? "\"" : "");
@@ -1746,6 +1761,37 @@ foreign(struct clean *c, const GumboNode *n)
 
 /* --- the walk ------------------------------------------------------ */
 
+/*
+ * Whether the parser put n where no tag of it would have, going by
+ * where its children came from: children of an element keep the order
+ * of the source unless one was moved (foster-parented out of a table:
+ * <li><table><li> leaves the second <li> before the table, in the
+ * first).  gumbo flags the nodes the adoption agency made or moved, and
+ * the formatting elements it opened again.  Such a tree may not be the
+ * tree its own HTML gives.
+ */
+static int
+moved(struct frame *f, const GumboNode *n)
+{
+	unsigned	 off;
+
+	if (n->parse_flags & (GUMBO_INSERTION_FOSTER_PARENTED |
+	    GUMBO_INSERTION_ADOPTION_AGENCY_CLONED |
+	    GUMBO_INSERTION_ADOPTION_AGENCY_MOVED |
+	    GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT))
+		return 1;
+	if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
+		off = n->v.element.start_pos.offset;
+	else if (n->type == GUMBO_NODE_DOCUMENT)
+		return 0;
+	else
+		off = n->v.text.start_pos.offset;
+	if (off < f->last)
+		return 1;
+	f->last = off;
+	return 0;
+}
+
 static int
 clean_tree(struct clean *c, const GumboNode *root)
 {
@@ -1770,6 +1816,8 @@ clean_tree(struct clean *c, const GumboNode *root)
 			continue;
 		}
 		n = f->kids->data[f->next++];
+		if (moved(f, n))
+			c->unsure = 1;
 		switch (n->type) {
 		case GUMBO_NODE_TEXT:
 		case GUMBO_NODE_WHITESPACE:
@@ -1802,9 +1850,9 @@ clean_tree(struct clean *c, const GumboNode *root)
 	return 0;
 }
 
-int
-rawhtml_clean(const char *html, size_t len, const struct md_opts *o,
-    const char *base, int warn_on, struct buf *out)
+static int
+clean_once(const char *html, size_t len, const struct md_opts *o,
+    const char *base, int warn_on, struct buf *out, int *unsure)
 {
 	static const struct md_opts none;
 	struct clean	 c;
@@ -1838,6 +1886,7 @@ rawhtml_clean(const char *html, size_t len, const struct md_opts *o,
 	c.root = g->root;
 	if (clean_tree(&c, g->root) == -1)
 		goto out;
+	*unsure = c.unsure;
 	rc = 0;
 out:
 	if (g != NULL)
@@ -1848,5 +1897,48 @@ out:
 	buf_free(&c.name);
 	buf_free(&c.tmp);
 	buf_free(&text);
+	return rc;
+}
+
+/*
+ * A reader's browser builds its tree from what is written here, not
+ * from the author's HTML, so that is the tree the promises must hold
+ * for.  Where the first pass changed the tree or met nodes the parser
+ * moved, the output is cleaned again, silently (the warnings were
+ * given), until it comes back the same: then the page holds exactly
+ * what was checked.  Every misnesting libFuzzer found settled after
+ * one change (the pass after it comes back the same); the passes are
+ * bounded all the same, and each one's output keeps every other promise.
+ */
+int
+rawhtml_clean(const char *html, size_t len, const struct md_opts *o,
+    const char *base, int warn_on, struct buf *out)
+{
+	struct buf	 again;
+	size_t		 start = out->len;
+	int		 unsure = 0, i, rc = -1;
+
+	if (clean_once(html, len, o, base, warn_on, out, &unsure) == -1)
+		return -1;
+	if (!unsure)
+		return 0;
+	buf_init(&again, 0);
+	for (i = 0; i < PASSES; i++) {
+		buf_reset(&again);
+		if (clean_once(out->data != NULL ? out->data + start : "",
+		    out->len - start, o, base, 0, &again, &unsure) == -1)
+			goto out;
+		if (again.len == out->len - start && (again.len == 0 ||
+		    memcmp(again.data, out->data + start, again.len) == 0)) {
+			rc = 0;
+			goto out;
+		}
+		out->len = start;
+		if (buf_put(out, again.data, again.len) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&again);
 	return rc;
 }
