@@ -38,8 +38,8 @@ struct writer {
 	int		 stagefd;	/* .public.new/, where files go */
 	int		 pubfd;		/* public/ to compare with, or -1 */
 	int		 staged;	/* the stage is ours to remove */
-	int		 level;		/* gzip level */
-	void		*gz[POOL_MAX];	/* a compressor per thread */
+	/* Per thread, compressors for pages (GZ_PAGE) and the rest. */
+	void		*gz[POOL_MAX][2];
 	pthread_mutex_t	 lock;		/* guards changed */
 	struct outlist	 changed;	/* files staged, in the order written */
 	const volatile sig_atomic_t *stop; /* non-zero: stop (may be NULL) */
