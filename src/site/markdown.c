@@ -14,6 +14,7 @@
 #include "highlight.h"
 #include "imgtags.h"
 #include "markdown.h"
+#include "mdmem.h"
 #include "rawhtml.h"
 #include "sidenotes.h"
 
@@ -449,7 +450,7 @@ taken_ids(cmark_node *doc, cmark_parser *p, struct idset *ids)
 	    cmark_parser_get_syntax_extensions(p))) == NULL)
 		return -1;
 	rc = ids_in_html(ids, html, strlen(html));
-	free(html);
+	mdmem_free(html);
 	return rc;
 }
 
@@ -645,7 +646,8 @@ heading_ids(cmark_node *doc, cmark_parser *p, struct detached *gone,
 		if (BUF_LIT(&open, "\">") == -1)
 			goto out;
 		(void)snprintf(close, sizeof(close), "</h%d>", level);
-		if ((blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
+		if ((blk = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK,
+		    mdmem_get())) == NULL)
 			goto out;
 		/* on_enter and on_exit are copied by cmark. */
 		if (!cmark_node_set_on_enter(blk, open.data) ||
@@ -887,7 +889,8 @@ mark_raw(cmark_node *doc, const struct md_opts *o)
 		buf_reset(&m);
 		if (rawhtml_mark(&m, line > 0 ? first + (size_t)line - 1 :
 		    first) == -1 ||
-		    (mk = cmark_node_new(CMARK_NODE_HTML_INLINE)) == NULL)
+		    (mk = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE,
+		    mdmem_get())) == NULL)
 			goto out;
 		if (!cmark_node_set_literal(mk, m.data) ||
 		    !cmark_node_insert_before(n, mk)) {
@@ -1067,7 +1070,8 @@ code_highlight(cmark_node *doc, struct swaps *w, const struct md_opts *o)
 			continue;
 		}
 		if (BUF_LIT(&h, "</code></pre>") == -1 ||
-		    (lit = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
+		    (lit = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK,
+		    mdmem_get())) == NULL)
 			break;
 		if (!cmark_node_set_on_enter(lit, h.data) ||
 		    !cmark_node_set_on_exit(lit, "") ||
@@ -1151,8 +1155,11 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone,
 	*doc = NULL;
 	memset(gone, 0, sizeof(*gone));
 	memset(heads, 0, sizeof(*heads));
-	if ((p = cmark_parser_new(MD_OPTIONS)) == NULL)
+	if ((p = cmark_parser_new_with_mem(MD_OPTIONS, mdmem_hold())) ==
+	    NULL) {
+		mdmem_release();
 		return NULL;
+	}
 	/* Callers check first, for the message; this keeps the memory. */
 	if (!tables_ok(src, len, &i, &i))
 		return p;
@@ -1203,13 +1210,14 @@ markdown_for_mail(const char *src, size_t len, const struct md_opts *o,
 		goto out;
 	rc = 0;
 out:
-	free(html);
-	free(text);
+	mdmem_free(html);
+	mdmem_free(text);
 	if (doc != NULL)
 		cmark_node_free(doc);
 	detached_free(&gone);
 	heads_free(&heads);
 	cmark_parser_free(p);
+	mdmem_release();
 	return rc;
 }
 
@@ -1358,7 +1366,7 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	    page_extras(page.data ? page.data : "", page.len, o, out) == -1)
 		goto out;
 	if (abs_out != NULL) {
-		free(html);
+		mdmem_free(html);
 		html = NULL;
 		if ((o->anchors && heads_anchor(&heads, 0) == -1) ||
 		    code_restore(&swaps) == -1 ||
@@ -1373,7 +1381,7 @@ markdown_to_html(const char *src, size_t len, const struct md_opts *o,
 	}
 	rc = 0;
 out:
-	free(html);
+	mdmem_free(html);
 	buf_free(&page);
 	if (doc != NULL)
 		cmark_node_free(doc);
@@ -1381,6 +1389,7 @@ out:
 	detached_free(&gone);
 	heads_free(&heads);
 	cmark_parser_free(p);
+	mdmem_release();
 	return rc;
 }
 
@@ -1411,8 +1420,11 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 	char		*text;
 	int		 rc = -1;
 
-	if ((p = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)
+	if ((p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT,
+	    mdmem_hold())) == NULL) {
+		mdmem_release();
 		return -1;
+	}
 	cmark_parser_feed(p, src, len);
 	pthread_mutex_lock(&inline_lock);
 	doc = cmark_parser_finish(p);
@@ -1424,10 +1436,11 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 	    NULL)
 		goto out;
 	rc = put_collapsed(text, 0, out);
-	free(text);
+	mdmem_free(text);
 out:
 	if (doc != NULL)
 		cmark_node_free(doc);
 	cmark_parser_free(p);
+	mdmem_release();
 	return rc;
 }
