@@ -352,19 +352,27 @@ text_slug(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
+static unsigned
+is_space(char c)
+{
+	return (c == ' ') | (c == '\n') | (c == '\t') | (c == '\r');
+}
+
+/*
+ * A word starts at each byte that is not a space after one that is:
+ * each byte is looked at with the one before it, with no branch and no
+ * state carried from byte to byte, so the loop is as fast as the
+ * compiler can make it (a branch per byte mispredicted on every word).
+ */
 size_t
 text_words(const char *s, size_t n)
 {
-	size_t	 i, words = 0;
-	int	 in = 0;
+	size_t	 i, words;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-
-		if (!space && !in)
-			words++;
-		in = !space;
-	}
+	if (n == 0)
+		return 0;
+	words = !is_space(s[0]);
+	for (i = 1; i < n; i++)
+		words += is_space(s[i - 1]) & !is_space(s[i]);
 	return words;
 }

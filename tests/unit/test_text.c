@@ -87,6 +87,11 @@ slugs(void **state)
 	slug("日本語", "日本語");
 	slug("A — B «quoted» 1½", "a-b-quoted-1");
 	assert_int_equal(text_words("one  two\nthree ", 15), 3);
+	assert_int_equal(text_words(" \t\r\n one\ttwo\r\nthree", 20), 3);
+	assert_int_equal(text_words("word", 4), 1);
+	assert_int_equal(text_words("  ", 2), 0);
+	assert_int_equal(text_words("", 0), 0);
+	assert_int_equal(text_words("a b", 1), 1);
 }
 
 static void
