@@ -205,6 +205,10 @@ check_digest(const char *path, const char *data, size_t len, struct buf *out)
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		const struct attr *at, *rel, *alt;
 
+		if (end - p > 1 && p[1] == '/') {
+			p++;		/* an end tag: nothing in it to keep */
+			continue;
+		}
 		p = scan_tag(p, end, &name, &nlen, a, 16, &na);
 		if ((at = attr(a, na, "id")) != NULL) {
 			decode(out, at->val, at->vlen);
