@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,11 +326,20 @@ imgtags_rewrite(const char *html, size_t len, const struct imgtags_opts *o,
 	struct tag	 t;
 	size_t		 nth = 0;
 	int		 in_picture = 0, fig;
+	char		 c;
 
 	while ((q = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		if (buf_put(out, p, (size_t)(q - p)) == -1)
 			return -1;
 		p = q;
+		/* Most tags are none of these: one byte tells. */
+		c = q + 1 < end ? (char)tolower((unsigned char)q[1]) : '\0';
+		if (c != 'p' && c != 'i' && c != '/') {
+			if (buf_putc(out, '<') == -1)
+				return -1;
+			p++;
+			continue;
+		}
 		if (starts(q, end, "<picture")) {
 			in_picture = 1;
 		} else if (starts(q, end, "</picture")) {

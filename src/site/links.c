@@ -120,8 +120,9 @@ links_broken(const struct links *l, const char *page, const char *url)
 	buf_init(&abs, 0);
 	buf_init(&rel, 0);
 	/* Resolve as a browser would, against the page's own address. */
-	if (buf_printf(&base, "http://site%s%s", bp, page) == -1 ||
-	    url_resolve(&abs, base.data, url) == -1)
+	if (BUF_LIT(&base, "http://site") == -1 || buf_puts(&base, bp) == -1 ||
+	    buf_puts(&base, page) == -1 || url_resolve(&abs, base.data, url) ==
+	    -1)
 		goto out;
 	p = abs.data + strlen("http://site");
 	if (strncmp(p, bp, strlen(bp)) != 0) {
