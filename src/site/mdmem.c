@@ -15,6 +15,8 @@
 #endif
 #endif
 
+#ifndef SANITIZED
+
 #define CHUNK		(256 * 1024)
 #define KEEP		4	/* chunks a thread keeps between bodies */
 #define ALIGN		16
@@ -180,9 +182,6 @@ make_key(void)
 cmark_mem *
 mdmem_hold(void)
 {
-#ifdef SANITIZED
-	return cmark_get_default_mem_allocator();
-#else
 	if (!mine.keyed) {
 		pthread_once(&key_once, make_key);
 		if (pthread_setspecific(key, &mine) != 0)
@@ -191,34 +190,24 @@ mdmem_hold(void)
 	}
 	mine.holds++;
 	return &arena_mem;
-#endif
 }
 
 cmark_mem *
 mdmem_get(void)
 {
-#ifdef SANITIZED
-	return cmark_get_default_mem_allocator();
-#else
 	return &arena_mem;
-#endif
 }
 
 void
 mdmem_free(void *p)
 {
-#ifdef SANITIZED
-	free(p);
-#else
 	arena_free(p);
-#endif
 }
 
 /* Every piece is free: the chunks are filled again from the front. */
 void
 mdmem_release(void)
 {
-#ifndef SANITIZED
 	struct chunk	*c, *next;
 	unsigned	 n = 0;
 
@@ -237,5 +226,31 @@ mdmem_release(void)
 	}
 	mine.head = NULL;
 	mine.last = NULL;
-#endif
 }
+
+#else	/* SANITIZED */
+
+cmark_mem *
+mdmem_hold(void)
+{
+	return cmark_get_default_mem_allocator();
+}
+
+cmark_mem *
+mdmem_get(void)
+{
+	return cmark_get_default_mem_allocator();
+}
+
+void
+mdmem_free(void *p)
+{
+	free(p);
+}
+
+void
+mdmem_release(void)
+{
+}
+
+#endif
