@@ -73,6 +73,37 @@ slug(const char *in, const char *want)
 	buf_free(&b);
 }
 
+/*
+ * text_words reads eight bytes at a time: against a count byte by byte
+ * on strings of every length up to 40, each byte a space, a tab, a
+ * newline, a return or another byte (0x80 and over among them: a
+ * space-detecting trick that carried would count there).
+ */
+static void
+words_as_counted_by_hand(void)
+{
+	static const char pick[] = " \t\n\ra\x80\xff\x20\x09\x0b\x00z";
+	char		 s[41];
+	unsigned	 seed = 1;
+	size_t		 len, i, want;
+	int		 round, prev, sp;
+
+	for (round = 0; round < 2000; round++)
+		for (len = 0; len <= 40; len += 1 + (size_t)(round % 3)) {
+			want = 0;
+			prev = 1;
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245 + 12345;
+				s[i] = pick[(seed >> 16) % (sizeof(pick) - 1)];
+				sp = s[i] == ' ' || s[i] == '\t' ||
+				    s[i] == '\n' || s[i] == '\r';
+				want += prev && !sp;
+				prev = sp;
+			}
+			assert_int_equal(text_words(s, len), want);
+		}
+}
+
 static void
 slugs(void **state)
 {
@@ -92,6 +123,7 @@ slugs(void **state)
 	assert_int_equal(text_words("  ", 2), 0);
 	assert_int_equal(text_words("", 0), 0);
 	assert_int_equal(text_words("a b", 1), 1);
+	words_as_counted_by_hand();
 }
 
 static void
