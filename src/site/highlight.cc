@@ -182,9 +182,13 @@ public:
 				ascii = false;
 				break;
 			}
-		if (ascii)
-			text = QString::fromLatin1(p, (int)n);
-		else
+		if (ascii) {
+			/* In the same buffer as the last line: no malloc. */
+			text.resize((int)n);
+			QChar *q = text.data();
+			for (size_t i = 0; i < n; i++)
+				q[i] = QChar((char16_t)(unsigned char)p[i]);
+		} else
 			decode(p, n);
 		return highlightLine(QStringView(text), st);
 	}

@@ -70,6 +70,16 @@ out:
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
+/* 0x80 in each byte of x that is c, 0 in the others (no false hits). */
+static uint64_t
+bytes_equal(uint64_t x, unsigned char c)
+{
+	uint64_t v = x ^ (ONES * c), t;
+
+	t = (v & ~HIGHS) + ~HIGHS;
+	return ~(t | v | ~HIGHS);
+}
+
 /* Bytes that may start a character text_strip_controls takes out. */
 static int
 maybe_control(unsigned char c)
@@ -87,18 +97,19 @@ text_strip_controls(char *s, size_t n, size_t *line)
 	/*
 	 * Nearly every post has none: find the first candidate without
 	 * writing anything, eight bytes at a time (a word with no byte
-	 * under 0x20, no 0x7f and no 0xc2 holds none; newlines make some
-	 * words look), and copy only from there.
+	 * under 0x20 but tab, newline, return and NUL, no 0x7f and no 0xc2
+	 * holds none), and copy only from there.
 	 */
 	for (i = 0; i + 8 <= n; i += 8) {
-		uint64_t x, y, z;
+		uint64_t x, low;
 		size_t k;
 
 		memcpy(&x, s + i, 8);
-		y = x ^ (ONES * 0x7f);
-		z = x ^ (ONES * 0xc2);
-		if ((((x - ONES * 0x20) & ~x) | ((y - ONES) & ~y) |
-		    ((z - ONES) & ~z)) & HIGHS) {
+		/* 0x80 in each byte under 0x20. */
+		low = ~(((x & ~HIGHS) + ONES * (0x80 - 0x20)) | x) & HIGHS;
+		low &= ~(bytes_equal(x, '\t') | bytes_equal(x, '\n') |
+		    bytes_equal(x, '\r') | bytes_equal(x, 0));
+		if (low | bytes_equal(x, 0x7f) | bytes_equal(x, 0xc2)) {
 			for (k = 0; k < 8; k++)
 				if (maybe_control((unsigned char)s[i + k]))
 					break;
@@ -356,16 +367,6 @@ static unsigned
 is_space(char c)
 {
 	return (c == ' ') | (c == '\n') | (c == '\t') | (c == '\r');
-}
-
-/* 0x80 in each byte of x that is c, 0 in the others (no false hits). */
-static uint64_t
-bytes_equal(uint64_t x, unsigned char c)
-{
-	uint64_t v = x ^ (ONES * c), t;
-
-	t = (v & ~HIGHS) + ~HIGHS;
-	return ~(t | v | ~HIGHS);
 }
 
 /*

@@ -197,6 +197,58 @@ markdown(void **state)
 	buf_free(&abs);
 }
 
+/*
+ * text_strip_controls looks for its first candidate eight bytes at a
+ * time: against the same work done byte by byte, on random strings of
+ * every length up to 40 drawn from controls, the bytes kept beside
+ * them (tab, newline, return, NUL, 0x20, 0x80 and over) and C1
+ * controls as UTF-8 (0xc2 0x85) beside 0xc2 starting a character kept
+ * (0xc2 0xa0).
+ */
+static void
+strip_as_by_hand(void)
+{
+	static const char pick[] = "\x01\x1f\x7f\xc2\x85\xa0\t\n\r\x20"
+	    "a\x80\xffz";
+	char		 s[41], want[41];
+	unsigned	 seed = 7;
+	size_t		 len, i, o, n, line, wline, ln;
+	int		 round;
+
+	for (round = 0; round < 2000; round++)
+		for (len = 0; len <= 40; len += 1 + (size_t)(round % 4)) {
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245 + 12345;
+				/* the array's own NUL is a pick too */
+				s[i] = pick[(seed >> 16) % sizeof(pick)];
+			}
+			wline = 0;
+			ln = 1;
+			for (i = o = 0; i < len; i++) {
+				unsigned char c = (unsigned char)s[i];
+
+				if (c == 0xc2 && i + 1 < len &&
+				    (unsigned char)s[i + 1] >= 0x80 &&
+				    (unsigned char)s[i + 1] <= 0x9f) {
+					wline = wline ? wline : ln;
+					i++;
+					continue;
+				}
+				if (((c < 0x20 && c != '\t' && c != '\n' &&
+				    c != '\r') || c == 0x7f) && c != 0) {
+					wline = wline ? wline : ln;
+					continue;
+				}
+				ln += c == '\n';
+				want[o++] = s[i];
+			}
+			n = text_strip_controls(s, len, &line);
+			assert_int_equal(n, o);
+			assert_int_equal(line, wline);
+			assert_memory_equal(s, want, o);
+		}
+}
+
 static void
 strip_controls(void **state)
 {
@@ -208,6 +260,7 @@ strip_controls(void **state)
 	assert_int_equal(line, 2);
 	assert_int_equal(n, strlen("a\nbc\nd" "\xc3\xa9\t\r\n"));
 	assert_memory_equal(s, "a\nbc\nd" "\xc3\xa9\t\r\n", n);
+	strip_as_by_hand();
 }
 
 int
