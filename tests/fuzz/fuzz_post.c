@@ -55,27 +55,43 @@ no_raw_tag(const struct buf *b)
 /*
  * Every id="..." in the HTML names one element only.  Only raw HTML can
  * put an id of its own there (text has its quotes escaped), with id= or
- * <a name=>, so this is asked only of a source without either.
+ * <a name=>, so this is asked only of a source without either.  Text
+ * and attribute values have '<' and '"' escaped and every value is in
+ * double quotes, so each '<' starts a tag whose attributes are read one
+ * by one: " id=" inside another attribute's value (raw HTML left open
+ * can swallow a heading's tag as text) is no id.
  */
 static void
 ids_unique(const struct buf *b)
 {
-	const char	*p, *q, *e, *f;
-	size_t		 n;
+	const char	*p, *a, *v[256];
+	size_t		 n, len[256], nv = 0, i, j;
 
-	for (p = b->data; (p = strstr(p, " id=\"")) != NULL; p = e) {
-		p += 5;
-		if ((e = strchr(p, '"')) == NULL)
-			return;
-		n = (size_t)(e - p);
-		for (q = e; (q = strstr(q, " id=\"")) != NULL; q = f) {
-			q += 5;
-			if ((f = strchr(q, '"')) == NULL)
-				break;
-			if ((size_t)(f - q) == n && memcmp(p, q, n) == 0)
-				abort();
+	for (p = b->data; (p = strchr(p, '<')) != NULL; p++) {
+		a = p + 1 + strcspn(p + 1, " \t\n\f\r/>");
+		while (*a != '>' && *a != '\0') {
+			if (strchr(" \t\n\f\r/", *a) != NULL) {
+				a++;
+				continue;
+			}
+			n = strcspn(a, " \t\n\f\r/>=");
+			if (a[n] != '=' || a[n + 1] != '"') {
+				a += n;
+				continue;
+			}
+			if (n == 2 && memcmp(a, "id", 2) == 0 && nv < 256) {
+				v[nv] = a + n + 2;
+				len[nv++] = strcspn(a + n + 2, "\"");
+			}
+			if ((a = strchr(a + n + 2, '"')) == NULL)
+				return;
+			a++;
 		}
 	}
+	for (i = 0; i < nv; i++)
+		for (j = i + 1; j < nv; j++)
+			if (len[i] == len[j] && memcmp(v[i], v[j], len[i]) == 0)
+				abort();
 }
 
 /* Does s hold name (any case) and then '=', maybe after spaces? */
