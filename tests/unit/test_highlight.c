@@ -480,6 +480,28 @@ cached(const char *code)
  * bytes out; a build that rendered everything forgets what it did not
  * meet; a torn or foreign file is ignored, and written anew.
  */
+/*
+ * The cache in fd no longer holds code: it is highlighted again, the
+ * same as first (want), and the next build finds it kept.
+ */
+static void
+made_again(int fd, const char *code, const char *want)
+{
+	struct err	 err;
+	char		*again;
+
+	highlight_cache_open(fd);
+	assert_false(cached(code));
+	again = go(code);
+	assert_string_equal(again, want);
+	free(again);
+	assert_int_equal(highlight_cache_save(0, &err), 0);
+	highlight_cache_close();
+	highlight_cache_open(fd);
+	assert_true(cached(code));
+	highlight_cache_close();
+}
+
 static void
 code_cache(void **state)
 {
@@ -532,16 +554,7 @@ code_cache(void **state)
 
 	/* Torn: ignored, the code highlighted again, the file made anew. */
 	assert_int_equal(truncate(path, st2.st_size - 3), 0);
-	highlight_cache_open(fd);
-	assert_false(cached(a));
-	again = go(a);
-	assert_string_equal(again, fa);
-	free(again);
-	assert_int_equal(highlight_cache_save(0, &err), 0);
-	highlight_cache_close();
-	highlight_cache_open(fd);
-	assert_true(cached(a));
-	highlight_cache_close();
+	made_again(fd, a, fa);
 
 	/* A bad byte in a block's runs: that block highlighted again. */
 	assert_int_equal(stat(path, &st), 0);
@@ -554,16 +567,7 @@ code_cache(void **state)
 		assert_int_equal(fputc(c ^ 0x01, f), c ^ 0x01);
 	}
 	assert_int_equal(fclose(f), 0);
-	highlight_cache_open(fd);
-	assert_false(cached(a));
-	again = go(a);
-	assert_string_equal(again, fa);
-	free(again);
-	assert_int_equal(highlight_cache_save(0, &err), 0);
-	highlight_cache_close();
-	highlight_cache_open(fd);
-	assert_true(cached(a));
-	highlight_cache_close();
+	made_again(fd, a, fa);
 
 	/* Another highlighter's (its fingerprint): ignored. */
 	assert_non_null(f = fopen(path, "r+"));
