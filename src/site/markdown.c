@@ -1140,6 +1140,28 @@ page_extras(const char *html, size_t len, const struct md_opts *o,
 }
 
 /*
+ * A parser whose document and strings come from the thread's mdmem
+ * (mdmem.h), which parser_free lets go: last, after the document and
+ * every string rendered from it.
+ */
+static cmark_parser *
+parser_new(int options)
+{
+	cmark_parser	*p;
+
+	if ((p = cmark_parser_new_with_mem(options, mdmem_hold())) == NULL)
+		mdmem_release();
+	return p;
+}
+
+static void
+parser_free(cmark_parser *p)
+{
+	cmark_parser_free(p);
+	mdmem_release();
+}
+
+/*
  * Parse src with the site's extensions and give its headings ids.  The
  * caller frees *doc (when not NULL), then the headings in gone (they
  * hold text the document points into), then heads, then the returned
@@ -1155,11 +1177,8 @@ parse(const char *src, size_t len, cmark_node **doc, struct detached *gone,
 	*doc = NULL;
 	memset(gone, 0, sizeof(*gone));
 	memset(heads, 0, sizeof(*heads));
-	if ((p = cmark_parser_new_with_mem(MD_OPTIONS, mdmem_hold())) ==
-	    NULL) {
-		mdmem_release();
+	if ((p = parser_new(MD_OPTIONS)) == NULL)
 		return NULL;
-	}
 	/* Callers check first, for the message; this keeps the memory. */
 	if (!tables_ok(src, len, &i, &i))
 		return p;
@@ -1216,8 +1235,7 @@ out:
 		cmark_node_free(doc);
 	detached_free(&gone);
 	heads_free(&heads);
-	cmark_parser_free(p);
-	mdmem_release();
+	parser_free(p);
 	return rc;
 }
 
@@ -1388,8 +1406,7 @@ out:
 	swaps_free(&swaps);
 	detached_free(&gone);
 	heads_free(&heads);
-	cmark_parser_free(p);
-	mdmem_release();
+	parser_free(p);
 	return rc;
 }
 
@@ -1420,11 +1437,8 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 	char		*text;
 	int		 rc = -1;
 
-	if ((p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT,
-	    mdmem_hold())) == NULL) {
-		mdmem_release();
+	if ((p = parser_new(CMARK_OPT_DEFAULT)) == NULL)
 		return -1;
-	}
 	cmark_parser_feed(p, src, len);
 	pthread_mutex_lock(&inline_lock);
 	doc = cmark_parser_finish(p);
@@ -1440,7 +1454,6 @@ markdown_plain(const char *src, size_t len, struct buf *out)
 out:
 	if (doc != NULL)
 		cmark_node_free(doc);
-	cmark_parser_free(p);
-	mdmem_release();
+	parser_free(p);
 	return rc;
 }
