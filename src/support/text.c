@@ -374,8 +374,8 @@ is_space(char c)
  * Eight bytes at a time: a mask of the spaces, shifted a byte to line
  * each byte up with the one before it, and a count of the bits.  (A
  * branch per byte, mispredicted at every word, made this 2% of a cold
- * build.)  Bytes are read little- or big-endian alike by memcpy; the
- * shift must follow the order they were read in.
+ * build.)  Only where the first byte read is the lowest (little-endian)
+ * does the shift line bytes up so; elsewhere the bytes go one by one.
  */
 size_t
 text_words(const char *s, size_t n)
